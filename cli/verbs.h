@@ -1,0 +1,13 @@
+#pragma once
+// Every `vbp` verb registers itself here; main.cc calls each Add*Command once.
+// A verb's callback stores its exit code in `*exit_code` (0 success, 1 failure, 2 usage).
+
+#include <CLI/CLI.hpp>
+
+namespace vbp::cli {
+
+void AddSettleCommand(CLI::App& app, int* exit_code);
+void AddGenerateCommand(CLI::App& app, int* exit_code);
+void AddImportCommand(CLI::App& app, int* exit_code);
+
+}  // namespace vbp::cli

@@ -1,0 +1,16 @@
+# Shared compile options for every vbp target.
+option(VBP_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
+option(VBP_WERROR "Treat warnings as errors" ON)
+
+add_library(vbp_options INTERFACE)
+target_compile_features(vbp_options INTERFACE cxx_std_20)
+target_compile_options(vbp_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local
+                       -Wnon-virtual-dtor -Wno-missing-field-initializers)
+if(VBP_WERROR)
+  target_compile_options(vbp_options INTERFACE -Werror)
+endif()
+if(VBP_SANITIZE)
+  target_compile_options(vbp_options INTERFACE -fsanitize=address,undefined
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(vbp_options INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,119 @@
+#pragma once
+// Per-member calculation (SPEC §3.1–§3.4, §3.9): eligibility, primary-care services,
+// attribution steps 0/1/2 with the tie rules, expenditure with run-out, as-of and truncation,
+// and the member's care-management fee. A pure function: no I/O, clock or globals. Its
+// reasons are returned as data so that `explain` reads the same trail the calculation used.
+
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "domain/records.h"
+#include "rules/core/parameters.h"
+#include "rules/core/reference.h"
+
+namespace vbp::rules {
+
+enum class AttributionStep : int8_t { kNone = -1, kVoluntary = 0, kPrimaryCare = 1, kSpecialist = 2 };
+const char* AttributionStepName(AttributionStep s);
+
+// Why a member is not attributed to any contract (a business outcome, not an error).
+enum class Unattributed : uint8_t {
+  kNo = 0,               // attributed
+  kUnknownMember,        // claims but no member record
+  kExcludedProgram,      // a PY month in an excluded program (SPEC §3.1)
+  kNoEligibleMonths,     // no PY month in an eligible program
+  kNoQualifyingService,  // no primary-care service by pcp/npp/specialist in the window
+  kWonByOtherUnit,       // the winning unit is a TIN outside every contract
+};
+const char* UnattributedName(Unattributed u);
+
+// Allowed amounts of one unit at one step.
+struct UnitTally {
+  Unit unit;
+  Money allowed;
+  Date last_service;
+  int32_t lines = 0;
+};
+
+struct EvaluationContext {
+  int performance_year = 0;
+  const Parameters* params = nullptr;
+  const UnitMap* units = nullptr;
+  const ProviderRoster* roster = nullptr;
+  Date as_of;  // claims paid after this day do not count yet
+};
+
+// One line's part in the calculation, recorded only when a trace is requested.
+struct LineDecision {
+  std::string claim_id;
+  int64_t version = 0;
+  int32_t line = 0;
+  Date service_date;
+  Date paid_date;
+  std::string hcpcs;
+  std::string pos;
+  std::string rendering_npi;
+  ProviderClass provider_class = ProviderClass::kOther;
+  Unit unit;
+  Money allowed;
+  Money paid;
+  AttributionStep counted_at = AttributionStep::kNone;  // step whose sum the line joined
+  bool expenditure = false;                             // counted in expenditure
+  std::optional<EnrollmentType> expenditure_type;
+  std::string attribution_note;  // why it did or did not count for attribution
+  std::string expenditure_note;  // why it did or did not count for expenditure
+};
+
+struct MemberTrace {
+  std::vector<LineDecision> lines;
+};
+
+struct MemberOutcome {
+  MemberId member_id;
+  int performance_year = 0;
+
+  // SPEC §3.1: the enrollment type of each eligible PY month (index 0 = January).
+  std::array<std::optional<EnrollmentType>, 12> month_type{};
+  PerEnrollmentType<int32_t> months{};
+  int32_t eligible_months = 0;
+  std::string exclusion;  // "medicare_advantage covers 2025-03-01" when excluded
+
+  // SPEC §3.3
+  AttributionStep step = AttributionStep::kNone;
+  std::optional<Unit> winner;
+  std::optional<ContractId> contract;  // set when attributed to a contract
+  Unattributed unattributed = Unattributed::kNoQualifyingService;
+  std::string decided_by;  // "largest allowed", "tie: most recent service", "tie: smallest unit id", ...
+  std::vector<UnitTally> step1;  // ranked, winner first
+  std::vector<UnitTally> step2;  // ranked; filled only when step 1 had no service
+  std::vector<std::string> unknown_npis;  // NPIs with no roster record, on counted lines
+
+  // SPEC §3.4, per enrollment type: paid in eligible months, and the truncated amount in
+  // micro-dollars × 12 (min(expenditure × 12, threshold × months)), exact and additive.
+  PerEnrollmentType<Money> expenditure{};
+  PerEnrollmentType<Int128> truncated_x12{};
+
+  // SPEC §3.5 and §3.9
+  std::optional<Rational> risk_score;
+  bool risk_score_computed = false;  // true when it came from claims (HCC), not the record
+  Money pmpm_rate;
+  Money pmpm_total;  // rate × eligible months
+
+  bool attributed() const { return contract.has_value(); }
+  Money ExpenditureTotal() const;
+  // Σ_type truncated, as an exact dollar value.
+  Rational TruncatedTotal() const;
+};
+
+// Evaluates one member for one performance year. `member` may be null (claims without a
+// member record). `claims` are the member's effective, non-void claim versions.
+// `computed_risk_score` is used when the member record has no score for the year.
+MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
+                             std::span<const Claim* const> claims, const EvaluationContext& ctx,
+                             const std::optional<Rational>& computed_risk_score = std::nullopt,
+                             MemberTrace* trace = nullptr);
+
+}  // namespace vbp::rules

@@ -1,0 +1,67 @@
+#pragma once
+// Reference data the calculation reads: the provider roster (SPEC §2 provider records,
+// keyed by (npi, effective)) and the comparison units of a performance year (SPEC §3.3).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/records.h"
+
+namespace vbp::rules {
+
+class ProviderRoster {
+ public:
+  // Upsert by (npi, effective): a later call with the same key replaces the record.
+  void Upsert(const Provider& p);
+  // The record that applies on `date` (effective <= date <= termination). When several
+  // apply, the one with the latest effective date. nullptr when none.
+  const Provider* On(const Npi& npi, Date date) const;
+  // Every record of an NPI, in effective-date order.
+  const std::vector<Provider>* RecordsOf(const Npi& npi) const;
+  bool Known(const Npi& npi) const { return by_npi_.count(npi.str()) != 0; }
+  size_t size() const { return count_; }
+
+ private:
+  std::unordered_map<std::string, std::vector<Provider>> by_npi_;
+  size_t count_ = 0;
+};
+
+// A comparison unit: a contract (all its TINs) or a TIN outside every contract.
+struct Unit {
+  bool is_contract = false;
+  std::string id;  // contract_id or TIN
+  // SPEC §3.3 ties: "the smallest unit id"; equal ids order the contract first.
+  friend bool operator<(const Unit& a, const Unit& b) {
+    if (a.id != b.id) return a.id < b.id;
+    return a.is_contract && !b.is_contract;
+  }
+  friend bool operator==(const Unit& a, const Unit& b) {
+    return a.is_contract == b.is_contract && a.id == b.id;
+  }
+  std::string ToString() const { return (is_contract ? "contract:" : "tin:") + id; }
+};
+
+// The units of one performance year: TIN -> contract for the contracts of that year.
+class UnitMap {
+ public:
+  // A TIN listed by two contracts of the same year belongs to the smallest contract_id; the
+  // conflict is reported in `conflicts` (one human-readable line each).
+  static UnitMap Build(int performance_year, const std::vector<const Contract*>& contracts,
+                       std::vector<std::string>* conflicts);
+  int performance_year() const { return year_; }
+  Unit UnitOf(const Tin& tin) const;
+  const ContractId* ContractOf(const Tin& tin) const;
+  bool HasContract(const ContractId& id) const;
+  // TINs of a contract, sorted.
+  std::vector<Tin> TinsOf(const ContractId& id) const;
+
+ private:
+  int year_ = 0;
+  std::unordered_map<std::string, ContractId> tin_to_contract_;
+  std::map<ContractId, std::vector<Tin>> contract_tins_;
+};
+
+}  // namespace vbp::rules
