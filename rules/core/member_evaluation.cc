@@ -101,17 +101,17 @@ struct Tallies {
 // qualify, the record effective latest wins, then the smallest contract_id. When the NPI has
 // no roster record at all, claims rendered by it in the PY decide (most recent service, then
 // smallest contract_id).
-std::optional<ContractId> VoluntaryAlignment(const Npi& npi, std::span<const Claim* const> claims,
+std::optional<ContractId> VoluntaryAlignment(const Npi& npi, std::span<const ClaimView> claims,
                                              const EvaluationContext& ctx, std::string* how) {
   DateRange py{Date::FirstOfYear(ctx.performance_year), Date::LastOfYear(ctx.performance_year)};
-  const auto* records = ctx.roster->RecordsOf(npi);
+  const auto* records = ctx.roster->RecordsOf(npi.str());
   if (records) {
     const Provider* best = nullptr;
     const ContractId* best_contract = nullptr;
     for (const Provider& r : *records) {
       DateRange span{r.effective, r.termination.value_or(Date::FromDays(INT32_MAX / 2))};
       if (!span.Overlaps(py)) continue;
-      const ContractId* c = ctx.units->ContractOf(r.tin);
+      const ContractId* c = ctx.units->ContractOf(r.tin.str());
       if (!c) continue;
       if (!best || r.effective > best->effective ||
           (r.effective == best->effective && *c < *best_contract)) {
@@ -127,17 +127,17 @@ std::optional<ContractId> VoluntaryAlignment(const Npi& npi, std::span<const Cla
   std::optional<ContractId> found;
   Date found_date;
   std::string found_tin;
-  for (const Claim* c : claims) {
-    if (c->rendering_npi != npi) continue;
-    const ContractId* k = ctx.units->ContractOf(c->billing_tin);
+  for (const ClaimView& c : claims) {
+    if (c.rendering_npi != npi.str()) continue;
+    const ContractId* k = ctx.units->ContractOf(c.billing_tin);
     if (!k) continue;
-    for (const ClaimLine& l : c->lines) {
+    for (const LineFacts& l : c.lines) {
       if (!py.Contains(l.service_date)) continue;
       if (!found || l.service_date > found_date ||
           (l.service_date == found_date && *k < *found)) {
         found = *k;
         found_date = l.service_date;
-        found_tin = c->billing_tin.str();
+        found_tin = std::string(c.billing_tin);
       }
     }
   }
@@ -151,7 +151,7 @@ std::optional<ContractId> VoluntaryAlignment(const Npi& npi, std::span<const Cla
 }  // namespace
 
 MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
-                             std::span<const Claim* const> claims, const EvaluationContext& ctx,
+                             std::span<const ClaimView> claims, const EvaluationContext& ctx,
                              const std::optional<Rational>& computed_risk_score,
                              MemberTrace* trace) {
   const Parameters& p = *ctx.params;
@@ -167,28 +167,28 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
   // One pass over the lines: primary-care tallies (SPEC §3.2/§3.3) and expenditure (§3.4).
   Tallies step1, step2;
   std::vector<std::string> unknown;
-  for (const Claim* c : claims) {
-    const bool paid_in_time = c->paid_date <= cutoff;
-    const bool professional = c->claim_type == ClaimType::kProfessional;
-    const Unit unit = ctx.units->UnitOf(c->billing_tin);
+  for (const ClaimView& c : claims) {
+    const bool paid_in_time = c.paid_date <= cutoff;
+    const bool professional = c.claim_type == ClaimType::kProfessional;
+    const Unit unit = ctx.units->UnitOf(c.billing_tin);
     // The roster record is looked up per line (it can change on any date); a claim's lines
     // usually share one service date, so remember the last lookup.
     const Provider* rec = nullptr;
     Date rec_date = Date::FromDays(INT32_MIN);
     bool looked_up = false;
-    for (const ClaimLine& l : c->lines) {
+    for (const LineFacts& l : c.lines) {
       LineDecision* d = nullptr;
       if (trace) {
         trace->lines.push_back({});
         d = &trace->lines.back();
-        d->claim_id = c->claim_id.str();
-        d->version = c->version;
+        d->claim_id = std::string(c.claim_id);
+        d->version = c.version;
         d->line = l.line;
         d->service_date = l.service_date;
-        d->paid_date = c->paid_date;
-        d->hcpcs = l.hcpcs;
-        d->pos = l.pos;
-        d->rendering_npi = c->rendering_npi.str();
+        d->paid_date = c.paid_date;
+        d->hcpcs = l.hcpcs.str();
+        d->pos = l.pos.str();
+        d->rendering_npi = std::string(c.rendering_npi);
         d->unit = unit;
         d->allowed = l.allowed;
         d->paid = l.paid;
@@ -197,28 +197,28 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
       const char* why_not = nullptr;
       if (!professional) {
         why_not = "institutional claim";
-      } else if (!p.primary_care_codes.count(l.hcpcs)) {
+      } else if (!p.IsPrimaryCareCode(l.hcpcs.view())) {
         why_not = "not a primary-care code";
       } else if (!window.Contains(l.service_date)) {
         why_not = "service date outside the assignment window";
       } else if (!paid_in_time) {
-        why_not = c->paid_date > ctx.as_of ? "paid after the as-of date"
+        why_not = c.paid_date > ctx.as_of ? "paid after the as-of date"
                                             : "paid after the run-out cutoff";
-      } else if (p.ExcludedAtPos(l.hcpcs, l.pos)) {
+      } else if (p.ExcludedAtPos(l.hcpcs.view(), l.pos.view())) {
         why_not = "code excluded at this place of service";
       }
       if (!why_not) {
         if (!looked_up || l.service_date != rec_date) {
-          rec = ctx.roster->On(c->rendering_npi, l.service_date);
+          rec = ctx.roster->On(c.rendering_npi, l.service_date);
           rec_date = l.service_date;
           looked_up = true;
         }
         ProviderClass cls = rec ? rec->provider_class : ProviderClass::kOther;
-        if (!rec && !ctx.roster->Known(c->rendering_npi)) unknown.push_back(c->rendering_npi.str());
+        if (!rec && !ctx.roster->Known(c.rendering_npi)) unknown.emplace_back(c.rendering_npi);
         if (d) {
           d->provider_class = cls;
           if (!rec) {
-            d->attribution_note = ctx.roster->Known(c->rendering_npi)
+            d->attribution_note = ctx.roster->Known(c.rendering_npi)
                                       ? "no roster record effective on the service date: other"
                                       : "unknown NPI: other";
           }
@@ -245,7 +245,7 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
         if (!type) {
           exp_not = "service month not eligible";
         } else if (!paid_in_time) {
-          exp_not = c->paid_date > ctx.as_of ? "paid after the as-of date"
+          exp_not = c.paid_date > ctx.as_of ? "paid after the as-of date"
                                              : "paid after the run-out cutoff";
         }
       }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/records.h"
+#include "rules/core/claim_view.h"
 #include "rules/core/parameters.h"
 #include "rules/core/reference.h"
 
@@ -109,10 +110,11 @@ struct MemberOutcome {
 };
 
 // Evaluates one member for one performance year. `member` may be null (claims without a
-// member record). `claims` are the member's effective, non-void claim versions.
+// member record). `claims` are the member's effective, non-void claim versions, in any order
+// (the result does not depend on it).
 // `computed_risk_score` is used when the member record has no score for the year.
 MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
-                             std::span<const Claim* const> claims, const EvaluationContext& ctx,
+                             std::span<const ClaimView> claims, const EvaluationContext& ctx,
                              const std::optional<Rational>& computed_risk_score = std::nullopt,
                              MemberTrace* trace = nullptr);
 

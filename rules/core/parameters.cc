@@ -460,11 +460,23 @@ Date Parameters::RunoutCutoff(int performance_year) const {
   return Date::LastOfMonth(m.year(), m.month());
 }
 
-bool Parameters::ExcludedAtPos(const std::string& hcpcs, const std::string& pos) const {
+bool Parameters::IsPrimaryCareCode(std::string_view hcpcs) const {
+  return primary_care_codes.find(hcpcs) != primary_care_codes.end();
+}
+
+bool Parameters::ExcludedAtPos(std::string_view hcpcs, std::string_view pos) const {
   for (const auto& x : exclude_in_pos) {
-    if (x.pos.count(pos) && x.codes.count(hcpcs)) return true;
+    if (x.pos.find(pos) != x.pos.end() && x.codes.find(hcpcs) != x.codes.end()) return true;
   }
   return false;
+}
+
+const std::vector<std::string>& MemberLevelParameterNames() {
+  static const std::vector<std::string> names = {
+      "eligible_programs", "excluded_programs", "primary_care_codes", "exclude_in_pos",
+      "assignment_window", "runout_months",     "runout_cutoff",      "truncation_threshold",
+      "pmpm_tiers",        "pmpm_unscored"};
+  return names;
 }
 
 Money Parameters::PmpmFor(const std::optional<Rational>& risk_score) const {

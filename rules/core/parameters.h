@@ -42,8 +42,8 @@ struct RateSchedule {
 };
 
 struct PosExclusion {
-  std::set<std::string> pos;
-  std::set<std::string> codes;
+  std::set<std::string, std::less<>> pos;
+  std::set<std::string, std::less<>> codes;
 };
 
 struct PmpmTier {
@@ -69,7 +69,7 @@ struct Parameters {
   // --- Member-level parameters (change who is attributed and each member's figures) ---
   std::set<std::string> eligible_programs;
   std::set<std::string> excluded_programs;
-  std::unordered_set<std::string> primary_care_codes;
+  std::set<std::string, std::less<>> primary_care_codes;
   std::vector<PosExclusion> exclude_in_pos;
   AssignmentWindow assignment_window;
   int runout_months = 3;
@@ -100,14 +100,18 @@ struct Parameters {
   // Last day a claim may be paid to count (SPEC §3.4): runout_cutoff, or the last day of the
   // month runout_months after the PY's December.
   Date RunoutCutoff(int performance_year) const;
+  bool IsPrimaryCareCode(std::string_view hcpcs) const;
   // True when a line with this code at this place of service does not count (SPEC §3.2).
-  bool ExcludedAtPos(const std::string& hcpcs, const std::string& pos) const;
+  bool ExcludedAtPos(std::string_view hcpcs, std::string_view pos) const;
   // The fee for a member's risk score (SPEC §3.9); unscored members pay pmpm_unscored.
   Money PmpmFor(const std::optional<Rational>& risk_score) const;
 };
 
 // The names of every parameter, in documentation order.
 const std::vector<std::string>& ParameterNames();
+// Parameters that change a member's evaluation (eligibility, attribution, expenditure, fee);
+// contracts whose merged values of these agree share one evaluation per member.
+const std::vector<std::string>& MemberLevelParameterNames();
 
 // A loaded rule set: its identity, its canonical JSON, and the parsed defaults.
 class RuleSet {

@@ -4,20 +4,21 @@
 
 namespace vbp::rules {
 
-void ProviderRoster::Upsert(const Provider& p) {
+bool ProviderRoster::Upsert(const Provider& p) {
   auto& v = by_npi_[p.npi.str()];
   auto it = std::lower_bound(v.begin(), v.end(), p.effective,
                              [](const Provider& a, Date d) { return a.effective < d; });
   if (it != v.end() && it->effective == p.effective) {
     *it = p;
-    return;
+    return true;
   }
   v.insert(it, p);
   ++count_;
+  return false;
 }
 
-const Provider* ProviderRoster::On(const Npi& npi, Date date) const {
-  auto f = by_npi_.find(npi.str());
+const Provider* ProviderRoster::On(std::string_view npi, Date date) const {
+  auto f = by_npi_.find(npi);
   if (f == by_npi_.end()) return nullptr;
   const auto& v = f->second;
   // Latest effective <= date whose termination has not passed.
@@ -29,8 +30,8 @@ const Provider* ProviderRoster::On(const Npi& npi, Date date) const {
   return nullptr;
 }
 
-const std::vector<Provider>* ProviderRoster::RecordsOf(const Npi& npi) const {
-  auto f = by_npi_.find(npi.str());
+const std::vector<Provider>* ProviderRoster::RecordsOf(std::string_view npi) const {
+  auto f = by_npi_.find(npi);
   return f == by_npi_.end() ? nullptr : &f->second;
 }
 
@@ -64,14 +65,14 @@ UnitMap UnitMap::Build(int performance_year, const std::vector<const Contract*>&
   return m;
 }
 
-Unit UnitMap::UnitOf(const Tin& tin) const {
-  auto f = tin_to_contract_.find(tin.str());
-  if (f == tin_to_contract_.end()) return Unit{false, tin.str()};
+Unit UnitMap::UnitOf(std::string_view tin) const {
+  auto f = tin_to_contract_.find(tin);
+  if (f == tin_to_contract_.end()) return Unit{false, std::string(tin)};
   return Unit{true, f->second.str()};
 }
 
-const ContractId* UnitMap::ContractOf(const Tin& tin) const {
-  auto f = tin_to_contract_.find(tin.str());
+const ContractId* UnitMap::ContractOf(std::string_view tin) const {
+  auto f = tin_to_contract_.find(tin);
   return f == tin_to_contract_.end() ? nullptr : &f->second;
 }
 

@@ -12,20 +12,29 @@
 
 namespace vbp::rules {
 
+// Hash for std::string keys that also looks up by std::string_view without a copy.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>()(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
 class ProviderRoster {
  public:
-  // Upsert by (npi, effective): a later call with the same key replaces the record.
-  void Upsert(const Provider& p);
+  // Upsert by (npi, effective): a later call with the same key replaces the record and
+  // returns true.
+  bool Upsert(const Provider& p);
   // The record that applies on `date` (effective <= date <= termination). When several
   // apply, the one with the latest effective date. nullptr when none.
-  const Provider* On(const Npi& npi, Date date) const;
+  const Provider* On(std::string_view npi, Date date) const;
   // Every record of an NPI, in effective-date order.
-  const std::vector<Provider>* RecordsOf(const Npi& npi) const;
-  bool Known(const Npi& npi) const { return by_npi_.count(npi.str()) != 0; }
+  const std::vector<Provider>* RecordsOf(std::string_view npi) const;
+  bool Known(std::string_view npi) const { return by_npi_.find(npi) != by_npi_.end(); }
   size_t size() const { return count_; }
 
  private:
-  std::unordered_map<std::string, std::vector<Provider>> by_npi_;
+  StringMap<std::vector<Provider>> by_npi_;
   size_t count_ = 0;
 };
 
@@ -52,15 +61,15 @@ class UnitMap {
   static UnitMap Build(int performance_year, const std::vector<const Contract*>& contracts,
                        std::vector<std::string>* conflicts);
   int performance_year() const { return year_; }
-  Unit UnitOf(const Tin& tin) const;
-  const ContractId* ContractOf(const Tin& tin) const;
+  Unit UnitOf(std::string_view tin) const;
+  const ContractId* ContractOf(std::string_view tin) const;
   bool HasContract(const ContractId& id) const;
   // TINs of a contract, sorted.
   std::vector<Tin> TinsOf(const ContractId& id) const;
 
  private:
   int year_ = 0;
-  std::unordered_map<std::string, ContractId> tin_to_contract_;
+  StringMap<ContractId> tin_to_contract_;
   std::map<ContractId, std::vector<Tin>> contract_tins_;
 };
 

@@ -66,6 +66,7 @@ StatementFigures SettleContract(const ContractIdentity& id, const ContractAggreg
   s.assigned_members = agg.assigned_members;
   s.members_by_step = agg.members_by_step;
   s.completion_factor = p.completion_factor;
+  s.benchmark_pbpy = p.benchmark_pbpy;
 
   const Rational micros(BigInt(Money::kMicrosPerDollar));
   Rational truncated_total = 0;

@@ -86,6 +86,7 @@ struct StatementFigures {
   Rational completion_factor;
   Outcome outcome = Outcome::kBelowMsr;
   PerEnrollmentType<TypeFigures> by_type;
+  PerEnrollmentType<Money> benchmark_pbpy{};
 
   // SPEC §4 money, rounded once half-to-even to cents; net from the rounded figures.
   Cents benchmark_total_cents;

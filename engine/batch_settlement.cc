@@ -1,0 +1,283 @@
+#include "engine/batch_settlement.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/statement_json.h"
+
+namespace vbp {
+
+BatchSettlement::BatchSettlement(const RuleRegistry* registry) : registry_(registry) {}
+BatchSettlement::~BatchSettlement() = default;
+
+void BatchSettlement::AddClaim(const Claim& c) {
+  ++counts_.claims.read;
+  counts_.claim_lines_read += static_cast<int64_t>(c.lines.size());
+  auto f = ledger_.find(c.claim_id.str());
+  const ClaimHead* current = f == ledger_.end() ? nullptr : &f->second.head;
+  switch (DecideVersion(current, c.version, c.content_hash)) {
+    case VersionDecision::kApply: {
+      if (!max_paid_ || c.paid_date > *max_paid_) max_paid_ = c.paid_date;
+      uint32_t index = arena_.Add(c);
+      if (current) {
+        ++counts_.claims.superseded;  // the previous effective version
+        f->second.arena_index = index;
+        f->second.head = {c.version, c.frequency, c.content_hash};
+        f->second.first_source = c.source;
+      } else {
+        ledger_.emplace(c.claim_id.str(),
+                        LedgerEntry{index, {c.version, c.frequency, c.content_hash}, c.source});
+        ++counts_.claims.applied;
+      }
+      return;
+    }
+    case VersionDecision::kDuplicate:
+      if (!max_paid_ || c.paid_date > *max_paid_) max_paid_ = c.paid_date;
+      ++counts_.claims.superseded;
+      ++counts_.duplicates;
+      return;
+    case VersionDecision::kStale:
+      if (!max_paid_ || c.paid_date > *max_paid_) max_paid_ = c.paid_date;
+      ++counts_.claims.superseded;
+      ++counts_.stale;
+      return;
+    case VersionDecision::kConflict: {
+      ++counts_.claims.rejected;
+      ++counts_.conflicts;
+      Reject r;
+      r.source = c.source;
+      r.kind = RecordKind::kClaim;
+      r.key = c.claim_id.str();
+      r.field = "version";
+      r.reason = "conflict: claim " + c.claim_id.str() + " version " +
+                 std::to_string(c.version) + " was already received with different content at " +
+                 f->second.first_source.ToString() +
+                 "; the first one stays (send a higher version to correct it)";
+      rejects_.push_back(std::move(r));
+      return;
+    }
+  }
+}
+
+void BatchSettlement::AddMember(Member m) {
+  ++counts_.members.read;
+  arena_.members().Intern(m.member_id.str());
+  auto [it, inserted] = members_.try_emplace(m.member_id.str());
+  if (!inserted) ++counts_.members.superseded;
+  else ++counts_.members.applied;
+  it->second = std::move(m);
+}
+
+void BatchSettlement::AddProvider(const Provider& p) {
+  ++counts_.providers.read;
+  if (roster_.Upsert(p)) ++counts_.providers.superseded;
+  else ++counts_.providers.applied;
+}
+
+void BatchSettlement::AddContract(Contract c) {
+  ++counts_.contracts.read;
+  auto [it, inserted] = contracts_.try_emplace(c.contract_id);
+  if (!inserted) ++counts_.contracts.superseded;
+  else ++counts_.contracts.applied;
+  it->second = std::move(c);
+}
+
+void BatchSettlement::AddReject(Reject r, RecordKind kind) {
+  KindCounts& k = counts_.For(kind);
+  ++k.read;
+  ++k.rejected;
+  rejects_.push_back(std::move(r));
+}
+
+namespace {
+
+// Per-thread results of evaluating a contiguous slice of the ordered members.
+struct Slice {
+  size_t begin = 0;
+  size_t end = 0;
+  std::vector<rules::ContractAggregate> aggregates;  // indexed like the flat contract list
+  std::vector<std::string> pass_lines;  // member JSON lines, one buffer per (plan, group) pass
+  std::vector<std::string> unknown_npis;
+  int64_t lines = 0;
+};
+
+}  // namespace
+
+Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
+  VBP_CHECK(!settled_);
+  settled_ = true;
+  SettlementResult result;
+
+  // 1. Contracts: resolve against their rule sets; unusable ones go to rejects.
+  for (const auto& [id, c] : contracts_) {
+    auto rc = ResolveContract(c, *registry_, options.force_rule_set);
+    if (!rc.ok()) {
+      --counts_.contracts.applied;
+      ++counts_.contracts.rejected;
+      rejects_.push_back(ContractReject(c, rc.status()));
+      continue;
+    }
+    resolved_.push_back(std::make_unique<ResolvedContract>(std::move(rc).value()));
+  }
+  std::vector<YearPlan> plans = BuildYearPlans(resolved_);
+  for (const auto& p : plans) {
+    result.warnings.insert(result.warnings.end(), p.warnings.begin(), p.warnings.end());
+  }
+
+  // 2. As-of: the flag, else the data watermark, else the end of the latest year.
+  if (options.as_of) {
+    result.as_of = *options.as_of;
+  } else if (max_paid_) {
+    result.as_of = *max_paid_;
+  } else {
+    result.as_of = Date::LastOfYear(plans.empty() ? 2000 : plans.back().year);
+  }
+
+  // 3. Effective, non-void claims bucketed by member (counting sort on interned ids), each
+  //    bucket ordered by claim_id; members ordered by member_id.
+  const Interner& ids = arena_.members();
+  const size_t member_count = ids.size();
+  std::vector<uint32_t> bucket_start(member_count + 1, 0);
+  std::vector<uint32_t> effective;
+  effective.reserve(ledger_.size());
+  for (const auto& [claim_id, e] : ledger_) {
+    if (e.head.frequency == Frequency::kVoid) continue;
+    effective.push_back(e.arena_index);
+    ++bucket_start[arena_.member(e.arena_index) + 1];
+  }
+  for (size_t i = 0; i < member_count; ++i) bucket_start[i + 1] += bucket_start[i];
+  std::vector<uint32_t> by_member(effective.size());
+  {
+    std::vector<uint32_t> fill(bucket_start.begin(), bucket_start.end() - 1);
+    for (uint32_t idx : effective) by_member[fill[arena_.member(idx)]++] = idx;
+  }
+  for (size_t m = 0; m < member_count; ++m) {
+    std::sort(by_member.begin() + bucket_start[m], by_member.begin() + bucket_start[m + 1],
+              [this](uint32_t a, uint32_t b) { return arena_.claim_id(a) < arena_.claim_id(b); });
+  }
+  std::vector<uint32_t> order(member_count);
+  for (uint32_t i = 0; i < member_count; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&ids](uint32_t a, uint32_t b) { return ids.Get(a) < ids.Get(b); });
+
+  // Flat list of (plan, group, contract) for aggregate indexing.
+  struct Slot {
+    size_t plan;
+    size_t group;
+    const ResolvedContract* contract;
+  };
+  std::vector<Slot> slots;
+  for (size_t p = 0; p < plans.size(); ++p) {
+    for (size_t g = 0; g < plans[p].groups.size(); ++g) {
+      for (const auto* c : plans[p].groups[g].contracts) slots.push_back({p, g, c});
+    }
+  }
+
+  // 4. Evaluate members on `threads` threads over contiguous slices of the order. Each
+  //    (plan, group) pass is a separate sweep so that member lines come out grouped.
+  const int threads = std::max(1, options.threads);
+  std::vector<Slice> slices(static_cast<size_t>(threads));
+  for (size_t t = 0; t < slices.size(); ++t) {
+    slices[t].begin = member_count * t / slices.size();
+    slices[t].end = member_count * (t + 1) / slices.size();
+    slices[t].aggregates.resize(slots.size());
+  }
+  const bool want_lines = static_cast<bool>(options.member_sink);
+  auto run_slice = [&](Slice& s) {
+    std::vector<rules::ClaimView> views;
+    size_t pass = 0;
+    for (size_t p = 0; p < plans.size(); ++p) {
+      const YearPlan& plan = plans[p];
+      for (size_t g = 0; g < plan.groups.size(); ++g) {
+        const EvaluationGroup& group = plan.groups[g];
+        rules::EvaluationContext ctx{plan.year, group.params, &plan.units, &roster_,
+                                     result.as_of};
+        std::vector<std::string> evaluated;
+        for (const auto* c : group.contracts) evaluated.push_back(c->record.contract_id.str());
+        size_t first_slot = 0;
+        while (slots[first_slot].plan != p || slots[first_slot].group != g) ++first_slot;
+        s.pass_lines.emplace_back();
+        std::string& lines_out = s.pass_lines[pass++];
+        for (size_t i = s.begin; i < s.end; ++i) {
+          uint32_t m = order[i];
+          views.clear();
+          for (uint32_t k = bucket_start[m]; k < bucket_start[m + 1]; ++k) {
+            views.push_back(arena_.View(by_member[k]));
+            if (p == 0 && g == 0) s.lines += static_cast<int64_t>(views.back().lines.size());
+          }
+          const std::string& member_id = ids.Get(m);
+          auto mf = members_.find(member_id);
+          const Member* member = mf == members_.end() ? nullptr : &mf->second;
+          rules::MemberOutcome out =
+              rules::EvaluateMember(MemberId(member_id), member, views, ctx);
+          if (out.contract) {
+            for (size_t k = first_slot; k < slots.size() && slots[k].plan == p &&
+                                        slots[k].group == g;
+                 ++k) {
+              if (slots[k].contract->record.contract_id == *out.contract) {
+                s.aggregates[k].Apply(out, +1);
+                break;
+              }
+            }
+          }
+          s.unknown_npis.insert(s.unknown_npis.end(), out.unknown_npis.begin(),
+                                out.unknown_npis.end());
+          if (want_lines) {
+            lines_out += MemberOutcomeJson(out, evaluated).dump();
+            lines_out += '\n';
+          }
+        }
+      }
+    }
+  };
+  if (threads == 1) {
+    run_slice(slices[0]);
+  } else {
+    std::vector<std::thread> pool;
+    for (auto& s : slices) pool.emplace_back(run_slice, std::ref(s));
+    for (auto& t : pool) t.join();
+  }
+  // Member lines in (plan, group, member_id) order: pass by pass, slice by slice.
+  if (want_lines) {
+    size_t passes = slices[0].pass_lines.size();
+    for (size_t k = 0; k < passes; ++k) {
+      for (const auto& s : slices) options.member_sink(s.pass_lines[k]);
+    }
+  }
+
+  // 5. Contract figures from the summed aggregates.
+  std::vector<rules::ContractAggregate> totals(slots.size());
+  for (const auto& s : slices) {
+    for (size_t k = 0; k < slots.size(); ++k) totals[k].Merge(s.aggregates[k]);
+    result.unknown_npis.insert(result.unknown_npis.end(), s.unknown_npis.begin(),
+                               s.unknown_npis.end());
+    result.claim_lines_evaluated += s.lines;
+  }
+  std::sort(result.unknown_npis.begin(), result.unknown_npis.end());
+  result.unknown_npis.erase(std::unique(result.unknown_npis.begin(), result.unknown_npis.end()),
+                            result.unknown_npis.end());
+  result.members_evaluated = static_cast<int64_t>(member_count);
+  for (size_t k = 0; k < slots.size(); ++k) {
+    const ResolvedContract* c = slots[k].contract;
+    ContractResult cr;
+    cr.contract = c;
+    cr.aggregate = totals[k];
+    cr.tins = plans[slots[k].plan].units.TinsOf(c->record.contract_id);
+    rules::ContractIdentity id{c->record.contract_id, c->record.performance_year,
+                               c->rule_set->id(),     c->rule_set->hash(),
+                               c->parameters_hash,    result.as_of};
+    cr.figures = rules::SettleContract(id, cr.aggregate, c->params);
+    result.contracts.push_back(std::move(cr));
+  }
+  std::sort(result.contracts.begin(), result.contracts.end(),
+            [](const ContractResult& a, const ContractResult& b) {
+              if (a.figures.performance_year != b.figures.performance_year) {
+                return a.figures.performance_year < b.figures.performance_year;
+              }
+              return a.figures.contract_id < b.figures.contract_id;
+            });
+  VBP_CHECK(counts_.Balanced());
+  return result;
+}
+
+}  // namespace vbp

@@ -1,0 +1,84 @@
+#pragma once
+// The facts of one effective claim version that the calculation reads (a SPEC §2 subset), as
+// a non-owning view. Storage decides the layout (an arena for `vbp settle`, RocksDB values
+// for the streaming service); the rules see only views, so both paths run the same code.
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "domain/date.h"
+#include "domain/decimal.h"
+#include "domain/records.h"
+
+namespace vbp::rules {
+
+// A short fixed-width code (HCPCS, POS, ICD-10, revenue code) stored inline: no heap.
+template <size_t N>
+class ShortCode {
+ public:
+  ShortCode() = default;
+  // Codes longer than N are a decoder bug (the decoder validates lengths).
+  static ShortCode From(std::string_view s) {
+    ShortCode c;
+    VBP_CHECK(s.size() <= N);
+    std::memcpy(c.c_.data(), s.data(), s.size());
+    c.len_ = static_cast<uint8_t>(s.size());
+    return c;
+  }
+  std::string_view view() const { return {c_.data(), len_}; }
+  std::string str() const { return std::string(view()); }
+  bool empty() const { return len_ == 0; }
+  friend bool operator==(const ShortCode& a, const ShortCode& b) { return a.view() == b.view(); }
+  friend bool operator<(const ShortCode& a, const ShortCode& b) { return a.view() < b.view(); }
+
+ private:
+  std::array<char, N> c_{};
+  uint8_t len_ = 0;
+};
+
+using HcpcsCode = ShortCode<5>;
+using PosCode = ShortCode<2>;
+using RevenueCode = ShortCode<4>;
+using Icd10Code = ShortCode<7>;
+
+struct LineFacts {
+  int32_t line = 0;
+  Date service_date;
+  HcpcsCode hcpcs;
+  PosCode pos;
+  RevenueCode revenue_code;
+  Money allowed;
+  Money paid;
+};
+
+// Institutional header facts (quality measures and risk adjustment read them).
+struct InstitutionalFacts {
+  std::string_view bill_type;
+  std::string_view drg;
+  std::string_view discharge_status;
+  std::string_view facility_npi;
+  std::optional<Date> admission_date;
+  std::optional<Date> discharge_date;
+  std::span<const Icd10Code> procedures;
+};
+
+struct ClaimView {
+  std::string_view claim_id;
+  int64_t version = 0;
+  ClaimType claim_type = ClaimType::kProfessional;
+  std::string_view billing_tin;
+  std::string_view rendering_npi;
+  Date from_date;
+  Date through_date;
+  Date paid_date;
+  std::span<const LineFacts> lines;
+  std::span<const Icd10Code> diagnoses;  // [0] is principal
+  const InstitutionalFacts* institutional = nullptr;  // null on professional claims
+};
+
+}  // namespace vbp::rules
