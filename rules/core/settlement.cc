@@ -33,17 +33,18 @@ void ContractAggregate::Apply(const MemberOutcome& m, int sign) {
   pmpm_micros += sign * m.pmpm_total.micros();
 }
 
-void ContractAggregate::Merge(const ContractAggregate& o) {
-  assigned_members += o.assigned_members;
-  for (size_t s = 0; s < 3; ++s) members_by_step[s] += o.members_by_step[s];
+void ContractAggregate::Merge(const ContractAggregate& o, int sign) {
+  VBP_CHECK(sign == 1 || sign == -1);
+  assigned_members += sign * o.assigned_members;
+  for (size_t s = 0; s < 3; ++s) members_by_step[s] += sign * o.members_by_step[s];
   for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
-    months[t] += o.months[t];
-    scored_months[t] += o.scored_months[t];
-    score_months[t] += o.score_months[t];
-    expenditure_micros[t] += o.expenditure_micros[t];
-    truncated_x12_micros[t] += o.truncated_x12_micros[t];
+    months[t] += sign * o.months[t];
+    scored_months[t] += sign * o.scored_months[t];
+    score_months[t] += Rational(sign) * o.score_months[t];
+    expenditure_micros[t] += sign * o.expenditure_micros[t];
+    truncated_x12_micros[t] += sign * o.truncated_x12_micros[t];
   }
-  pmpm_micros += o.pmpm_micros;
+  pmpm_micros += sign * o.pmpm_micros;
 }
 
 bool ContractAggregate::operator==(const ContractAggregate& o) const {

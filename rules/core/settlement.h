@@ -29,7 +29,9 @@ struct ContractAggregate {
 
   // Adds (sign +1) or removes (sign -1) an attributed member's contribution.
   void Apply(const MemberOutcome& m, int sign);
-  void Merge(const ContractAggregate& o);
+  // Adds (sign +1) or subtracts (sign -1) another aggregate.
+  void Merge(const ContractAggregate& o, int sign = 1);
+  bool IsZero() const { return *this == ContractAggregate(); }
   bool operator==(const ContractAggregate& o) const;
 };
 

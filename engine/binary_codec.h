@@ -1,0 +1,74 @@
+#pragma once
+// The engine's own binary encoding of state values (RocksDB values): length-prefixed fields
+// in a fixed order behind a one-byte format version, so that state written by this version
+// reads back identically. Readers validate lengths and fail with kDataLoss on corrupt bytes.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "domain/records.h"
+#include "domain/status.h"
+#include "rules/core/settlement.h"
+
+namespace vbp::binary {
+
+class Writer {
+ public:
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void Varint(uint64_t v);
+  void Signed(int64_t v) { Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void Str(std::string_view s);
+  void Date(const vbp::Date& d) { Signed(d.days()); }
+  void OptDate(const std::optional<vbp::Date>& d);
+  void Big(const BigInt& v);
+  void Rat(const Rational& v);
+  void Money(const vbp::Money& m) { Big(BigInt(m.micros())); }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool AtEnd() const { return pos_ == in_.size(); }
+  uint8_t U8();
+  uint64_t Varint();
+  int64_t Signed() {
+    uint64_t u = Varint();
+    return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  }
+  std::string Str();
+  vbp::Date Date() { return vbp::Date::FromDays(static_cast<int32_t>(Signed())); }
+  std::optional<vbp::Date> OptDate();
+  BigInt Big();
+  Rational Rat();
+  vbp::Money Money() { return vbp::Money::FromMicros(Int128(Big())); }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+std::string EncodeClaim(const Claim& c);
+Result<Claim> DecodeClaim(std::string_view bytes);
+std::string EncodeMember(const Member& m);
+Result<Member> DecodeMember(std::string_view bytes);
+std::string EncodeProvider(const Provider& p);
+Result<Provider> DecodeProvider(std::string_view bytes);
+std::string EncodeContract(const Contract& c);
+Result<Contract> DecodeContract(std::string_view bytes);
+std::string EncodeAggregate(const rules::ContractAggregate& a);
+Result<rules::ContractAggregate> DecodeAggregate(std::string_view bytes);
+
+// Big-endian fixed-width integers for keys (byte order == numeric order for unsigned).
+void AppendU32(std::string* key, uint32_t v);
+void AppendU64(std::string* key, uint64_t v);
+uint32_t ReadU32(std::string_view s, size_t at);
+uint64_t ReadU64(std::string_view s, size_t at);
+
+}  // namespace vbp::binary

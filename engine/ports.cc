@@ -1,0 +1,47 @@
+#include "engine/ports.h"
+
+#include <chrono>
+
+namespace vbp {
+
+const char* SpaceName(Space s) {
+  switch (s) {
+    case Space::kMeta: return "meta";
+    case Space::kOffsets: return "offsets";
+    case Space::kClaims: return "claims";
+    case Space::kMemberClaims: return "member_claims";
+    case Space::kMembers: return "members";
+    case Space::kResults: return "results";
+    case Space::kParts: return "parts";
+    case Space::kReference: return "reference";
+    case Space::kRevisions: return "revisions";
+    case Space::kHistory: return "history";
+    case Space::kCounters: return "counters";
+  }
+  return "?";
+}
+
+void StateStore::Batch::Put(Space space, std::string key, std::string value) {
+  bytes_ += key.size() + value.size();
+  ops_.push_back({space, false, std::move(key), std::move(value)});
+}
+
+void StateStore::Batch::Delete(Space space, std::string key) {
+  bytes_ += key.size();
+  ops_.push_back({space, true, std::move(key), {}});
+}
+
+namespace {
+class SystemClock : public Clock {
+ public:
+  int64_t NowMicros() const override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+};
+}  // namespace
+
+std::unique_ptr<Clock> NewSystemClock() { return std::make_unique<SystemClock>(); }
+
+}  // namespace vbp

@@ -1,0 +1,162 @@
+#pragma once
+// Ports: the small interfaces the streaming engine needs from the outside world, defined by
+// what the engine needs (STYLE.md). Adapters for Kafka and RocksDB live in connectors/; every
+// port has an in-memory fake here (engine/memory_ports.h) and a fault-injecting wrapper for
+// tests. No third-party type appears in these signatures.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "domain/records.h"
+#include "domain/reject.h"
+#include "domain/status.h"
+
+namespace vbp {
+
+// ---------------------------------------------------------------------------------------
+// StateStore: an ordered key-value store with namespaces and atomic multi-key commits.
+//
+// Contract: Commit applies a whole batch or nothing, across spaces (RocksDB: one WriteBatch
+// over column families). After Commit returns Ok, a process crash (kill -9) loses nothing of
+// the batch. Reads see every committed batch. Keys and values are arbitrary bytes. Scan
+// visits keys with the prefix in ascending byte order until the callback returns false.
+// Threading: one writer; reads may run concurrently with each other, not with Commit.
+// ---------------------------------------------------------------------------------------
+enum class Space : uint8_t {
+  kMeta = 0,     // schema version, instance settings
+  kOffsets,      // input position per topic partition (the source of truth on restart)
+  kClaims,       // effective claim version per (partition, claim_id)
+  kMemberClaims, // index: (partition, member_id, claim_id) -> ""
+  kMembers,      // member record per (partition, member_id)
+  kResults,      // a member's contributions per (partition, member_id), to subtract on change
+  kParts,        // per-partition contract aggregates (partition, year, contract_id)
+  kReference,    // providers and contracts (replicated to every instance)
+  kRevisions,    // published statement revisions (contract, year, revision)
+  kHistory,      // every input record version with its source position (audit)
+  kCounters,     // applied / superseded / rejected per partition and kind
+};
+inline constexpr int kSpaceCount = 11;
+const char* SpaceName(Space s);  // RocksDB column family names: "meta", "offsets", ...
+
+class StateStore {
+ public:
+  class Batch {
+   public:
+    void Put(Space space, std::string key, std::string value);
+    void Delete(Space space, std::string key);
+    bool empty() const { return ops_.empty(); }
+    size_t size() const { return ops_.size(); }
+    struct Op {
+      Space space;
+      bool is_delete;
+      std::string key;
+      std::string value;
+    };
+    const std::vector<Op>& ops() const { return ops_; }
+    size_t ByteSize() const { return bytes_; }
+
+   private:
+    std::vector<Op> ops_;
+    size_t bytes_ = 0;
+  };
+
+  virtual ~StateStore() = default;
+  virtual Result<std::optional<std::string>> Get(Space space, std::string_view key) const = 0;
+  virtual Status Scan(Space space, std::string_view prefix,
+                      const std::function<bool(std::string_view key, std::string_view value)>&
+                          visit) const = 0;
+  // Atomic. `sync` also forces the write-ahead log to disk (survives an OS crash, not just a
+  // process crash).
+  virtual Status Commit(const Batch& batch, bool sync) = 0;
+  // A consistent, independent copy of the whole store at `dir` (RocksDB checkpoint). The
+  // copy never shares writes with the live store.
+  virtual Status Checkpoint(const std::string& dir) const = 0;
+  // Approximate bytes on disk (0 when unknown).
+  virtual uint64_t ApproximateBytes() const = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// RecordSource: the input log (Kafka topics), partitioned.
+// ---------------------------------------------------------------------------------------
+struct LogPartition {
+  std::string topic;
+  int32_t partition = 0;
+  friend auto operator<=>(const LogPartition&, const LogPartition&) = default;
+  std::string ToString() const { return topic + "[" + std::to_string(partition) + "]"; }
+};
+
+// One input message: bytes and their position. Views stay valid until the next Poll.
+struct InputMessage {
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string_view key;
+  std::string_view value;
+};
+
+class RecordSource {
+ public:
+  // Called when partitions are assigned to this instance (group rebalance, or at Start for
+  // a fixed assignment). The listener fills each start offset from its store (-2: from the
+  // beginning). Called with the partitions going away before they are revoked.
+  struct Listener {
+    virtual ~Listener() = default;
+    virtual Status OnAssigned(std::vector<std::pair<LogPartition, int64_t>>& starts) = 0;
+    virtual void OnRevoked(const std::vector<LogPartition>& parts) = 0;
+  };
+  virtual ~RecordSource() = default;
+  virtual Status Start(Listener* listener) = 0;
+  // Up to max messages, waiting at most timeout_ms for the first. Per partition, offsets are
+  // increasing. kDataLoss when a start offset is no longer in the log (retention): the engine
+  // must report it loudly and stop, never skip.
+  virtual Status Poll(size_t max, int timeout_ms, std::vector<InputMessage>* out) = 0;
+  // True when every assigned partition has been read to its end as of the last poll.
+  virtual bool CaughtUp() const = 0;
+  // End offset (high watermark) and current position of each assigned partition, for lag.
+  struct PartitionLag {
+    LogPartition part;
+    int64_t position = 0;
+    int64_t end = 0;
+  };
+  virtual std::vector<PartitionLag> Lag() = 0;
+  virtual Status Close() = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// Sinks: statement revisions and rejects (Kafka topics). Publishing the same
+// (contract, year, revision) twice is harmless downstream; sinks must not reorder revisions
+// of one key.
+// ---------------------------------------------------------------------------------------
+struct PublishedRecord {
+  std::string key;    // "contract_id|performance_year" for statements
+  std::string value;  // JSON text
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual Status Publish(const PublishedRecord& record) = 0;
+  // Blocks until everything published so far is durably delivered (or fails).
+  virtual Status Flush(int timeout_ms) = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// Clock: wall time for metrics, timeouts and batch cadence only; never for any figure.
+// ---------------------------------------------------------------------------------------
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual int64_t NowMicros() const = 0;
+};
+
+// The system clock (CLI composition root only).
+std::unique_ptr<Clock> NewSystemClock();
+
+}  // namespace vbp

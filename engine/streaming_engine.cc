@@ -1,0 +1,964 @@
+#include "engine/streaming_engine.h"
+
+#include <algorithm>
+
+#include "engine/binary_codec.h"
+#include "engine/statement_json.h"
+
+namespace vbp {
+
+// Key layout (documented in engine/README.md):
+//   offsets:    topic \0 u32(partition)                    -> decimal next offset
+//   claims:     u32(partition) claim_id                    -> EncodeClaim (effective version)
+//   members:    u32(partition) member_id                   -> EncodeMember
+//   results:    u32(partition) member_id                   -> contributions
+//   parts:      u32(partition) u32(year) contract_id       -> EncodeAggregate
+//   reference:  "p" npi \0 u32(effective days) | "c" contract_id -> record
+//   revisions:  contract_id \0 u32(year) u64(revision)      -> statement JSON as published
+//   history:    kind-letter key \0 u32(partition) u64(offset) topic -> raw record text
+//   counters:   u32(partition) | "ref"                     -> counts
+//   meta:       "schema_version" | "unpublished" key | "reject" u64(seq)
+namespace {
+
+constexpr int64_t kOffsetBeginning = -2;
+
+std::string PartitionPrefix(int32_t p) {
+  std::string k;
+  binary::AppendU32(&k, static_cast<uint32_t>(p));
+  return k;
+}
+
+std::string OffsetKey(const std::string& topic, int32_t partition) {
+  std::string k = topic;
+  k.push_back('\0');
+  binary::AppendU32(&k, static_cast<uint32_t>(partition));
+  return k;
+}
+
+std::string PartKey(int32_t p, int year, const ContractId& c) {
+  std::string k = PartitionPrefix(p);
+  binary::AppendU32(&k, static_cast<uint32_t>(year));
+  k += c.str();
+  return k;
+}
+
+std::string RevisionPrefix(const ContractId& c, int year) {
+  std::string k = c.str();
+  k.push_back('\0');
+  binary::AppendU32(&k, static_cast<uint32_t>(year));
+  return k;
+}
+
+std::string ProviderKey(const Provider& p) {
+  std::string k = "p" + p.npi.str();
+  k.push_back('\0');
+  binary::AppendU32(&k, static_cast<uint32_t>(p.effective.days() + (1 << 30)));
+  return k;
+}
+
+std::string HistoryKey(char kind, std::string_view key, const InputMessage& m) {
+  std::string k(1, kind);
+  k.append(key);
+  k.push_back('\0');
+  binary::AppendU32(&k, static_cast<uint32_t>(m.partition));
+  binary::AppendU64(&k, static_cast<uint64_t>(m.offset));
+  k.append(m.topic);
+  return k;
+}
+
+std::string EncodeCounts(const RunCounts& c, const std::optional<Date>& max_paid) {
+  binary::Writer w;
+  w.U8(1);
+  for (const KindCounts* k : {&c.claims, &c.members, &c.providers, &c.contracts}) {
+    w.Signed(k->read);
+    w.Signed(k->applied);
+    w.Signed(k->superseded);
+    w.Signed(k->rejected);
+  }
+  w.Signed(c.claim_lines_read);
+  w.Signed(c.duplicates);
+  w.Signed(c.stale);
+  w.Signed(c.conflicts);
+  w.OptDate(max_paid);
+  return w.Take();
+}
+
+bool DecodeCounts(std::string_view bytes, RunCounts* c, std::optional<Date>* max_paid) {
+  binary::Reader r(bytes);
+  if (r.U8() != 1) return false;
+  for (KindCounts* k : {&c->claims, &c->members, &c->providers, &c->contracts}) {
+    k->read = r.Signed();
+    k->applied = r.Signed();
+    k->superseded = r.Signed();
+    k->rejected = r.Signed();
+  }
+  c->claim_lines_read = r.Signed();
+  c->duplicates = r.Signed();
+  c->stale = r.Signed();
+  c->conflicts = r.Signed();
+  *max_paid = r.OptDate();
+  return r.ok() && r.AtEnd();
+}
+
+void AddCounts(RunCounts& into, const RunCounts& c) {
+  for (RecordKind k : {RecordKind::kClaim, RecordKind::kMember, RecordKind::kProvider,
+                       RecordKind::kContract}) {
+    into.For(k).read += c.For(k).read;
+    into.For(k).applied += c.For(k).applied;
+    into.For(k).superseded += c.For(k).superseded;
+    into.For(k).rejected += c.For(k).rejected;
+  }
+  into.claim_lines_read += c.claim_lines_read;
+  into.duplicates += c.duplicates;
+  into.stale += c.stale;
+  into.conflicts += c.conflicts;
+}
+
+}  // namespace
+
+struct StreamingEngine::Shard {
+  struct ClaimSlot {
+    ClaimHead head;
+    std::string member_id;
+    int64_t arena = -1;  // -1 for a void
+    SourcePos source;
+  };
+  struct MemberSlot {
+    std::optional<Member> record;
+    std::vector<std::string> claim_ids;  // effective, non-void
+    std::vector<Contribution> contributions;
+  };
+  int32_t partition = 0;
+  ClaimArena arena;
+  rules::StringMap<ClaimSlot> claims;
+  std::map<std::string, MemberSlot, std::less<>> members;
+  std::map<std::pair<int, ContractId>, rules::ContractAggregate> parts;
+  RunCounts counts;
+  std::optional<Date> max_paid;
+  int64_t next_claims = kOffsetBeginning;
+  int64_t next_members = kOffsetBeginning;
+  std::set<std::string> dirty;
+  bool dirty_all = false;
+  std::set<std::pair<int, ContractId>> changed_parts;
+  bool touched = false;
+};
+
+StreamingEngine::StreamingEngine(StreamingOptions options, Ports ports, DecodeFn decode,
+                                 const RuleRegistry* registry)
+    : options_(std::move(options)),
+      ports_(ports),
+      decode_(std::move(decode)),
+      registry_(registry) {
+  metrics_.batch_latency_buckets_us.assign(std::size(kLatencyBoundsUs) + 1, 0);
+}
+
+StreamingEngine::~StreamingEngine() = default;
+
+std::string StreamingEngine::TopicOf(RecordKind kind) const {
+  switch (kind) {
+    case RecordKind::kClaim: return options_.topic_prefix + "claims";
+    case RecordKind::kMember: return options_.topic_prefix + "members";
+    case RecordKind::kProvider: return options_.topic_prefix + "providers";
+    case RecordKind::kContract: return options_.topic_prefix + "contracts";
+  }
+  return "";
+}
+
+Status StreamingEngine::Start() {
+  auto version = ports_.state->Get(Space::kMeta, "schema_version");
+  if (!version.ok()) return version.status();
+  if (!version->has_value()) {
+    StateStore::Batch b;
+    b.Put(Space::kMeta, "schema_version", "1");
+    VBP_RETURN_IF_ERROR(ports_.state->Commit(b, true));
+  } else if (**version != "1") {
+    return Status::Invalid("state store has schema version " + **version +
+                           "; this engine reads version 1 (use a new --state directory)");
+  }
+  VBP_RETURN_IF_ERROR(LoadReference());
+  // Publications that were committed but maybe not delivered before a crash.
+  std::vector<std::string> unpublished;
+  VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kMeta, "unpublished",
+                                         [&](std::string_view k, std::string_view) {
+                                           unpublished.emplace_back(k);
+                                           return true;
+                                         }));
+  pending_keys_ = unpublished;
+  VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kMeta, "reject",
+                                         [&](std::string_view, std::string_view v) {
+                                           pending_rejects_.emplace_back(v);
+                                           return true;
+                                         }));
+  if (ports_.reference) VBP_RETURN_IF_ERROR(ports_.reference->Start(this));
+  VBP_RETURN_IF_ERROR(ports_.input->Start(this));
+  VBP_RETURN_IF_ERROR(PublishPendingRejects());
+  return MaybePublishRevisions(/*force=*/false);
+}
+
+Status StreamingEngine::LoadReference() {
+  Status decode_error;
+  VBP_RETURN_IF_ERROR(ports_.state->Scan(
+      Space::kReference, "", [&](std::string_view k, std::string_view v) {
+        if (k.empty()) return true;
+        if (k[0] == 'p') {
+          auto p = binary::DecodeProvider(v);
+          if (!p.ok()) {
+            decode_error = p.status();
+            return false;
+          }
+          roster_.Upsert(*p);
+        } else if (k[0] == 'c') {
+          auto c = binary::DecodeContract(v);
+          if (!c.ok()) {
+            decode_error = c.status();
+            return false;
+          }
+          contracts_[c->contract_id] = *c;
+        }
+        return true;
+      }));
+  VBP_RETURN_IF_ERROR(decode_error);
+  for (const std::string& topic : {TopicOf(RecordKind::kProvider), TopicOf(RecordKind::kContract)}) {
+    std::string prefix = topic;
+    prefix.push_back('\0');
+    VBP_RETURN_IF_ERROR(
+        ports_.state->Scan(Space::kOffsets, prefix, [&](std::string_view k, std::string_view v) {
+          int32_t p = static_cast<int32_t>(binary::ReadU32(k, prefix.size()));
+          reference_offsets_[{topic, p}] = std::stoll(std::string(v));
+          return true;
+        }));
+  }
+  auto counts = ports_.state->Get(Space::kCounters, "ref");
+  if (!counts.ok()) return counts.status();
+  if (counts->has_value()) {
+    RunCounts c;
+    std::optional<Date> unused;
+    if (!DecodeCounts(**counts, &c, &unused)) return Status::DataLoss("corrupt reference counters");
+    provider_counts_ = c.providers;
+    contract_counts_ = c.contracts;
+  }
+  RebuildPlans();
+  return Status::Ok();
+}
+
+void StreamingEngine::RebuildPlans() {
+  resolved_.clear();
+  for (const auto& [id, c] : contracts_) {
+    auto rc = ResolveContract(c, *registry_);
+    // Stored contracts were resolvable when they arrived and the registry does not change
+    // while the engine runs.
+    if (rc.ok()) resolved_.push_back(std::make_unique<ResolvedContract>(std::move(rc).value()));
+  }
+  plans_ = BuildYearPlans(resolved_);
+}
+
+Status StreamingEngine::LoadShard(int32_t partition) {
+  if (shards_.count(partition)) return Status::Ok();
+  auto shard = std::make_unique<Shard>();
+  shard->partition = partition;
+  const std::string prefix = PartitionPrefix(partition);
+  Status err;
+  VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kClaims, prefix, [&](std::string_view, std::string_view v) {
+        auto c = binary::DecodeClaim(v);
+        if (!c.ok()) {
+          err = c.status();
+          return false;
+        }
+        Shard::ClaimSlot slot;
+        slot.head = {c->version, c->frequency, c->content_hash};
+        slot.member_id = c->member_id.str();
+        slot.source = c->source;
+        if (c->frequency != Frequency::kVoid) {
+          slot.arena = shard->arena.Add(*c);
+          shard->members[slot.member_id].claim_ids.push_back(c->claim_id.str());
+        }
+        shard->claims.emplace(c->claim_id.str(), std::move(slot));
+        return true;
+      }));
+  VBP_RETURN_IF_ERROR(err);
+  VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kMembers, prefix, [&](std::string_view, std::string_view v) {
+        auto m = binary::DecodeMember(v);
+        if (!m.ok()) {
+          err = m.status();
+          return false;
+        }
+        std::string id = m->member_id.str();
+        shard->members[id].record = std::move(m).value();
+        return true;
+      }));
+  VBP_RETURN_IF_ERROR(err);
+  VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kResults, prefix, [&](std::string_view k, std::string_view v) {
+        std::string member_id(k.substr(4));
+        binary::Reader r(v);
+        uint64_t n = r.Varint();
+        std::vector<Contribution> list;
+        for (uint64_t i = 0; i < n && r.ok(); ++i) {
+          Contribution c;
+          c.year = static_cast<int>(r.Signed());
+          c.contract = ContractId(r.Str());
+          auto agg = binary::DecodeAggregate(r.Str());
+          if (!agg.ok()) {
+            err = agg.status();
+            return false;
+          }
+          c.aggregate = *agg;
+          list.push_back(std::move(c));
+        }
+        if (!r.ok() || !r.AtEnd()) {
+          err = Status::DataLoss("corrupt member result for " + member_id);
+          return false;
+        }
+        shard->members[member_id].contributions = std::move(list);
+        return true;
+      }));
+  VBP_RETURN_IF_ERROR(err);
+  VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kParts, prefix, [&](std::string_view k, std::string_view v) {
+        int year = static_cast<int>(binary::ReadU32(k, 4));
+        ContractId c(std::string(k.substr(8)));
+        auto agg = binary::DecodeAggregate(v);
+        if (!agg.ok()) {
+          err = agg.status();
+          return false;
+        }
+        shard->parts[{year, c}] = *agg;
+        return true;
+      }));
+  VBP_RETURN_IF_ERROR(err);
+  auto counts = ports_.state->Get(Space::kCounters, prefix);
+  if (!counts.ok()) return counts.status();
+  if (counts->has_value() && !DecodeCounts(**counts, &shard->counts, &shard->max_paid)) {
+    return Status::DataLoss("corrupt counters for partition " + std::to_string(partition));
+  }
+  for (auto [topic, field] : {std::pair{TopicOf(RecordKind::kClaim), &shard->next_claims},
+                              std::pair{TopicOf(RecordKind::kMember), &shard->next_members}}) {
+    auto off = ports_.state->Get(Space::kOffsets, OffsetKey(topic, partition));
+    if (!off.ok()) return off.status();
+    if (off->has_value()) *field = std::stoll(**off);
+  }
+  shards_[partition] = std::move(shard);
+  return Status::Ok();
+}
+
+Status StreamingEngine::OnAssigned(std::vector<std::pair<LogPartition, int64_t>>& starts) {
+  const std::string claims = TopicOf(RecordKind::kClaim);
+  const std::string members = TopicOf(RecordKind::kMember);
+  for (auto& [lp, start] : starts) {
+    if (lp.topic == claims || lp.topic == members) {
+      VBP_RETURN_IF_ERROR(LoadShard(lp.partition));
+      const Shard& s = *shards_[lp.partition];
+      start = lp.topic == claims ? s.next_claims : s.next_members;
+    } else {
+      auto f = reference_offsets_.find(lp);
+      start = f == reference_offsets_.end() ? kOffsetBeginning : f->second;
+    }
+  }
+  return Status::Ok();
+}
+
+void StreamingEngine::OnRevoked(const std::vector<LogPartition>& parts) {
+  // Every step commits before it returns, so revoked shards hold no uncommitted change.
+  const std::string claims = TopicOf(RecordKind::kClaim);
+  for (const auto& lp : parts) {
+    if (lp.topic == claims) shards_.erase(lp.partition);
+  }
+}
+
+void StreamingEngine::AddReject(Reject r, RecordKind kind, Shard* shard, StateStore::Batch& batch) {
+  if (shard) {
+    ++shard->counts.For(kind).read;
+    ++shard->counts.For(kind).rejected;
+  } else {
+    KindCounts& k = kind == RecordKind::kProvider ? provider_counts_ : contract_counts_;
+    ++k.read;
+    ++k.rejected;
+  }
+  std::string line = RejectJson(r).dump();
+  std::string key = "reject";
+  binary::AppendU64(&key, static_cast<uint64_t>(pending_reject_seq_++));
+  batch.Put(Space::kMeta, key, line);
+  pending_rejects_.push_back(std::move(line));
+}
+
+void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& batch,
+                                     bool* changed) {
+  const bool is_provider = m.topic == TopicOf(RecordKind::kProvider);
+  const RecordKind kind = is_provider ? RecordKind::kProvider : RecordKind::kContract;
+  SourcePos pos{std::string(m.topic), m.partition, m.offset};
+  DecodeOutcome d = decode_(m.value, pos, kind);
+  if (d.reject) {
+    AddReject(std::move(*d.reject), kind, nullptr, batch);
+  } else if (is_provider) {
+    const Provider& p = std::get<Provider>(*d.record);
+    ++provider_counts_.read;
+    if (roster_.Upsert(p)) {
+      ++provider_counts_.superseded;
+    } else {
+      ++provider_counts_.applied;
+    }
+    batch.Put(Space::kReference, ProviderKey(p), binary::EncodeProvider(p));
+    if (options_.keep_history) {
+      batch.Put(Space::kHistory, HistoryKey('p', p.npi.str(), m), std::string(m.value));
+    }
+    *changed = true;
+  } else {
+    const Contract& c = std::get<Contract>(*d.record);
+    auto rc = ResolveContract(c, *registry_);
+    if (!rc.ok()) {
+      Reject r = ContractReject(c, rc.status());
+      r.record = std::string(m.value);
+      AddReject(std::move(r), kind, nullptr, batch);
+    } else {
+      ++contract_counts_.read;
+      if (contracts_.count(c.contract_id)) {
+        ++contract_counts_.superseded;
+      } else {
+        ++contract_counts_.applied;
+      }
+      contracts_[c.contract_id] = c;
+      batch.Put(Space::kReference, "c" + c.contract_id.str(), binary::EncodeContract(c));
+      if (options_.keep_history) {
+        batch.Put(Space::kHistory, HistoryKey('k', c.contract_id.str(), m), std::string(m.value));
+      }
+      *changed = true;
+    }
+  }
+  reference_offsets_[{std::string(m.topic), m.partition}] = m.offset + 1;
+  batch.Put(Space::kOffsets, OffsetKey(std::string(m.topic), m.partition),
+            std::to_string(m.offset + 1));
+}
+
+void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch) {
+  auto f = shards_.find(m.partition);
+  if (f == shards_.end()) {
+    // A message fetched before its partition was revoked: not ours any more. Its offset is
+    // not stored, so the new owner applies it.
+    return;
+  }
+  Shard& shard = *f->second;
+  shard.touched = true;
+  const bool is_claim = m.topic == TopicOf(RecordKind::kClaim);
+  const RecordKind kind = is_claim ? RecordKind::kClaim : RecordKind::kMember;
+  SourcePos pos{std::string(m.topic), m.partition, m.offset};
+  DecodeOutcome d = decode_(m.value, pos, kind);
+  if (d.reject) {
+    AddReject(std::move(*d.reject), kind, &shard, batch);
+  } else if (is_claim) {
+    if (options_.keep_history) {
+      const Claim& c = std::get<Claim>(*d.record);
+      std::string key = c.claim_id.str();
+      key.push_back('\0');
+      binary::AppendU64(&key, static_cast<uint64_t>(c.version));
+      batch.Put(Space::kHistory, HistoryKey('c', key, m), std::string(m.value));
+    }
+    ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch);
+  } else {
+    if (options_.keep_history) {
+      batch.Put(Space::kHistory,
+                HistoryKey('m', std::get<Member>(*d.record).member_id.str(), m),
+                std::string(m.value));
+    }
+    ApplyMember(shard, std::get<Member>(std::move(*d.record)), batch);
+  }
+  (is_claim ? shard.next_claims : shard.next_members) = m.offset + 1;
+}
+
+void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch) {
+  RunCounts& counts = shard.counts;
+  ++counts.claims.read;
+  counts.claim_lines_read += static_cast<int64_t>(c.lines.size());
+  auto f = shard.claims.find(c.claim_id.str());
+  const ClaimHead* current = f == shard.claims.end() ? nullptr : &f->second.head;
+  auto note_paid = [&] {
+    if (!shard.max_paid || c.paid_date > *shard.max_paid) shard.max_paid = c.paid_date;
+  };
+  switch (DecideVersion(current, c.version, c.content_hash)) {
+    case VersionDecision::kApply: {
+      note_paid();
+      if (current) {
+        ++counts.claims.superseded;
+        Shard::ClaimSlot& old = f->second;
+        if (old.arena >= 0) {
+          auto& ids = shard.members[old.member_id].claim_ids;
+          ids.erase(std::remove(ids.begin(), ids.end(), c.claim_id.str()), ids.end());
+        }
+        shard.dirty.insert(old.member_id);
+      } else {
+        ++counts.claims.applied;
+      }
+      Shard::ClaimSlot slot;
+      slot.head = {c.version, c.frequency, c.content_hash};
+      slot.member_id = c.member_id.str();
+      slot.source = c.source;
+      if (c.frequency != Frequency::kVoid) {
+        slot.arena = shard.arena.Add(c);
+        shard.members[slot.member_id].claim_ids.push_back(c.claim_id.str());
+      }
+      shard.dirty.insert(slot.member_id);
+      std::string key = PartitionPrefix(shard.partition) + c.claim_id.str();
+      batch.Put(Space::kClaims, std::move(key), binary::EncodeClaim(c));
+      shard.claims.insert_or_assign(c.claim_id.str(), std::move(slot));
+      return;
+    }
+    case VersionDecision::kDuplicate:
+      note_paid();
+      ++counts.claims.superseded;
+      ++counts.duplicates;
+      return;
+    case VersionDecision::kStale:
+      note_paid();
+      ++counts.claims.superseded;
+      ++counts.stale;
+      return;
+    case VersionDecision::kConflict: {
+      // AddReject counts it as read + rejected; undo the read counted above.
+      --counts.claims.read;
+      counts.claim_lines_read -= static_cast<int64_t>(c.lines.size());
+      ++counts.conflicts;
+      Reject r;
+      r.source = c.source;
+      r.kind = RecordKind::kClaim;
+      r.key = c.claim_id.str();
+      r.field = "version";
+      r.reason = "conflict: claim " + c.claim_id.str() + " version " + std::to_string(c.version) +
+                 " was already received with different content at " +
+                 f->second.source.ToString() +
+                 "; the first one stays (send a higher version to correct it)";
+      AddReject(std::move(r), RecordKind::kClaim, &shard, batch);
+      return;
+    }
+  }
+}
+
+void StreamingEngine::ApplyMember(Shard& shard, Member m, StateStore::Batch& batch) {
+  ++shard.counts.members.read;
+  std::string id = m.member_id.str();
+  Shard::MemberSlot& slot = shard.members[id];
+  if (slot.record) {
+    ++shard.counts.members.superseded;
+  } else {
+    ++shard.counts.members.applied;
+  }
+  batch.Put(Space::kMembers, PartitionPrefix(shard.partition) + id, binary::EncodeMember(m));
+  slot.record = std::move(m);
+  shard.dirty.insert(id);
+}
+
+void StreamingEngine::Recompute(Shard& shard, const std::string& member_id,
+                                StateStore::Batch& batch) {
+  auto mf = shard.members.find(member_id);
+  if (mf == shard.members.end()) return;
+  Shard::MemberSlot& slot = mf->second;
+  std::vector<std::string>& ids = slot.claim_ids;
+  std::sort(ids.begin(), ids.end());
+  std::vector<rules::ClaimView> views;
+  views.reserve(ids.size());
+  for (const auto& id : ids) {
+    const auto& cs = shard.claims.find(id)->second;
+    views.push_back(shard.arena.View(static_cast<uint32_t>(cs.arena)));
+  }
+  const Date as_of = options_.as_of.value_or(Date::FromDays(INT32_MAX / 2));
+  std::vector<Contribution> fresh;
+  const MemberId mid(member_id);
+  const Member* record = slot.record ? &*slot.record : nullptr;
+  for (const YearPlan& plan : plans_) {
+    for (const EvaluationGroup& group : plan.groups) {
+      rules::EvaluationContext ctx{plan.year, group.params, &plan.units, &roster_, as_of};
+      rules::MemberOutcome out = rules::EvaluateMember(mid, record, views, ctx);
+      if (out.contract && group.Has(*out.contract)) {
+        Contribution c;
+        c.year = plan.year;
+        c.contract = *out.contract;
+        c.aggregate.Apply(out, +1);
+        fresh.push_back(std::move(c));
+      }
+    }
+  }
+  bool same = fresh.size() == slot.contributions.size();
+  for (size_t i = 0; same && i < fresh.size(); ++i) {
+    same = fresh[i].year == slot.contributions[i].year &&
+           fresh[i].contract == slot.contributions[i].contract &&
+           fresh[i].aggregate == slot.contributions[i].aggregate;
+  }
+  {
+    std::lock_guard<std::mutex> lock(metrics_mu_);
+    ++metrics_.members_recomputed;
+  }
+  if (same) return;
+  for (const auto& old : slot.contributions) {
+    shard.parts[{old.year, old.contract}].Merge(old.aggregate, -1);
+    shard.changed_parts.insert({old.year, old.contract});
+  }
+  for (const auto& c : fresh) {
+    shard.parts[{c.year, c.contract}].Merge(c.aggregate, +1);
+    shard.changed_parts.insert({c.year, c.contract});
+  }
+  slot.contributions = std::move(fresh);
+  std::string key = PartitionPrefix(shard.partition) + member_id;
+  if (slot.contributions.empty()) {
+    batch.Delete(Space::kResults, std::move(key));
+  } else {
+    binary::Writer w;
+    w.Varint(slot.contributions.size());
+    for (const auto& c : slot.contributions) {
+      w.Signed(c.year);
+      w.Str(c.contract.str());
+      w.Str(binary::EncodeAggregate(c.aggregate));
+    }
+    batch.Put(Space::kResults, std::move(key), w.Take());
+  }
+}
+
+void StreamingEngine::WriteShardMeta(Shard& shard, StateStore::Batch& batch) {
+  for (const auto& key : shard.changed_parts) {
+    auto f = shard.parts.find(key);
+    std::string k = PartKey(shard.partition, key.first, key.second);
+    if (f == shard.parts.end() || f->second.IsZero()) {
+      if (f != shard.parts.end()) shard.parts.erase(f);
+      batch.Delete(Space::kParts, std::move(k));
+    } else {
+      batch.Put(Space::kParts, std::move(k), binary::EncodeAggregate(f->second));
+    }
+  }
+  shard.changed_parts.clear();
+  batch.Put(Space::kCounters, PartitionPrefix(shard.partition),
+            EncodeCounts(shard.counts, shard.max_paid));
+  if (shard.next_claims >= 0) {
+    batch.Put(Space::kOffsets, OffsetKey(TopicOf(RecordKind::kClaim), shard.partition),
+              std::to_string(shard.next_claims));
+  }
+  if (shard.next_members >= 0) {
+    batch.Put(Space::kOffsets, OffsetKey(TopicOf(RecordKind::kMember), shard.partition),
+              std::to_string(shard.next_members));
+  }
+}
+
+Result<bool> StreamingEngine::Step() {
+  const int64_t started = ports_.clock->NowMicros();
+  StateStore::Batch batch;
+  bool reference_changed = false;
+  size_t processed = 0;
+
+  // Reference data first: it changes how every member is evaluated.
+  if (ports_.reference) {
+    std::vector<InputMessage> ref;
+    Status st = ports_.reference->Poll(options_.batch_records_max, 0, &ref);
+    if (!st.ok()) return st;
+    for (const auto& m : ref) ApplyReference(m, batch, &reference_changed);
+    processed += ref.size();
+    if (!ref.empty()) {
+      RunCounts rc;
+      rc.providers = provider_counts_;
+      rc.contracts = contract_counts_;
+      batch.Put(Space::kCounters, "ref", EncodeCounts(rc, std::nullopt));
+    }
+  }
+  std::vector<InputMessage> input;
+  Status st = ports_.input->Poll(options_.batch_records_max, processed ? 0 : options_.poll_timeout_ms,
+                                 &input);
+  if (!st.ok()) return st;
+  for (const auto& m : input) ApplyInput(m, batch);
+  processed += input.size();
+
+  if (reference_changed) RebuildPlans();
+  for (auto& [p, shard] : shards_) {
+    if (reference_changed) {
+      for (const auto& [id, slot] : shard->members) Recompute(*shard, id, batch);
+      shard->touched = true;
+    } else {
+      for (const auto& id : shard->dirty) Recompute(*shard, id, batch);
+    }
+    shard->dirty.clear();
+    if (shard->touched) WriteShardMeta(*shard, batch);
+    shard->touched = false;
+  }
+  if (!batch.empty()) {
+    VBP_RETURN_IF_ERROR(ports_.state->Commit(batch, options_.sync_commits));
+  }
+  if (processed) input_since_revision_ = true;
+  VBP_RETURN_IF_ERROR(PublishPendingRejects());
+  const bool caught_up = ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp());
+  VBP_RETURN_IF_ERROR(MaybePublishRevisions(/*force=*/caught_up && processed == 0));
+
+  const int64_t elapsed = ports_.clock->NowMicros() - started;
+  RunCounts totals;
+  for (const auto& [p, shard] : shards_) AddCounts(totals, shard->counts);
+  totals.providers = provider_counts_;
+  totals.contracts = contract_counts_;
+  std::vector<RecordSource::PartitionLag> lag;
+  const int64_t now = ports_.clock->NowMicros();
+  if (now - last_lag_us_ > 1'000'000 || caught_up) {
+    lag = ports_.input->Lag();
+    if (ports_.reference) {
+      auto r = ports_.reference->Lag();
+      lag.insert(lag.end(), r.begin(), r.end());
+    }
+    last_lag_us_ = now;
+  }
+  const uint64_t bytes = ports_.state->ApproximateBytes();
+  std::lock_guard<std::mutex> lock(metrics_mu_);
+  metrics_.caught_up = caught_up;
+  metrics_.counts = totals;
+  metrics_.state_bytes = bytes;
+  if (!lag.empty()) metrics_.lag = std::move(lag);
+  if (processed) {
+    ++metrics_.batches;
+    metrics_.messages += static_cast<int64_t>(processed);
+    if (!batch.empty()) ++metrics_.commits;
+    size_t b = 0;
+    while (b < std::size(kLatencyBoundsUs) && elapsed > kLatencyBoundsUs[b]) ++b;
+    ++metrics_.batch_latency_buckets_us[b];
+    metrics_.batch_latency_sum_us += elapsed;
+  }
+  return processed > 0;
+}
+
+Status StreamingEngine::PublishPendingRejects() {
+  if (pending_rejects_.empty()) return Status::Ok();
+  for (const auto& line : pending_rejects_) {
+    PublishedRecord r;
+    auto j = nlohmann::json::parse(line);
+    r.key = j.value("key", "");
+    r.value = line;
+    r.headers = {{"source", j.value("source", "")},
+                 {"field", j.value("field", "")},
+                 {"reason", j.value("reason", "")}};
+    VBP_RETURN_IF_ERROR(ports_.rejects->Publish(r));
+  }
+  VBP_RETURN_IF_ERROR(ports_.rejects->Flush(30000));
+  StateStore::Batch done;
+  VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kMeta, "reject",
+                                         [&](std::string_view k, std::string_view) {
+                                           done.Delete(Space::kMeta, std::string(k));
+                                           return true;
+                                         }));
+  if (!done.empty()) VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
+  {
+    std::lock_guard<std::mutex> lock(metrics_mu_);
+    metrics_.rejects_published += static_cast<int64_t>(pending_rejects_.size());
+  }
+  pending_rejects_.clear();
+  return Status::Ok();
+}
+
+Result<int64_t> StreamingEngine::InputWatermark() const {
+  int64_t w = 0;
+  for (const auto& [p, shard] : shards_) {
+    w += std::max<int64_t>(0, shard->next_claims) + std::max<int64_t>(0, shard->next_members);
+  }
+  for (const auto& [lp, off] : reference_offsets_) w += std::max<int64_t>(0, off);
+  return w;
+}
+
+Status StreamingEngine::MaybePublishRevisions(bool force) {
+  // Deliver revisions committed earlier but not confirmed delivered (crash recovery).
+  if (!pending_keys_.empty()) {
+    StateStore::Batch done;
+    for (const auto& meta_key : pending_keys_) {
+      std::string rev_key = meta_key.substr(std::string("unpublished").size());
+      auto v = ports_.state->Get(Space::kRevisions, rev_key);
+      if (!v.ok()) return v.status();
+      if (v->has_value()) {
+        auto j = nlohmann::json::parse(**v);
+        PublishedRecord r;
+        r.key = j["contract_id"].get<std::string>() + "|" +
+                std::to_string(j["performance_year"].get<int>());
+        r.value = **v;
+        r.headers = {{"revision", std::to_string(j["revision"].get<int64_t>())}};
+        VBP_RETURN_IF_ERROR(ports_.statements->Publish(r));
+      }
+      done.Delete(Space::kMeta, meta_key);
+    }
+    VBP_RETURN_IF_ERROR(ports_.statements->Flush(30000));
+    VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
+    pending_keys_.clear();
+  }
+  const int64_t now = ports_.clock->NowMicros();
+  if (!input_since_revision_) return Status::Ok();
+  if (!force && options_.revision_interval_ms > 0 &&
+      now - last_revision_us_ < options_.revision_interval_ms * 1000) {
+    return Status::Ok();
+  }
+  // Only the instance holding partition 0 of the claims topic publishes (one writer per key).
+  if (!shards_.count(0)) {
+    input_since_revision_ = false;
+    return Status::Ok();
+  }
+  auto watermark = InputWatermark();
+  if (!watermark.ok()) return watermark.status();
+
+  std::optional<Date> max_paid;
+  for (const auto& [p, shard] : shards_) {
+    if (shard->max_paid && (!max_paid || *shard->max_paid > *max_paid)) max_paid = shard->max_paid;
+  }
+  StateStore::Batch batch;
+  std::vector<PublishedRecord> out;
+  std::vector<std::string> meta_keys;
+  for (const YearPlan& plan : plans_) {
+    const Date as_of = options_.as_of.value_or(max_paid.value_or(Date::LastOfYear(plan.year)));
+    for (const EvaluationGroup& group : plan.groups) {
+      for (const ResolvedContract* c : group.contracts) {
+        rules::ContractAggregate total;
+        for (const auto& [p, shard] : shards_) {
+          auto f = shard->parts.find({plan.year, c->record.contract_id});
+          if (f != shard->parts.end()) total.Merge(f->second);
+        }
+        rules::ContractIdentity id{c->record.contract_id, plan.year, c->rule_set->id(),
+                                   c->rule_set->hash(), c->parameters_hash, as_of};
+        rules::StatementFigures figures = rules::SettleContract(id, total, c->params);
+        nlohmann::ordered_json j =
+            StatementJson(figures, *watermark, plan.units.TinsOf(c->record.contract_id));
+        // The previous revision of this statement, if any.
+        const std::string prefix = RevisionPrefix(c->record.contract_id, plan.year);
+        std::optional<nlohmann::ordered_json> prev;
+        VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kRevisions, prefix,
+                                               [&](std::string_view, std::string_view v) {
+                                                 prev = nlohmann::ordered_json::parse(v);
+                                                 return true;
+                                               }));
+        if (prev && (*prev)["revision"].get<int64_t>() >= *watermark) continue;
+        if (prev && !force) {
+          nlohmann::ordered_json a = j, b = *prev;
+          for (auto* x : {&a, &b}) {
+            x->erase("revision");
+            x->erase("revision_info");
+            x->erase("hash");
+          }
+          if (a == b) continue;  // nothing changed since the last revision
+        }
+        nlohmann::ordered_json info;
+        info["previous_revision"] = prev ? (*prev)["revision"] : nlohmann::ordered_json(0);
+        info["previous_hash"] = prev ? (*prev)["hash"] : nlohmann::ordered_json("");
+        nlohmann::ordered_json wm;
+        for (const auto& [p, shard] : shards_) {
+          wm[TopicOf(RecordKind::kClaim) + "[" + std::to_string(p) + "]"] =
+              std::max<int64_t>(0, shard->next_claims);
+          wm[TopicOf(RecordKind::kMember) + "[" + std::to_string(p) + "]"] =
+              std::max<int64_t>(0, shard->next_members);
+        }
+        for (const auto& [lp, off] : reference_offsets_) wm[lp.ToString()] = off;
+        info["input_watermark"] = wm;
+        nlohmann::ordered_json delta;
+        for (const char* f : {"benchmark_total", "expenditure_total", "gross_savings",
+                              "shared_savings", "shared_losses", "pmpm_total", "net_payment"}) {
+          BigInt now_c = RoundHalfEvenScaled(*ParseExactDecimal(j[f].get<std::string>()), 2);
+          BigInt was_c =
+              prev ? RoundHalfEvenScaled(*ParseExactDecimal((*prev)[f].get<std::string>()), 2)
+                   : BigInt(0);
+          delta[f] = FormatScaled(now_c - was_c, 2);
+        }
+        delta["assigned_members"] =
+            j["assigned_members"].get<int64_t>() -
+            (prev ? (*prev)["assigned_members"].get<int64_t>() : int64_t{0});
+        info["delta"] = delta;
+        j["revision_info"] = info;
+        j["hash"] = "sha256:" + rules::Sha256Hex(j.dump());
+        std::string key = prefix;
+        binary::AppendU64(&key, static_cast<uint64_t>(*watermark));
+        std::string text = j.dump();
+        batch.Put(Space::kRevisions, key, text);
+        batch.Put(Space::kMeta, "unpublished" + key, "");
+        meta_keys.push_back("unpublished" + key);
+        PublishedRecord r;
+        r.key = c->record.contract_id.str() + "|" + std::to_string(plan.year);
+        r.value = std::move(text);
+        r.headers = {{"revision", std::to_string(*watermark)}};
+        out.push_back(std::move(r));
+      }
+    }
+  }
+  last_revision_us_ = now;
+  input_since_revision_ = false;
+  if (out.empty()) return Status::Ok();
+  VBP_RETURN_IF_ERROR(ports_.state->Commit(batch, options_.sync_commits));
+  for (const auto& r : out) VBP_RETURN_IF_ERROR(ports_.statements->Publish(r));
+  VBP_RETURN_IF_ERROR(ports_.statements->Flush(30000));
+  StateStore::Batch done;
+  for (const auto& k : meta_keys) done.Delete(Space::kMeta, k);
+  VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
+  std::lock_guard<std::mutex> lock(metrics_mu_);
+  metrics_.revisions_published += static_cast<int64_t>(out.size());
+  return Status::Ok();
+}
+
+Status StreamingEngine::RunUntilCaughtUp() {
+  while (true) {
+    auto r = Step();
+    if (!r.ok()) {
+      std::lock_guard<std::mutex> lock(metrics_mu_);
+      metrics_.last_error = r.status().ToString();
+      return r.status();
+    }
+    if (!*r && ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp()) &&
+        !input_since_revision_) {
+      return Status::Ok();
+    }
+  }
+}
+
+Status StreamingEngine::Run(const std::atomic<bool>& stop) {
+  while (!stop.load()) {
+    auto r = Step();
+    if (!r.ok()) {
+      std::lock_guard<std::mutex> lock(metrics_mu_);
+      metrics_.last_error = r.status().ToString();
+      return r.status();
+    }
+  }
+  return Status::Ok();
+}
+
+EngineMetrics StreamingEngine::Metrics() const {
+  EngineMetrics m;
+  {
+    std::lock_guard<std::mutex> lock(metrics_mu_);
+    m = metrics_;
+  }
+  return m;
+}
+
+Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const StateStore& state) {
+  std::map<std::pair<int, std::string>, StatementRevision> latest;
+  Status err;
+  VBP_RETURN_IF_ERROR(state.Scan(Space::kRevisions, "", [&](std::string_view, std::string_view v) {
+    auto j = nlohmann::json::parse(v, nullptr, false);
+    if (j.is_discarded()) {
+      err = Status::DataLoss("corrupt statement revision in state store");
+      return false;
+    }
+    StatementRevision r;
+    r.contract_id = ContractId(j["contract_id"].get<std::string>());
+    r.performance_year = j["performance_year"].get<int>();
+    r.revision = j["revision"].get<int64_t>();
+    r.json = std::string(v);
+    latest[{r.performance_year, r.contract_id.str()}] = std::move(r);
+    return true;
+  }));
+  VBP_RETURN_IF_ERROR(err);
+  std::vector<StatementRevision> out;
+  for (auto& [k, r] : latest) out.push_back(std::move(r));
+  return out;
+}
+
+Result<std::vector<StatementRevision>> StreamingEngine::Revisions(const StateStore& state,
+                                                                  const ContractId& contract,
+                                                                  int year) {
+  std::vector<StatementRevision> out;
+  VBP_RETURN_IF_ERROR(state.Scan(Space::kRevisions, RevisionPrefix(contract, year),
+                                 [&](std::string_view, std::string_view v) {
+                                   StatementRevision r;
+                                   r.contract_id = contract;
+                                   r.performance_year = year;
+                                   auto j = nlohmann::json::parse(v);
+                                   r.revision = j["revision"].get<int64_t>();
+                                   r.json = std::string(v);
+                                   out.push_back(std::move(r));
+                                   return true;
+                                 }));
+  return out;
+}
+
+}  // namespace vbp

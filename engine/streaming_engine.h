@@ -1,0 +1,174 @@
+#pragma once
+// Continuous settlement (SPEC §5): input records from partitioned logs, state in a StateStore,
+// statement revisions and rejects out.
+//
+// Data flow per step: poll reference data (providers, contracts: every instance reads all of
+// it) and member-keyed input (claims, members: this instance's partitions) -> decode ->
+// version semantics / upserts -> recompute only the affected members (all members when
+// reference data changed) -> subtract their old contribution from the partition's contract
+// aggregates and add the new one -> ONE atomic commit of the state changes together with the
+// input offsets they consumed -> publish rejects and, at the revision cadence or when caught
+// up, statement revisions.
+//
+// Exactly-once effect: offsets live in the same commit as the state they produced, and on
+// (re)assignment the engine starts from its stored offsets. A crash at any instant leaves the
+// store at a commit boundary; replaying from the stored offsets re-applies exactly what was
+// not committed. Revisions are numbered by their input watermark (the number of input
+// records they reflect: the sum of next offsets over the input partitions), so the same
+// input gives the same (contract, year, revision) and the same bytes, crash or not; a
+// duplicate publication is harmless downstream.
+//
+// Threading: one thread drives Start/Step/Run; Metrics() may be called from any thread.
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/claim_arena.h"
+#include "engine/claim_versions.h"
+#include "engine/contract_plan.h"
+#include "engine/ports.h"
+#include "engine/rule_registry.h"
+#include "rules/core/settlement.h"
+
+namespace vbp {
+
+struct StreamingOptions {
+  std::string topic_prefix = "vbp.";
+  size_t batch_records_max = 20000;
+  int poll_timeout_ms = 50;
+  // Statement revisions are computed at most this often while input flows (and always when
+  // the input is caught up). 0: after every batch.
+  int64_t revision_interval_ms = 1000;
+  bool sync_commits = false;
+  std::optional<Date> as_of;  // default: the latest paid_date seen (event time)
+  bool keep_history = true;   // every input record version, with its position (audit)
+};
+
+// Decodes one input message into a domain record or a Reject (the codec adapter).
+using DecodedRecord = std::variant<Claim, Member, Provider, Contract>;
+struct DecodeOutcome {
+  std::optional<DecodedRecord> record;
+  std::optional<Reject> reject;
+};
+using DecodeFn =
+    std::function<DecodeOutcome(std::string_view text, const SourcePos& pos, RecordKind kind)>;
+
+struct EngineMetrics {
+  RunCounts counts;  // member-keyed partitions owned here + reference data
+  int64_t batches = 0;
+  int64_t messages = 0;
+  int64_t commits = 0;
+  int64_t revisions_published = 0;
+  int64_t rejects_published = 0;
+  int64_t members_recomputed = 0;
+  std::vector<int64_t> batch_latency_buckets_us;  // counts per bucket of kLatencyBoundsUs
+  int64_t batch_latency_sum_us = 0;
+  std::vector<RecordSource::PartitionLag> lag;
+  uint64_t state_bytes = 0;
+  bool caught_up = false;
+  std::string last_error;
+};
+inline constexpr int64_t kLatencyBoundsUs[] = {1000,   5000,    10000,   50000,  100000,
+                                               250000, 500000, 1000000, 5000000};
+
+// One published statement revision (also kept in Space::kRevisions).
+struct StatementRevision {
+  ContractId contract_id;
+  int performance_year = 0;
+  int64_t revision = 0;
+  std::string json;  // the statement as published
+};
+
+class StreamingEngine : private RecordSource::Listener {
+ public:
+  struct Ports {
+    StateStore* state = nullptr;
+    RecordSource* input = nullptr;      // claims + members (this instance's partitions)
+    RecordSource* reference = nullptr;  // providers + contracts (all partitions)
+    RecordSink* statements = nullptr;
+    RecordSink* rejects = nullptr;
+    const Clock* clock = nullptr;
+  };
+
+  StreamingEngine(StreamingOptions options, Ports ports, DecodeFn decode,
+                  const RuleRegistry* registry);
+  ~StreamingEngine() override;
+
+  // Loads reference data and pending publications from the store, then starts the sources
+  // (which call back with assignments).
+  Status Start();
+  // One poll-apply-commit-publish cycle. Returns true when input was processed.
+  Result<bool> Step();
+  // Steps until every assigned partition is read to its end, then publishes the final
+  // revisions. kDataLoss and other errors stop it.
+  Status RunUntilCaughtUp();
+  // Steps until `stop` is set.
+  Status Run(const std::atomic<bool>& stop);
+
+  EngineMetrics Metrics() const;
+  // The latest revision of every statement in the store, sorted by (year, contract_id).
+  static Result<std::vector<StatementRevision>> LatestRevisions(const StateStore& state);
+  // Every stored revision of one contract and year, in revision order.
+  static Result<std::vector<StatementRevision>> Revisions(const StateStore& state,
+                                                          const ContractId& contract, int year);
+
+ private:
+  struct Shard;
+  struct Contribution {
+    int year = 0;
+    ContractId contract;
+    rules::ContractAggregate aggregate;
+  };
+
+  Status OnAssigned(std::vector<std::pair<LogPartition, int64_t>>& starts) override;
+  void OnRevoked(const std::vector<LogPartition>& parts) override;
+
+  Status LoadReference();
+  Status LoadShard(int32_t partition);
+  void RebuildPlans();
+  void ApplyReference(const InputMessage& m, StateStore::Batch& batch, bool* changed);
+  void ApplyInput(const InputMessage& m, StateStore::Batch& batch);
+  void ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch);
+  void ApplyMember(Shard& shard, Member m, StateStore::Batch& batch);
+  void AddReject(Reject r, RecordKind kind, Shard* shard, StateStore::Batch& batch);
+  void Recompute(Shard& shard, const std::string& member_id, StateStore::Batch& batch);
+  void WriteShardMeta(Shard& shard, StateStore::Batch& batch);
+  Status PublishPendingRejects();
+  Status MaybePublishRevisions(bool force);
+  Result<int64_t> InputWatermark() const;
+  std::string TopicOf(RecordKind kind) const;
+
+  StreamingOptions options_;
+  Ports ports_;
+  DecodeFn decode_;
+  const RuleRegistry* registry_;
+
+  // Reference data (replicated).
+  rules::ProviderRoster roster_;
+  std::map<ContractId, Contract> contracts_;
+  std::vector<std::unique_ptr<ResolvedContract>> resolved_;
+  std::vector<YearPlan> plans_;
+  std::map<LogPartition, int64_t> reference_offsets_;
+  KindCounts provider_counts_;
+  KindCounts contract_counts_;
+
+  std::map<int32_t, std::unique_ptr<Shard>> shards_;
+  std::vector<std::string> pending_rejects_;  // JSON lines committed, not yet published
+  int64_t pending_reject_seq_ = 0;
+  int64_t last_revision_us_ = 0;
+  int64_t last_lag_us_ = 0;
+  bool input_since_revision_ = false;
+  std::vector<std::string> pending_keys_;  // kMeta keys of committed, unpublished revisions
+
+  mutable std::mutex metrics_mu_;
+  EngineMetrics metrics_;
+};
+
+}  // namespace vbp
