@@ -192,7 +192,10 @@ Status StreamingEngine::Start() {
   if (ports_.reference) VBP_RETURN_IF_ERROR(ports_.reference->Start(this));
   VBP_RETURN_IF_ERROR(ports_.input->Start(this));
   VBP_RETURN_IF_ERROR(PublishPendingRejects());
-  return MaybePublishRevisions(/*force=*/false);
+  VBP_RETURN_IF_ERROR(PublishPendingRevisions());
+  // The stored revisions may predate input committed just before a crash: recompute once.
+  input_since_revision_ = true;
+  return Status::Ok();
 }
 
 Status StreamingEngine::LoadReference() {
@@ -753,7 +756,7 @@ Result<int64_t> StreamingEngine::InputWatermark() const {
   return w;
 }
 
-Status StreamingEngine::MaybePublishRevisions(bool force) {
+Status StreamingEngine::PublishPendingRevisions() {
   // Deliver revisions committed earlier but not confirmed delivered (crash recovery).
   if (!pending_keys_.empty()) {
     StateStore::Batch done;
@@ -776,6 +779,10 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
     VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
     pending_keys_.clear();
   }
+  return Status::Ok();
+}
+
+Status StreamingEngine::MaybePublishRevisions(bool force) {
   const int64_t now = ports_.clock->NowMicros();
   if (!input_since_revision_) return Status::Ok();
   if (!force && options_.revision_interval_ms > 0 &&
@@ -783,10 +790,7 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
     return Status::Ok();
   }
   // Only the instance holding partition 0 of the claims topic publishes (one writer per key).
-  if (!shards_.count(0)) {
-    input_since_revision_ = false;
-    return Status::Ok();
-  }
+  if (!IsLeader()) return Status::Ok();
   auto watermark = InputWatermark();
   if (!watermark.ok()) return watermark.status();
 
@@ -893,7 +897,7 @@ Status StreamingEngine::RunUntilCaughtUp() {
       return r.status();
     }
     if (!*r && ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp()) &&
-        !input_since_revision_) {
+        (!IsLeader() || !input_since_revision_)) {
       return Status::Ok();
     }
   }

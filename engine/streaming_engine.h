@@ -141,7 +141,9 @@ class StreamingEngine : private RecordSource::Listener {
   void Recompute(Shard& shard, const std::string& member_id, StateStore::Batch& batch);
   void WriteShardMeta(Shard& shard, StateStore::Batch& batch);
   Status PublishPendingRejects();
+  Status PublishPendingRevisions();
   Status MaybePublishRevisions(bool force);
+  bool IsLeader() const { return shards_.count(0) != 0; }
   Result<int64_t> InputWatermark() const;
   std::string TopicOf(RecordKind kind) const;
 
