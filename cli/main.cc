@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   vbp::cli::AddSettleCommand(app, &exit_code);
   vbp::cli::AddGenerateCommand(app, &exit_code);
   vbp::cli::AddImportCommand(app, &exit_code);
+  vbp::cli::AddBrokerCommand(app, &exit_code);
+  vbp::cli::AddProduceCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,5 +9,7 @@ namespace vbp::cli {
 void AddSettleCommand(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddImportCommand(CLI::App& app, int* exit_code);
+void AddBrokerCommand(CLI::App& app, int* exit_code);
+void AddProduceCommand(CLI::App& app, int* exit_code);
 
 }  // namespace vbp::cli
