@@ -265,11 +265,24 @@ def decode_claim(obj):
     return c
 
 
+def _code(s):
+    """Codes compare case-insensitively and without a dot ("e11.65" is "E1165")."""
+    return s.replace(".", "").upper()
+
+
 def claim_content(c):
-    """Every SPEC §2 field of a claim, normalised, for "same version, different content"."""
-    lines = tuple(tuple(sorted(ln.items())) for ln in c["lines"])
-    head = tuple(sorted((k, v) for k, v in c.items() if k != "lines"))
-    return head, lines
+    """Every SPEC §2 field of a claim, normalised, for "same version, different content":
+    decimals by value, codes upper case without dots, extra fields ignored."""
+    lines = []
+    for ln in c["lines"]:
+        d = dict(ln)
+        d["hcpcs"] = _code(d["hcpcs"])
+        d["modifiers"] = tuple(_code(x) for x in d["modifiers"])
+        lines.append(tuple(sorted(d.items())))
+    head = dict((k, v) for k, v in c.items() if k != "lines")
+    head["diagnoses"] = tuple(_code(x) for x in head["diagnoses"])
+    head["procedures"] = tuple(_code(x) for x in head["procedures"])
+    return tuple(sorted(head.items())), tuple(lines)
 
 
 def decode_member(obj):
