@@ -1,0 +1,392 @@
+// Quality measures at their age and date boundaries, exclusions, the inverse HbA1c measure,
+// blood-pressure readings and readmissions with transfers and planned stays. Performance year
+// 2025 throughout; expected values worked out by hand from the measure definitions in
+// rules/quality/measures/*.json and the value-set codes named in each comment.
+
+#include <gtest/gtest.h>
+
+#include "rules/quality/evaluate.h"
+#include "rules/quality/measure.h"
+#include "tests/hcc/claim_fixtures.h"
+
+namespace vbp::rules::quality {
+namespace {
+
+using testing::ClaimSet;
+using testing::D;
+using testing::InstitutionalSpec;
+using testing::MakeMember;
+
+constexpr int kPy = 2025;
+
+const MeasureOutcome& Outcome(const MemberMeasureResult& r, const std::string& id) {
+  for (const MeasureOutcome& o : r.measures) {
+    if (o.measure_id == id) return o;
+  }
+  ADD_FAILURE() << "no outcome for " << id;
+  return r.measures.front();
+}
+
+MeasureOutcome Measure1(const Member& m, ClaimSet& claims, const std::string& id) {
+  auto set = MeasureSet::Shipped().Select({id});
+  EXPECT_TRUE(set.ok());
+  MemberMeasureResult r = EvaluateMeasures(m, claims.views(), kPy, *set);
+  return Outcome(r, id);
+}
+
+Member Woman(const char* birth) {
+  return MakeMember("W", birth, Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
+}
+
+// --- Breast cancer screening: women 52-74 on 2025-12-31, mammogram 2023-10-01..2025-12-31 --
+
+TEST(BreastCancerScreeningTest, AgeIsTakenOnTheLastDayOfThePerformanceYear) {
+  ClaimSet none;
+  // Turns 52 on 2025-12-31: in.
+  EXPECT_EQ(Measure1(Woman("1973-12-31"), none, "BCS").status, MeasureStatus::kNotMet);
+  // Turns 52 on 2026-01-01: 51 on 2025-12-31, out.
+  EXPECT_EQ(Measure1(Woman("1974-01-01"), none, "BCS").status, MeasureStatus::kNotInDenominator);
+  // Turns 75 on 2025-12-31: out.
+  EXPECT_EQ(Measure1(Woman("1950-12-31"), none, "BCS").status, MeasureStatus::kNotInDenominator);
+  // Turns 75 on 2026-01-01: 74, in.
+  EXPECT_EQ(Measure1(Woman("1951-01-01"), none, "BCS").status, MeasureStatus::kNotMet);
+  // Men are not in the denominator.
+  Member man = MakeMember("M", "1960-05-05", Sex::kMale, {{"2015-01-01", "2030-12-31"}});
+  EXPECT_EQ(Measure1(man, none, "BCS").status, MeasureStatus::kNotInDenominator);
+}
+
+TEST(BreastCancerScreeningTest, MammogramLookBackStartsOctoberFirstTwoYearsBefore) {
+  // 77067 (screening mammography) is in the Mammography value set.
+  ClaimSet first_day;
+  first_day.Professional("M1", {"Z1231"}, {{"77067", D("2023-10-01")}});
+  MeasureOutcome met = Measure1(Woman("1960-05-05"), first_day, "BCS");
+  EXPECT_EQ(met.status, MeasureStatus::kMet);
+  EXPECT_EQ(met.tally, (MeasureTally{1, 0, 1}));
+  EXPECT_FALSE(met.gap);
+  ASSERT_EQ(met.evidence.size(), 1u);
+  EXPECT_EQ(met.evidence[0].claim_id, "M1");
+  EXPECT_EQ(met.evidence[0].code, "77067");
+
+  ClaimSet day_before;
+  day_before.Professional("M0", {"Z1231"}, {{"77067", D("2023-09-30")}});
+  MeasureOutcome missed = Measure1(Woman("1960-05-05"), day_before, "BCS");
+  EXPECT_EQ(missed.status, MeasureStatus::kNotMet);
+  EXPECT_EQ(missed.tally, (MeasureTally{1, 0, 0}));
+  EXPECT_TRUE(missed.gap);
+
+  // The pre-2017 HCPCS code G0202 counts through the project value set.
+  ClaimSet legacy;
+  legacy.Professional("G", {"Z1231"}, {{"G0202", D("2025-12-31")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), legacy, "BCS").status, MeasureStatus::kMet);
+}
+
+TEST(BreastCancerScreeningTest, BilateralMastectomyExcludesAtAnyTimeBeforeTheYearEnds) {
+  ClaimSet c;
+  c.Institutional("IP", D("2019-03-01"), D("2019-03-03"), {"C50911"}, {},
+                  {.bill_type = "111", .procedures = {"0HTV0ZZ"}});
+  MeasureOutcome o = Measure1(Woman("1960-05-05"), c, "BCS");
+  EXPECT_EQ(o.status, MeasureStatus::kExcluded);
+  EXPECT_EQ(o.reason, "excluded: bilateral mastectomy");
+  EXPECT_EQ(o.tally, (MeasureTally{1, 1, 0}));
+  EXPECT_FALSE(o.gap);
+}
+
+TEST(BreastCancerScreeningTest, LeftAndRightUnilateralMastectomiesExcludeOnlyTogether) {
+  ClaimSet left_only;
+  left_only.Professional("L", {"Z9012"}, {{"99213", D("2020-06-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), left_only, "BCS").status, MeasureStatus::kNotMet);
+  ClaimSet both = left_only;
+  both.Institutional("R", D("2022-02-01"), D("2022-02-02"), {"C50912"}, {},
+                     {.bill_type = "111", .procedures = {"0HTT0ZZ"}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), both, "BCS").status, MeasureStatus::kExcluded);
+}
+
+TEST(BreastCancerScreeningTest, FrailtyWithAdvancedIllnessExcludesFromAge66) {
+  ClaimSet c;
+  c.Professional("F", {"R54"}, {{"99213", D("2025-04-01")}});   // Frailty Symptom
+  c.Professional("A", {"C250"}, {{"99213", D("2024-02-01")}});  // Advanced Illness
+  // Born 1960-01-01: 65 on 2025-12-31 → rule does not apply.
+  EXPECT_EQ(Measure1(Woman("1960-01-01"), c, "BCS").status, MeasureStatus::kNotMet);
+  // Born 1959-12-31: 66 → excluded.
+  MeasureOutcome o = Measure1(Woman("1959-12-31"), c, "BCS");
+  EXPECT_EQ(o.status, MeasureStatus::kExcluded);
+  EXPECT_EQ(o.evidence.size(), 2u);
+}
+
+TEST(BreastCancerScreeningTest, HospiceInThePerformanceYearExcludes) {
+  ClaimSet c;
+  c.Professional("H", {"C349"}, {{"G9473", D("2025-08-08")}});  // Hospice Encounter
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), c, "BCS").status, MeasureStatus::kExcluded);
+  ClaimSet before;
+  before.Professional("H", {"C349"}, {{"G9473", D("2024-12-31")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), before, "BCS").status, MeasureStatus::kNotMet);
+}
+
+TEST(ContinuousEnrollmentTest, OneGapOfUpTo45DaysPerYearAndEnrolledOnTheLastDay) {
+  ClaimSet none;
+  // BCS window 2023-10-01..2025-12-31. A 45-day gap (2024-03-01..2024-04-14) is allowed.
+  Member gap45 = MakeMember("G", "1960-05-05", Sex::kFemale,
+                            {{"2015-01-01", "2024-02-29"}, {"2024-04-15", "2030-12-31"}});
+  EXPECT_EQ(Measure1(gap45, none, "BCS").status, MeasureStatus::kNotMet);
+  // 46 days (2024-03-01..2024-04-15) is not.
+  Member gap46 = MakeMember("G", "1960-05-05", Sex::kFemale,
+                            {{"2015-01-01", "2024-02-29"}, {"2024-04-16", "2030-12-31"}});
+  MeasureOutcome o = Measure1(gap46, none, "BCS");
+  EXPECT_EQ(o.status, MeasureStatus::kNotInDenominator);
+  EXPECT_NE(o.reason.find("46 days"), std::string::npos);
+  // Two short gaps in 2024.
+  Member two = MakeMember("G", "1960-05-05", Sex::kFemale,
+                          {{"2015-01-01", "2024-02-10"},
+                           {"2024-02-20", "2024-06-10"},
+                           {"2024-06-20", "2030-12-31"}});
+  EXPECT_EQ(Measure1(two, none, "BCS").status, MeasureStatus::kNotInDenominator);
+  // Coverage ending 2025-12-30: not enrolled on the anchor day.
+  Member ends = MakeMember("G", "1960-05-05", Sex::kFemale, {{"2015-01-01", "2025-12-30"}});
+  EXPECT_EQ(Measure1(ends, none, "BCS").status, MeasureStatus::kNotInDenominator);
+  // Coverage starting 2023-10-20 leaves a 19-day gap at the window start: allowed.
+  Member late = MakeMember("G", "1960-05-05", Sex::kFemale, {{"2023-10-20", "2030-12-31"}});
+  EXPECT_EQ(Measure1(late, none, "BCS").status, MeasureStatus::kNotMet);
+}
+
+// --- Colorectal cancer screening: 45-75, look-backs by test ---------------------------------
+
+TEST(ColorectalCancerScreeningTest, ColonoscopyCountsForTheYearAndNinePriorYears) {
+  Member m = MakeMember("C", "1955-06-01", Sex::kMale, {{"2015-01-01", "2030-12-31"}});
+  ClaimSet first_day;  // 45378: Colonoscopy; window starts 2016-01-01.
+  first_day.Professional("C1", {"Z1211"}, {{"45378", D("2016-01-01")}});
+  EXPECT_EQ(Measure1(m, first_day, "COL").status, MeasureStatus::kMet);
+  ClaimSet too_old;
+  too_old.Professional("C0", {"Z1211"}, {{"45378", D("2015-12-31")}});
+  EXPECT_EQ(Measure1(m, too_old, "COL").status, MeasureStatus::kNotMet);
+}
+
+TEST(ColorectalCancerScreeningTest, FitCountsOnlyInThePerformanceYear) {
+  Member m = MakeMember("C", "1955-06-01", Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
+  ClaimSet last_year;
+  last_year.Professional("F0", {"Z1211"}, {{"G0328", D("2024-12-31")}});
+  EXPECT_EQ(Measure1(m, last_year, "COL").status, MeasureStatus::kNotMet);
+  ClaimSet this_year;
+  this_year.Professional("F1", {"Z1211"}, {{"82274", D("2025-01-01")}});
+  EXPECT_EQ(Measure1(m, this_year, "COL").status, MeasureStatus::kMet);
+}
+
+TEST(ColorectalCancerScreeningTest, AgeRangeAndColorectalCancerExclusion) {
+  ClaimSet none;
+  // 45 on 2025-12-31 (born 1980-12-31): in; born 1981-01-01: 44, out.
+  EXPECT_EQ(Measure1(Woman("1980-12-31"), none, "COL").status, MeasureStatus::kNotMet);
+  EXPECT_EQ(Measure1(Woman("1981-01-01"), none, "COL").status, MeasureStatus::kNotInDenominator);
+  ClaimSet cancer;  // C189: Malignant Neoplasm of Colon
+  cancer.Professional("K", {"C189"}, {{"99214", D("2012-04-04")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), cancer, "COL").status, MeasureStatus::kExcluded);
+}
+
+// --- HbA1c poor control (inverse) ----------------------------------------------------------
+
+ClaimSet Diabetic() {
+  ClaimSet c;
+  c.Professional("DX", {"E119"}, {{"99213", D("2024-11-15")}});  // Diabetes, prior year
+  return c;
+}
+
+TEST(HbA1cPoorControlTest, NoTestInTheYearIsPoorControl) {
+  ClaimSet c = Diabetic();
+  MeasureOutcome o = Measure1(Woman("1960-05-05"), c, "HBA1C_POOR");
+  EXPECT_EQ(o.status, MeasureStatus::kMet);  // met = poor control
+  EXPECT_EQ(o.tally, (MeasureTally{1, 0, 1}));
+  EXPECT_TRUE(o.gap);  // inverse: being in the numerator is the gap
+}
+
+TEST(HbA1cPoorControlTest, TheMostRecentResultDecides) {
+  ClaimSet c = Diabetic();
+  c.Professional("R1", {"E119"}, {{"3044F", D("2025-03-01")}});  // < 7%
+  c.Professional("R2", {"E119"}, {{"3046F", D("2025-11-01")}});  // > 9%, later
+  MeasureOutcome poor = Measure1(Woman("1960-05-05"), c, "HBA1C_POOR");
+  EXPECT_EQ(poor.status, MeasureStatus::kMet);
+  ASSERT_EQ(poor.evidence.size(), 2u);  // the denominator diagnosis and the reading
+  EXPECT_EQ(poor.evidence[1].code, "3046F");
+  c.Professional("R3", {"E119"}, {{"3052F", D("2025-12-31")}});  // 8-9%, last day
+  MeasureOutcome controlled = Measure1(Woman("1960-05-05"), c, "HBA1C_POOR");
+  EXPECT_EQ(controlled.status, MeasureStatus::kNotMet);
+  EXPECT_FALSE(controlled.gap);
+}
+
+TEST(HbA1cPoorControlTest, OnOneDayTheLowestResultCounts) {
+  ClaimSet c = Diabetic();
+  c.Professional("R1", {"E119"}, {{"3046F", D("2025-06-01")}, {"3051F", D("2025-06-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), c, "HBA1C_POOR").status, MeasureStatus::kNotMet);
+}
+
+TEST(HbA1cPoorControlTest, WithoutADiabetesDiagnosisNotInDenominator) {
+  ClaimSet c;
+  c.Professional("R1", {"I10"}, {{"3046F", D("2025-06-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), c, "HBA1C_POOR").status, MeasureStatus::kNotInDenominator);
+  ClaimSet old;  // diagnosis two years before: outside 2024-01-01..2025-12-31
+  old.Professional("DX", {"E119"}, {{"99213", D("2023-12-31")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), old, "HBA1C_POOR").status, MeasureStatus::kNotInDenominator);
+}
+
+// --- Controlling high blood pressure --------------------------------------------------------
+
+TEST(ControllingBloodPressureTest, HypertensionMustBeDiagnosedByJune30) {
+  ClaimSet on_edge;
+  on_edge.Professional("H", {"I10"}, {{"99213", D("2025-06-30")}});
+  on_edge.Professional("B", {"I10"}, {{"3075F", D("2025-10-01")}, {"3079F", D("2025-10-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), on_edge, "CBP").status, MeasureStatus::kMet);
+  ClaimSet late;
+  late.Professional("H", {"I10"}, {{"99213", D("2025-07-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), late, "CBP").status, MeasureStatus::kNotInDenominator);
+}
+
+TEST(ControllingBloodPressureTest, LastCompleteReadingDecides) {
+  ClaimSet c;
+  c.Professional("H", {"I10"}, {{"99213", D("2024-03-01")}});
+  c.Professional("B1", {"I10"}, {{"3074F", D("2025-05-01")}, {"3078F", D("2025-05-01")}});
+  c.Professional("B2", {"I10"}, {{"3077F", D("2025-11-01")}, {"3078F", D("2025-11-01")}});
+  // Latest complete reading 2025-11-01: systolic >= 140 → not controlled.
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), c, "CBP").status, MeasureStatus::kNotMet);
+  // A systolic-only code later does not make a complete reading; 2025-11-01 still decides.
+  ClaimSet partial = c;
+  partial.Professional("B3", {"I10"}, {{"3074F", D("2025-12-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), partial, "CBP").status, MeasureStatus::kNotMet);
+  // A second systolic code on 2025-11-01 below 130: the lowest reading counts → controlled.
+  ClaimSet lowest = c;
+  lowest.Professional("B4", {"I10"}, {{"3074F", D("2025-11-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), lowest, "CBP").status, MeasureStatus::kMet);
+  // No reading at all: not controlled.
+  ClaimSet none;
+  none.Professional("H", {"I10"}, {{"99213", D("2024-03-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), none, "CBP").status, MeasureStatus::kNotMet);
+}
+
+TEST(ControllingBloodPressureTest, EsrdExcludes) {
+  ClaimSet c;
+  c.Professional("H", {"I10", "N186"}, {{"99213", D("2024-03-01")}});
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), c, "CBP").status, MeasureStatus::kExcluded);
+}
+
+// --- Readmissions ---------------------------------------------------------------------------
+
+InstitutionalSpec Inpatient(const char* facility, const char* status, const char* drg = "",
+                            const char* bill = "111") {
+  return InstitutionalSpec{bill, std::nullopt, std::nullopt, status, facility, drg, {}};
+}
+
+TEST(ReadmissionTest, TransfersChainAndTheReadmissionCountsFromTheLastDischarge) {
+  ClaimSet c;
+  // Stay 1 at F1 03-01..03-05, transferred to F2 the same day, discharged 03-10: one stay.
+  c.Institutional("A1", D("2025-03-01"), D("2025-03-05"), {"I214"}, {}, Inpatient("F1", "02"));
+  c.Institutional("A2", D("2025-03-05"), D("2025-03-10"), {"I214"}, {}, Inpatient("F2", "01"));
+  // Admitted again at F1 on 03-25: 15 days after the stay's discharge → readmission.
+  c.Institutional("B", D("2025-03-25"), D("2025-03-28"), {"I509"}, {}, Inpatient("F1", "01"));
+  Member m = MakeMember("R", "1950-01-01", Sex::kMale, {{"2015-01-01", "2030-12-31"}});
+  MeasureOutcome o = Measure1(m, c, "READM30");
+  ASSERT_EQ(o.stays.size(), 2u);
+  EXPECT_EQ(o.stays[0].claim_ids, (std::vector<std::string>{"A1", "A2"}));
+  EXPECT_EQ(o.stays[0].discharge, D("2025-03-10"));
+  EXPECT_TRUE(o.stays[0].readmitted);
+  EXPECT_FALSE(o.stays[1].readmitted);
+  // Two index stays (both discharged in 2025), one readmitted.
+  EXPECT_EQ(o.tally, (MeasureTally{2, 0, 1}));
+  EXPECT_TRUE(o.gap);
+}
+
+TEST(ReadmissionTest, PlannedReadmissionDischargeStatusAndWindowEdges) {
+  ClaimSet c;
+  // Index 05-01..05-03; next admission 05-20 with chemotherapy MS-DRG 847: planned.
+  c.Institutional("P1", D("2025-05-01"), D("2025-05-03"), {"C3490"}, {}, Inpatient("F1", "01"));
+  c.Institutional("P2", D("2025-05-20"), D("2025-05-22"), {"Z5111"}, {},
+                  Inpatient("F1", "01", "847"));
+  // Index 08-01..08-02 discharged expired (20): excluded.
+  c.Institutional("X", D("2025-08-01"), D("2025-08-02"), {"I214"}, {}, Inpatient("F3", "20"));
+  // Index 12-01..12-02 at F1; same facility again on day 31 (2026-01-02): not a readmission.
+  c.Institutional("E1", D("2025-12-01"), D("2025-12-02"), {"J189"}, {}, Inpatient("F1", "01"));
+  c.Institutional("E2", D("2026-01-02"), D("2026-01-04"), {"J189"}, {}, Inpatient("F1", "01"));
+  // A stay discharged in 2024 is not an index stay of 2025.
+  c.Institutional("O", D("2024-12-20"), D("2024-12-28"), {"J189"}, {}, Inpatient("F1", "01"));
+  Member m = MakeMember("R", "1950-01-01", Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
+  MeasureOutcome o = Measure1(m, c, "READM30");
+  // Index stays in 2025: P1, P2, X, E1 (E2 is discharged in 2026, O in 2024).
+  EXPECT_EQ(o.tally, (MeasureTally{4, 1, 0}));
+  EXPECT_FALSE(o.gap);
+  ASSERT_EQ(o.stays.size(), 6u);
+  EXPECT_EQ(o.stays[0].claim_ids.front(), "O");
+  EXPECT_FALSE(o.stays[0].index);
+  EXPECT_TRUE(o.stays[1].readmission_planned);  // P1 → P2
+  EXPECT_FALSE(o.stays[1].readmitted);
+  EXPECT_TRUE(o.stays[3].excluded);  // X
+  EXPECT_FALSE(o.stays[4].readmitted);  // E1: 31 days
+  // Day 30 (2026-01-01) would count.
+  ClaimSet edge;
+  edge.Institutional("E1", D("2025-12-01"), D("2025-12-02"), {"J189"}, {}, Inpatient("F1", "01"));
+  edge.Institutional("E2", D("2026-01-01"), D("2026-01-03"), {"J189"}, {}, Inpatient("F1", "01"));
+  EXPECT_EQ(Measure1(m, edge, "READM30").tally, (MeasureTally{1, 0, 1}));
+}
+
+TEST(ReadmissionTest, SameFacilityNextDayIsAReadmissionButInterimBillsAreOneStay) {
+  Member m = MakeMember("R", "1950-01-01", Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
+  ClaimSet next_day;
+  next_day.Institutional("A", D("2025-02-01"), D("2025-02-05"), {"J189"}, {}, Inpatient("F1", "01"));
+  next_day.Institutional("B", D("2025-02-06"), D("2025-02-08"), {"J189"}, {}, Inpatient("F1", "01"));
+  EXPECT_EQ(Measure1(m, next_day, "READM30").tally, (MeasureTally{2, 0, 1}));
+  ClaimSet interim;  // 112 first interim, 114 last interim claim of the same stay
+  interim.Institutional("A", D("2025-02-01"), D("2025-02-28"), {"J189"}, {},
+                        Inpatient("F1", "30", "", "112"));
+  interim.Institutional("B", D("2025-03-01"), D("2025-03-08"), {"J189"}, {},
+                        Inpatient("F1", "01", "", "114"));
+  MeasureOutcome o = Measure1(m, interim, "READM30");
+  EXPECT_EQ(o.tally, (MeasureTally{1, 0, 0}));
+  ASSERT_EQ(o.stays.size(), 1u);
+  EXPECT_EQ(o.stays[0].discharge, D("2025-03-08"));
+}
+
+// --- Tallies and the measure set ------------------------------------------------------------
+
+TEST(MeasureTallyTest, MemberTalliesAddAndSubtractExactly) {
+  Member a = Woman("1960-05-05");
+  ClaimSet ca;
+  ca.Professional("M", {"Z1231"}, {{"77067", D("2025-02-02")}});
+  Member b = Woman("1955-05-05");
+  ClaimSet cb;
+  const MeasureSet& set = MeasureSet::Shipped();
+  MemberMeasureResult ra = EvaluateMeasures(a, ca.views(), kPy, set);
+  MemberMeasureResult rb = EvaluateMeasures(b, cb.views(), kPy, set);
+  std::map<std::string, MeasureTally> contract;
+  ApplyTallies(ra, +1, &contract);
+  ApplyTallies(rb, +1, &contract);
+  EXPECT_EQ(contract["BCS"], (MeasureTally{2, 0, 1}));
+  EXPECT_EQ(contract["BCS"].Rate(), Rational(1, 2));
+  ApplyTallies(ra, -1, &contract);
+  EXPECT_EQ(contract["BCS"], (MeasureTally{1, 0, 0}));
+  EXPECT_EQ(contract["BCS"].Rate(), Rational(0));
+  ApplyTallies(rb, -1, &contract);
+  EXPECT_EQ(contract["BCS"], MeasureTally{});
+  EXPECT_FALSE(contract["BCS"].Rate().has_value());
+}
+
+TEST(MeasureSetTest, ShippedMeasuresLoadWithTheirValueSets) {
+  const MeasureSet& set = MeasureSet::Shipped();
+  std::vector<std::string> ids;
+  for (const Measure& m : set.measures()) ids.push_back(m.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"BCS", "CBP", "COL", "HBA1C_POOR", "READM30"}));
+  EXPECT_TRUE(set.FindValueSet("Mammography")->Contains(CodeSystem::kHcpcs, "77067"));
+  EXPECT_TRUE(set.FindValueSet("Bilateral Mastectomy")->Contains(CodeSystem::kIcd10Pcs, "0HTV0ZZ"));
+  EXPECT_TRUE(set.FindValueSet("Diabetes")->Contains(CodeSystem::kIcd10Cm, "E119"));
+  EXPECT_FALSE(set.Select({"NOPE"}).ok());
+}
+
+TEST(MeasureSetTest, MalformedDocumentsAreErrorsNamingTheProblem) {
+  auto unknown_key = ParseMeasure(
+      R"({"schema":"vbp.measure/1","id":"X","name":"x","version":"1","reference":"r",
+          "kind":"member","inverse":false,"numerator":{"any_of":[{"value_sets":["Mammography"],
+          "window":{"end":{"anchor":"py_end"}},"lookback":3}]}})",
+      "x.json");
+  ASSERT_FALSE(unknown_key.ok());
+  EXPECT_NE(unknown_key.status().message().find("numerator.any_of[0]: unknown key 'lookback'"),
+            std::string::npos)
+      << unknown_key.status().message();
+  EXPECT_FALSE(ParseMeasure("{not json", "y.json").ok());
+  EXPECT_FALSE(ParseMeasure(R"({"schema":"vbp.measure/1","id":3})", "z.json").ok());
+}
+
+}  // namespace
+}  // namespace vbp::rules::quality
