@@ -11,36 +11,54 @@ namespace vbp::rules::hcc {
 
 const char* ModelVersionName(ModelVersion m) {
   switch (m) {
-    case ModelVersion::kV24: return "CMS-HCC-V24";
-    case ModelVersion::kV28: return "CMS-HCC-V28";
+    case ModelVersion::kV24:
+      return "CMS-HCC-V24";
+    case ModelVersion::kV28:
+      return "CMS-HCC-V28";
   }
   return "?";
 }
 
 const char* SegmentName(Segment s) {
   switch (s) {
-    case Segment::kCNA: return "CNA";
-    case Segment::kCND: return "CND";
-    case Segment::kCFA: return "CFA";
-    case Segment::kCFD: return "CFD";
-    case Segment::kCPA: return "CPA";
-    case Segment::kCPD: return "CPD";
-    case Segment::kINS: return "INS";
-    case Segment::kNE: return "NE";
+    case Segment::kCNA:
+      return "CNA";
+    case Segment::kCND:
+      return "CND";
+    case Segment::kCFA:
+      return "CFA";
+    case Segment::kCFD:
+      return "CFD";
+    case Segment::kCPA:
+      return "CPA";
+    case Segment::kCPD:
+      return "CPD";
+    case Segment::kINS:
+      return "INS";
+    case Segment::kNE:
+      return "NE";
   }
   return "?";
 }
 
 const char* SegmentDescription(Segment s) {
   switch (s) {
-    case Segment::kCNA: return "community, non-dual, aged";
-    case Segment::kCND: return "community, non-dual, disabled";
-    case Segment::kCFA: return "community, full-benefit dual, aged";
-    case Segment::kCFD: return "community, full-benefit dual, disabled";
-    case Segment::kCPA: return "community, partial-benefit dual, aged";
-    case Segment::kCPD: return "community, partial-benefit dual, disabled";
-    case Segment::kINS: return "long-term institutional";
-    case Segment::kNE: return "new enrollee";
+    case Segment::kCNA:
+      return "community, non-dual, aged";
+    case Segment::kCND:
+      return "community, non-dual, disabled";
+    case Segment::kCFA:
+      return "community, full-benefit dual, aged";
+    case Segment::kCFD:
+      return "community, full-benefit dual, disabled";
+    case Segment::kCPA:
+      return "community, partial-benefit dual, aged";
+    case Segment::kCPD:
+      return "community, partial-benefit dual, disabled";
+    case Segment::kINS:
+      return "long-term institutional";
+    case Segment::kNE:
+      return "new enrollee";
   }
   return "?";
 }
@@ -96,8 +114,8 @@ Result<int> SmallInt(const TsvTable& t, size_t row, size_t col, int lo, int hi) 
   return static_cast<int>(*v);
 }
 
-#define VBP_ASSIGN_OR_RETURN(lhs, expr) \
-  auto lhs##_r = (expr);                \
+#define VBP_ASSIGN_OR_RETURN(lhs, expr)       \
+  auto lhs##_r = (expr);                      \
   if (!lhs##_r.ok()) return lhs##_r.status(); \
   auto lhs = std::move(lhs##_r).value()
 
@@ -187,8 +205,8 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
         return Status::Invalid(t.Where(r) + ": new-enrollee flags do not fit the segment");
       }
       VBP_ASSIGN_OR_RETURN(coef, t.Decimal(r, c.idx[6]));
-      auto key = std::make_tuple(segment, sex, std::string(t.Cell(r, c.idx[3])), med == "Y",
-                                 od == "Y");
+      auto key =
+          std::make_tuple(segment, sex, std::string(t.Cell(r, c.idx[3])), med == "Y", od == "Y");
       if (!out.M(model).demographic.emplace(key, coef).second) {
         return Status::Invalid(t.Where(r) + ": duplicate demographic row");
       }
@@ -235,25 +253,25 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
   // Disease interactions.
   {
     VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/disease_interactions.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "segment", "name", "hcc_1", "hcc_2",
-                                        "coefficient", "description"}));
+    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "segment", "name", "hcc_1", "hcc_2", "coefficient",
+                                        "description"}));
     for (size_t r = 0; r < t.rows(); ++r) {
       VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
       VBP_ASSIGN_OR_RETURN(segment, ParseSegment(t, r, c.idx[1]));
       VBP_ASSIGN_OR_RETURN(h1, SmallInt(t, r, c.idx[3], 1, kHccMax));
       VBP_ASSIGN_OR_RETURN(h2, SmallInt(t, r, c.idx[4], 1, kHccMax));
       VBP_ASSIGN_OR_RETURN(coef, t.Decimal(r, c.idx[5]));
-      VBP_RETURN_IF_ERROR(AddInteraction(
-          out.M(model).interactions[static_cast<size_t>(segment)], t, r,
-          std::string(t.Cell(r, c.idx[2])), std::string(t.Cell(r, c.idx[6])), {h1, h2}, coef));
+      VBP_RETURN_IF_ERROR(AddInteraction(out.M(model).interactions[static_cast<size_t>(segment)], t,
+                                         r, std::string(t.Cell(r, c.idx[2])),
+                                         std::string(t.Cell(r, c.idx[6])), {h1, h2}, coef));
     }
   }
 
   // Disabled interactions.
   {
     VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/disabled_interactions.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "segment", "name", "hcc", "coefficient",
-                                        "description"}));
+    VBP_ASSIGN_OR_RETURN(
+        c, Columns(t, {"model", "segment", "name", "hcc", "coefficient", "description"}));
     for (size_t r = 0; r < t.rows(); ++r) {
       VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
       VBP_ASSIGN_OR_RETURN(segment, ParseSegment(t, r, c.idx[1]));

@@ -22,8 +22,8 @@ namespace vbp::rules::hcc {
 
 enum class ModelVersion : uint8_t { kV24 = 0, kV28 = 1 };
 inline constexpr int kModelVersionCount = 2;
-inline constexpr std::array<ModelVersion, kModelVersionCount> kModelVersions = {
-    ModelVersion::kV24, ModelVersion::kV28};
+inline constexpr std::array<ModelVersion, kModelVersionCount> kModelVersions = {ModelVersion::kV24,
+                                                                                ModelVersion::kV28};
 // "CMS-HCC-V24", "CMS-HCC-V28"
 const char* ModelVersionName(ModelVersion m);
 
@@ -120,7 +120,7 @@ class HccTables {
   PerModel& M(ModelVersion m) { return models_[static_cast<size_t>(m)]; }
 
   std::array<PerModel, kModelVersionCount> models_;
-  std::vector<CptRow> cpt_;  // sorted by (code, first_year)
+  std::vector<CptRow> cpt_;     // sorted by (code, first_year)
   std::vector<int> cpt_years_;  // distinct list years, ascending
 };
 

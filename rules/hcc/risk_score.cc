@@ -9,20 +9,28 @@ namespace vbp::rules::hcc {
 
 const char* DualStatusName(DualStatus d) {
   switch (d) {
-    case DualStatus::kNon: return "non";
-    case DualStatus::kPartial: return "partial";
-    case DualStatus::kFull: return "full";
+    case DualStatus::kNon:
+      return "non";
+    case DualStatus::kPartial:
+      return "partial";
+    case DualStatus::kFull:
+      return "full";
   }
   return "?";
 }
 
 const char* FactorKindName(FactorKind k) {
   switch (k) {
-    case FactorKind::kDemographic: return "demographic";
-    case FactorKind::kDisease: return "disease";
-    case FactorKind::kDiseaseInteraction: return "disease_interaction";
-    case FactorKind::kDisabledInteraction: return "disabled_interaction";
-    case FactorKind::kPaymentHccCount: return "payment_hcc_count";
+    case FactorKind::kDemographic:
+      return "demographic";
+    case FactorKind::kDisease:
+      return "disease";
+    case FactorKind::kDiseaseInteraction:
+      return "disease_interaction";
+    case FactorKind::kDisabledInteraction:
+      return "disabled_interaction";
+    case FactorKind::kPaymentHccCount:
+      return "payment_hcc_count";
   }
   return "?";
 }
@@ -126,9 +134,9 @@ ClaimCheck CheckClaim(const ClaimView& c, const DateRange& period, int list_year
     }
     return k;
   }
-  k.reason = bill_type.empty() ? "institutional claim without a bill type"
-                               : "bill type " + std::string(bill_type) +
-                                     " is not risk-adjustment eligible";
+  k.reason = bill_type.empty()
+                 ? "institutional claim without a bill type"
+                 : "bill type " + std::string(bill_type) + " is not risk-adjustment eligible";
   return k;
 }
 
@@ -164,7 +172,8 @@ Rational RoundHalfUp(const Rational& x, int decimals) {
   if (x < 0) return -RoundHalfUp(-x, decimals);
   const BigInt scale = Pow10(decimals);
   Rational shifted = x * Rational(scale) + Rational(1, 2);
-  BigInt q = boost::multiprecision::numerator(shifted) / boost::multiprecision::denominator(shifted);
+  BigInt q =
+      boost::multiprecision::numerator(shifted) / boost::multiprecision::denominator(shifted);
   return Rational(q, scale);
 }
 
@@ -188,9 +197,12 @@ Segment SegmentOf(const RiskProfile& p) {
   if (p.institutional) return Segment::kINS;
   const bool disabled = p.age < 65;
   switch (p.dual) {
-    case DualStatus::kNon: return disabled ? Segment::kCND : Segment::kCNA;
-    case DualStatus::kFull: return disabled ? Segment::kCFD : Segment::kCFA;
-    case DualStatus::kPartial: return disabled ? Segment::kCPD : Segment::kCPA;
+    case DualStatus::kNon:
+      return disabled ? Segment::kCND : Segment::kCNA;
+    case DualStatus::kFull:
+      return disabled ? Segment::kCFD : Segment::kCFA;
+    case DualStatus::kPartial:
+      return disabled ? Segment::kCPD : Segment::kCPA;
   }
   return Segment::kCNA;
 }
@@ -221,10 +233,18 @@ RiskModelParams DefaultRiskModelParams(int payment_year, std::vector<std::string
   }
   // FFS normalization factors from the CMS Rate Announcements (rules/hcc/README.md).
   switch (payment_year) {
-    case 2020: p.normalization_v24 = Dec("1.069"); break;
-    case 2021: p.normalization_v24 = Dec("1.097"); break;
-    case 2022: p.normalization_v24 = Dec("1.118"); break;
-    case 2023: p.normalization_v24 = Dec("1.127"); break;
+    case 2020:
+      p.normalization_v24 = Dec("1.069");
+      break;
+    case 2021:
+      p.normalization_v24 = Dec("1.097");
+      break;
+    case 2022:
+      p.normalization_v24 = Dec("1.118");
+      break;
+    case 2023:
+      p.normalization_v24 = Dec("1.127");
+      break;
     case 2024:
       p.normalization_v24 = Dec("1.146");
       p.normalization_v28 = Dec("1.015");
@@ -241,7 +261,8 @@ RiskModelParams DefaultRiskModelParams(int payment_year, std::vector<std::string
 }
 
 Status ValidateRiskModelParams(const RiskModelParams& p) {
-  if (p.weight_v24 < 0 || p.weight_v28 < 0) return Status::Invalid("risk model weights must be >= 0");
+  if (p.weight_v24 < 0 || p.weight_v28 < 0)
+    return Status::Invalid("risk model weights must be >= 0");
   if (p.weight_v24 + p.weight_v28 != 1) return Status::Invalid("risk model weights must sum to 1");
   if (p.normalization_v24 <= 0 || p.normalization_v28 <= 0) {
     return Status::Invalid("risk model normalization factors must be > 0");
@@ -260,8 +281,8 @@ Status ValidateRiskModelParams(const RiskModelParams& p) {
 
 DateRange CollectionPeriod(int payment_year, const RiskModelParams& params) {
   if (params.collection_period) return *params.collection_period;
-  const int year = params.collection == CollectionKind::kProspective ? payment_year - 1
-                                                                     : payment_year;
+  const int year =
+      params.collection == CollectionKind::kProspective ? payment_year - 1 : payment_year;
   return {Date::FirstOfYear(year), Date::LastOfYear(year)};
 }
 
@@ -277,12 +298,11 @@ RiskProfile DeriveRiskProfile(const Member& member, int payment_year,
   if (ref) {
     p.esrd = ref->enrollment_type == EnrollmentType::kEsrd;
     dual = dual || ref->enrollment_type == EnrollmentType::kAgedDual;
-    p.coverage_basis = std::string(ref->from <= p.age_date && p.age_date <= ref->through
-                                       ? "span covering "
-                                       : "nearest span to ") +
-                       p.age_date.ToString() + ": " + ref->from.ToString() + ".." +
-                       ref->through.ToString() + " " + ref->program + " " +
-                       EnrollmentTypeName(ref->enrollment_type);
+    p.coverage_basis =
+        std::string(ref->from <= p.age_date && p.age_date <= ref->through ? "span covering "
+                                                                          : "nearest span to ") +
+        p.age_date.ToString() + ": " + ref->from.ToString() + ".." + ref->through.ToString() + " " +
+        ref->program + " " + EnrollmentTypeName(ref->enrollment_type);
   } else {
     p.coverage_basis = "no coverage span";
   }
@@ -351,8 +371,8 @@ Result<ModelScore> ScoreModel(const ModelInputs& in, const RiskProfile& profile,
     // HCC is recorded).
     std::map<int, HccDecision> decisions;
     for (const auto& [hcc, codes] : hcc_diagnoses) {
-      decisions[hcc] = HccDecision{hcc, std::string(tables.Label(in.model, hcc)), true,
-                                   std::nullopt, codes};
+      decisions[hcc] =
+          HccDecision{hcc, std::string(tables.Label(in.model, hcc)), true, std::nullopt, codes};
     }
     for (const auto& [hcc, d] : decisions) {
       for (int excluded : tables.Excludes(in.model, hcc)) {

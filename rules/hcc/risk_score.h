@@ -94,8 +94,7 @@ struct RiskProfileOverrides {
 // params.medicaid_dual_status); orec "1" = originally disabled; new enrollee when fewer than
 // 12 months of the collection period have their first day covered by any span.
 RiskProfile DeriveRiskProfile(const Member& member, int payment_year,
-                              const DateRange& collection_period,
-                              const RiskModelParams& params,
+                              const DateRange& collection_period, const RiskModelParams& params,
                               const RiskProfileOverrides& overrides = {});
 
 // The diagnosis collection period the parameters select for a payment year.
@@ -125,7 +124,7 @@ struct HccDecision {
   int hcc = 0;
   std::string label;
   bool kept = true;
-  std::optional<int> trumped_by;  // the higher-ranked HCC that dropped it
+  std::optional<int> trumped_by;       // the higher-ranked HCC that dropped it
   std::vector<std::string> diagnoses;  // codes that mapped to it
 };
 
@@ -165,14 +164,14 @@ struct RiskScoreResult {
   DateRange collection_period;
   int cpt_list_year = 0;
   RiskProfile profile;
-  std::vector<ModelScore> models;  // models with weight > 0, V24 first
-  Rational blended;                // Σ weight × normalized
-  Rational score_exact;            // blended × (1 − coding_adjustment)
-  Rational score;                  // score_exact rounded per params (the figure to use)
-  std::vector<DiagnosisUse> diagnoses;       // codes mapping to an HCC, ascending code
-  std::vector<IgnoredDiagnosis> ignored;     // ascending code
+  std::vector<ModelScore> models;         // models with weight > 0, V24 first
+  Rational blended;                       // Σ weight × normalized
+  Rational score_exact;                   // blended × (1 − coding_adjustment)
+  Rational score;                         // score_exact rounded per params (the figure to use)
+  std::vector<DiagnosisUse> diagnoses;    // codes mapping to an HCC, ascending code
+  std::vector<IgnoredDiagnosis> ignored;  // ascending code
   int32_t eligible_claims = 0;
-  int32_t ineligible_claims = 0;  // in the period, not risk-adjustment eligible
+  int32_t ineligible_claims = 0;   // in the period, not risk-adjustment eligible
   std::vector<std::string> notes;  // assumptions the calculation made (table-year fallback, ...)
 };
 

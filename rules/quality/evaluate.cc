@@ -26,10 +26,14 @@ MeasureTally& MeasureTally::operator-=(const MeasureTally& o) {
 
 const char* MeasureStatusName(MeasureStatus s) {
   switch (s) {
-    case MeasureStatus::kNotInDenominator: return "not_in_denominator";
-    case MeasureStatus::kExcluded: return "excluded";
-    case MeasureStatus::kMet: return "met";
-    case MeasureStatus::kNotMet: return "not_met";
+    case MeasureStatus::kNotInDenominator:
+      return "not_in_denominator";
+    case MeasureStatus::kExcluded:
+      return "excluded";
+    case MeasureStatus::kMet:
+      return "met";
+    case MeasureStatus::kNotMet:
+      return "not_met";
   }
   return "?";
 }
@@ -139,8 +143,8 @@ std::vector<CodeFact> Facts(std::span<const ClaimView> claims) {
     }
     if (c.institutional) {
       for (const Icd10Code& p : c.institutional->procedures) {
-        facts.push_back({CodeSystem::kIcd10Pcs, Canonical(p.view()), c.through_date, c.claim_id,
-                         0, false});
+        facts.push_back(
+            {CodeSystem::kIcd10Pcs, Canonical(p.view()), c.through_date, c.claim_id, 0, false});
       }
     }
   }
@@ -182,8 +186,8 @@ Match MatchCriterion(const Criterion& k, const std::vector<CodeFact>& facts, int
 }
 
 Evidence ToEvidence(const std::string& role, const Match& m) {
-  return Evidence{role, std::string(m.fact->claim_id), m.fact->line, m.fact->date, m.fact->code,
-                  m.value_set};
+  return Evidence{
+      role, std::string(m.fact->claim_id), m.fact->line, m.fact->date, m.fact->code, m.value_set};
 }
 
 std::string Names(const std::vector<std::string>& v) {
@@ -234,8 +238,8 @@ bool InPopulation(const Measure& m, const Member& member, const std::vector<Code
 }
 
 // The first exclusion that holds, with its evidence.
-bool Excluded(const Measure& m, const std::vector<CodeFact>& facts, int py,
-              const MeasureSet& set, int age, MeasureOutcome& out) {
+bool Excluded(const Measure& m, const std::vector<CodeFact>& facts, int py, const MeasureSet& set,
+              int age, MeasureOutcome& out) {
   for (const Exclusion& e : m.exclusions) {
     if (e.min_age && age < *e.min_age) continue;
     std::vector<Evidence> ev;
@@ -278,7 +282,8 @@ bool LastResultMet(const LastResult& lr, const std::vector<CodeFact>& facts, int
       Reading& r = readings[i];
       const CodeFact*& slot = it->second ? r.met_fact : r.not_met_fact;
       (it->second ? r.met : r.not_met) = true;
-      if (!slot || std::make_tuple(f.claim_id, f.line) < std::make_tuple(slot->claim_id, slot->line)) {
+      if (!slot ||
+          std::make_tuple(f.claim_id, f.line) < std::make_tuple(slot->claim_id, slot->line)) {
         slot = &f;
       }
     }
@@ -330,8 +335,8 @@ MeasureOutcome EvaluateMemberMeasure(const Measure& m, const Member& member,
       Match mt = MatchCriterion(k, facts, py, set);
       if (!mt.matched) continue;
       met = true;
-      out.reason = "numerator: " + mt.value_set + " " + mt.fact->code + " on " +
-                   mt.fact->date.ToString();
+      out.reason =
+          "numerator: " + mt.value_set + " " + mt.fact->code + " on " + mt.fact->date.ToString();
       out.evidence.push_back(ToEvidence("numerator", mt));
       break;
     }
@@ -422,7 +427,8 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
     p.status = std::string(c.institutional->discharge_status);
     p.drg = std::string(c.institutional->drg);
     if (!c.diagnoses.empty()) p.principal = Canonical(c.diagnoses[0].view());
-    for (const Icd10Code& px : c.institutional->procedures) p.procedures.push_back(Canonical(px.view()));
+    for (const Icd10Code& px : c.institutional->procedures)
+      p.procedures.push_back(Canonical(px.view()));
     p.frequency = bill.size() >= 3 ? bill[2] : '1';
     pieces.push_back(std::move(p));
   }
@@ -441,10 +447,10 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
       Stay& s = stays.back();
       const int gap_days = p.admission.days() - s.discharge.days();
       const bool overlap = p.admission < s.discharge;
-      const bool interim = (p.frequency == '3' || p.frequency == '4') && p.facility == s.facility &&
-                           gap_days <= 1;
-      const bool transfer = p.facility != s.facility && gap_days >= 0 &&
-                            gap_days <= spec.transfer_max_days;
+      const bool interim =
+          (p.frequency == '3' || p.frequency == '4') && p.facility == s.facility && gap_days <= 1;
+      const bool transfer =
+          p.facility != s.facility && gap_days >= 0 && gap_days <= spec.transfer_max_days;
       if (overlap || interim || transfer) {
         s.claim_ids.push_back(p.claim_id);
         if (p.discharge >= s.discharge) {
@@ -534,17 +540,16 @@ MemberMeasureResult EvaluateMeasures(const Member& member, std::span<const Claim
   r.performance_year = performance_year;
   const std::vector<CodeFact> facts = Facts(claims);
   for (const Measure& m : set.measures()) {
-    MeasureOutcome o = m.kind == MeasureKind::kReadmission
-                           ? EvaluateReadmissions(m, member, claims, facts, performance_year, set,
-                                                  options)
-                           : EvaluateMemberMeasure(m, member, facts, performance_year, set, options);
+    MeasureOutcome o =
+        m.kind == MeasureKind::kReadmission
+            ? EvaluateReadmissions(m, member, claims, facts, performance_year, set, options)
+            : EvaluateMemberMeasure(m, member, facts, performance_year, set, options);
     if (o.gap) {
       if (m.kind == MeasureKind::kReadmission) {
         for (const Stay& s : o.stays) {
           if (!s.readmitted) continue;
           r.gaps.push_back(CareGap{m.id, m.name + ": stay discharged " + s.discharge.ToString() +
-                                             " (claim " + s.claim_ids.back() +
-                                             ") readmitted on " +
+                                             " (claim " + s.claim_ids.back() + ") readmitted on " +
                                              o.stays[*s.readmission].admission.ToString()});
         }
       } else {

@@ -66,7 +66,7 @@ struct Stay {
   bool index = false;            // discharged in the index window
   bool excluded = false;         // index stay excluded (expired, left against advice)
   std::string exclusion;
-  bool readmitted = false;       // an unplanned stay admitted within the window after discharge
+  bool readmitted = false;  // an unplanned stay admitted within the window after discharge
   std::optional<size_t> readmission;  // index into stays of the first following stay
   bool readmission_planned = false;   // the first following stay was planned (not counted)
   std::string planned_reason;
@@ -78,7 +78,7 @@ struct MeasureOutcome {
   MeasureTally tally;
   std::string reason;  // why this status ("age 51 on 2025-12-31 is outside 52-74", ...)
   std::vector<Evidence> evidence;
-  bool gap = false;  // in the eligible population and not meeting the goal (see README)
+  bool gap = false;         // in the eligible population and not meeting the goal (see README)
   std::vector<Stay> stays;  // readmission measure only
 };
 

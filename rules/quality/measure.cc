@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 #include "rules/data/tsv.h"
@@ -14,18 +13,24 @@ using nlohmann::json;
 
 const char* CodeSystemName(CodeSystem s) {
   switch (s) {
-    case CodeSystem::kIcd10Cm: return "ICD10CM";
-    case CodeSystem::kIcd10Pcs: return "ICD10PCS";
-    case CodeSystem::kHcpcs: return "HCPCS";
+    case CodeSystem::kIcd10Cm:
+      return "ICD10CM";
+    case CodeSystem::kIcd10Pcs:
+      return "ICD10PCS";
+    case CodeSystem::kHcpcs:
+      return "HCPCS";
   }
   return "?";
 }
 
 bool ValueSet::Contains(CodeSystem s, std::string_view code) const {
   switch (s) {
-    case CodeSystem::kIcd10Cm: return icd10cm.find(code) != icd10cm.end();
-    case CodeSystem::kIcd10Pcs: return icd10pcs.find(code) != icd10pcs.end();
-    case CodeSystem::kHcpcs: return hcpcs.find(code) != hcpcs.end();
+    case CodeSystem::kIcd10Cm:
+      return icd10cm.find(code) != icd10cm.end();
+    case CodeSystem::kIcd10Pcs:
+      return icd10pcs.find(code) != icd10pcs.end();
+    case CodeSystem::kHcpcs:
+      return hcpcs.find(code) != hcpcs.end();
   }
   return false;
 }
@@ -217,16 +222,15 @@ Result<LastResult> ParseLastResult(const json& j, const Ctx& c) {
     auto v = Str(j[key], c.At(key));
     if (!v.ok()) return v.status();
     if (*v != "met" && *v != "not_met") return c.At(key).Error("expected met or not_met");
-    (std::string_view(key) == "no_result" ? r.no_result_met : r.same_day_prefer_met) =
-        *v == "met";
+    (std::string_view(key) == "no_result" ? r.no_result_met : r.same_day_prefer_met) = *v == "met";
   }
   return r;
 }
 
 Result<ReadmissionSpec> ParseReadmission(const json& j, const Ctx& c) {
-  VBP_RETURN_IF_ERROR(OnlyKeys(j, c, {"bill_type_prefixes", "index_discharge", "readmission_days",
-                                      "transfer_max_days", "exclude_discharge_status",
-                                      "planned"}));
+  VBP_RETURN_IF_ERROR(OnlyKeys(j, c,
+                               {"bill_type_prefixes", "index_discharge", "readmission_days",
+                                "transfer_max_days", "exclude_discharge_status", "planned"}));
   ReadmissionSpec r;
   for (const char* key : {"bill_type_prefixes", "index_discharge", "readmission_days",
                           "transfer_max_days", "exclude_discharge_status", "planned"}) {
@@ -309,8 +313,8 @@ Status ParseDenominator(const json& j, const Ctx& c, Measure& m) {
     auto gaps = Int(e.value("max_gaps_per_year", json(1)), ec.At("max_gaps_per_year"), 0, 12);
     if (!gaps.ok()) return gaps.status();
     m.max_gaps_per_year = *gaps;
-    auto at_end = Bool(e.value("enrolled_at_window_end", json(true)),
-                       ec.At("enrolled_at_window_end"));
+    auto at_end =
+        Bool(e.value("enrolled_at_window_end", json(true)), ec.At("enrolled_at_window_end"));
     if (!at_end.ok()) return at_end.status();
     m.enrolled_at_window_end = *at_end;
   }
@@ -357,9 +361,15 @@ Result<CodeSystem> ParseCodeSystem(std::string_view s, const Ctx& c) {
 
 void AddCode(ValueSet& v, CodeSystem s, std::string code) {
   switch (s) {
-    case CodeSystem::kIcd10Cm: v.icd10cm.insert(std::move(code)); break;
-    case CodeSystem::kIcd10Pcs: v.icd10pcs.insert(std::move(code)); break;
-    case CodeSystem::kHcpcs: v.hcpcs.insert(std::move(code)); break;
+    case CodeSystem::kIcd10Cm:
+      v.icd10cm.insert(std::move(code));
+      break;
+    case CodeSystem::kIcd10Pcs:
+      v.icd10pcs.insert(std::move(code));
+      break;
+    case CodeSystem::kHcpcs:
+      v.hcpcs.insert(std::move(code));
+      break;
   }
 }
 
@@ -371,7 +381,8 @@ Status LoadProjectValueSets(std::string_view text,
   if (!doc.ok()) return doc.status();
   Ctx c{std::string(kProjectValueSets), ""};
   VBP_RETURN_IF_ERROR(OnlyKeys(*doc, c, {"schema", "value_sets"}));
-  if (doc->value("schema", "") != "vbp.value_sets/1") return c.Error("schema must be vbp.value_sets/1");
+  if (doc->value("schema", "") != "vbp.value_sets/1")
+    return c.Error("schema must be vbp.value_sets/1");
   const json& list = (*doc)["value_sets"];
   if (!list.is_array()) return c.At("value_sets").Error("expected an array");
   for (size_t i = 0; i < list.size(); ++i) {
@@ -404,13 +415,14 @@ Result<Measure> ParseMeasureImpl(std::string_view json_text, std::string_view or
   if (!doc.ok()) return doc.status();
   const json& j = *doc;
   Ctx c{std::string(origin), ""};
-  VBP_RETURN_IF_ERROR(OnlyKeys(j, c, {"schema", "id", "name", "version", "reference", "kind",
-                                      "inverse", "denominator", "exclusions", "numerator",
-                                      "readmission"}));
+  VBP_RETURN_IF_ERROR(OnlyKeys(j, c,
+                               {"schema", "id", "name", "version", "reference", "kind", "inverse",
+                                "denominator", "exclusions", "numerator", "readmission"}));
   if (j.value("schema", "") != "vbp.measure/1") return c.Error("schema must be vbp.measure/1");
   Measure m;
-  for (auto [key, field] : {std::pair{"id", &m.id}, std::pair{"name", &m.name},
-                            std::pair{"version", &m.version}, std::pair{"reference", &m.reference}}) {
+  for (auto [key, field] :
+       {std::pair{"id", &m.id}, std::pair{"name", &m.name}, std::pair{"version", &m.version},
+        std::pair{"reference", &m.reference}}) {
     auto s = Str(j.value(key, json()), c.At(key));
     if (!s.ok()) return s.status();
     *field = *s;

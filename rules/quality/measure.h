@@ -111,8 +111,8 @@ struct Measure {
   // Denominator.
   int age_min = 0;
   int age_max = 200;
-  RelativeDate age_as_of;  // default: last day of the PY
-  std::optional<Sex> sex;  // nullopt: any
+  RelativeDate age_as_of;            // default: last day of the PY
+  std::optional<Sex> sex;            // nullopt: any
   std::optional<Window> enrollment;  // continuous enrollment window; nullopt: not required
   int max_gap_days = 45;             // each coverage gap at most this long
   int max_gaps_per_year = 1;         // gaps starting in one calendar year

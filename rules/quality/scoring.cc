@@ -64,8 +64,8 @@ QualityScore ScoreContract(const std::map<std::string, MeasureTally>& tallies,
       s.weight = m.weight;
       const BenchmarkStep* best = nullptr;
       for (const BenchmarkStep& step : m.steps) {
-        const bool reached = m.lower_is_better ? *s.rate <= step.threshold
-                                               : *s.rate >= step.threshold;
+        const bool reached =
+            m.lower_is_better ? *s.rate <= step.threshold : *s.rate >= step.threshold;
         if (reached && (!best || step.points > best->points)) best = &step;
       }
       const std::string rate_text = FormatHalfEven(*s.rate, 6);

@@ -4,11 +4,10 @@
 // exact: rates and q are Rationals; nothing is rounded here.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/decimal.h"
 #include "domain/status.h"

@@ -4,12 +4,13 @@
 // 2024 (prospective), ICD-10 mappings of PY2025, the 2024 CPT/HCPCS list (latest shipped),
 // ages on 2025-02-01.
 
+#include "rules/hcc/risk_score.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
 
-#include "rules/hcc/risk_score.h"
 #include "tests/hcc/claim_fixtures.h"
 
 namespace vbp::rules::hcc {
@@ -88,8 +89,7 @@ TEST(RiskScoreTest, HierarchyDropsTrumpedHccAndDiseaseInteractionAppliesInV24) {
   // Diabetes_CHF CNA        0.121   (cms_hcc__disease_interaction_factors.csv:38, 85 & 18)
   // 2 payment HCCs: the V24 CNA count table starts at 4 → no count factor.
   // raw = 0.386 + 0.302 + 0.331 + 0.121 = 1.140
-  EXPECT_EQ(FactorNames(s),
-            (std::vector<std::string>{"F70-74", "HCC18", "HCC85", "Diabetes_CHF"}));
+  EXPECT_EQ(FactorNames(s), (std::vector<std::string>{"F70-74", "HCC18", "HCC85", "Diabetes_CHF"}));
   EXPECT_EQ(s.raw, Dec("1.140"));
   EXPECT_EQ(FactorSum(s), s.raw);
   EXPECT_EQ(s.payment_hcc_count, 2);
@@ -112,8 +112,7 @@ TEST(RiskScoreTest, SameDiagnosesScoreDifferentlyUnderV28) {
   // HCC226 CNA              0.360   (cms_hcc__disease_factors.csv:1092)
   // DIABETES_HF CNA         0.112   (cms_hcc__disease_interaction_factors.csv:242, 37 & 226)
   // raw = 0.395 + 0.166 + 0.360 + 0.112 = 1.033 (V24 gave 1.140 for the same claims)
-  EXPECT_EQ(FactorNames(s),
-            (std::vector<std::string>{"F70-74", "HCC37", "HCC226", "DIABETES_HF"}));
+  EXPECT_EQ(FactorNames(s), (std::vector<std::string>{"F70-74", "HCC37", "HCC226", "DIABETES_HF"}));
   EXPECT_EQ(s.raw, Dec("1.033"));
   EXPECT_EQ(FactorSum(s), s.raw);
 }
@@ -165,8 +164,8 @@ TEST(RiskScoreTest, PaymentHccCountFactorForFiveHccs) {
   // D5 CNA 0.042 (payment_hcc_count_factors.csv:3).
   // raw = 0.556 + 0.352 + 1.024 + 0.455 + 0.268 + 0.335 + 0.042 = 3.032
   EXPECT_EQ(s.payment_hcc_count, 5);
-  EXPECT_EQ(FactorNames(s), (std::vector<std::string>{"M80-84", "HCC2", "HCC9", "HCC21",
-                                                      "HCC96", "HCC111", "D5"}));
+  EXPECT_EQ(FactorNames(s),
+            (std::vector<std::string>{"M80-84", "HCC2", "HCC9", "HCC21", "HCC96", "HCC111", "D5"}));
   EXPECT_EQ(s.raw, Dec("3.032"));
   EXPECT_EQ(FactorSum(s), s.raw);
 }

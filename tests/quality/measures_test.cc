@@ -135,10 +135,9 @@ TEST(ContinuousEnrollmentTest, OneGapOfUpTo45DaysPerYearAndEnrolledOnTheLastDay)
   EXPECT_EQ(o.status, MeasureStatus::kNotInDenominator);
   EXPECT_NE(o.reason.find("46 days"), std::string::npos);
   // Two short gaps in 2024.
-  Member two = MakeMember("G", "1960-05-05", Sex::kFemale,
-                          {{"2015-01-01", "2024-02-10"},
-                           {"2024-02-20", "2024-06-10"},
-                           {"2024-06-20", "2030-12-31"}});
+  Member two = MakeMember(
+      "G", "1960-05-05", Sex::kFemale,
+      {{"2015-01-01", "2024-02-10"}, {"2024-02-20", "2024-06-10"}, {"2024-06-20", "2030-12-31"}});
   EXPECT_EQ(Measure1(two, none, "BCS").status, MeasureStatus::kNotInDenominator);
   // Coverage ending 2025-12-30: not enrolled on the anchor day.
   Member ends = MakeMember("G", "1960-05-05", Sex::kFemale, {{"2015-01-01", "2025-12-30"}});
@@ -219,10 +218,12 @@ TEST(HbA1cPoorControlTest, OnOneDayTheLowestResultCounts) {
 TEST(HbA1cPoorControlTest, WithoutADiabetesDiagnosisNotInDenominator) {
   ClaimSet c;
   c.Professional("R1", {"I10"}, {{"3046F", D("2025-06-01")}});
-  EXPECT_EQ(Measure1(Woman("1960-05-05"), c, "HBA1C_POOR").status, MeasureStatus::kNotInDenominator);
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), c, "HBA1C_POOR").status,
+            MeasureStatus::kNotInDenominator);
   ClaimSet old;  // diagnosis two years before: outside 2024-01-01..2025-12-31
   old.Professional("DX", {"E119"}, {{"99213", D("2023-12-31")}});
-  EXPECT_EQ(Measure1(Woman("1960-05-05"), old, "HBA1C_POOR").status, MeasureStatus::kNotInDenominator);
+  EXPECT_EQ(Measure1(Woman("1960-05-05"), old, "HBA1C_POOR").status,
+            MeasureStatus::kNotInDenominator);
 }
 
 // --- Controlling high blood pressure --------------------------------------------------------
@@ -313,7 +314,7 @@ TEST(ReadmissionTest, PlannedReadmissionDischargeStatusAndWindowEdges) {
   EXPECT_FALSE(o.stays[0].index);
   EXPECT_TRUE(o.stays[1].readmission_planned);  // P1 → P2
   EXPECT_FALSE(o.stays[1].readmitted);
-  EXPECT_TRUE(o.stays[3].excluded);  // X
+  EXPECT_TRUE(o.stays[3].excluded);     // X
   EXPECT_FALSE(o.stays[4].readmitted);  // E1: 31 days
   // Day 30 (2026-01-01) would count.
   ClaimSet edge;
@@ -325,8 +326,10 @@ TEST(ReadmissionTest, PlannedReadmissionDischargeStatusAndWindowEdges) {
 TEST(ReadmissionTest, SameFacilityNextDayIsAReadmissionButInterimBillsAreOneStay) {
   Member m = MakeMember("R", "1950-01-01", Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
   ClaimSet next_day;
-  next_day.Institutional("A", D("2025-02-01"), D("2025-02-05"), {"J189"}, {}, Inpatient("F1", "01"));
-  next_day.Institutional("B", D("2025-02-06"), D("2025-02-08"), {"J189"}, {}, Inpatient("F1", "01"));
+  next_day.Institutional("A", D("2025-02-01"), D("2025-02-05"), {"J189"}, {},
+                         Inpatient("F1", "01"));
+  next_day.Institutional("B", D("2025-02-06"), D("2025-02-08"), {"J189"}, {},
+                         Inpatient("F1", "01"));
   EXPECT_EQ(Measure1(m, next_day, "READM30").tally, (MeasureTally{2, 0, 1}));
   ClaimSet interim;  // 112 first interim, 114 last interim claim of the same stay
   interim.Institutional("A", D("2025-02-01"), D("2025-02-28"), {"J189"}, {},

@@ -1,9 +1,9 @@
 // Contract quality score from tallies, benchmark steps, weights and the minimum denominator;
 // expected points and q computed by hand.
 
-#include <gtest/gtest.h>
-
 #include "rules/quality/scoring.h"
+
+#include <gtest/gtest.h>
 
 namespace vbp::rules::quality {
 namespace {
@@ -27,8 +27,8 @@ ScoringParams Params() {
       Decs({"0.60", "0.50", "0.45", "0.40", "0.35", "0.30", "0.25", "0.20", "0.15", "0.10"}),
       /*lower_is_better=*/true);
   p.measures["COL"] = DecileScoring(
-      Decs({"0.30", "0.40", "0.50", "0.55", "0.60", "0.65", "0.70", "0.75", "0.80", "0.85"}),
-      false, Rational(2));
+      Decs({"0.30", "0.40", "0.50", "0.55", "0.60", "0.65", "0.70", "0.75", "0.80", "0.85"}), false,
+      Rational(2));
   p.measures["READM30"] = DecileScoring(
       Decs({"0.30", "0.25", "0.22", "0.20", "0.18", "0.16", "0.14", "0.12", "0.10", "0.08"}), true);
   return p;
@@ -44,11 +44,11 @@ const MeasureScore& Score(const QualityScore& q, const std::string& id) {
 
 TEST(QualityScoringTest, WeightedCompositeOfScoredMeasures) {
   std::map<std::string, MeasureTally> t;
-  t["BCS"] = {30, 2, 21};         // 21/28 = 0.75 → reaches 0.75, the 8th step: 8 points
-  t["HBA1C_POOR"] = {25, 0, 5};   // 5/25 = 0.20 <= 0.20, the 8th step: 8 points
-  t["COL"] = {40, 0, 10};         // 10/40 = 0.25 < 0.30: 0 points, weight 2
-  t["READM30"] = {10, 1, 2};      // 9 eligible < 20: not scored
-  t["CBP"] = {50, 0, 30};         // no scoring parameters: reported only
+  t["BCS"] = {30, 2, 21};        // 21/28 = 0.75 → reaches 0.75, the 8th step: 8 points
+  t["HBA1C_POOR"] = {25, 0, 5};  // 5/25 = 0.20 <= 0.20, the 8th step: 8 points
+  t["COL"] = {40, 0, 10};        // 10/40 = 0.25 < 0.30: 0 points, weight 2
+  t["READM30"] = {10, 1, 2};     // 9 eligible < 20: not scored
+  t["CBP"] = {50, 0, 30};        // no scoring parameters: reported only
   QualityScore q = ScoreContract(t, Params());
   EXPECT_EQ(Score(q, "BCS").rate, Rational(3, 4));
   EXPECT_EQ(Score(q, "BCS").points, Rational(8));
