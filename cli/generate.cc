@@ -1,17 +1,109 @@
-// Placeholder until the generate verb lands; exits 1 with a message.
+// `vbp generate`: writes a seeded synthetic population (SPEC §2 NDJSON) and MANIFEST.json.
 #include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
 
 #include "cli/verbs.h"
+#include "connectors/generate/generator.h"
 
 namespace vbp::cli {
+namespace {
+
+struct GenerateFlags {
+  int64_t members = 0;
+  uint64_t seed = 1;
+  std::string out;
+  int year = 2025;
+  int malformed_per_mille = 1;
+};
+
+int RunGenerate(const GenerateFlags& f) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(f.out, ec);
+  if (ec) {
+    std::fprintf(stderr, "vbp generate: cannot create %s: %s\n", f.out.c_str(), ec.message().c_str());
+    return 1;
+  }
+  const char* names[] = {"members.ndjson", "providers.ndjson", "contracts.ndjson", "claims.ndjson"};
+  std::unique_ptr<generate::FileLineSink> files[4];
+  for (int i = 0; i < 4; ++i) {
+    auto sink = generate::FileLineSink::Create((fs::path(f.out) / names[i]).string());
+    if (!sink.ok()) {
+      std::fprintf(stderr, "vbp generate: %s\n", sink.status().ToString().c_str());
+      return 1;
+    }
+    files[i] = std::move(*sink);
+  }
+  generate::GenerateOptions options;
+  options.members = f.members;
+  options.seed = f.seed;
+  options.year = f.year;
+  options.malformed_per_mille = f.malformed_per_mille;
+  const bool show_progress = f.members >= 20000;
+  auto progress = [show_progress](int64_t done, int64_t total) {
+    if (!show_progress) return;
+    std::fprintf(stderr, "\rvbp generate: %lld / %lld members", static_cast<long long>(done),
+                 static_cast<long long>(total));
+    if (done == total) std::fprintf(stderr, "\n");
+  };
+  auto summary = generate::Generate(
+      options, {files[0].get(), files[1].get(), files[2].get(), files[3].get()}, progress);
+  if (!summary.ok()) {
+    std::fprintf(stderr, "vbp generate: %s\n", summary.status().ToString().c_str());
+    return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  for (auto& file : files) {
+    Status st = file->Finish();
+    if (!st.ok()) {
+      std::fprintf(stderr, "vbp generate: %s\n", st.ToString().c_str());
+      return 1;
+    }
+  }
+  Status st = generate::WriteWholeFile((fs::path(f.out) / "MANIFEST.json").string(),
+                                       summary->manifest.dump(2) + "\n");
+  if (!st.ok()) {
+    std::fprintf(stderr, "vbp generate: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  std::printf(
+      "vbp generate: seed %llu, performance year %d -> %s\n"
+      "  members.ndjson    %lld records\n"
+      "  providers.ndjson  %lld records\n"
+      "  contracts.ndjson  %lld records\n"
+      "  claims.ndjson     %lld records, %lld lines\n"
+      "  malformed         %lld records (listed in MANIFEST.json)\n",
+      static_cast<unsigned long long>(f.seed), f.year, f.out.c_str(),
+      static_cast<long long>(summary->member_records),
+      static_cast<long long>(summary->provider_records),
+      static_cast<long long>(summary->contract_records),
+      static_cast<long long>(summary->claim_records), static_cast<long long>(summary->claim_lines),
+      static_cast<long long>(summary->malformed));
+  for (const auto& c : summary->manifest["contracts"]) {
+    std::printf("  contract %s (%s): %s members, expected savings rate %s vs MSR %s -> %s\n",
+                c["contract_id"].get<std::string>().c_str(), c["role"].get<std::string>().c_str(),
+                c["expected"]["assigned_members"].dump().c_str(),
+                c["expected"]["savings_rate"].get<std::string>().c_str(),
+                c["expected"]["msr"].get<std::string>().c_str(),
+                c["expected"]["outcome"].get<std::string>().c_str());
+  }
+  return 0;
+}
+
+}  // namespace
 
 void AddGenerateCommand(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand("generate", "(not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([exit_code] {
-    std::fprintf(stderr, "vbp generate: not implemented yet\n");
-    *exit_code = 1;
-  });
+  auto flags = std::make_shared<GenerateFlags>();
+  auto* cmd = app.add_subcommand(
+      "generate", "Write a seeded synthetic population (members, providers, contracts, claims)");
+  cmd->add_option("--members", flags->members, "Number of members")->required();
+  cmd->add_option("--seed", flags->seed, "Random seed (same seed, same bytes)");
+  cmd->add_option("--out", flags->out, "Output directory")->required();
+  cmd->add_option("--year", flags->year, "Performance year (claims cover it and the year before)");
+  cmd->add_option("--malformed-per-mille", flags->malformed_per_mille,
+                  "Corrupted extra records per 1000 records (listed in MANIFEST.json)");
+  cmd->callback([flags, exit_code] { *exit_code = RunGenerate(*flags); });
 }
 
 }  // namespace vbp::cli
