@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <random>
 
+#include "rules/hcc/risk_score_json.h"
 #include "tests/hcc/claim_fixtures.h"
 
 namespace vbp::rules::hcc {
@@ -355,6 +356,21 @@ TEST(RiskScoreTest, ClaimOrderDoesNotChangeTheResultAndTheEarliestClaimSuppliesA
   EXPECT_EQ(first->diagnoses[1].code, "J449");
   EXPECT_EQ(first->diagnoses[1].claim_id, "C");
   EXPECT_EQ(first->diagnoses[1].claims, 3);
+}
+
+TEST(RiskScoreTest, ExplainJsonCarriesTheTrailWithExactFigures) {
+  ClaimSet claims = DiabetesAndHeartFailure();
+  auto r = ComputeRiskScore(Woman71(), claims.views(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  ASSERT_TRUE(r.ok());
+  nlohmann::json j = RiskScoreToJson(*r);
+  EXPECT_EQ(j["score"], "0.989");
+  EXPECT_EQ(j["score_exact"], "119113183/120488500");  // non-terminating: written as p/q
+  EXPECT_EQ(j["models"][0]["model"], "CMS-HCC-V24");
+  EXPECT_EQ(j["models"][0]["raw"], "1.14");
+  EXPECT_EQ(j["models"][0]["hccs"][1]["hcc"], 19);
+  EXPECT_EQ(j["models"][0]["hccs"][1]["trumped_by"], 18);
+  EXPECT_EQ(j["diagnoses"][0]["claim_id"], "P1");
+  EXPECT_EQ(j["diagnoses"][0]["line"], 1);
 }
 
 TEST(RiskScoreTest, RoundHalfUpRoundsTiesAwayFromZero) {

@@ -7,6 +7,7 @@
 
 #include "rules/quality/evaluate.h"
 #include "rules/quality/measure.h"
+#include "rules/quality/quality_json.h"
 #include "tests/hcc/claim_fixtures.h"
 
 namespace vbp::rules::quality {
@@ -289,6 +290,15 @@ TEST(ReadmissionTest, TransfersChainAndTheReadmissionCountsFromTheLastDischarge)
   // Two index stays (both discharged in 2025), one readmitted.
   EXPECT_EQ(o.tally, (MeasureTally{2, 0, 1}));
   EXPECT_TRUE(o.gap);
+
+  auto set = MeasureSet::Shipped().Select({"READM30"});
+  ASSERT_TRUE(set.ok());
+  nlohmann::json j = MemberMeasuresToJson(EvaluateMeasures(m, c.views(), kPy, *set));
+  EXPECT_EQ(j["measures"][0]["tally"]["rate"], "0.5");
+  EXPECT_EQ(j["measures"][0]["stays"][0]["claim_ids"], (std::vector<std::string>{"A1", "A2"}));
+  EXPECT_EQ(j["measures"][0]["stays"][0]["readmission_stay"], 1);
+  ASSERT_EQ(j["gaps"].size(), 1u);
+  EXPECT_EQ(j["gaps"][0]["measure_id"], "READM30");
 }
 
 TEST(ReadmissionTest, PlannedReadmissionDischargeStatusAndWindowEdges) {

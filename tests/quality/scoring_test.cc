@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "rules/quality/quality_json.h"
+
 namespace vbp::rules::quality {
 namespace {
 
@@ -62,6 +64,10 @@ TEST(QualityScoringTest, WeightedCompositeOfScoredMeasures) {
   // q = (1 × 8/10 + 1 × 8/10 + 2 × 0/10) / (1 + 1 + 2) = 1.6 / 4 = 0.4
   EXPECT_EQ(q.scored_weight, Rational(4));
   EXPECT_EQ(q.q, Dec("0.4"));
+  nlohmann::json j = QualityScoreToJson(q);
+  EXPECT_EQ(j["q"], "0.4");
+  EXPECT_EQ(j["measures"][4]["measure_id"], "READM30");
+  EXPECT_EQ(j["measures"][4]["tally"]["rate"], "2/9");
 }
 
 TEST(QualityScoringTest, StepBoundariesAreInclusive) {
