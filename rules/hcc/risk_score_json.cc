@@ -82,4 +82,98 @@ json RiskScoreToJson(const RiskScoreResult& r) {
   return j;
 }
 
+namespace {
+
+Result<Rational> DecimalOf(const json& v, const std::string& where) {
+  if (v.is_string()) {
+    auto d = ParseExactDecimal(v.get<std::string>());
+    if (!d.ok()) return Status::Invalid(where + ": " + d.status().message());
+    return d;
+  }
+  if (v.is_number_integer()) return Rational(BigInt(v.get<int64_t>()));
+  return Status::Invalid(where + ": write decimals as strings (e.g. \"0.67\")");
+}
+
+// {"V24": d, "V28": d} into the two fields.
+Status PerModel(const json& v, const std::string& where, Rational* v24, Rational* v28) {
+  if (!v.is_object()) return Status::Invalid(where + ": expected {\"V24\": ..., \"V28\": ...}");
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    Rational* field = it.key() == "V24" ? v24 : it.key() == "V28" ? v28 : nullptr;
+    if (!field) return Status::Invalid(where + ": unknown model '" + it.key() + "'");
+    auto d = DecimalOf(*it, where + "." + it.key());
+    if (!d.ok()) return d.status();
+    *field = *d;
+  }
+  return Status::Ok();
+}
+
+Result<RiskModelParams> ParseRiskImpl(const json& j, int payment_year, const std::string& origin) {
+  RiskModelParams p = DefaultRiskModelParams(payment_year, nullptr);
+  if (!j.is_object()) return Status::Invalid(origin + " risk model: expected an object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const std::string where = origin + " risk model '" + k + "'";
+    if (k == "weights") {
+      VBP_RETURN_IF_ERROR(PerModel(*it, where, &p.weight_v24, &p.weight_v28));
+    } else if (k == "normalization") {
+      VBP_RETURN_IF_ERROR(PerModel(*it, where, &p.normalization_v24, &p.normalization_v28));
+    } else if (k == "coding_adjustment") {
+      auto d = DecimalOf(*it, where);
+      if (!d.ok()) return d.status();
+      p.coding_adjustment = *d;
+    } else if (k == "round_decimals") {
+      if (it->is_null()) {
+        p.round_decimals = std::nullopt;
+      } else if (it->is_number_integer()) {
+        p.round_decimals = it->get<int>();
+      } else {
+        return Status::Invalid(where + ": expected an integer or null");
+      }
+    } else if (k == "collection") {
+      if (*it == "prospective") {
+        p.collection = CollectionKind::kProspective;
+      } else if (*it == "concurrent") {
+        p.collection = CollectionKind::kConcurrent;
+      } else {
+        return Status::Invalid(where + ": expected prospective or concurrent");
+      }
+    } else if (k == "collection_period") {
+      if (!it->is_array() || it->size() != 2 || !(*it)[0].is_string() || !(*it)[1].is_string()) {
+        return Status::Invalid(where + ": expected [\"YYYY-MM-DD\", \"YYYY-MM-DD\"]");
+      }
+      auto a = Date::Parse((*it)[0].get<std::string>());
+      auto b = Date::Parse((*it)[1].get<std::string>());
+      if (!a.ok() || !b.ok()) return Status::Invalid(where + ": invalid date");
+      p.collection_period = DateRange{*a, *b};
+    } else if (k == "cpt_list_year") {
+      if (!it->is_number_integer()) return Status::Invalid(where + ": expected a year");
+      p.cpt_list_year = it->get<int>();
+    } else if (k == "medicaid_dual_status") {
+      if (*it == "full") {
+        p.medicaid_dual_status = DualStatus::kFull;
+      } else if (*it == "partial") {
+        p.medicaid_dual_status = DualStatus::kPartial;
+      } else {
+        return Status::Invalid(where + ": expected full or partial");
+      }
+    } else {
+      return Status::Invalid(where + ": unknown key");
+    }
+  }
+  Status st = ValidateRiskModelParams(p);
+  if (!st.ok()) return Status::Invalid(origin + ": " + st.message());
+  return p;
+}
+
+}  // namespace
+
+Result<RiskModelParams> ParseRiskModelParams(const json& j, int payment_year,
+                                             const std::string& origin) {
+  try {
+    return ParseRiskImpl(j, payment_year, origin);
+  } catch (const json::exception& e) {
+    return Status::Invalid(origin + " risk model: " + e.what());
+  }
+}
+
 }  // namespace vbp::rules::hcc

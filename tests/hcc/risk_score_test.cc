@@ -373,6 +373,26 @@ TEST(RiskScoreTest, ExplainJsonCarriesTheTrailWithExactFigures) {
   EXPECT_EQ(j["diagnoses"][0]["line"], 1);
 }
 
+TEST(RiskScoreTest, ParsesRiskModelParametersOverDefaults) {
+  auto p = ParseRiskModelParams(
+      nlohmann::json::parse(R"({"weights": {"V24": "0", "V28": "1"}, "coding_adjustment": "0.059",
+                                 "round_decimals": null, "collection": "concurrent"})"),
+      kPy, "contract C1");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->weight_v28, Rational(1));
+  EXPECT_EQ(p->normalization_v28, Dec("1.045"));  // PY2025 default kept
+  EXPECT_EQ(p->coding_adjustment, Dec("0.059"));
+  EXPECT_FALSE(p->round_decimals.has_value());
+  EXPECT_EQ(p->collection, CollectionKind::kConcurrent);
+  auto bad_sum = ParseRiskModelParams(nlohmann::json::parse(R"({"weights": {"V24": "0.5"}})"), kPy,
+                                      "contract C2");
+  EXPECT_FALSE(bad_sum.ok());  // 0.5 + 0.67 != 1
+  auto float_value = ParseRiskModelParams(nlohmann::json::parse(R"({"coding_adjustment": 0.059})"),
+                                          kPy, "contract C3");
+  EXPECT_FALSE(float_value.ok());
+  EXPECT_FALSE(ParseRiskModelParams(nlohmann::json::parse(R"({"wieghts": {}})"), kPy, "C4").ok());
+}
+
 TEST(RiskScoreTest, RoundHalfUpRoundsTiesAwayFromZero) {
   EXPECT_EQ(RoundHalfUp(Dec("1.0005"), 3), Dec("1.001"));
   EXPECT_EQ(RoundHalfUp(Dec("1.00049"), 3), Dec("1"));
