@@ -37,6 +37,7 @@ class Builder {
   Builder(const World& w, const MemberPlan& m, const ClaimModelOptions& o)
       : w_(w), m_(m), o_(o), rng_(w.options.seed, kClaimStreamBase + m.index) {
     sticky_.fill(-1);
+    price_index_ = {PriceIndexE4(w.options.year - 1), PriceIndexE4(w.options.year)};
   }
 
   MemberClaims Run();
@@ -52,11 +53,10 @@ class Builder {
     if (wd == 0) return day + 1;
     return day;
   }
+  // Fee schedules of the day's year at the group's local price level.
   int64_t Price(int64_t cents_2025, int group, int32_t day) const {
-    int y = 0;
-    unsigned mo = 0, d = 0;
-    CivilFromDays(day, &y, &mo, &d);
-    return ScaleBy(ScaleBy(cents_2025, PriceIndexE4(y)), Grp(group).price_e4);
+    const int64_t index = day >= w_.month_starts[12] ? price_index_[1] : price_index_[0];
+    return ScaleBy(ScaleBy(cents_2025, index), Grp(group).price_e4);
   }
   // A clinician of group g working on `day` (rostered ones mostly; unrostered sometimes).
   int ClinicianOf(int g, int32_t day, bool physicians_only) {
@@ -195,6 +195,7 @@ class Builder {
   Rng rng_;
   std::array<int, kSpecCount> sticky_{};
   std::array<bool, 2> flu_shot_{false, false};
+  std::array<int64_t, 2> price_index_{};
   std::vector<ClaimRec> claims_;
   std::vector<Delivery> deliveries_;
 };

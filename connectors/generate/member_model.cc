@@ -77,16 +77,14 @@ const char* ProgramName(Program p) {
 }
 
 int32_t WindowMonthStart(const World& w, int m) {
-  const int y = w.options.year - 1 + m / 12;
-  return Day(y, static_cast<unsigned>(m % 12) + 1, 1);
+  VBP_CHECK(m >= 0 && m <= kWindowMonths);
+  return w.month_starts[static_cast<size_t>(m)];
 }
 
 int WindowMonthOf(const World& w, int32_t day) {
   if (day < w.window_first || day > w.window_last) return -1;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  CivilFromDays(day, &y, &m, &d);
-  return (y - (w.options.year - 1)) * 12 + static_cast<int>(m) - 1;
+  const auto it = std::upper_bound(w.month_starts.begin(), w.month_starts.end(), day);
+  return static_cast<int>(it - w.month_starts.begin()) - 1;
 }
 
 int AgeOn(int32_t birth, int32_t day) {

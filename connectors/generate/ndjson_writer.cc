@@ -75,6 +75,14 @@ namespace json {
 void AppendString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  size_t plain = 0;
+  while (plain < s.size()) {
+    const auto c = static_cast<unsigned char>(s[plain]);
+    if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) break;
+    ++plain;
+  }
+  out.append(s.data(), plain);
+  s.remove_prefix(plain);
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
@@ -159,7 +167,44 @@ void CivilFromDays(int32_t z, int* y, unsigned* m, unsigned* d) {
   *y = yy + (*m <= 2);
 }
 
+namespace {
+
+// "YYYY-MM-DD" of every day from 1900-01-01 to 2199-12-31, built once: dates are formatted
+// millions of times per run.
+constexpr int32_t kTableFirstDay = -25567;  // 1900-01-01
+constexpr int32_t kTableDays = 109573;      // through 2199-12-31
+
+const char* DayTable() {
+  static const std::string table = [] {
+    std::string t(static_cast<size_t>(kTableDays) * 10, '0');
+    for (int32_t i = 0; i < kTableDays; ++i) {
+      int y = 0;
+      unsigned m = 0, d = 0;
+      CivilFromDays(kTableFirstDay + i, &y, &m, &d);
+      char* b = t.data() + static_cast<size_t>(i) * 10;
+      b[0] = static_cast<char>('0' + (y / 1000) % 10);
+      b[1] = static_cast<char>('0' + (y / 100) % 10);
+      b[2] = static_cast<char>('0' + (y / 10) % 10);
+      b[3] = static_cast<char>('0' + y % 10);
+      b[4] = '-';
+      b[5] = static_cast<char>('0' + m / 10);
+      b[6] = static_cast<char>('0' + m % 10);
+      b[7] = '-';
+      b[8] = static_cast<char>('0' + d / 10);
+      b[9] = static_cast<char>('0' + d % 10);
+    }
+    return t;
+  }();
+  return table.data();
+}
+
+}  // namespace
+
 void FormatDay(int32_t days, char* buf) {
+  if (days >= kTableFirstDay && days < kTableFirstDay + kTableDays) {
+    std::memcpy(buf, DayTable() + static_cast<size_t>(days - kTableFirstDay) * 10, 10);
+    return;
+  }
   int y = 0;
   unsigned m = 0, d = 0;
   CivilFromDays(days, &y, &m, &d);

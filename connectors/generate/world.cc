@@ -118,6 +118,9 @@ World BuildWorld(const WorldOptions& options) {
   const int year = options.year;
   w.window_first = Day(year - 1, 1, 1);
   w.window_last = Day(year, 12, 31);
+  for (int m = 0; m <= 24; ++m) {
+    w.month_starts[static_cast<size_t>(m)] = Day(year - 1 + m / 12, static_cast<unsigned>(m % 12) + 1, 1);
+  }
   Rng rng(options.seed, kWorldStream);
   const uint64_t salt = Mix(options.seed, kIdSaltStream);
 

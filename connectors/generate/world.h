@@ -78,6 +78,7 @@ struct World {
   WorldOptions options;
   int32_t window_first = 0;  // first day of the claims window: Jan 1 of year-1
   int32_t window_last = 0;   // Dec 31 of the performance year
+  std::array<int32_t, 25> month_starts{};  // first day of each window month, then window_last + 1
   std::vector<Group> groups;
   std::vector<ProviderPlan> providers;
   std::vector<ContractPlan> contracts;
