@@ -11,5 +11,7 @@ void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddImportCommand(CLI::App& app, int* exit_code);
 void AddBrokerCommand(CLI::App& app, int* exit_code);
 void AddProduceCommand(CLI::App& app, int* exit_code);
+void AddRunCommand(CLI::App& app, int* exit_code);
+void AddStatementsCommand(CLI::App& app, int* exit_code);
 
 }  // namespace vbp::cli

@@ -40,6 +40,9 @@ class MemorySource : public RecordSource {
   Status Poll(size_t max, int timeout_ms, std::vector<InputMessage>* out) override;
   bool CaughtUp() const override;
   std::vector<PartitionLag> Lag() override;
+  Result<int32_t> PartitionCount(const std::string& topic) override {
+    return log_->Partitions(topic);
+  }
   Status Close() override { return Status::Ok(); }
   // At most this many messages per Poll (to vary batch boundaries in tests).
   void set_max_per_poll(size_t n) { max_per_poll_ = n; }
@@ -55,12 +58,28 @@ class MemorySource : public RecordSource {
 
 class MemorySink : public RecordSink {
  public:
+  MemorySink() = default;
+  // Also appends every record to `topic` of `log` (partition by key hash), so that another
+  // MemorySource can read what this sink published.
+  MemorySink(MemoryLog* log, std::string topic, int32_t partitions)
+      : log_(log), topic_(std::move(topic)), partitions_(partitions) {}
   Status Publish(const PublishedRecord& record) override {
     records.push_back(record);
+    if (log_) {
+      uint32_t h = 2166136261u;
+      for (char c : record.key) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+      log_->Append(topic_, static_cast<int32_t>(h % static_cast<uint32_t>(partitions_)),
+                   record.key, record.value);
+    }
     return Status::Ok();
   }
   Status Flush(int) override { return Status::Ok(); }
   std::vector<PublishedRecord> records;
+
+ private:
+  MemoryLog* log_ = nullptr;
+  std::string topic_;
+  int32_t partitions_ = 1;
 };
 
 // A clock that advances by `step_us` every time it is read (no real time in tests).

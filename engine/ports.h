@@ -125,6 +125,8 @@ class RecordSource {
     int64_t end = 0;
   };
   virtual std::vector<PartitionLag> Lag() = 0;
+  // Number of partitions of a topic (whatever this instance is assigned).
+  virtual Result<int32_t> PartitionCount(const std::string& topic) = 0;
   virtual Status Close() = 0;
 };
 

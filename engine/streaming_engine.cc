@@ -189,7 +189,11 @@ Status StreamingEngine::Start() {
                                            pending_rejects_.emplace_back(v);
                                            return true;
                                          }));
+  auto count = ports_.input->PartitionCount(TopicOf(RecordKind::kClaim));
+  if (!count.ok()) return count.status();
+  input_partitions_ = *count;
   if (ports_.reference) VBP_RETURN_IF_ERROR(ports_.reference->Start(this));
+  if (ports_.parts_source) VBP_RETURN_IF_ERROR(ports_.parts_source->Start(this));
   VBP_RETURN_IF_ERROR(ports_.input->Start(this));
   VBP_RETURN_IF_ERROR(PublishPendingRejects());
   VBP_RETURN_IF_ERROR(PublishPendingRevisions());
@@ -352,6 +356,7 @@ Status StreamingEngine::OnAssigned(std::vector<std::pair<LogPartition, int64_t>>
   for (auto& [lp, start] : starts) {
     if (lp.topic == claims || lp.topic == members) {
       VBP_RETURN_IF_ERROR(LoadShard(lp.partition));
+      parts_to_publish_.insert(lp.partition);
       const Shard& s = *shards_[lp.partition];
       start = lp.topic == claims ? s.next_claims : s.next_members;
     } else {
@@ -675,13 +680,18 @@ Result<bool> StreamingEngine::Step() {
       for (const auto& id : shard->dirty) Recompute(*shard, id, batch);
     }
     shard->dirty.clear();
-    if (shard->touched) WriteShardMeta(*shard, batch);
+    if (shard->touched) {
+      WriteShardMeta(*shard, batch);
+      parts_to_publish_.insert(p);
+    }
     shard->touched = false;
   }
   if (!batch.empty()) {
     VBP_RETURN_IF_ERROR(ports_.state->Commit(batch, options_.sync_commits));
   }
   if (processed) input_since_revision_ = true;
+  VBP_RETURN_IF_ERROR(PublishParts());
+  VBP_RETURN_IF_ERROR(PollRemoteParts());
   VBP_RETURN_IF_ERROR(PublishPendingRejects());
   const bool caught_up = ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp());
   VBP_RETURN_IF_ERROR(MaybePublishRevisions(/*force=*/caught_up && processed == 0));
@@ -752,8 +762,78 @@ Result<int64_t> StreamingEngine::InputWatermark() const {
   for (const auto& [p, shard] : shards_) {
     w += std::max<int64_t>(0, shard->next_claims) + std::max<int64_t>(0, shard->next_members);
   }
+  for (const auto& [p, part] : remote_) {
+    if (!shards_.count(p)) w += part.watermark();
+  }
   for (const auto& [lp, off] : reference_offsets_) w += std::max<int64_t>(0, off);
   return w;
+}
+
+Status StreamingEngine::PublishParts() {
+  if (!ports_.parts || parts_to_publish_.empty()) {
+    parts_to_publish_.clear();
+    return Status::Ok();
+  }
+  for (int32_t p : parts_to_publish_) {
+    auto f = shards_.find(p);
+    if (f == shards_.end()) continue;
+    const Shard& shard = *f->second;
+    binary::Writer w;
+    w.U8(1);
+    w.Signed(std::max<int64_t>(0, shard.next_claims));
+    w.Signed(std::max<int64_t>(0, shard.next_members));
+    w.OptDate(shard.max_paid);
+    w.Varint(shard.parts.size());
+    for (const auto& [key, agg] : shard.parts) {
+      w.Signed(key.first);
+      w.Str(key.second.str());
+      w.Str(binary::EncodeAggregate(agg));
+    }
+    PublishedRecord r;
+    r.key = std::to_string(p);
+    r.value = w.Take();
+    VBP_RETURN_IF_ERROR(ports_.parts->Publish(r));
+  }
+  parts_to_publish_.clear();
+  return ports_.parts->Flush(30000);
+}
+
+Status StreamingEngine::PollRemoteParts() {
+  if (!ports_.parts_source) return Status::Ok();
+  std::vector<InputMessage> msgs;
+  VBP_RETURN_IF_ERROR(ports_.parts_source->Poll(100000, 0, &msgs));
+  for (const auto& m : msgs) {
+    int32_t p = static_cast<int32_t>(std::stol(std::string(m.key)));
+    binary::Reader r(m.value);
+    if (r.U8() != 1) return Status::DataLoss("unknown parts message format at " + std::string(m.topic));
+    RemotePart part;
+    part.next_claims = r.Signed();
+    part.next_members = r.Signed();
+    part.max_paid = r.OptDate();
+    uint64_t n = r.Varint();
+    for (uint64_t i = 0; i < n && r.ok(); ++i) {
+      int year = static_cast<int>(r.Signed());
+      ContractId c(r.Str());
+      auto agg = binary::DecodeAggregate(r.Str());
+      if (!agg.ok()) return agg.status();
+      part.parts[{year, c}] = *agg;
+    }
+    if (!r.ok() || !r.AtEnd()) return Status::DataLoss("corrupt parts message for partition " + std::to_string(p));
+    // The same partition log replayed further is always more complete: keep the highest.
+    auto f = remote_.find(p);
+    if (f == remote_.end() || part.watermark() >= f->second.watermark()) {
+      remote_[p] = std::move(part);
+      input_since_revision_ = true;
+    }
+  }
+  return Status::Ok();
+}
+
+bool StreamingEngine::CompleteView() const {
+  for (int32_t p = 0; p < input_partitions_; ++p) {
+    if (!shards_.count(p) && !remote_.count(p)) return false;
+  }
+  return true;
 }
 
 Status StreamingEngine::PublishPendingRevisions() {
@@ -791,12 +871,18 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
   }
   // Only the instance holding partition 0 of the claims topic publishes (one writer per key).
   if (!IsLeader()) return Status::Ok();
+  // Never publish a statement that misses a partition another instance holds.
+  if (!CompleteView()) return Status::Ok();
   auto watermark = InputWatermark();
   if (!watermark.ok()) return watermark.status();
 
   std::optional<Date> max_paid;
   for (const auto& [p, shard] : shards_) {
     if (shard->max_paid && (!max_paid || *shard->max_paid > *max_paid)) max_paid = shard->max_paid;
+  }
+  for (const auto& [p, part] : remote_) {
+    if (shards_.count(p)) continue;
+    if (part.max_paid && (!max_paid || *part.max_paid > *max_paid)) max_paid = part.max_paid;
   }
   StateStore::Batch batch;
   std::vector<PublishedRecord> out;
@@ -809,6 +895,11 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
         for (const auto& [p, shard] : shards_) {
           auto f = shard->parts.find({plan.year, c->record.contract_id});
           if (f != shard->parts.end()) total.Merge(f->second);
+        }
+        for (const auto& [p, part] : remote_) {
+          if (shards_.count(p)) continue;
+          auto f = part.parts.find({plan.year, c->record.contract_id});
+          if (f != part.parts.end()) total.Merge(f->second);
         }
         rules::ContractIdentity id{c->record.contract_id, plan.year, c->rule_set->id(),
                                    c->rule_set->hash(), c->parameters_hash, as_of};
@@ -842,6 +933,11 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
               std::max<int64_t>(0, shard->next_claims);
           wm[TopicOf(RecordKind::kMember) + "[" + std::to_string(p) + "]"] =
               std::max<int64_t>(0, shard->next_members);
+        }
+        for (const auto& [p, part] : remote_) {
+          if (shards_.count(p)) continue;
+          wm[TopicOf(RecordKind::kClaim) + "[" + std::to_string(p) + "]"] = part.next_claims;
+          wm[TopicOf(RecordKind::kMember) + "[" + std::to_string(p) + "]"] = part.next_members;
         }
         for (const auto& [lp, off] : reference_offsets_) wm[lp.ToString()] = off;
         info["input_watermark"] = wm;
@@ -889,6 +985,7 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
 }
 
 Status StreamingEngine::RunUntilCaughtUp() {
+  int64_t waiting_since = -1;
   while (true) {
     auto r = Step();
     if (!r.ok()) {
@@ -896,9 +993,29 @@ Status StreamingEngine::RunUntilCaughtUp() {
       metrics_.last_error = r.status().ToString();
       return r.status();
     }
-    if (!*r && ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp()) &&
-        (!IsLeader() || !input_since_revision_)) {
-      return Status::Ok();
+    const bool caught_up =
+        !*r && ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp());
+    if (!caught_up) {
+      waiting_since = -1;
+      continue;
+    }
+    if (!IsLeader() || !input_since_revision_) return Status::Ok();
+    // Caught up, but the statements wait for other instances' parts.
+    const int64_t now = ports_.clock->NowMicros();
+    if (waiting_since < 0) waiting_since = now;
+    if (now - waiting_since > options_.complete_view_timeout_ms * 1000) {
+      std::string missing;
+      for (int32_t p = 0; p < input_partitions_; ++p) {
+        if (!shards_.count(p) && !remote_.count(p)) missing += (missing.empty() ? "" : ", ") + std::to_string(p);
+      }
+      Status st = Status::Unavailable(
+          "caught up, but no contract parts arrived for partition(s) " + missing + " within " +
+          std::to_string(options_.complete_view_timeout_ms) +
+          " ms; statements are not published from a partial view. Is every instance of the "
+          "group running, with the same parts topic?");
+      std::lock_guard<std::mutex> lock(metrics_mu_);
+      metrics_.last_error = st.ToString();
+      return st;
     }
   }
 }

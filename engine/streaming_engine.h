@@ -49,6 +49,9 @@ struct StreamingOptions {
   bool sync_commits = false;
   std::optional<Date> as_of;  // default: the latest paid_date seen (event time)
   bool keep_history = true;   // every input record version, with its position (audit)
+  // RunUntilCaughtUp on the publishing instance waits this long for the other instances'
+  // parts before giving up with kUnavailable.
+  int64_t complete_view_timeout_ms = 60000;
 };
 
 // Decodes one input message into a domain record or a Reject (the codec adapter).
@@ -95,6 +98,11 @@ class StreamingEngine : private RecordSource::Listener {
     RecordSink* statements = nullptr;
     RecordSink* rejects = nullptr;
     const Clock* clock = nullptr;
+    // Optional, for several instances in one group: every instance publishes its partitions'
+    // contract parts to `parts`; the publishing instance reads all of them from
+    // `parts_source` and publishes a revision only when it holds a part for every partition.
+    RecordSink* parts = nullptr;
+    RecordSource* parts_source = nullptr;
   };
 
   StreamingEngine(StreamingOptions options, Ports ports, DecodeFn decode,
@@ -121,6 +129,14 @@ class StreamingEngine : private RecordSource::Listener {
 
  private:
   struct Shard;
+  // Another instance's latest published view of one partition.
+  struct RemotePart {
+    int64_t next_claims = 0;
+    int64_t next_members = 0;
+    std::optional<Date> max_paid;
+    std::map<std::pair<int, ContractId>, rules::ContractAggregate> parts;
+    int64_t watermark() const { return next_claims + next_members; }
+  };
   struct Contribution {
     int year = 0;
     ContractId contract;
@@ -142,6 +158,10 @@ class StreamingEngine : private RecordSource::Listener {
   void WriteShardMeta(Shard& shard, StateStore::Batch& batch);
   Status PublishPendingRejects();
   Status PublishPendingRevisions();
+  Status PublishParts();
+  Status PollRemoteParts();
+  // True when every input partition has a local shard or a remote part.
+  bool CompleteView() const;
   Status MaybePublishRevisions(bool force);
   bool IsLeader() const { return shards_.count(0) != 0; }
   Result<int64_t> InputWatermark() const;
@@ -162,6 +182,9 @@ class StreamingEngine : private RecordSource::Listener {
   KindCounts contract_counts_;
 
   std::map<int32_t, std::unique_ptr<Shard>> shards_;
+  std::map<int32_t, RemotePart> remote_;
+  int32_t input_partitions_ = 0;
+  std::set<int32_t> parts_to_publish_;
   std::vector<std::string> pending_rejects_;  // JSON lines committed, not yet published
   int64_t pending_reject_seq_ = 0;
   int64_t last_revision_us_ = 0;

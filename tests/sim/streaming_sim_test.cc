@@ -172,17 +172,28 @@ std::string Canonical(const std::string& json) {
 
 // Runs an engine over the log until caught up (or until the store fails). `max_per_poll`
 // varies batch boundaries.
+// With `parts_log`, the instance exchanges contract parts through its "vbp.parts" topic.
 RunResult RunEngine(const MemoryLog& log, StateStore* state, size_t max_per_poll,
-                    const RuleRegistry& registry, std::vector<int32_t> partitions = {}) {
+                    const RuleRegistry& registry, std::vector<int32_t> partitions = {},
+                    MemoryLog* parts_log = nullptr) {
   MemorySource input(&log, {"vbp.claims", "vbp.members"}, partitions);
   MemorySource reference(&log, {"vbp.providers", "vbp.contracts"});
   input.set_max_per_poll(max_per_poll);
   reference.set_max_per_poll(max_per_poll);
   MemorySink statements, rejects;
+  std::unique_ptr<MemorySink> parts;
+  std::unique_ptr<MemorySource> parts_source;
+  if (parts_log) {
+    parts_log->EnsurePartitions("vbp.parts", 2);
+    parts = std::make_unique<MemorySink>(parts_log, "vbp.parts", 2);
+    parts_source = std::make_unique<MemorySource>(parts_log, std::vector<std::string>{"vbp.parts"});
+  }
   SteppingClock clock(200);
   StreamingOptions opt;
   opt.revision_interval_ms = 5;
-  StreamingEngine engine(opt, {state, &input, &reference, &statements, &rejects, &clock},
+  StreamingEngine engine(opt,
+                         {state, &input, &reference, &statements, &rejects, &clock, parts.get(),
+                          parts_source.get()},
                          BinaryDecode, &registry);
   RunResult r;
   r.status = engine.Start();
@@ -320,28 +331,42 @@ TEST(StreamingSimTest, LogTruncatedPastTheStoredOffsetIsReportedAsDataLoss) {
   EXPECT_NE(r.status.message().find("vbp.claims[1]"), std::string::npos) << r.status.ToString();
 }
 
-TEST(StreamingSimTest, TwoInstancesSplittingPartitionsSumToTheSameParts) {
+TEST(StreamingSimTest, TwoInstancesSplittingPartitionsThenOneLeavingGiveTheSameStatements) {
   World w;
   BuildWorld(19, 300, &w);
   MemoryStateStore whole;
   RunResult single = RunEngine(w.log, &whole, 40, w.scenario.registry_);
   ASSERT_TRUE(single.status.ok());
+
+  // Instance B (partitions 2, 3) has no partition 0: it publishes parts, never statements.
+  MemoryLog parts_log;
   MemoryStateStore a, b;
-  ASSERT_TRUE(RunEngine(w.log, &a, 40, w.scenario.registry_, {0, 1}).status.ok());
-  ASSERT_TRUE(RunEngine(w.log, &b, 40, w.scenario.registry_, {2, 3}).status.ok());
-  // Instance A (partition 0) publishes; its parts plus B's equal the single instance's.
-  auto sum = [](const MemoryStateStore& s, std::map<std::string, rules::ContractAggregate>* out) {
-    ASSERT_TRUE(s.Scan(Space::kParts, "", [&](std::string_view k, std::string_view v) {
-                   (*out)[std::string(k.substr(4))].Merge(*binary::DecodeAggregate(v));
-                   return true;
-                 }).ok());
-  };
-  std::map<std::string, rules::ContractAggregate> split, one;
-  sum(a, &split);
-  sum(b, &split);
-  sum(whole, &one);
-  EXPECT_EQ(split.size(), one.size());
-  for (const auto& [k, agg] : one) EXPECT_TRUE(split[k] == agg) << "part " << k.substr(4);
+  RunResult rb = RunEngine(w.log, &b, 40, w.scenario.registry_, {2, 3}, &parts_log);
+  ASSERT_TRUE(rb.status.ok());
+  EXPECT_EQ(rb.published, 0u);
+  EXPECT_TRUE(rb.statements.empty());
+  // Instance A (partitions 0, 1) publishes from its own parts plus B's: the same statements
+  // (figures and revision) as one instance with every partition.
+  RunResult ra = RunEngine(w.log, &a, 40, w.scenario.registry_, {0, 1}, &parts_log);
+  ASSERT_TRUE(ra.status.ok());
+  EXPECT_EQ(ra.statements, single.statements);
+  EXPECT_EQ(ra.revisions, single.revisions);
+
+  // B leaves: A takes every partition, rebuilds 2 and 3 from the log, and ends the same.
+  RunResult alone = RunEngine(w.log, &a, 40, w.scenario.registry_, {}, &parts_log);
+  ASSERT_TRUE(alone.status.ok());
+  EXPECT_EQ(alone.statements, single.statements);
+}
+
+TEST(StreamingSimTest, APublisherWithoutEveryPartitionPublishesNothing) {
+  World w;
+  BuildWorld(21, 80, &w);
+  MemoryLog parts_log;  // nobody else has published parts for partitions 2 and 3
+  MemoryStateStore a;
+  RunResult ra = RunEngine(w.log, &a, 40, w.scenario.registry_, {0, 1}, &parts_log);
+  EXPECT_EQ(ra.status.code(), StatusCode::kUnavailable) << ra.status.ToString();
+  EXPECT_NE(ra.status.message().find("partition(s) 2, 3"), std::string::npos);
+  EXPECT_EQ(ra.published, 0u);
 }
 
 }  // namespace

@@ -1,0 +1,40 @@
+#pragma once
+// Helpers shared by the verbs (composition root only): reading files, rule registries,
+// librdkafka property passthrough, structured logs, statement files.
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "domain/status.h"
+#include "engine/rule_registry.h"
+
+namespace vbp::cli {
+
+Result<std::string> ReadFile(const std::string& path);
+Status WriteFile(const std::string& path, const std::string& bytes);
+
+// The shipped rule sets plus every `--rules FILE` (a warning is logged when a file replaces
+// a shipped rule set of the same id with different content).
+Result<RuleRegistry> LoadRegistry(const std::vector<std::string>& rule_files);
+
+// "key=value" pairs (from --set) into a librdkafka property map.
+Result<std::map<std::string, std::string>> ParseProperties(const std::vector<std::string>& sets);
+
+// A JSON-lines log record on stderr: {"level": ..., "msg": ..., fields...}. Wall time is only
+// a log attribute, never an input to a figure.
+void Log(const char* level, const std::string& msg,
+         const std::vector<std::pair<std::string, std::string>>& fields = {});
+
+// The statements file format shared by `settle` and `statements`: a JSON array with one
+// statement object per line, sorted by (performance_year, contract_id).
+std::string StatementsFile(const std::vector<std::string>& statement_json);
+
+// A fixed-width table of the statements for terminals.
+std::string StatementTable(const std::vector<std::string>& statement_json);
+
+// Prints "vbp <verb>: <message>" to stderr and returns 1.
+int Fail(const std::string& verb, const Status& st);
+
+}  // namespace vbp::cli
