@@ -1046,11 +1046,11 @@ MemberClaims Builder::Run() {
   const int32_t i = m_.intensity_e4;
   const bool esrd = m_.esrd_from_month >= 0;
   // Annual rates × 10^4 at intensity 1.
-  const int64_t pcp = m_.home_practice >= 0 ? Scaled(m_.long_term_care ? 10000 : 30000, i, 40) : 0;
-  const int64_t lab = Scaled(8000, i, 50);
-  const int64_t specialist = Scaled(m_.home_practice >= 0 ? 18000 : 26000, i, 70);
-  const int64_t routine_specialist = 4000;
-  const int64_t imaging = Scaled(8000, i, 60);
+  const int64_t pcp = m_.home_practice >= 0 ? Scaled(m_.long_term_care ? 10000 : 27000, i, 40) : 0;
+  const int64_t lab = Scaled(6000, i, 50);
+  const int64_t specialist = Scaled(m_.home_practice >= 0 ? 16000 : 24000, i, 70);
+  const int64_t routine_specialist = 3000;
+  const int64_t imaging = Scaled(7000, i, 60);
   const int64_t ed = Scaled(esrd ? 9000 : 3500, i, 100);
   const int64_t outpatient = Scaled(esrd ? 26000 : 14000, i, 70);
   const int64_t inpatient = Scaled(esrd ? 20000 : 3300, i, 110);
