@@ -352,6 +352,13 @@ std::string EncodeAggregate(const rules::ContractAggregate& a) {
     w.Big(BigInt(a.truncated_x12_micros[t]));
   }
   w.Big(BigInt(a.pmpm_micros));
+  w.Varint(a.measures.size());
+  for (const auto& [id, t] : a.measures) {
+    w.Str(id);
+    w.Signed(t.denominator);
+    w.Signed(t.exclusions);
+    w.Signed(t.numerator);
+  }
   return w.Take();
 }
 
@@ -369,6 +376,15 @@ Result<rules::ContractAggregate> DecodeAggregate(std::string_view bytes) {
     a.truncated_x12_micros[t] = Int128(r.Big());
   }
   a.pmpm_micros = Int128(r.Big());
+  uint64_t n = r.Varint();
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    std::string id = r.Str();
+    rules::quality::MeasureTally t;
+    t.denominator = r.Signed();
+    t.exclusions = r.Signed();
+    t.numerator = r.Signed();
+    a.measures[id] = t;
+  }
   return Finish(r, std::move(a), "aggregate");
 }
 

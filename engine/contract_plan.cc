@@ -44,6 +44,7 @@ Result<ResolvedContract> ResolveContract(const Contract& c, const RuleRegistry& 
   auto params = rules::ParseParameters(*merged, origin);
   if (!params.ok()) return params.status();
   rc.params = std::move(params).value();
+  VBP_RETURN_IF_ERROR(rc.params.ResolveForYear(c.performance_year, origin));
   rc.merged_parameters = std::move(merged).value();
   rc.parameters_hash = "sha256:" + rules::Sha256Hex(rules::CanonicalJson(rc.merged_parameters));
   nlohmann::json member_level = nlohmann::json::object();

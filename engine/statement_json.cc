@@ -1,5 +1,7 @@
 #include "engine/statement_json.h"
 
+#include "rules/quality/quality_json.h"
+
 namespace vbp {
 
 using nlohmann::ordered_json;
@@ -74,6 +76,7 @@ ordered_json StatementJson(const rules::StatementFigures& s, int64_t revision,
         TypeJson(s.by_type[static_cast<size_t>(t)], s.benchmark_pbpy[static_cast<size_t>(t)]);
   }
   d["by_enrollment_type"] = types;
+  if (s.quality) d["quality"] = ordered_json::parse(rules::quality::QualityScoreToJson(*s.quality).dump());
   j["detail"] = d;
   return j;
 }
@@ -124,6 +127,11 @@ ordered_json MemberOutcomeJson(const rules::MemberOutcome& m,
   ordered_json unknown = ordered_json::array();
   for (const auto& n : m.unknown_npis) unknown.push_back(n);
   j["unknown_npis"] = unknown;
+  if (!m.care_gaps.empty()) {
+    ordered_json gaps = ordered_json::array();
+    for (const auto& g : m.care_gaps) gaps.push_back({{"measure", g.measure_id}, {"gap", g.description}});
+    j["care_gaps"] = gaps;
+  }
   if (contracts_evaluated.size() > 1) j["contracts_evaluated"] = contracts_evaluated;
   return j;
 }

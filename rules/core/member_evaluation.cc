@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rules/hcc/risk_score.h"
+
 namespace vbp::rules {
 
 const char* AttributionStepName(AttributionStep s) {
@@ -279,6 +281,24 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
   if (!out.risk_score && computed_risk_score) {
     out.risk_score = computed_risk_score;
     out.risk_score_computed = true;
+  }
+  if (!out.risk_score && member && p.risk_score_source == RiskScoreSource::kRecordElseHcc &&
+      p.hcc_params) {
+    auto r = hcc::ComputeRiskScore(*member, claims, year, *p.hcc_params);
+    // Parameters were validated for the year when the contract was resolved; an unscored
+    // member (ESRD, unknown sex) stays unscored.
+    if (r.ok() && r->scored) {
+      out.risk_score = r->score;
+      out.risk_score_computed = true;
+    }
+  }
+  if (member && p.quality_source == QualitySource::kMeasures) {
+    quality::QualityOptions qo;
+    qo.enrollment_programs = {p.eligible_programs.begin(), p.eligible_programs.end()};
+    quality::MemberMeasureResult q =
+        quality::EvaluateMeasures(*member, claims, year, quality::MeasureSet::Shipped(), qo);
+    out.measure_tallies = q.Tallies();
+    out.care_gaps = std::move(q.gaps);
   }
   out.pmpm_rate = p.PmpmFor(out.risk_score);
   out.pmpm_total = out.pmpm_rate.TimesCount(out.eligible_months);

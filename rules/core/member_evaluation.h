@@ -14,6 +14,7 @@
 #include "rules/core/claim_view.h"
 #include "rules/core/parameters.h"
 #include "rules/core/reference.h"
+#include "rules/quality/evaluate.h"
 
 namespace vbp::rules {
 
@@ -103,6 +104,11 @@ struct MemberOutcome {
   Money pmpm_rate;
   Money pmpm_total;  // rate × eligible months
 
+  // SPEC §3.10, when quality_source is "measures": the member's measure tallies (added to its
+  // contract's) and care gaps (for providers' gap lists).
+  std::map<std::string, quality::MeasureTally> measure_tallies;
+  std::vector<quality::CareGap> care_gaps;
+
   bool attributed() const { return contract.has_value(); }
   Money ExpenditureTotal() const;
   // Σ_type truncated, as an exact dollar value.
@@ -112,7 +118,8 @@ struct MemberOutcome {
 // Evaluates one member for one performance year. `member` may be null (claims without a
 // member record). `claims` are the member's effective, non-void claim versions, in any order
 // (the result does not depend on it).
-// `computed_risk_score` is used when the member record has no score for the year.
+// `computed_risk_score` is used when the member record has no score for the year; without it,
+// and with risk_score_source "record_else_hcc", a CMS-HCC score is computed from `claims`.
 MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
                              std::span<const ClaimView> claims, const EvaluationContext& ctx,
                              const std::optional<Rational>& computed_risk_score = std::nullopt,

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "rules/hcc/risk_score_json.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -292,6 +294,34 @@ const std::vector<ParamDef>& Defs() {
          VBP_ASSIGN_OR_RETURN_STATUS(p.pmpm_unscored, MoneyValue(v));
          return Status::Ok();
        }},
+      {"risk_score_source",
+       [](const json& v, Parameters& p) {
+         if (v == "record") {
+           p.risk_score_source = RiskScoreSource::kRecord;
+         } else if (v == "record_else_hcc") {
+           p.risk_score_source = RiskScoreSource::kRecordElseHcc;
+         } else {
+           return Status::Invalid("expected \"record\" or \"record_else_hcc\"");
+         }
+         return Status::Ok();
+       }},
+      {"hcc_model",
+       [](const json& v, Parameters& p) {
+         if (!v.is_null() && !v.is_object()) return Status::Invalid("expected null or an object");
+         p.hcc_model = v;
+         return Status::Ok();
+       }},
+      {"quality_source",
+       [](const json& v, Parameters& p) {
+         if (v == "parameter") {
+           p.quality_source = QualitySource::kParameter;
+         } else if (v == "measures") {
+           p.quality_source = QualitySource::kMeasures;
+         } else {
+           return Status::Invalid("expected \"parameter\" or \"measures\"");
+         }
+         return Status::Ok();
+       }},
       {"completion_factor",
        [](const json& v, Parameters& p) {
          VBP_ASSIGN_OR_RETURN_STATUS(p.completion_factor, DecimalIn(v, 0, Rational(10)));
@@ -401,6 +431,16 @@ const std::vector<ParamDef>& Defs() {
          VBP_ASSIGN_OR_RETURN_STATUS(p.loss_cap, DecimalIn(v, 0, Rational(1)));
          return Status::Ok();
        }},
+      {"quality_scoring",
+       [](const json& v, Parameters& p) {
+         if (!v.is_null() && !v.is_object()) return Status::Invalid("expected null or an object");
+         if (v.is_object()) {
+           auto sp = quality::ParseScoringParams(v, "quality_scoring");
+           if (!sp.ok()) return sp.status();
+         }
+         p.quality_scoring = v;
+         return Status::Ok();
+       }},
   };
   return defs;
 }
@@ -475,8 +515,34 @@ const std::vector<std::string>& MemberLevelParameterNames() {
   static const std::vector<std::string> names = {
       "eligible_programs", "excluded_programs", "primary_care_codes", "exclude_in_pos",
       "assignment_window", "runout_months",     "runout_cutoff",      "truncation_threshold",
-      "pmpm_tiers",        "pmpm_unscored"};
+      "pmpm_tiers",        "pmpm_unscored",     "risk_score_source",  "hcc_model",
+      "quality_source"};
   return names;
+}
+
+Status Parameters::ResolveForYear(int performance_year, const std::string& origin) {
+  hcc_params.reset();
+  scoring_params.reset();
+  if (risk_score_source == RiskScoreSource::kRecordElseHcc) {
+    if (hcc_model.is_null()) {
+      std::vector<std::string> notes;
+      hcc_params = hcc::DefaultRiskModelParams(performance_year, &notes);
+    } else {
+      auto r = hcc::ParseRiskModelParams(hcc_model, performance_year, origin + " parameter 'hcc_model'");
+      if (!r.ok()) return ParamError(origin, "hcc_model", r.status().message());
+      hcc_params = std::move(r).value();
+    }
+  }
+  if (quality_source == QualitySource::kMeasures) {
+    if (quality_scoring.is_null()) {
+      return ParamError(origin, "quality_scoring",
+                        "required when quality_source is \"measures\" (benchmarks per measure)");
+    }
+    auto sp = quality::ParseScoringParams(quality_scoring, origin + " parameter 'quality_scoring'");
+    if (!sp.ok()) return ParamError(origin, "quality_scoring", sp.status().message());
+    scoring_params = std::move(sp).value();
+  }
+  return Status::Ok();
 }
 
 Money Parameters::PmpmFor(const std::optional<Rational>& risk_score) const {

@@ -19,6 +19,8 @@
 #include "domain/decimal.h"
 #include "domain/records.h"
 #include "domain/status.h"
+#include "rules/hcc/risk_score.h"
+#include "rules/quality/scoring.h"
 
 namespace vbp::rules {
 
@@ -52,6 +54,12 @@ struct PmpmTier {
 };
 
 enum class QualityMode { kMultiplier, kGate };
+// Where a member's PY risk score comes from (SPEC §3.5, §3.9): the member record only, or the
+// record else a CMS-HCC score computed from claims (rules/hcc).
+enum class RiskScoreSource { kRecord, kRecordElseHcc };
+// Where q comes from (SPEC §3.7): the quality_score parameter, or the claims-based measures
+// (SPEC §3.10, rules/quality) scored by quality_scoring (the parameter when nothing scores).
+enum class QualitySource { kParameter, kMeasures };
 enum class RiskModel { kOneSided, kTwoSided };
 
 // The window whose services count for attribution (SPEC §3.2).
@@ -77,6 +85,9 @@ struct Parameters {
   PerEnrollmentType<Money> truncation_threshold{};
   std::vector<PmpmTier> pmpm_tiers;  // sorted by min_risk_score, first at 0
   Money pmpm_unscored;
+  RiskScoreSource risk_score_source = RiskScoreSource::kRecord;
+  nlohmann::json hcc_model;  // null: CMS defaults of the PY; else rules/hcc overrides
+  QualitySource quality_source = QualitySource::kParameter;
 
   // --- Contract-level parameters ---
   Rational completion_factor = 1;
@@ -96,6 +107,14 @@ struct Parameters {
   Rational min_loss_rate = 0;
   Rational max_loss_rate = 1;
   Rational loss_cap = 0;
+  nlohmann::json quality_scoring;  // rules/quality scoring parameters (quality_source measures)
+
+  // Resolved for the contract's performance year by ResolveForYear().
+  std::optional<hcc::RiskModelParams> hcc_params;
+  std::optional<quality::ScoringParams> scoring_params;
+  // Parses hcc_model and quality_scoring for `performance_year` when their source is used;
+  // errors name the parameter.
+  Status ResolveForYear(int performance_year, const std::string& origin);
 
   // Last day a claim may be paid to count (SPEC §3.4): runout_cutoff, or the last day of the
   // month runout_months after the PY's December.

@@ -31,6 +31,14 @@ void ContractAggregate::Apply(const MemberOutcome& m, int sign) {
     truncated_x12_micros[t] += sign * m.truncated_x12[t];
   }
   pmpm_micros += sign * m.pmpm_total.micros();
+  for (const auto& [id, t] : m.measure_tallies) {
+    if (sign > 0) {
+      measures[id] += t;
+    } else {
+      measures[id] -= t;
+    }
+    if (measures[id] == quality::MeasureTally()) measures.erase(id);
+  }
 }
 
 void ContractAggregate::Merge(const ContractAggregate& o, int sign) {
@@ -45,13 +53,22 @@ void ContractAggregate::Merge(const ContractAggregate& o, int sign) {
     truncated_x12_micros[t] += sign * o.truncated_x12_micros[t];
   }
   pmpm_micros += sign * o.pmpm_micros;
+  for (const auto& [id, t] : o.measures) {
+    if (sign > 0) {
+      measures[id] += t;
+    } else {
+      measures[id] -= t;
+    }
+    if (measures[id] == quality::MeasureTally()) measures.erase(id);
+  }
 }
 
 bool ContractAggregate::operator==(const ContractAggregate& o) const {
   return assigned_members == o.assigned_members && members_by_step == o.members_by_step &&
          months == o.months && scored_months == o.scored_months &&
          score_months == o.score_months && expenditure_micros == o.expenditure_micros &&
-         truncated_x12_micros == o.truncated_x12_micros && pmpm_micros == o.pmpm_micros;
+         truncated_x12_micros == o.truncated_x12_micros && pmpm_micros == o.pmpm_micros &&
+         measures == o.measures;
 }
 
 StatementFigures SettleContract(const ContractIdentity& id, const ContractAggregate& agg,
@@ -100,8 +117,12 @@ StatementFigures SettleContract(const ContractIdentity& id, const ContractAggreg
   s.msr = p.msr.Evaluate(s.assigned_members);
   const bool two_sided = p.risk_model == RiskModel::kTwoSided;
   s.mlr = two_sided ? p.mlr.Evaluate(s.assigned_members) : Rational(0);
-  // SPEC §3.7.
+  // SPEC §3.7 (q from the §3.10 measures when configured and anything scores).
   s.quality_score = p.quality_score;
+  if (p.quality_source == QualitySource::kMeasures && p.scoring_params) {
+    s.quality = quality::ScoreContract(agg.measures, *p.scoring_params);
+    if (s.quality->q) s.quality_score = *s.quality->q;
+  }
   if (p.quality_mode == QualityMode::kMultiplier) {
     s.final_sharing_rate = p.max_sharing_rate * s.quality_score;
   } else {

@@ -14,6 +14,7 @@
 #include "domain/records.h"
 #include "rules/core/member_evaluation.h"
 #include "rules/core/parameters.h"
+#include "rules/quality/scoring.h"
 
 namespace vbp::rules {
 
@@ -26,6 +27,7 @@ struct ContractAggregate {
   PerEnrollmentType<Int128> expenditure_micros{};
   PerEnrollmentType<Int128> truncated_x12_micros{};
   Int128 pmpm_micros = 0;
+  std::map<std::string, quality::MeasureTally> measures;  // SPEC §3.10 tallies by measure id
 
   // Adds (sign +1) or removes (sign -1) an attributed member's contribution.
   void Apply(const MemberOutcome& m, int sign);
@@ -98,6 +100,9 @@ struct StatementFigures {
   Cents shared_losses_cents;
   Cents pmpm_total_cents;
   Cents net_payment_cents;
+
+  // SPEC §3.10 when quality_source is "measures": rates, points and the composite.
+  std::optional<quality::QualityScore> quality;
 };
 
 struct ContractIdentity {
