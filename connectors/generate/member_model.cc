@@ -273,7 +273,7 @@ MemberPlan PlanMember(const World& w, uint64_t index) {
       }
     }
     if (!covered) continue;
-    uint32_t absent_ppm = yi == 0 ? 80'000 : 50'000;
+    uint32_t absent_ppm = yi == 0 ? 60'000 : 30'000;
     if (first_month >= 3) absent_ppm = 600'000;  // new enrollees often lack a score
     if (rng.Chance(absent_ppm)) continue;
     const int64_t noise = 10000 + (kLogNormal025.Sample(rng) - 10000) / 2;
