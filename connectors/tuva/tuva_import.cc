@@ -409,6 +409,7 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
   std::vector<ClaimOut> claims;
   std::map<std::string, std::map<std::string, int64_t>> tins_of_rendering;  // npi -> tin -> lines
   std::set<std::string> unknown_npis;
+  std::map<std::string, std::string> surrogate_source;  // surrogate TIN -> the NPI it came from
   int64_t lines_read = 0;
   for (const std::string& id : claim_order) {
     auto rows = by_claim[id];
@@ -632,20 +633,27 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
       if (ch != '-') tin_digits.push_back(ch);
     }
     const auto n_lines = static_cast<int64_t>(c.lines.size());
+    std::string surrogate_npi;  // the NPI a surrogate TIN comes from
     if (tin_digits.size() == 9 && AllDigits(tin_digits)) {
       c.billing_tin = tin_digits;
       rep.fallbacks["lines.billing_tin_from_billing_tin"] += n_lines;
     } else if (billing_npi) {
-      c.billing_tin = SurrogateTin(*billing_npi);
+      surrogate_npi = *billing_npi;
       rep.fallbacks["lines.billing_tin_surrogate_from_billing_npi"] += n_lines;
     } else if (c.type == ClaimType::kInstitutional && facility) {
-      c.billing_tin = SurrogateTin(*facility);
+      surrogate_npi = *facility;
       rep.fallbacks["lines.billing_tin_surrogate_from_facility_npi"] += n_lines;
     } else {
-      c.billing_tin = SurrogateTin(c.rendering_npi);
+      surrogate_npi = c.rendering_npi;
       rep.fallbacks["lines.billing_tin_surrogate_from_rendering_npi"] += n_lines;
     }
+    if (!surrogate_npi.empty()) c.billing_tin = SurrogateTin(surrogate_npi);
     tins_of_rendering[c.rendering_npi][c.billing_tin] += n_lines;
+    if (!surrogate_npi.empty()) {
+      // Two NPIs that differ only in the leading digit would share a surrogate TIN.
+      auto [it, inserted] = surrogate_source.emplace(c.billing_tin, surrogate_npi);
+      if (!inserted && it->second != surrogate_npi) ++rep.notes["claims.surrogate_tin_shared_by_two_npis"];
+    }
     if (!providers.count(c.rendering_npi)) unknown_npis.insert(c.rendering_npi);
     // Institutional header.
     if (c.type == ClaimType::kInstitutional) {
