@@ -222,8 +222,10 @@ Result<GenerateSummary> Generate(const GenerateOptions& options, const GenerateS
     return Status::Invalid("--members must be in [1, " + std::to_string(kMembersMax) + "], got " +
                            std::to_string(options.members));
   }
-  if (options.year < 1950 || options.year > 2190) {
-    return Status::Invalid("--year must be in [1950, 2190], got " + std::to_string(options.year));
+  // Contracts take performance years 2000-2100 (schemas/contract.schema.json); birth dates
+  // then stay within the 1900-2199 dates a record may carry.
+  if (options.year < 2000 || options.year > 2100) {
+    return Status::Invalid("--year must be in [2000, 2100], got " + std::to_string(options.year));
   }
   if (options.malformed_per_mille < 0 || options.malformed_per_mille > 1000) {
     return Status::Invalid("--malformed-per-mille must be in [0, 1000], got " +

@@ -77,8 +77,23 @@ TEST(GeneratorTest, RejectsInvalidOptions) {
   o.members = 0;
   EXPECT_EQ(Generate(o, {&m, &p, &c, &cl}).status().code(), StatusCode::kInvalidArgument);
   o.members = 10;
+  o.year = 1999;
+  EXPECT_EQ(Generate(o, {&m, &p, &c, &cl}).status().code(), StatusCode::kInvalidArgument);
+  o.year = 2025;
   o.malformed_per_mille = 1001;
   EXPECT_EQ(Generate(o, {&m, &p, &c, &cl}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(GeneratorTest, AnotherPerformanceYearShiftsTheWindow) {
+  const auto o = GenerateInMemory(300, 5, 1, 2021);
+  EXPECT_EQ(o->summary.manifest["claims_window"]["from"], "2020-01-01");
+  EXPECT_EQ(o->summary.manifest["runout_cutoff"], "2022-03-31");
+  for (const auto& l : Lines(o->contracts.text())) {
+    EXPECT_EQ(nlohmann::json::parse(l)["performance_year"], 2021);
+  }
+  const auto first = nlohmann::json::parse(Lines(o->claims.text()).front());
+  EXPECT_EQ(first["from_date"].get<std::string>().substr(0, 2), "20");
+  EXPECT_GE(first["from_date"].get<std::string>(), "2020-01-01");
 }
 
 TEST(GeneratorTest, CountsAreWithinExpectedBands) {
