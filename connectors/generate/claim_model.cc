@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include "connectors/generate/ids.h"
 #include "connectors/generate/ndjson_writer.h"
@@ -245,14 +246,16 @@ void Builder::PrimaryCareVisit(int32_t day) {
   static constexpr uint32_t kEmWeights[] = {10, 45, 38, 7};
   const Service em = std::string_view(pos) == "12" ? kHome[rng_.Below(3)] : kEm[PickWeighted(rng_, kEmWeights)];
   const int g_bill = c->billing_group;
-  LineRec& e = AddLine(*c, em.hcpcs, Price(em.cents, g_bill, day), day, pos, CostShare::kPartB);
-  e.modifiers[0] = mod;
+  // Lines are referred to by index: adding a line may move the others.
+  auto& lines = c->versions.back().lines;
+  const size_t em_index = lines.size();
+  AddLine(*c, em.hcpcs, Price(em.cents, g_bill, day), day, pos, CostShare::kPartB).modifiers[0] = mod;
   if (rng_.Chance(180'000)) AddLine(*c, "G2211", Price(1600, g_bill, day), day, pos, CostShare::kPartB);
   if (std::string_view(pos) == "11") {
     if (rng_.Chance(100'000)) AddLine(*c, "36415", Price(300, g_bill, day), day, pos, CostShare::kPartB);
     if (rng_.Chance(50'000)) {
       AddLine(*c, "93000", Price(1700, g_bill, day), day, pos, CostShare::kPartB);
-      e.modifiers[mod ? 1 : 0] = "25";
+      lines[em_index].modifiers[mod ? 1 : 0] = "25";
     }
     if (rng_.Chance(30'000)) AddLine(*c, "96160", Price(400, g_bill, day), day, pos, CostShare::kPartB);
     if (rng_.Chance(20'000)) AddLine(*c, "99497", Price(8600, g_bill, day), day, pos, CostShare::kNone);
@@ -360,13 +363,15 @@ void Builder::SpecialistVisit(int32_t day, bool routine) {
   if (!c) return;
   const bool physician = InfoOf(spec).cls == ProviderClass::kSpecialist;
   const char* pos = rng_.Chance(100'000) ? "22" : "11";
-  LineRec* em = nullptr;
+  // Lines are referred to by index: adding a line may move the others.
+  std::optional<size_t> em_index;
   if (physician) {
     const bool first = !rng_.Chance(750'000);
     static constexpr Service kNew[] = {{"99203", 11200}, {"99204", 16800}};
     static constexpr Service kEst[] = {{"99213", 9200}, {"99214", 13000}};
     const Service s = first ? kNew[rng_.Below(2)] : kEst[rng_.Chance(400'000) ? 1 : 0];
-    em = &AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day), day, pos, CostShare::kPartB);
+    em_index = c->versions.back().lines.size();
+    AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day), day, pos, CostShare::kPartB);
   }
   const auto procs = ProceduresOf(spec);
   const int n = physician ? (rng_.Chance(450'000) ? 1 : 0) + (rng_.Chance(150'000) ? 1 : 0)
@@ -379,7 +384,7 @@ void Builder::SpecialistVisit(int32_t day, bool routine) {
     }
     if (spec == Spec::kPhysicalTherapist) l.modifiers[0] = "GP";
     if (spec == Spec::kChiropractor) l.modifiers[0] = "AT";
-    if (em) em->modifiers[0] = "25";
+    if (em_index) c->versions.back().lines[*em_index].modifiers[0] = "25";
   }
 }
 
