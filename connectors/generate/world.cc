@@ -34,10 +34,8 @@ constexpr int64_t kNppShare = 13;
 constexpr int64_t kSpecialistShare = 48;
 constexpr int64_t kOtherShare = 6;
 
-// Contract buckets of primary-care practices, in shuffled practice order: 3 x contract 0,
-// 2 x contract 1, 2 x contract 2 and 3 outside, so every contract has a practice once there
-// are 5 practices (the minimum).
-constexpr int kBucketPattern[] = {0, -1, 1, 2, 0, -1, 1, -1, 2, 0};
+// Shares of primary-care clinicians by bucket: contracts 0, 1, 2, then outside every contract.
+constexpr std::array<int64_t, 4> kBucketShares = {30, 20, 20, 30};
 
 int32_t Day(int y, unsigned m, unsigned d) { return DaysFromCivil(y, m, d); }
 
@@ -237,10 +235,24 @@ World BuildWorld(const WorldOptions& options) {
     }
     w.contracts.push_back(std::move(plan));
   }
+  // Practices go to the bucket furthest below its share of clinicians (largest practices
+  // first, ties in shuffled order), so cohorts are balanced even with few practices; the
+  // first four practices open the four buckets.
   std::vector<int> order = w.practices;
   Shuffle(order, rng);
-  for (size_t i = 0; i < order.size(); ++i) {
-    w.groups[static_cast<size_t>(order[i])].contract = kBucketPattern[i % std::size(kBucketPattern)];
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return w.groups[static_cast<size_t>(a)].providers.size() >
+           w.groups[static_cast<size_t>(b)].providers.size();
+  });
+  std::array<int64_t, 4> filled{};  // contracts 0, 1, 2, then outside
+  for (int g : order) {
+    size_t best = 0;
+    for (size_t k = 1; k < kBucketShares.size(); ++k) {
+      // filled[k] / share[k] < filled[best] / share[best]
+      if (filled[k] * kBucketShares[best] < filled[best] * kBucketShares[k]) best = k;
+    }
+    w.groups[static_cast<size_t>(g)].contract = best < 3 ? static_cast<int>(best) : -1;
+    filled[best] += static_cast<int64_t>(w.groups[static_cast<size_t>(g)].providers.size());
   }
   for (auto& g : w.groups) {
     if (g.kind == GroupKind::kSpecialty && rng.Chance(300'000)) {
