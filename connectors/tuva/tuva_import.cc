@@ -895,12 +895,21 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
   const rules::RuleSet& rule_set = rules::ReferenceRuleSet();
   auto params = rules::ParseParameters(rule_set.default_parameters(), rule_set.id());
   if (!params.ok()) return params.status();
+  // Each member's plurality unit over primary-care lines by pcp/npp in the year (SPEC §3.3
+  // step 1: largest allowed, then most recent service, then smallest TIN); units ranked by
+  // the members they win, then their primary-care allowed amount, then TIN.
   struct UnitTally {
     int64_t lines = 0;
     Money allowed;
     std::set<std::string> members;
+    int64_t members_won = 0;
+  };
+  struct MemberUnit {
+    Money allowed;
+    Date last;
   };
   std::map<std::string, UnitTally> units;
+  std::map<std::string, std::map<std::string, MemberUnit>> member_units;  // member -> tin -> sums
   for (const ClaimOut& c : claims) {
     if (c.type != ClaimType::kProfessional) continue;
     const ProviderClass cls = class_of(c.rendering_npi);
@@ -912,13 +921,30 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
       ++u.lines;
       u.allowed += l.allowed;
       u.members.insert(c.member_id);
+      auto& mu = member_units[c.member_id][c.billing_tin];
+      mu.allowed += l.allowed;
+      mu.last = std::max(mu.last, l.service);
     }
   }
+  for (const auto& [member, by_tin] : member_units) {
+    const std::string* best = nullptr;
+    const MemberUnit* best_sum = nullptr;
+    for (const auto& [tin, sum] : by_tin) {  // TIN order: ties keep the smallest
+      if (!best || sum.allowed > best_sum->allowed ||
+          (sum.allowed == best_sum->allowed && sum.last > best_sum->last)) {
+        best = &tin;
+        best_sum = &sum;
+      }
+    }
+    ++units[*best].members_won;
+  }
   std::vector<std::pair<std::string, const UnitTally*>> ranked;
-  for (const auto& [tin, u] : units) ranked.push_back({tin, &u});
+  for (const auto& [tin, u] : units) {
+    if (u.members_won > 0) ranked.push_back({tin, &u});
+  }
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    if (a.second->members.size() != b.second->members.size()) {
-      return a.second->members.size() > b.second->members.size();
+    if (a.second->members_won != b.second->members_won) {
+      return a.second->members_won > b.second->members_won;
     }
     if (!(a.second->allowed == b.second->allowed)) return a.second->allowed > b.second->allowed;
     return a.first < b.first;
@@ -930,7 +956,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
     if (i < static_cast<size_t>(options.contract_tins)) contract_tins.push_back(tin);
     if (i < 10) {
       candidates.push_back({{"tin", tin},
-                            {"members", static_cast<int64_t>(u->members.size())},
+                            {"members_won", u->members_won},
+                            {"members_served", static_cast<int64_t>(u->members.size())},
                             {"primary_care_lines", u->lines},
                             {"primary_care_allowed", u->allowed.ToString()},
                             {"in_contract", i < static_cast<size_t>(options.contract_tins)}});
@@ -998,9 +1025,9 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
                    {"performance_year", year},
                    {"year_rule", year_rule},
                    {"tins_rule", "the " + std::to_string(options.contract_tins) +
-                                     " billing TINs with the most members (then allowed amount) "
-                                     "over primary-care lines rendered by pcp/npp providers in the "
-                                     "performance year"},
+                                     " billing TINs that win the most members' plurality of "
+                                     "primary-care allowed amounts (pcp/npp rendered, in the "
+                                     "performance year), then the largest such amount"},
                    {"rule_set", rule_set.id()},
                    {"candidates", candidates}};
   s.members = members_written;
