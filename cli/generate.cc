@@ -23,7 +23,8 @@ int RunGenerate(const GenerateFlags& f) {
   std::error_code ec;
   fs::create_directories(f.out, ec);
   if (ec) {
-    std::fprintf(stderr, "vbp generate: cannot create %s: %s\n", f.out.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "vbp generate: cannot create %s: %s\n", f.out.c_str(),
+                 ec.message().c_str());
     return 1;
   }
   const char* names[] = {"members.ndjson", "providers.ndjson", "contracts.ndjson", "claims.ndjson"};

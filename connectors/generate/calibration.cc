@@ -70,9 +70,13 @@ std::vector<ContractTerms> DesignTerms(const World& w) {
       case ContractRole::kTwoSidedLoss:
         t.pmpm_tiers = {{0, 1000}, {15000, 1800}, {30000, 3000}};
         t.pmpm_unscored_cents = 1200;
-        t.fixed = {{"risk_model", "\"two_sided\""}, {"msr", "\"0.02\""},      {"mlr", "\"0.02\""},
-                   {"max_sharing_rate", "\"0.75\""}, {"quality_score", "\"0.9000\""},
-                   {"min_loss_rate", "\"0.40\""},    {"max_loss_rate", "\"0.75\""},
+        t.fixed = {{"risk_model", "\"two_sided\""},
+                   {"msr", "\"0.02\""},
+                   {"mlr", "\"0.02\""},
+                   {"max_sharing_rate", "\"0.75\""},
+                   {"quality_score", "\"0.9000\""},
+                   {"min_loss_rate", "\"0.40\""},
+                   {"max_loss_rate", "\"0.75\""},
                    {"loss_cap", "\"0.15\""}};
         break;
     }
@@ -145,8 +149,8 @@ Result<std::vector<CalibratedContract>> CalibrateContracts(
     }
     params += "},\"baseline_risk\":{";
     for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
-      params += std::string(t ? "," : "") + "\"" + TypeName(t) + "\":" +
-                Quoted(ScaledText(baseline_e4[t], 4));
+      params += std::string(t ? "," : "") + "\"" + TypeName(t) +
+                "\":" + Quoted(ScaledText(baseline_e4[t], 4));
     }
     params += "}";
     for (const auto& [k, v] : terms[ci].fixed) params += ",\"" + k + "\":" + v;
@@ -225,7 +229,8 @@ Result<std::vector<CalibratedContract>> CalibrateContracts(
           {"scored_months", tl.scored_months[t]},
           {"expenditure", CentsPlain(tl.expenditure_cents[t])},
           {"expenditure_truncated",
-           FormatHalfEven(CentsToDollars(Rational(BigInt(tl.truncated_x12_cents[t]), BigInt(12))), 2)},
+           FormatHalfEven(CentsToDollars(Rational(BigInt(tl.truncated_x12_cents[t]), BigInt(12))),
+                          2)},
       };
     }
     x["by_type"] = by_type;

@@ -16,10 +16,9 @@
 // The statement the reference methodology would produce from these figures is computed
 // with rules::SettleContract and reported as the contract's expected outcome.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "connectors/generate/expected_outcome.h"
 #include "rules/core/parameters.h"
@@ -43,7 +42,7 @@ struct ContractTerms {
 std::vector<ContractTerms> DesignTerms(const World& w);
 
 struct CalibratedContract {
-  std::string record;           // the contracts.ndjson line
+  std::string record;               // the contracts.ndjson line
   nlohmann::ordered_json manifest;  // design target and expected statement figures
 };
 

@@ -48,50 +48,50 @@ constexpr std::array<SpecialtyInfo, kSpecCount> kSpecialties = {{
 }};
 
 constexpr Condition kChronic[] = {
-    {"I10", 520, Spec::kCardiology},      // essential hypertension
-    {"E785", 450, Spec::kCardiology},     // hyperlipidemia
-    {"E119", 160, Spec::kEndocrinology},  // type 2 diabetes
-    {"E1122", 50, Spec::kNephrology},     // T2DM with diabetic CKD
-    {"E1165", 40, Spec::kEndocrinology},  // T2DM with hyperglycemia
-    {"E1140", 25, Spec::kNeurology},      // T2DM with neuropathy
-    {"Z794", 40, Spec::kEndocrinology},   // long-term insulin use
-    {"I2510", 140, Spec::kCardiology},    // coronary artery disease
-    {"I4891", 90, Spec::kCardiology},     // atrial fibrillation
-    {"I5022", 45, Spec::kCardiology},     // chronic systolic heart failure
-    {"I5032", 35, Spec::kCardiology},     // chronic diastolic heart failure
-    {"I110", 25, Spec::kCardiology},      // hypertensive heart disease with HF
-    {"N1830", 80, Spec::kNephrology},     // CKD stage 3
-    {"N184", 20, Spec::kNephrology},      // CKD stage 4
-    {"J449", 90, Spec::kPulmonology},     // COPD
-    {"G4733", 60, Spec::kPulmonology},    // obstructive sleep apnea
-    {"E039", 150, Spec::kEndocrinology},  // hypothyroidism
+    {"I10", 520, Spec::kCardiology},         // essential hypertension
+    {"E785", 450, Spec::kCardiology},        // hyperlipidemia
+    {"E119", 160, Spec::kEndocrinology},     // type 2 diabetes
+    {"E1122", 50, Spec::kNephrology},        // T2DM with diabetic CKD
+    {"E1165", 40, Spec::kEndocrinology},     // T2DM with hyperglycemia
+    {"E1140", 25, Spec::kNeurology},         // T2DM with neuropathy
+    {"Z794", 40, Spec::kEndocrinology},      // long-term insulin use
+    {"I2510", 140, Spec::kCardiology},       // coronary artery disease
+    {"I4891", 90, Spec::kCardiology},        // atrial fibrillation
+    {"I5022", 45, Spec::kCardiology},        // chronic systolic heart failure
+    {"I5032", 35, Spec::kCardiology},        // chronic diastolic heart failure
+    {"I110", 25, Spec::kCardiology},         // hypertensive heart disease with HF
+    {"N1830", 80, Spec::kNephrology},        // CKD stage 3
+    {"N184", 20, Spec::kNephrology},         // CKD stage 4
+    {"J449", 90, Spec::kPulmonology},        // COPD
+    {"G4733", 60, Spec::kPulmonology},       // obstructive sleep apnea
+    {"E039", 150, Spec::kEndocrinology},     // hypothyroidism
     {"K219", 140, Spec::kGastroenterology},  // GERD
     {"K5730", 50, Spec::kGastroenterology},  // diverticulosis
-    {"M1711", 70, Spec::kOrthopedics},    // primary OA right knee
-    {"M1990", 80, Spec::kOrthopedics},    // osteoarthritis
-    {"M810", 70, Spec::kRheumatology},    // osteoporosis
-    {"M069", 20, Spec::kRheumatology},    // rheumatoid arthritis
-    {"F329", 90, Spec::kPsychologist},    // depression
-    {"F331", 20, Spec::kPsychologist},    // recurrent major depression, moderate
-    {"F0390", 40, Spec::kNeurology},      // dementia
-    {"G20A1", 10, Spec::kNeurology},      // Parkinson's disease
-    {"I639", 15, Spec::kNeurology},       // history-coded cerebral infarction
-    {"H2513", 90, Spec::kOphthalmology},  // age-related nuclear cataract
-    {"H353210", 25, Spec::kOphthalmology},  // exudative AMD, right eye
-    {"N400", 70, Spec::kUrology},         // BPH
-    {"C61", 25, Spec::kUrology},          // prostate cancer
-    {"C50911", 20, Spec::kOncology},      // breast cancer
-    {"C3490", 10, Spec::kOncology},       // lung cancer
-    {"C189", 8, Spec::kOncology},         // colon cancer
-    {"E6601", 40, Spec::kEndocrinology},  // morbid obesity
-    {"I739", 30, Spec::kCardiology},      // peripheral vascular disease
-    {"D649", 60, Spec::kNephrology},      // anemia
-    {"E559", 80, Spec::kEndocrinology},   // vitamin D deficiency
-    {"F17210", 60, Spec::kPulmonology},   // nicotine dependence, cigarettes
+    {"M1711", 70, Spec::kOrthopedics},       // primary OA right knee
+    {"M1990", 80, Spec::kOrthopedics},       // osteoarthritis
+    {"M810", 70, Spec::kRheumatology},       // osteoporosis
+    {"M069", 20, Spec::kRheumatology},       // rheumatoid arthritis
+    {"F329", 90, Spec::kPsychologist},       // depression
+    {"F331", 20, Spec::kPsychologist},       // recurrent major depression, moderate
+    {"F0390", 40, Spec::kNeurology},         // dementia
+    {"G20A1", 10, Spec::kNeurology},         // Parkinson's disease
+    {"I639", 15, Spec::kNeurology},          // history-coded cerebral infarction
+    {"H2513", 90, Spec::kOphthalmology},     // age-related nuclear cataract
+    {"H353210", 25, Spec::kOphthalmology},   // exudative AMD, right eye
+    {"N400", 70, Spec::kUrology},            // BPH
+    {"C61", 25, Spec::kUrology},             // prostate cancer
+    {"C50911", 20, Spec::kOncology},         // breast cancer
+    {"C3490", 10, Spec::kOncology},          // lung cancer
+    {"C189", 8, Spec::kOncology},            // colon cancer
+    {"E6601", 40, Spec::kEndocrinology},     // morbid obesity
+    {"I739", 30, Spec::kCardiology},         // peripheral vascular disease
+    {"D649", 60, Spec::kNephrology},         // anemia
+    {"E559", 80, Spec::kEndocrinology},      // vitamin D deficiency
+    {"F17210", 60, Spec::kPulmonology},      // nicotine dependence, cigarettes
 };
 
-constexpr const char* kRoutine[] = {"Z0000", "Z1231", "Z1211", "Z23",  "R0789", "R42",
-                                    "R5383", "R0600", "M25561", "R739", "E559", "R262",
+constexpr const char* kRoutine[] = {"Z0000", "Z1231", "Z1211",  "Z23",  "R0789", "R42",
+                                    "R5383", "R0600", "M25561", "R739", "E559",  "R262",
                                     "J189",  "N390",  "K5900",  "R531", "Z86010"};
 
 // clang-format off
@@ -133,39 +133,38 @@ constexpr Drg kCatastrophic[] = {
 };
 // clang-format on
 
-constexpr Service kCardiologyProcs[] = {{"93000", 1700}, {"93306", 23000}, {"93880", 19000},
-                                        {"93224", 8000}};
+constexpr Service kCardiologyProcs[] = {
+    {"93000", 1700}, {"93306", 23000}, {"93880", 19000}, {"93224", 8000}};
 constexpr Service kOrthoProcs[] = {{"20610", 6500}, {"73562", 3500}, {"20611", 9500}};
-constexpr Service kGiProcs[] = {{"45378", 38000}, {"45385", 48000}, {"43239", 28000},
-                                {"88305", 7000}};
-constexpr Service kOphthoProcs[] = {{"92134", 4200}, {"92083", 6000}, {"66984", 52000},
-                                    {"67028", 10500}};
-constexpr Service kDermProcs[] = {{"17000", 7000}, {"17003", 500}, {"11102", 10500},
-                                  {"88305", 7000}};
+constexpr Service kGiProcs[] = {
+    {"45378", 38000}, {"45385", 48000}, {"43239", 28000}, {"88305", 7000}};
+constexpr Service kOphthoProcs[] = {
+    {"92134", 4200}, {"92083", 6000}, {"66984", 52000}, {"67028", 10500}};
+constexpr Service kDermProcs[] = {
+    {"17000", 7000}, {"17003", 500}, {"11102", 10500}, {"88305", 7000}};
 constexpr Service kPulmProcs[] = {{"94010", 3500}, {"94060", 6000}, {"94729", 5000}};
 constexpr Service kNeuroProcs[] = {{"95886", 10000}, {"95910", 12000}, {"95816", 23000}};
 constexpr Service kUroProcs[] = {{"51798", 2000}, {"52000", 23000}, {"55700", 29000}};
 constexpr Service kNephroProcs[] = {{"36415", 300}, {"80069", 1100}};
-constexpr Service kOncoProcs[] = {{"96413", 14000}, {"96415", 3000}, {"96375", 2500},
-                                  {"85025", 777}};
+constexpr Service kOncoProcs[] = {
+    {"96413", 14000}, {"96415", 3000}, {"96375", 2500}, {"85025", 777}};
 constexpr Service kSurgeryProcs[] = {{"49505", 60000}, {"47562", 70000}, {"11042", 11000}};
 constexpr Service kEndoProcs[] = {{"95251", 4000}, {"83036", 971}};
 constexpr Service kRheumProcs[] = {{"20610", 6500}, {"96372", 1500}};
 constexpr Service kPodiatryProcs[] = {{"11721", 5000}, {"11055", 4000}, {"11720", 3000}};
-constexpr Service kPtProcs[] = {{"97110", 3000}, {"97140", 2800}, {"97161", 10000},
-                                {"97530", 3400}};
+constexpr Service kPtProcs[] = {
+    {"97110", 3000}, {"97140", 2800}, {"97161", 10000}, {"97530", 3400}};
 constexpr Service kChiroProcs[] = {{"98940", 3000}, {"98941", 4300}};
 constexpr Service kOptoProcs[] = {{"92014", 14000}, {"92015", 2000}};
 constexpr Service kPsychProcs[] = {{"90834", 10500}, {"90837", 15500}, {"96127", 500}};
 constexpr Service kNone[] = {{"99213", 9200}};
 
-constexpr Service kLab[] = {{"80053", 1056}, {"85025", 777}, {"80061", 1339}, {"83036", 971},
-                            {"84443", 1680}, {"82306", 2960}, {"81001", 317}, {"82570", 509},
-                            {"84153", 1800}, {"82607", 1500}, {"83735", 600}, {"80048", 840}};
-constexpr Service kImaging[] = {{"71046", 3600},  {"70450", 11500}, {"72148", 22500},
-                                {"77067", 14000}, {"76700", 11500}, {"71250", 15000},
-                                {"70551", 23000}, {"73562", 3500},  {"78452", 43000},
-                                {"77080", 4000}};
+constexpr Service kLab[] = {{"80053", 1056}, {"85025", 777},  {"80061", 1339}, {"83036", 971},
+                            {"84443", 1680}, {"82306", 2960}, {"81001", 317},  {"82570", 509},
+                            {"84153", 1800}, {"82607", 1500}, {"83735", 600},  {"80048", 840}};
+constexpr Service kImaging[] = {
+    {"71046", 3600},  {"70450", 11500}, {"72148", 22500}, {"77067", 14000}, {"76700", 11500},
+    {"71250", 15000}, {"70551", 23000}, {"73562", 3500},  {"78452", 43000}, {"77080", 4000}};
 
 }  // namespace
 
@@ -184,25 +183,44 @@ std::span<const Service> ImagingServices() { return kImaging; }
 
 std::span<const Service> ProceduresOf(Spec s) {
   switch (s) {
-    case Spec::kCardiology: return kCardiologyProcs;
-    case Spec::kOrthopedics: return kOrthoProcs;
-    case Spec::kGastroenterology: return kGiProcs;
-    case Spec::kOphthalmology: return kOphthoProcs;
-    case Spec::kDermatology: return kDermProcs;
-    case Spec::kPulmonology: return kPulmProcs;
-    case Spec::kNeurology: return kNeuroProcs;
-    case Spec::kUrology: return kUroProcs;
-    case Spec::kNephrology: return kNephroProcs;
-    case Spec::kOncology: return kOncoProcs;
-    case Spec::kGeneralSurgery: return kSurgeryProcs;
-    case Spec::kEndocrinology: return kEndoProcs;
-    case Spec::kRheumatology: return kRheumProcs;
-    case Spec::kPodiatry: return kPodiatryProcs;
-    case Spec::kPhysicalTherapist: return kPtProcs;
-    case Spec::kChiropractor: return kChiroProcs;
-    case Spec::kOptometrist: return kOptoProcs;
-    case Spec::kPsychologist: return kPsychProcs;
-    default: return kNone;
+    case Spec::kCardiology:
+      return kCardiologyProcs;
+    case Spec::kOrthopedics:
+      return kOrthoProcs;
+    case Spec::kGastroenterology:
+      return kGiProcs;
+    case Spec::kOphthalmology:
+      return kOphthoProcs;
+    case Spec::kDermatology:
+      return kDermProcs;
+    case Spec::kPulmonology:
+      return kPulmProcs;
+    case Spec::kNeurology:
+      return kNeuroProcs;
+    case Spec::kUrology:
+      return kUroProcs;
+    case Spec::kNephrology:
+      return kNephroProcs;
+    case Spec::kOncology:
+      return kOncoProcs;
+    case Spec::kGeneralSurgery:
+      return kSurgeryProcs;
+    case Spec::kEndocrinology:
+      return kEndoProcs;
+    case Spec::kRheumatology:
+      return kRheumProcs;
+    case Spec::kPodiatry:
+      return kPodiatryProcs;
+    case Spec::kPhysicalTherapist:
+      return kPtProcs;
+    case Spec::kChiropractor:
+      return kChiroProcs;
+    case Spec::kOptometrist:
+      return kOptoProcs;
+    case Spec::kPsychologist:
+      return kPsychProcs;
+    default:
+      return kNone;
   }
 }
 

@@ -85,7 +85,7 @@ class Builder {
       if (contract >= 0 && Grp(x).contract == contract) same.push_back(x);
     }
     g = (!same.empty() && rng_.Chance(600'000)) ? same[rng_.Below(same.size())]
-                                                  : groups[rng_.Below(groups.size())];
+                                                : groups[rng_.Below(groups.size())];
     return g;
   }
   const char* PrincipalDx(bool routine_ok) {
@@ -102,9 +102,8 @@ class Builder {
     const int extra = static_cast<int>(rng_.Below(static_cast<uint64_t>(extra_max) + 1));
     for (int k = 0; k < extra && !m_.conditions.empty(); ++k) {
       const char* c = chronic[m_.conditions[rng_.Below(m_.conditions.size())]].icd10;
-      if (std::find_if(dx.begin(), dx.end(), [&](const char* x) {
-            return std::string_view(x) == c;
-          }) == dx.end()) {
+      if (std::find_if(dx.begin(), dx.end(),
+                       [&](const char* x) { return std::string_view(x) == c; }) == dx.end()) {
         dx.push_back(c);
       }
     }
@@ -123,8 +122,8 @@ class Builder {
     c.versions.back().diagnoses = std::move(dx);
     return c;
   }
-  LineRec& AddLine(ClaimRec& c, const char* hcpcs, int64_t allowed, int32_t day,
-                   const char* pos, CostShare share, int32_t units = 1) {
+  LineRec& AddLine(ClaimRec& c, const char* hcpcs, int64_t allowed, int32_t day, const char* pos,
+                   CostShare share, int32_t units = 1) {
     auto& lines = c.versions.back().lines;
     lines.emplace_back();
     LineRec& l = lines.back();
@@ -154,8 +153,8 @@ class Builder {
                           const char* bill_type, std::vector<const char*> dx) {
     if (group < 0) return nullptr;
     const int facility = Grp(group).providers.front();
-    ClaimRec& c = NewClaim(ClaimType::kInstitutional, rendering >= 0 ? rendering : facility,
-                           group, from, through, std::move(dx));
+    ClaimRec& c = NewClaim(ClaimType::kInstitutional, rendering >= 0 ? rendering : facility, group,
+                           from, through, std::move(dx));
     c.facility = facility;
     c.bill_type = bill_type;
     return &c;
@@ -241,24 +240,31 @@ void Builder::PrimaryCareVisit(int32_t day) {
   } else if (m_.latent_risk_e4 > 20000 && rng_.Chance(150'000)) {
     pos = "12";
   }
-  static constexpr Service kEm[] = {{"99212", 5700}, {"99213", 9200}, {"99214", 13000}, {"99215", 18300}};
+  static constexpr Service kEm[] = {
+      {"99212", 5700}, {"99213", 9200}, {"99214", 13000}, {"99215", 18300}};
   static constexpr Service kHome[] = {{"99348", 9500}, {"99349", 13500}, {"99350", 19000}};
   static constexpr uint32_t kEmWeights[] = {10, 45, 38, 7};
-  const Service em = std::string_view(pos) == "12" ? kHome[rng_.Below(3)] : kEm[PickWeighted(rng_, kEmWeights)];
+  const Service em =
+      std::string_view(pos) == "12" ? kHome[rng_.Below(3)] : kEm[PickWeighted(rng_, kEmWeights)];
   const int g_bill = c->billing_group;
   // Lines are referred to by index: adding a line may move the others.
   auto& lines = c->versions.back().lines;
   const size_t em_index = lines.size();
-  AddLine(*c, em.hcpcs, Price(em.cents, g_bill, day), day, pos, CostShare::kPartB).modifiers[0] = mod;
-  if (rng_.Chance(180'000)) AddLine(*c, "G2211", Price(1600, g_bill, day), day, pos, CostShare::kPartB);
+  AddLine(*c, em.hcpcs, Price(em.cents, g_bill, day), day, pos, CostShare::kPartB).modifiers[0] =
+      mod;
+  if (rng_.Chance(180'000))
+    AddLine(*c, "G2211", Price(1600, g_bill, day), day, pos, CostShare::kPartB);
   if (std::string_view(pos) == "11") {
-    if (rng_.Chance(100'000)) AddLine(*c, "36415", Price(300, g_bill, day), day, pos, CostShare::kPartB);
+    if (rng_.Chance(100'000))
+      AddLine(*c, "36415", Price(300, g_bill, day), day, pos, CostShare::kPartB);
     if (rng_.Chance(50'000)) {
       AddLine(*c, "93000", Price(1700, g_bill, day), day, pos, CostShare::kPartB);
       lines[em_index].modifiers[mod ? 1 : 0] = "25";
     }
-    if (rng_.Chance(30'000)) AddLine(*c, "96160", Price(400, g_bill, day), day, pos, CostShare::kPartB);
-    if (rng_.Chance(20'000)) AddLine(*c, "99497", Price(8600, g_bill, day), day, pos, CostShare::kNone);
+    if (rng_.Chance(30'000))
+      AddLine(*c, "96160", Price(400, g_bill, day), day, pos, CostShare::kPartB);
+    if (rng_.Chance(20'000))
+      AddLine(*c, "99497", Price(8600, g_bill, day), day, pos, CostShare::kNone);
     int y = 0;
     unsigned mo = 0, d = 0;
     CivilFromDays(day, &y, &mo, &d);
@@ -282,9 +288,10 @@ void Builder::AnnualWellnessVisit(int year_index) {
   ClaimRec* c = ProfessionalClaim(rendering, day, Diagnoses("Z0000", 2));
   if (!c) return;
   const bool initial = AgeOn(m_.birth, day) == 65;
-  AddLine(*c, initial ? "G0438" : "G0439",
-          Price(initial ? 19800 : 13200, c->billing_group, day), day, "11", CostShare::kNone);
-  if (rng_.Chance(150'000)) AddLine(*c, "99497", Price(8600, c->billing_group, day), day, "11", CostShare::kNone);
+  AddLine(*c, initial ? "G0438" : "G0439", Price(initial ? 19800 : 13200, c->billing_group, day),
+          day, "11", CostShare::kNone);
+  if (rng_.Chance(150'000))
+    AddLine(*c, "99497", Price(8600, c->billing_group, day), day, "11", CostShare::kNone);
 }
 
 void Builder::CareManagement(int32_t day) {
@@ -293,7 +300,8 @@ void Builder::CareManagement(int32_t day) {
                                   Diagnoses(PrincipalDx(false), 2));
   if (!c) return;
   AddLine(*c, "99490", Price(6200, c->billing_group, day), day, "11", CostShare::kPartB);
-  if (rng_.Chance(300'000)) AddLine(*c, "99439", Price(4700, c->billing_group, day), day, "11", CostShare::kPartB);
+  if (rng_.Chance(300'000))
+    AddLine(*c, "99439", Price(4700, c->billing_group, day), day, "11", CostShare::kPartB);
 }
 
 void Builder::TransitionalCare(int32_t discharge_day) {
@@ -316,7 +324,8 @@ void Builder::NursingFacilityVisit(int32_t day, const char* pos) {
   }
   ClaimRec* c = ProfessionalClaim(rendering, day, Diagnoses(PrincipalDx(false), 3));
   if (!c) return;
-  static constexpr Service kNf[] = {{"99307", 5000}, {"99308", 7800}, {"99309", 10300}, {"99310", 15000}};
+  static constexpr Service kNf[] = {
+      {"99307", 5000}, {"99308", 7800}, {"99309", 10300}, {"99310", 15000}};
   static constexpr uint32_t kWeights[] = {15, 40, 35, 10};
   const Service s = kNf[PickWeighted(rng_, kWeights)];
   AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day), day, pos, CostShare::kPartB);
@@ -334,7 +343,8 @@ void Builder::LabDraw(int32_t day) {
   const int n = static_cast<int>(rng_.Between(1, 3));
   size_t k = rng_.Below(labs.size());
   for (int i = 0; i < n; ++i, k = (k + 1 + rng_.Below(3)) % labs.size()) {
-    AddLine(*c, labs[k].hcpcs, Price(labs[k].cents, c->billing_group, day), day, "81", CostShare::kNone);
+    AddLine(*c, labs[k].hcpcs, Price(labs[k].cents, c->billing_group, day), day, "81",
+            CostShare::kNone);
   }
 }
 
@@ -349,11 +359,10 @@ void Builder::SpecialistVisit(int32_t day, bool routine) {
     spec = cond.manager;
     principal = cond.icd10;
   } else {
-    static constexpr Spec kRoutine[] = {Spec::kDermatology,  Spec::kOphthalmology,
-                                        Spec::kOrthopedics,  Spec::kCardiology,
-                                        Spec::kPodiatry,     Spec::kGastroenterology,
-                                        Spec::kUrology,      Spec::kOptometrist,
-                                        Spec::kNeurology,    Spec::kPulmonology};
+    static constexpr Spec kRoutine[] = {
+        Spec::kDermatology, Spec::kOphthalmology,    Spec::kOrthopedics, Spec::kCardiology,
+        Spec::kPodiatry,    Spec::kGastroenterology, Spec::kUrology,     Spec::kOptometrist,
+        Spec::kNeurology,   Spec::kPulmonology};
     spec = kRoutine[rng_.Below(std::size(kRoutine))];
     principal = PrincipalDx(true);
   }
@@ -378,7 +387,8 @@ void Builder::SpecialistVisit(int32_t day, bool routine) {
                           : static_cast<int>(rng_.Between(1, 2));
   for (int i = 0; i < n; ++i) {
     const Service s = procs[rng_.Below(procs.size())];
-    LineRec& l = AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day), day, pos, CostShare::kPartB);
+    LineRec& l =
+        AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day), day, pos, CostShare::kPartB);
     if (s.hcpcs == std::string_view("20610") || s.hcpcs == std::string_view("67028")) {
       l.modifiers[0] = rng_.Chance(500'000) ? "RT" : "LT";
     }
@@ -400,11 +410,13 @@ void Builder::Imaging(int32_t day) {
   if (!c) return;
   const std::vector<const char*> dx = c->versions.back().diagnoses;
   if (facility) {
-    LineRec& l = AddLine(*c, s.hcpcs, Price(s.cents * 35 / 100, c->billing_group, day), day, "22", CostShare::kPartB);
+    LineRec& l = AddLine(*c, s.hcpcs, Price(s.cents * 35 / 100, c->billing_group, day), day, "22",
+                         CostShare::kPartB);
     l.modifiers[0] = "26";
     ClaimRec* f = FacilityClaim(m_.hospital, -1, day, day, "131", dx);
     const bool ct = s.hcpcs[0] == '7' && s.hcpcs[1] == '0';
-    AddRevenueLine(*f, ct ? "0350" : "0320", s.hcpcs, Price(s.cents * 120 / 100, m_.hospital, day), day, CostShare::kPartB);
+    AddRevenueLine(*f, ct ? "0350" : "0320", s.hcpcs, Price(s.cents * 120 / 100, m_.hospital, day),
+                   day, CostShare::kPartB);
   } else {
     AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day), day, "11", CostShare::kPartB);
   }
@@ -416,11 +428,13 @@ void Builder::Ambulance(int32_t day) {
   ClaimRec* c = ProfessionalClaim(amb, day, Diagnoses(PrincipalDx(false), 1));
   if (!c) return;
   const bool als = rng_.Chance(600'000);
-  LineRec& l = AddLine(*c, als ? "A0427" : "A0429", Price(als ? 48000 : 40000, c->billing_group, day),
-                       day, "41", CostShare::kPartB);
+  LineRec& l =
+      AddLine(*c, als ? "A0427" : "A0429", Price(als ? 48000 : 40000, c->billing_group, day), day,
+              "41", CostShare::kPartB);
   l.modifiers[0] = "RH";
   const int32_t miles = static_cast<int32_t>(rng_.Between(2, 25));
-  LineRec& mi = AddLine(*c, "A0425", Price(870, c->billing_group, day) * miles, day, "41", CostShare::kPartB, miles);
+  LineRec& mi = AddLine(*c, "A0425", Price(870, c->billing_group, day) * miles, day, "41",
+                        CostShare::kPartB, miles);
   mi.modifiers[0] = "RH";
 }
 
@@ -436,20 +450,27 @@ void Builder::EmergencyVisit(int32_t day) {
   const int doc = ed >= 0 ? ClinicianOf(ed, day, true) : -1;
   ClaimRec* f = FacilityClaim(m_.hospital, doc, day, day, "131", Diagnoses(principal, 3));
   const int h = m_.hospital;
-  AddRevenueLine(*f, "0450", kFacility[level].hcpcs, Price(kFacility[level].cents, h, day), day, CostShare::kPartB);
+  AddRevenueLine(*f, "0450", kFacility[level].hcpcs, Price(kFacility[level].cents, h, day), day,
+                 CostShare::kPartB);
   if (rng_.Chance(700'000)) {
     AddRevenueLine(*f, "0300", "80053", Price(1500, h, day), day, CostShare::kNone);
-    if (rng_.Chance(400'000)) AddRevenueLine(*f, "0300", "85025", Price(1100, h, day), day, CostShare::kNone);
+    if (rng_.Chance(400'000))
+      AddRevenueLine(*f, "0300", "85025", Price(1100, h, day), day, CostShare::kNone);
   }
   if (rng_.Chance(500'000)) {
     const bool ct = rng_.Chance(500'000);
-    AddRevenueLine(*f, ct ? "0350" : "0320", ct ? "70450" : "71046", Price(ct ? 32000 : 8000, h, day), day, CostShare::kPartB);
+    AddRevenueLine(*f, ct ? "0350" : "0320", ct ? "70450" : "71046",
+                   Price(ct ? 32000 : 8000, h, day), day, CostShare::kPartB);
   }
-  if (rng_.Chance(400'000)) AddRevenueLine(*f, "0636", "J2405", Price(200, h, day), day, CostShare::kPartB, 4);
-  if (rng_.Chance(300'000)) AddRevenueLine(*f, "0730", "93005", Price(1400, h, day), day, CostShare::kPartB);
+  if (rng_.Chance(400'000))
+    AddRevenueLine(*f, "0636", "J2405", Price(200, h, day), day, CostShare::kPartB, 4);
+  if (rng_.Chance(300'000))
+    AddRevenueLine(*f, "0730", "93005", Price(1400, h, day), day, CostShare::kPartB);
   if (doc >= 0) {
     ClaimRec* c = ProfessionalClaim(doc, day, f->versions.back().diagnoses);
-    if (c) AddLine(*c, kPro[level].hcpcs, Price(kPro[level].cents, c->billing_group, day), day, "23", CostShare::kPartB);
+    if (c)
+      AddLine(*c, kPro[level].hcpcs, Price(kPro[level].cents, c->billing_group, day), day, "23",
+              CostShare::kPartB);
   }
 }
 
@@ -461,7 +482,8 @@ void Builder::OutpatientHospital(int32_t day) {
   if (kind < 35) {
     ClaimRec* f = FacilityClaim(h, m_.own_pcp, day, day, "131", Diagnoses(PrincipalDx(true), 2));
     AddRevenueLine(*f, "0510", "G0463", Price(14000, h, day), day, CostShare::kPartB);
-    if (rng_.Chance(400'000)) AddRevenueLine(*f, "0300", "80048", Price(1200, h, day), day, CostShare::kNone);
+    if (rng_.Chance(400'000))
+      AddRevenueLine(*f, "0300", "80048", Price(1200, h, day), day, CostShare::kNone);
     return;
   }
   if (kind < 68) {
@@ -492,7 +514,9 @@ void Builder::OutpatientHospital(int32_t day) {
     AddRevenueLine(*f, "0250", "", Price(s.facility_cents / 20, h, day), day, CostShare::kPartB);
     if (surgeon >= 0 && s.surgeon_cents > 0) {
       ClaimRec* c = ProfessionalClaim(surgeon, day, f->versions.back().diagnoses);
-      if (c) AddLine(*c, s.hcpcs, Price(s.surgeon_cents, c->billing_group, day), day, "22", CostShare::kPartB);
+      if (c)
+        AddLine(*c, s.hcpcs, Price(s.surgeon_cents, c->billing_group, day), day, "22",
+                CostShare::kPartB);
       if (c && s.hcpcs == std::string_view("45378") && rng_.Chance(400'000)) {
         AddLine(*c, "88305", Price(7000, c->billing_group, day), day, "22", CostShare::kPartB);
       }
@@ -505,11 +529,13 @@ void Builder::OutpatientHospital(int32_t day) {
     AddRevenueLine(*f, "0636", "J1745", Price(4000, h, day) * 5, day, CostShare::kPartB, 5);
     return;
   }
-  static constexpr Service kScans[] = {{"71250", 17000}, {"70551", 26000}, {"76700", 13000}, {"72148", 25000}};
+  static constexpr Service kScans[] = {
+      {"71250", 17000}, {"70551", 26000}, {"76700", 13000}, {"72148", 25000}};
   static constexpr const char* kRev[] = {"0350", "0610", "0402", "0610"};
   const size_t k = rng_.Below(std::size(kScans));
   ClaimRec* f = FacilityClaim(h, -1, day, day, "131", Diagnoses(PrincipalDx(true), 1));
-  AddRevenueLine(*f, kRev[k], kScans[k].hcpcs, Price(kScans[k].cents, h, day), day, CostShare::kPartB);
+  AddRevenueLine(*f, kRev[k], kScans[k].hcpcs, Price(kScans[k].cents, h, day), day,
+                 CostShare::kPartB);
 }
 
 // --- Inpatient and post-acute -------------------------------------------------------------
@@ -588,16 +614,20 @@ void Builder::InpatientStay(int32_t day, bool catastrophic) {
       const int32_t visit_days = std::min<int32_t>(los - 1, 20);
       for (int32_t k = 1; k < visit_days; ++k) {
         const bool complex = rng_.Chance(350'000);
-        AddLine(*c, complex ? "99233" : "99232", Price(complex ? 15000 : 10500, g, day + k), day + k, "21", CostShare::kPartB);
+        AddLine(*c, complex ? "99233" : "99232", Price(complex ? 15000 : 10500, g, day + k),
+                day + k, "21", CostShare::kPartB);
       }
-      AddLine(*c, los > 3 ? "99239" : "99238", Price(los > 3 ? 11000 : 7500, g, discharge), discharge, "21", CostShare::kPartB);
+      AddLine(*c, los > 3 ? "99239" : "99238", Price(los > 3 ? 11000 : 7500, g, discharge),
+              discharge, "21", CostShare::kPartB);
     }
   }
   if (surgeon >= 0) {
     const int32_t op_day = std::min(day + 1, discharge);
     ClaimRec* c = ProfessionalClaim(surgeon, op_day, dx);
     if (c) {
-      LineRec& l = AddLine(*c, drg.surgeon_hcpcs, Price(drg.surgeon_cents, c->billing_group, op_day), op_day, "21", CostShare::kPartB);
+      LineRec& l =
+          AddLine(*c, drg.surgeon_hcpcs, Price(drg.surgeon_cents, c->billing_group, op_day), op_day,
+                  "21", CostShare::kPartB);
       if (drg.surgeon == Spec::kOrthopedics) l.modifiers[0] = rng_.Chance(500'000) ? "RT" : "LT";
     }
   }
@@ -655,13 +685,16 @@ void Builder::HomeHealthEpisode(int32_t from) {
     int32_t through = std::min(start + 29, w_.window_last);
     if (m_.death != kOpenEnded) through = std::min(through, m_.death);
     if (through < start || !Ffs(start)) return;
-    ClaimRec* f = FacilityClaim(hh, m_.own_pcp, start, through, "329", Diagnoses(PrincipalDx(false), 3));
+    ClaimRec* f =
+        FacilityClaim(hh, m_.own_pcp, start, through, "329", Diagnoses(PrincipalDx(false), 3));
     std::vector<int64_t> split;
     AddRevenueLine(*f, "0023", "", 0, start, CostShare::kNone);
     split.push_back(80);
-    AddRevenueLine(*f, "0551", "G0299", 0, start + 1, CostShare::kNone, static_cast<int32_t>(rng_.Between(3, 8)));
+    AddRevenueLine(*f, "0551", "G0299", 0, start + 1, CostShare::kNone,
+                   static_cast<int32_t>(rng_.Between(3, 8)));
     split.push_back(12);
-    AddRevenueLine(*f, "0421", "G0151", 0, start + 2, CostShare::kNone, static_cast<int32_t>(rng_.Between(2, 6)));
+    AddRevenueLine(*f, "0421", "G0151", 0, start + 2, CostShare::kNone,
+                   static_cast<int32_t>(rng_.Between(2, 6)));
     split.push_back(8);
     SplitAllowed(*f, Price(210000, hh, start), split);
   }
@@ -669,7 +702,8 @@ void Builder::HomeHealthEpisode(int32_t from) {
 
 void Builder::Hospice() {
   if (m_.death == kOpenEnded || !rng_.Chance(600'000)) return;
-  const int32_t start = std::max(w_.window_first, m_.death - static_cast<int32_t>(rng_.Between(7, 180)));
+  const int32_t start =
+      std::max(w_.window_first, m_.death - static_cast<int32_t>(rng_.Between(7, 180)));
   if (!Ffs(start)) return;
   // The hospice is a home-health organisation here (hospices bill like HHAs).
   const int org = m_.home_health;
@@ -710,14 +744,16 @@ void Builder::Dialysis() {
     ClaimRec* f = FacilityClaim(d, nephrologist, from, through, "721", Diagnoses("N186", 2));
     f->versions.back().diagnoses.insert(f->versions.back().diagnoses.begin() + 1, "Z992");
     const int32_t treatments = std::min<int32_t>(13, (through - from + 1) * 13 / 30 + 1);
-    AddRevenueLine(*f, "0821", "90999", Price(36000, d, from) * treatments, from, CostShare::kPartB, treatments);
+    AddRevenueLine(*f, "0821", "90999", Price(36000, d, from) * treatments, from, CostShare::kPartB,
+                   treatments);
     AddRevenueLine(*f, "0300", "85025", Price(1100, d, from), from, CostShare::kNone);
     AddRevenueLine(*f, "0636", "J0882", 0, from, CostShare::kPartB, 100);  // bundled: $0
     if (nephrologist >= 0 && Prov(nephrologist).BillingGroupOn(from) >= 0) {
       const int32_t day = Weekdayed(from + 9);
       if (day <= through) {
         ClaimRec* c = ProfessionalClaim(nephrologist, day, Diagnoses("N186", 1));
-        if (c) AddLine(*c, "90960", Price(29000, c->billing_group, day), day, "11", CostShare::kPartB);
+        if (c)
+          AddLine(*c, "90960", Price(29000, c->billing_group, day), day, "11", CostShare::kPartB);
       }
     }
   }
@@ -736,8 +772,10 @@ void Builder::Chemotherapy() {
     if (code[0] == 'C') principal = code;
   }
   if (!principal) return;
-  for (int m = m_.chemo_from_month; m < std::min(kWindowMonths, m_.chemo_from_month + months); ++m) {
-    const int32_t day = Weekdayed(WindowMonthStart(w_, m) + static_cast<int32_t>(rng_.Between(2, 20)));
+  for (int m = m_.chemo_from_month; m < std::min(kWindowMonths, m_.chemo_from_month + months);
+       ++m) {
+    const int32_t day =
+        Weekdayed(WindowMonthStart(w_, m) + static_cast<int32_t>(rng_.Between(2, 20)));
     if (!Ffs(day)) continue;
     const char* drug = pembro ? "J9271" : "J9312";
     const int32_t units = pembro ? 200 : 70;
@@ -748,7 +786,8 @@ void Builder::Chemotherapy() {
       AddLine(*c, "96413", Price(14000, c->billing_group, day), day, "11", CostShare::kPartB);
       AddLine(*c, drug, per_unit * units, day, "11", CostShare::kPartB, units);
     } else {
-      ClaimRec* f = FacilityClaim(m_.hospital, ClinicianOf(og, day, true), day, day, "131", Diagnoses(principal, 2));
+      ClaimRec* f = FacilityClaim(m_.hospital, ClinicianOf(og, day, true), day, day, "131",
+                                  Diagnoses(principal, 2));
       AddRevenueLine(*f, "0335", "96413", Price(30000, m_.hospital, day), day, CostShare::kPartB);
       AddRevenueLine(*f, "0636", drug, per_unit * units, day, CostShare::kPartB, units);
     }
@@ -765,10 +804,12 @@ void Builder::EyeInjections() {
     if (!Ffs(d)) continue;
     ClaimRec* c = ProfessionalClaim(ClinicianOf(g, d, true), d, Diagnoses("H353210", 1));
     if (!c) continue;
-    LineRec& inj = AddLine(*c, "67028", Price(10500, c->billing_group, d), d, "11", CostShare::kPartB);
+    LineRec& inj =
+        AddLine(*c, "67028", Price(10500, c->billing_group, d), d, "11", CostShare::kPartB);
     inj.modifiers[0] = "RT";
     AddLine(*c, "J0178", 92500 * 2, d, "11", CostShare::kPartB, 2);
-    if (rng_.Chance(500'000)) AddLine(*c, "92134", Price(4200, c->billing_group, d), d, "11", CostShare::kPartB);
+    if (rng_.Chance(500'000))
+      AddLine(*c, "92134", Price(4200, c->billing_group, d), d, "11", CostShare::kPartB);
   }
 }
 
@@ -859,8 +900,10 @@ void Builder::TherapySeries(Spec spec, int32_t from, int visits, int interval_da
     ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, false), day, Diagnoses(principal, 1));
     if (!c) continue;
     const Service s = procs[rng_.Below(procs.size())];
-    const int32_t units = spec == Spec::kPhysicalTherapist ? static_cast<int32_t>(rng_.Between(1, 3)) : 1;
-    LineRec& l = AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day) * units, day, "11", CostShare::kPartB, units);
+    const int32_t units =
+        spec == Spec::kPhysicalTherapist ? static_cast<int32_t>(rng_.Between(1, 3)) : 1;
+    LineRec& l = AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day) * units, day, "11",
+                         CostShare::kPartB, units);
     if (spec == Spec::kPhysicalTherapist) l.modifiers[0] = "GP";
     if (spec == Spec::kChiropractor) l.modifiers[0] = "AT";
   }
@@ -896,7 +939,8 @@ void Builder::ApplyCostSharing() {
         if (c.admission != last_snf_admission) snf_days_used = 0;
         last_snf_admission = c.admission;
         const int32_t days = c.through - c.from + 1;
-        const int32_t coins_days = std::max(0, snf_days_used + days - 20) - std::max(0, snf_days_used - 20);
+        const int32_t coins_days =
+            std::max(0, snf_days_used + days - 20) - std::max(0, snf_days_used - 20);
         snf_days_used += days;
         member_share = std::min(allowed, SnfCoinsurancePerDayCents(y) * coins_days);
       }
@@ -961,7 +1005,8 @@ void Builder::Versions() {
       // Versions of a claim first paid by the run-out cutoff are paid by it too, so that
       // whether a claim counts never depends on how an engine reads versions paid later.
       if (first_paid <= o_.runout_cutoff) {
-        next.paid_day = std::max(c.versions.back().paid_day, std::min(next.paid_day, o_.runout_cutoff));
+        next.paid_day =
+            std::max(c.versions.back().paid_day, std::min(next.paid_day, o_.runout_cutoff));
       }
       const bool is_void = ends_in_void && k == extra_versions - 1;
       if (is_void) {
@@ -998,8 +1043,10 @@ void Builder::Versions() {
           // A diagnosis corrected.
           if (!m_.conditions.empty()) {
             const char* dx = chronic[m_.conditions[rng_.Below(m_.conditions.size())]].icd10;
-            if (next.diagnoses.size() > 1) next.diagnoses.back() = dx;
-            else next.diagnoses.push_back(dx);
+            if (next.diagnoses.size() > 1)
+              next.diagnoses.back() = dx;
+            else
+              next.diagnoses.push_back(dx);
           } else {
             LineRec& l = lines[rng_.Below(lines.size())];
             l.paid = l.paid * 9 / 10;
@@ -1042,7 +1089,8 @@ void Builder::Deliveries() {
     if (a.out_of_order != b.out_of_order) return b.out_of_order;
     return a.version_index < b.version_index;
   });
-  for (const auto& k : keyed) deliveries_.push_back({k.claim, k.version_index, k.duplicate, k.out_of_order});
+  for (const auto& k : keyed)
+    deliveries_.push_back({k.claim, k.version_index, k.duplicate, k.out_of_order});
 }
 
 // --- The year ----------------------------------------------------------------------------
@@ -1100,8 +1148,10 @@ MemberClaims Builder::Run() {
   }
   for (int m = 0; m < kWindowMonths; ++m) {
     const int32_t first = WindowMonthStart(w_, m);
-    if (m_.care_management) CareManagement(Weekdayed(first + static_cast<int32_t>(rng_.Between(3, 24))));
-    if (nf_monthly > 0) NursingFacilityVisit(Weekdayed(first + static_cast<int32_t>(rng_.Between(2, 25))), "32");
+    if (m_.care_management)
+      CareManagement(Weekdayed(first + static_cast<int32_t>(rng_.Between(3, 24))));
+    if (nf_monthly > 0)
+      NursingFacilityVisit(Weekdayed(first + static_cast<int32_t>(rng_.Between(2, 25))), "32");
   }
   Dialysis();
   Chemotherapy();

@@ -17,9 +17,9 @@
 namespace vbp::generate {
 
 enum class CostShare : uint8_t {
-  kPartB,        // deductible, then 80% of allowed
-  kNone,         // preventive, lab, home health, hospice: 100% of allowed
-  kClaimLevel,   // inpatient / SNF: paid computed for the whole claim, then split
+  kPartB,       // deductible, then 80% of allowed
+  kNone,        // preventive, lab, home health, hospice: 100% of allowed
+  kClaimLevel,  // inpatient / SNF: paid computed for the whole claim, then split
 };
 
 struct LineRec {

@@ -44,7 +44,7 @@ struct MemberExpectation {
   std::array<int64_t, kEnrollmentTypeCount> expenditure_cents{};
   std::array<int64_t, kEnrollmentTypeCount> truncated_x12_cents{};  // min(spend × 12, cap × months)
   int32_t risk_e4 = -1;
-  int64_t pc_lines = 0;       // primary-care lines that counted for attribution
+  int64_t pc_lines = 0;  // primary-care lines that counted for attribution
   int64_t unknown_npi_lines = 0;
 };
 

@@ -299,8 +299,8 @@ Result<GenerateSummary> Generate(const GenerateOptions& options, const GenerateS
       if (rng.Chance(malformed_ppm)) {
         // After the good record: a corrupted copy of the same version is rejected either as
         // malformed or as a conflicting redelivery; it never changes the effective claim.
-        VBP_RETURN_IF_ERROR(corrupter.Write(*sinks.claims, "claims.ndjson", RecordKind::kClaim,
-                                            c.claim_id, line));
+        VBP_RETURN_IF_ERROR(
+            corrupter.Write(*sinks.claims, "claims.ndjson", RecordKind::kClaim, c.claim_id, line));
       }
     }
 
@@ -343,17 +343,20 @@ Result<GenerateSummary> Generate(const GenerateOptions& options, const GenerateS
     for (const ClaimRec& c : mc.claims) {
       (c.type == ClaimType::kProfessional ? n.professional : n.institutional) += 1;
       if (!world.providers[static_cast<size_t>(c.rendering)].rostered) ++n.unknown_npi_claims;
-      if (c.from >= expect_rules.py_first && c.versions.front().paid_day > expect_rules.runout_cutoff) {
+      if (c.from >= expect_rules.py_first &&
+          c.versions.front().paid_day > expect_rules.runout_cutoff) {
         ++n.late_py_claims;
       }
       if (const VersionRec* v = c.Effective()) {
         for (const LineRec& l : v->lines) {
-          (l.service_day >= expect_rules.py_first ? n.effective_py_lines : n.effective_prior_lines) += 1;
+          (l.service_day >= expect_rules.py_first ? n.effective_py_lines
+                                                  : n.effective_prior_lines) += 1;
         }
       }
     }
     if (e.contract >= 0) {
-      tallies[static_cast<size_t>(e.contract)].Add(e, terms[static_cast<size_t>(e.contract)].PmpmFor(e.risk_e4));
+      tallies[static_cast<size_t>(e.contract)].Add(
+          e, terms[static_cast<size_t>(e.contract)].PmpmFor(e.risk_e4));
       ++n.attributed;
       ++n.attributed_by_step[static_cast<size_t>(e.step)];
     } else if (e.step >= 0 && !e.excluded && e.eligible_months > 0) {
@@ -406,58 +409,66 @@ Result<GenerateSummary> Generate(const GenerateOptions& options, const GenerateS
   ojson types_months, types_members, paid_per_py;
   for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
     paid_per_py[EnrollmentTypeName(static_cast<EnrollmentType>(t))] =
-        n.py_months[t] == 0 ? std::string("0.00")
-                            : FormatHalfEven(Rational(BigInt(n.py_paid_cents[t]) * 12,
-                                                      BigInt(n.py_months[t]) * 100), 2);
+        n.py_months[t] == 0
+            ? std::string("0.00")
+            : FormatHalfEven(
+                  Rational(BigInt(n.py_paid_cents[t]) * 12, BigInt(n.py_months[t]) * 100), 2);
   }
   for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
     types_months[EnrollmentTypeName(static_cast<EnrollmentType>(t))] = n.py_member_months[t];
-    types_members[EnrollmentTypeName(static_cast<EnrollmentType>(t))] = n.members_by_first_py_type[t];
+    types_members[EnrollmentTypeName(static_cast<EnrollmentType>(t))] =
+        n.members_by_first_py_type[t];
   }
   mf["counts"] = {
-      {"members", {{"records", n.members},
-                   {"members_by_first_py_enrollment_type", types_members},
-                   {"py_eligible_member_months", types_months},
-                   {"with_medicare_advantage_months", n.medicare_advantage_members},
-                   {"excluded_in_py_medicare_advantage", n.excluded_in_py},
-                   {"without_py_eligible_months", n.no_py_eligibility},
-                   {"with_coverage_gap", n.coverage_gaps},
-                   {"deceased", n.deaths},
-                   {"esrd_dialysis", n.esrd_dialysis},
-                   {"medicaid", n.medicaid_true},
-                   {"voluntarily_aligned", n.aligned},
-                   {"with_py_risk_score", n.scored_py},
-                   {"py_eligible_without_risk_score", n.unscored_py_eligible},
-                   {"py_paid_per_person_year_untruncated", paid_per_py}}},
-      {"providers", {{"npis", npis},
-                     {"records", world.roster_records()},
-                     {"records_with_termination", terminated},
-                     {"npis_with_several_records", multi},
-                     {"npis_by_class", by_class},
-                     {"tins", static_cast<int64_t>(world.groups.size())},
-                     {"contract_tins", contract_tins},
-                     {"unrostered_npis_on_claims", unrostered}}},
+      {"members",
+       {{"records", n.members},
+        {"members_by_first_py_enrollment_type", types_members},
+        {"py_eligible_member_months", types_months},
+        {"with_medicare_advantage_months", n.medicare_advantage_members},
+        {"excluded_in_py_medicare_advantage", n.excluded_in_py},
+        {"without_py_eligible_months", n.no_py_eligibility},
+        {"with_coverage_gap", n.coverage_gaps},
+        {"deceased", n.deaths},
+        {"esrd_dialysis", n.esrd_dialysis},
+        {"medicaid", n.medicaid_true},
+        {"voluntarily_aligned", n.aligned},
+        {"with_py_risk_score", n.scored_py},
+        {"py_eligible_without_risk_score", n.unscored_py_eligible},
+        {"py_paid_per_person_year_untruncated", paid_per_py}}},
+      {"providers",
+       {{"npis", npis},
+        {"records", world.roster_records()},
+        {"records_with_termination", terminated},
+        {"npis_with_several_records", multi},
+        {"npis_by_class", by_class},
+        {"tins", static_cast<int64_t>(world.groups.size())},
+        {"contract_tins", contract_tins},
+        {"unrostered_npis_on_claims", unrostered}}},
       {"contracts", {{"records", static_cast<int64_t>(calibrated->size())}}},
-      {"claims", {{"claim_ids", n.claim_ids},
-                  {"records", n.claim_records},
-                  {"lines_in_records", n.claim_lines},
-                  {"professional_claim_ids", n.professional},
-                  {"institutional_claim_ids", n.institutional},
-                  {"versions", {{"original", n.by_frequency[0]},
-                                {"replacement", n.by_frequency[1]},
-                                {"void", n.by_frequency[2]}}},
-                  {"duplicate_deliveries", n.duplicates},
-                  {"out_of_order_deliveries", n.out_of_order},
-                  {"records_paid_after_runout", n.paid_after_runout},
-                  {"py_claims_first_paid_after_runout", n.late_py_claims},
-                  {"claim_ids_with_unrostered_rendering_npi", n.unknown_npi_claims},
-                  {"effective_lines_py", n.effective_py_lines},
-                  {"effective_lines_prior_year", n.effective_prior_lines}}},
-      {"expected_attribution", {{"attributed_to_contracts", n.attributed},
-                                {"by_step", {{"0", n.attributed_by_step[0]},
-                                             {"1", n.attributed_by_step[1]},
-                                             {"2", n.attributed_by_step[2]}}},
-                                {"won_by_tins_outside_contracts", n.won_by_other_units}}},
+      {"claims",
+       {{"claim_ids", n.claim_ids},
+        {"records", n.claim_records},
+        {"lines_in_records", n.claim_lines},
+        {"professional_claim_ids", n.professional},
+        {"institutional_claim_ids", n.institutional},
+        {"versions",
+         {{"original", n.by_frequency[0]},
+          {"replacement", n.by_frequency[1]},
+          {"void", n.by_frequency[2]}}},
+        {"duplicate_deliveries", n.duplicates},
+        {"out_of_order_deliveries", n.out_of_order},
+        {"records_paid_after_runout", n.paid_after_runout},
+        {"py_claims_first_paid_after_runout", n.late_py_claims},
+        {"claim_ids_with_unrostered_rendering_npi", n.unknown_npi_claims},
+        {"effective_lines_py", n.effective_py_lines},
+        {"effective_lines_prior_year", n.effective_prior_lines}}},
+      {"expected_attribution",
+       {{"attributed_to_contracts", n.attributed},
+        {"by_step",
+         {{"0", n.attributed_by_step[0]},
+          {"1", n.attributed_by_step[1]},
+          {"2", n.attributed_by_step[2]}}},
+        {"won_by_tins_outside_contracts", n.won_by_other_units}}},
   };
   mf["malformed"] = corrupter.manifest();
   ojson contracts = ojson::array();

@@ -12,7 +12,6 @@
 
 #include <cstdint>
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 #include "connectors/generate/ndjson_writer.h"
@@ -21,10 +20,10 @@
 namespace vbp::generate {
 
 struct GenerateOptions {
-  int64_t members = 0;             // 1 .. kMembersMax
+  int64_t members = 0;  // 1 .. kMembersMax
   uint64_t seed = 1;
-  int year = 2025;                 // performance year; claims cover year-1 and year
-  int malformed_per_mille = 1;     // corrupted extra records per 1000 records, 0 .. 1000
+  int year = 2025;              // performance year; claims cover year-1 and year
+  int malformed_per_mille = 1;  // corrupted extra records per 1000 records, 0 .. 1000
 };
 
 inline constexpr int64_t kMembersMax = 100'000'000;

@@ -40,8 +40,9 @@ std::string BadDate(std::string_view rec, std::string_view key, uint64_t variant
   const std::string year(rec.substr(begin, 4));
   static constexpr const char* kForms[] = {"-02-30", "-13-01", "/03/14"};
   std::string bad = year + kForms[variant % 3];
-  if (variant % 3 == 2) bad = year + "/" + std::string(rec.substr(begin + 5, 2)) + "/" +
-                              std::string(rec.substr(begin + 8, 2));
+  if (variant % 3 == 2)
+    bad = year + "/" + std::string(rec.substr(begin + 5, 2)) + "/" +
+          std::string(rec.substr(begin + 8, 2));
   return ReplaceValue(rec, key, bad);
 }
 
@@ -49,18 +50,24 @@ std::string BadDate(std::string_view rec, std::string_view key, uint64_t variant
 
 const char* MalformedKindName(MalformedKind k) {
   switch (k) {
-    case MalformedKind::kBadDate: return "bad_date";
-    case MalformedKind::kNegativeUnits: return "negative_units";
-    case MalformedKind::kUnknownEnum: return "unknown_enum";
-    case MalformedKind::kMissingField: return "missing_field";
-    case MalformedKind::kInexactNumber: return "inexact_number";
-    case MalformedKind::kBadTin: return "bad_tin";
+    case MalformedKind::kBadDate:
+      return "bad_date";
+    case MalformedKind::kNegativeUnits:
+      return "negative_units";
+    case MalformedKind::kUnknownEnum:
+      return "unknown_enum";
+    case MalformedKind::kMissingField:
+      return "missing_field";
+    case MalformedKind::kInexactNumber:
+      return "inexact_number";
+    case MalformedKind::kBadTin:
+      return "bad_tin";
   }
   return "?";
 }
 
-std::string Corrupt(RecordKind kind, MalformedKind defect, std::string_view rec,
-                    uint64_t variant, std::string* field) {
+std::string Corrupt(RecordKind kind, MalformedKind defect, std::string_view rec, uint64_t variant,
+                    std::string* field) {
   switch (kind) {
     case RecordKind::kClaim:
       switch (defect) {
@@ -101,9 +108,9 @@ std::string Corrupt(RecordKind kind, MalformedKind defect, std::string_view rec,
           *field = "billing_tin";
           const auto [begin, len] = StringValue(rec, "billing_tin");
           if (begin == std::string_view::npos || len != 9) return "";
-          return ReplaceValue(rec, "billing_tin",
-                              std::string(rec.substr(begin, 2)) + "-" +
-                                  std::string(rec.substr(begin + 2, 7)));
+          return ReplaceValue(
+              rec, "billing_tin",
+              std::string(rec.substr(begin, 2)) + "-" + std::string(rec.substr(begin + 2, 7)));
         }
       }
       break;
@@ -118,7 +125,8 @@ std::string Corrupt(RecordKind kind, MalformedKind defect, std::string_view rec,
         case MalformedKind::kMissingField:
           *field = "birth_date";
           return RemoveField(rec, "birth_date");
-        default: return "";
+        default:
+          return "";
       }
     case RecordKind::kProvider:
       switch (defect) {
@@ -137,7 +145,8 @@ std::string Corrupt(RecordKind kind, MalformedKind defect, std::string_view rec,
           if (begin == std::string_view::npos || len != 9) return "";
           return ReplaceValue(rec, "tin", rec.substr(begin, 8));
         }
-        default: return "";
+        default:
+          return "";
       }
     case RecordKind::kContract:
       return "";
@@ -158,10 +167,17 @@ Status Corrupter::Write(LineSink& sink, std::string_view file, RecordKind kind,
   uint64_t& k = written_[static_cast<size_t>(kind)];
   MalformedKind defect = MalformedKind::kBadDate;
   switch (kind) {
-    case RecordKind::kClaim: defect = kClaimKinds[k % std::size(kClaimKinds)]; break;
-    case RecordKind::kMember: defect = kMemberKinds[k % std::size(kMemberKinds)]; break;
-    case RecordKind::kProvider: defect = kProviderKinds[k % std::size(kProviderKinds)]; break;
-    case RecordKind::kContract: return Status::Ok();
+    case RecordKind::kClaim:
+      defect = kClaimKinds[k % std::size(kClaimKinds)];
+      break;
+    case RecordKind::kMember:
+      defect = kMemberKinds[k % std::size(kMemberKinds)];
+      break;
+    case RecordKind::kProvider:
+      defect = kProviderKinds[k % std::size(kProviderKinds)];
+      break;
+    case RecordKind::kContract:
+      return Status::Ok();
   }
   std::string field;
   const std::string bad = Corrupt(kind, defect, record, k / 6, &field);

@@ -3,10 +3,9 @@
 // one defect per copy, each listed in MANIFEST.json with its file, line number, kind and key.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "connectors/generate/ndjson_writer.h"
 #include "domain/records.h"

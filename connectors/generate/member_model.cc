@@ -42,10 +42,22 @@ int32_t DrawLatentRisk(Rng& rng, EnrollmentType type, int age) {
   int64_t median_e4 = 8500;
   const QuantileTable* spread = &kLogNormal050;
   switch (type) {
-    case EnrollmentType::kAgedNondual: median_e4 = 8500; spread = &kLogNormal050; break;
-    case EnrollmentType::kAgedDual: median_e4 = 11500; spread = &kLogNormal060; break;
-    case EnrollmentType::kDisabled: median_e4 = 9500; spread = &kLogNormal060; break;
-    case EnrollmentType::kEsrd: median_e4 = 9800; spread = &kLogNormal035; break;
+    case EnrollmentType::kAgedNondual:
+      median_e4 = 8500;
+      spread = &kLogNormal050;
+      break;
+    case EnrollmentType::kAgedDual:
+      median_e4 = 11500;
+      spread = &kLogNormal060;
+      break;
+    case EnrollmentType::kDisabled:
+      median_e4 = 9500;
+      spread = &kLogNormal060;
+      break;
+    case EnrollmentType::kEsrd:
+      median_e4 = 9800;
+      spread = &kLogNormal035;
+      break;
   }
   if (type == EnrollmentType::kAgedNondual || type == EnrollmentType::kAgedDual) {
     // Older beneficiaries carry more conditions: +1.2% a year over 70, at most +30%.
@@ -69,9 +81,12 @@ uint32_t MortalityPer10k(EnrollmentType type, int age) {
 
 const char* ProgramName(Program p) {
   switch (p) {
-    case Program::kFfs: return "medicare_ffs";
-    case Program::kMedicareAdvantage: return "medicare_advantage";
-    case Program::kNone: return "none";
+    case Program::kFfs:
+      return "medicare_ffs";
+    case Program::kMedicareAdvantage:
+      return "medicare_advantage";
+    case Program::kNone:
+      return "none";
   }
   return "?";
 }
@@ -184,8 +199,10 @@ MemberPlan PlanMember(const World& w, uint64_t index) {
       s.type = EnrollmentType::kDisabled;
     }
   }
-  if (dual_from >= 0) p.medicaid = 1;
-  else p.medicaid = rng.Chance(40'000) ? -1 : 0;
+  if (dual_from >= 0)
+    p.medicaid = 1;
+  else
+    p.medicaid = rng.Chance(40'000) ? -1 : 0;
 
   // Medicare Advantage: ~4.5% with MA months in the performance year (not assignable that
   // year), ~1% with MA only in the year before.
@@ -285,8 +302,8 @@ MemberPlan PlanMember(const World& w, uint64_t index) {
   const auto chronic = ChronicConditions();
   std::vector<uint32_t> weights;
   for (const auto& c : chronic) weights.push_back(c.weight);
-  const int64_t n_conditions =
-      std::clamp<int64_t>((p.latent_risk_e4 * 3 + static_cast<int64_t>(rng.Below(20000))) / 10000 - 1, 0, 9);
+  const int64_t n_conditions = std::clamp<int64_t>(
+      (p.latent_risk_e4 * 3 + static_cast<int64_t>(rng.Below(20000))) / 10000 - 1, 0, 9);
   for (int64_t k = 0; k < n_conditions; ++k) {
     const auto c = static_cast<uint8_t>(PickWeighted(rng, weights));
     if (std::find(p.conditions.begin(), p.conditions.end(), c) == p.conditions.end()) {

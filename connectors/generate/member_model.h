@@ -41,18 +41,18 @@ struct MemberPlan {
   std::array<MonthState, kWindowMonths> months{};
   std::vector<CoverageSpan> coverage;
   int32_t death = kOpenEnded;
-  int aligned_provider = -1;                // index into World::providers
+  int aligned_provider = -1;                  // index into World::providers
   std::array<int32_t, 2> risk_e4 = {-1, -1};  // [year-1, year] × 10^4; -1 = no score
   int32_t latent_risk_e4 = 10000;             // drives utilisation, also when unscored
   int32_t intensity_e4 = 10000;
-  int home_practice = -1;  // group index; -1: no regular primary care
-  int own_pcp = -1;        // provider index
+  int home_practice = -1;           // group index; -1: no regular primary care
+  int own_pcp = -1;                 // provider index
   std::vector<uint8_t> conditions;  // indices into ChronicConditions()
   int esrd_from_month = -1;         // dialysis from this window month, -1 none
   bool long_term_care = false;      // nursing-facility resident (POS 32 visits)
   bool cancer_treatment = false;
   bool amd_treatment = false;
-  bool care_management = false;     // monthly chronic care management
+  bool care_management = false;  // monthly chronic care management
   bool cpap = false;
   bool oxygen = false;
   int chemo_from_month = 0;

@@ -81,9 +81,12 @@ std::vector<int64_t> Apportion(const std::vector<Spec>& specs, int64_t total, in
 
 const char* ContractRoleName(ContractRole r) {
   switch (r) {
-    case ContractRole::kAboveMsr: return "above_msr";
-    case ContractRole::kBelowMsr: return "below_msr";
-    case ContractRole::kTwoSidedLoss: return "two_sided_loss";
+    case ContractRole::kAboveMsr:
+      return "above_msr";
+    case ContractRole::kBelowMsr:
+      return "below_msr";
+    case ContractRole::kTwoSidedLoss:
+      return "two_sided_loss";
   }
   return "?";
 }
@@ -117,7 +120,8 @@ World BuildWorld(const WorldOptions& options) {
   w.window_first = Day(year - 1, 1, 1);
   w.window_last = Day(year, 12, 31);
   for (int m = 0; m <= 24; ++m) {
-    w.month_starts[static_cast<size_t>(m)] = Day(year - 1 + m / 12, static_cast<unsigned>(m % 12) + 1, 1);
+    w.month_starts[static_cast<size_t>(m)] =
+        Day(year - 1 + m / 12, static_cast<unsigned>(m % 12) + 1, 1);
   }
   Rng rng(options.seed, kWorldStream);
   const uint64_t salt = Mix(options.seed, kIdSaltStream);
@@ -144,7 +148,8 @@ World BuildWorld(const WorldOptions& options) {
   };
   // An individual's start: most have billed Medicare for years; some start in the window.
   auto start_day = [&]() -> int32_t {
-    if (rng.Chance(60'000)) return static_cast<int32_t>(rng.Between(w.window_first, w.window_last - 120));
+    if (rng.Chance(60'000))
+      return static_cast<int32_t>(rng.Between(w.window_first, w.window_last - 120));
     return static_cast<int32_t>(rng.Between(Day(1998, 1, 1), Day(year - 2, 12, 31)));
   };
   auto join = [&](int provider, int group, int32_t from) {
@@ -215,8 +220,7 @@ World BuildWorld(const WorldOptions& options) {
   const auto other_counts = Apportion(other_specs, individuals * kOtherShare / shares, 1);
   for (size_t i = 0; i < other_specs.size(); ++i) {
     for (int64_t k = 0; k < other_counts[i]; ++k) {
-      join(new_provider(other_specs[i]), new_group(GroupKind::kSolo, other_specs[i]),
-           start_day());
+      join(new_provider(other_specs[i]), new_group(GroupKind::kSolo, other_specs[i]), start_day());
     }
   }
 
@@ -229,9 +233,15 @@ World BuildWorld(const WorldOptions& options) {
     plan.contract_id = "A" + std::to_string(id_base + c * 617);
     plan.role = kRoles[c];
     switch (plan.role) {
-      case ContractRole::kAboveMsr: plan.target_savings_bp = static_cast<int32_t>(rng.Between(740, 860)); break;
-      case ContractRole::kBelowMsr: plan.target_savings_bp = static_cast<int32_t>(rng.Between(70, 130)); break;
-      case ContractRole::kTwoSidedLoss: plan.target_savings_bp = static_cast<int32_t>(rng.Between(-560, -440)); break;
+      case ContractRole::kAboveMsr:
+        plan.target_savings_bp = static_cast<int32_t>(rng.Between(740, 860));
+        break;
+      case ContractRole::kBelowMsr:
+        plan.target_savings_bp = static_cast<int32_t>(rng.Between(70, 130));
+        break;
+      case ContractRole::kTwoSidedLoss:
+        plan.target_savings_bp = static_cast<int32_t>(rng.Between(-560, -440));
+        break;
     }
     w.contracts.push_back(std::move(plan));
   }

@@ -76,14 +76,14 @@ struct WorldOptions {
 
 struct World {
   WorldOptions options;
-  int32_t window_first = 0;  // first day of the claims window: Jan 1 of year-1
-  int32_t window_last = 0;   // Dec 31 of the performance year
+  int32_t window_first = 0;                // first day of the claims window: Jan 1 of year-1
+  int32_t window_last = 0;                 // Dec 31 of the performance year
   std::array<int32_t, 25> month_starts{};  // first day of each window month, then window_last + 1
   std::vector<Group> groups;
   std::vector<ProviderPlan> providers;
   std::vector<ContractPlan> contracts;
-  std::vector<int> practices;                       // primary-care groups
-  std::vector<uint32_t> practice_weights;           // ~ clinicians per practice
+  std::vector<int> practices;                        // primary-care groups
+  std::vector<uint32_t> practice_weights;            // ~ clinicians per practice
   std::array<std::vector<int>, kSpecCount> by_spec;  // groups of each specialty / facility kind
 
   const std::vector<int>& GroupsOf(Spec spec) const { return by_spec[static_cast<size_t>(spec)]; }

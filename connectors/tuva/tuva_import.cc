@@ -90,7 +90,8 @@ std::optional<int> SmallCode(std::string_view s) {
   std::string_view whole = s.substr(0, dot);
   if (dot != std::string_view::npos) {
     std::string_view frac = s.substr(dot + 1);
-    if (!std::all_of(frac.begin(), frac.end(), [](char c) { return c == '0'; })) return std::nullopt;
+    if (!std::all_of(frac.begin(), frac.end(), [](char c) { return c == '0'; }))
+      return std::nullopt;
   }
   if (!AllDigits(whole) || whole.size() > 4) return std::nullopt;
   return std::stoi(std::string(whole));
@@ -115,7 +116,8 @@ std::optional<std::string> Icd10(std::string_view s) {
   }
   code = Upper(code);
   if (code.size() < 3 || code.size() > 7 || !AllAlnum(code)) return std::nullopt;
-  if (!(code[0] >= 'A' && code[0] <= 'Z') || !(code[1] >= '0' && code[1] <= '9')) return std::nullopt;
+  if (!(code[0] >= 'A' && code[0] <= 'Z') || !(code[1] >= '0' && code[1] <= '9'))
+    return std::nullopt;
   return code;
 }
 
@@ -273,7 +275,8 @@ struct Cols {
 Status RequireColumns(const CsvTable& t, std::initializer_list<const char*> names) {
   for (const char* n : names) {
     if (!t.Column(n)) {
-      return Status::Invalid(t.name() + ": missing column '" + n + "' (columns are matched by "
+      return Status::Invalid(t.name() + ": missing column '" + n +
+                             "' (columns are matched by "
                              "header name)");
     }
   }
@@ -319,12 +322,18 @@ EnrollmentType EnrollmentTypeOf(std::string_view medicare_status_code, bool dual
   const auto aged = dual ? EnrollmentType::kAgedDual : EnrollmentType::kAgedNondual;
   if (const auto msc = SmallCode(medicare_status_code)) {
     switch (*msc) {
-      case 10: return aged;                     // aged without ESRD
-      case 11: return EnrollmentType::kEsrd;    // aged with ESRD
-      case 20: return EnrollmentType::kDisabled;  // disabled without ESRD
-      case 21: return EnrollmentType::kEsrd;    // disabled with ESRD
-      case 31: return EnrollmentType::kEsrd;    // ESRD only
-      default: break;
+      case 10:
+        return aged;  // aged without ESRD
+      case 11:
+        return EnrollmentType::kEsrd;  // aged with ESRD
+      case 20:
+        return EnrollmentType::kDisabled;  // disabled without ESRD
+      case 21:
+        return EnrollmentType::kEsrd;  // disabled with ESRD
+      case 31:
+        return EnrollmentType::kEsrd;  // ESRD only
+      default:
+        break;
     }
   }
   const auto o = SmallCode(orec);
@@ -341,7 +350,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
   if (!sinks.members || !sinks.providers || !sinks.claims || !sinks.contracts) {
     return Status::Invalid("every output sink must be given");
   }
-  VBP_RETURN_IF_ERROR(RequireColumns(mc, {"claim_id", "claim_line_number", "claim_type", "person_id"}));
+  VBP_RETURN_IF_ERROR(
+      RequireColumns(mc, {"claim_id", "claim_line_number", "claim_type", "person_id"}));
   VBP_RETURN_IF_ERROR(RequireColumns(el, {"person_id", "birth_date", "enrollment_start_date"}));
   VBP_RETURN_IF_ERROR(RequireColumns(pr, {"npi"}));
   if (options.contract_tins < 1) return Status::Invalid("contract_tins must be >= 1");
@@ -375,7 +385,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
     p.specialty = std::string(P(row, "primary_specialty_description"));
     if (p.specialty.empty()) {
       p.specialty = p.taxonomy.empty() ? "unknown" : p.taxonomy;
-      ++rep.notes[p.taxonomy.empty() ? "providers.specialty_unknown" : "providers.specialty_from_taxonomy_code"];
+      ++rep.notes[p.taxonomy.empty() ? "providers.specialty_unknown"
+                                     : "providers.specialty_from_taxonomy_code"];
     }
     const std::string_view deact = P(row, "deactivation_date");
     if (!deact.empty()) {
@@ -465,11 +476,13 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
       LineOut l;
       const auto number = SmallCode(C(*r, "claim_line_number"));
       if (!number || *number < 1) {
-        rep.Skip(kClaimsFile, "claim_line_number is not a positive integer (line skipped)", r->line, id);
+        rep.Skip(kClaimsFile, "claim_line_number is not a positive integer (line skipped)", r->line,
+                 id);
         continue;
       }
       if (!numbers.insert(*number).second) {
-        rep.Skip(kClaimsFile, "claim_line_number repeated within the claim (line skipped)", r->line, id);
+        rep.Skip(kClaimsFile, "claim_line_number repeated within the claim (line skipped)", r->line,
+                 id);
         continue;
       }
       l.line = *number;
@@ -480,7 +493,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
         l.service = *from;
         ++rep.fallbacks["lines.service_date_from_claim_start_date"];
       } else {
-        rep.Skip(kClaimsFile, "no claim_line_start_date or claim_start_date (line skipped)", r->line, id);
+        rep.Skip(kClaimsFile, "no claim_line_start_date or claim_start_date (line skipped)",
+                 r->line, id);
         continue;
       }
       // HCPCS and modifiers.
@@ -491,7 +505,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
         ++rep.notes["lines.hcpcs_invalid_dropped"];
       }
       if (c.type == ClaimType::kProfessional && l.hcpcs.empty()) {
-        rep.Skip(kClaimsFile, "professional line without a valid hcpcs_code (line skipped)", r->line, id);
+        rep.Skip(kClaimsFile, "professional line without a valid hcpcs_code (line skipped)",
+                 r->line, id);
         continue;
       }
       for (int k = 1; k <= kModifierColumns; ++k) {
@@ -623,7 +638,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
       c.rendering_npi = *facility;
       ++rep.fallbacks["claims.rendering_npi_from_facility_npi"];
     } else {
-      rep.Skip(kClaimsFile, "no rendering, billing or facility NPI (claim skipped)", first_line, id);
+      rep.Skip(kClaimsFile, "no rendering, billing or facility NPI (claim skipped)", first_line,
+               id);
       continue;
     }
     // Billing TIN: the column, else a surrogate from billing NPI, facility NPI (institutional),
@@ -652,7 +668,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
     if (!surrogate_npi.empty()) {
       // Two NPIs that differ only in the leading digit would share a surrogate TIN.
       auto [it, inserted] = surrogate_source.emplace(c.billing_tin, surrogate_npi);
-      if (!inserted && it->second != surrogate_npi) ++rep.notes["claims.surrogate_tin_shared_by_two_npis"];
+      if (!inserted && it->second != surrogate_npi)
+        ++rep.notes["claims.surrogate_tin_shared_by_two_npis"];
     }
     if (!providers.count(c.rendering_npi)) unknown_npis.insert(c.rendering_npi);
     // Institutional header.
@@ -723,7 +740,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
     MemberOut& m = it->second;
     const auto start = ParseDay(E(row, "enrollment_start_date"));
     if (!start) {
-      rep.Skip(kEligFile, "enrollment_start_date missing or not a date (span skipped)", row.line, id);
+      rep.Skip(kEligFile, "enrollment_start_date missing or not a date (span skipped)", row.line,
+               id);
       continue;
     }
     Date end = Date::Parse(kOpenEnd).value();
@@ -745,8 +763,11 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
     const std::string payer = Lower(E(row, "payer"));
     const std::string plan = Lower(E(row, "plan"));
     std::string program;
-    auto mentions = [](const std::string& s, const char* w) { return s.find(w) != std::string::npos; };
-    if (mentions(payer_type, "advantage") || mentions(plan, "advantage") || mentions(payer, "advantage")) {
+    auto mentions = [](const std::string& s, const char* w) {
+      return s.find(w) != std::string::npos;
+    };
+    if (mentions(payer_type, "advantage") || mentions(plan, "advantage") ||
+        mentions(payer, "advantage")) {
       program = "medicare_advantage";
     } else if (payer_type == "medicare" || (payer_type.empty() && payer == "medicare")) {
       program = "medicare_ffs";
@@ -830,7 +851,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
           tin = t;
         }
       }
-      if (it->second.size() > 1) ++rep.notes["providers.npi_bills_under_several_tins_most_lines_kept"];
+      if (it->second.size() > 1)
+        ++rep.notes["providers.npi_bills_under_several_tins_most_lines_kept"];
     } else {
       ++rep.fallbacks["providers.tin_surrogate_from_own_npi_no_claims"];
     }
@@ -966,7 +988,8 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
   int64_t contracts_written = 0;
   const std::string contract_id = "TUVA-" + std::to_string(year);
   if (contract_tins.empty()) {
-    rep.Skip("contract", "no primary-care service by a pcp/npp in the performance year: no contract written", 0,
+    rep.Skip("contract",
+             "no primary-care service by a pcp/npp in the performance year: no contract written", 0,
              contract_id);
   } else {
     std::sort(contract_tins.begin(), contract_tins.end());
@@ -1005,12 +1028,14 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
                   {"contracts", contracts_written}};
   ojson lines_year;
   for (const auto& [y, n] : lines_by_year) lines_year[std::to_string(y)] = n;
-  r["claims"] = {{"claim_ids_read", static_cast<int64_t>(claim_order.size())},
-                 {"lines_read", lines_read},
-                 {"by_type", by_type},
-                 {"lines_by_service_year", lines_year},
-                 {"members_without_eligibility", static_cast<int64_t>(claim_members_without_eligibility.size())},
-                 {"rendering_npis_not_in_provider_file", static_cast<int64_t>(unknown_npis.size())}};
+  r["claims"] = {
+      {"claim_ids_read", static_cast<int64_t>(claim_order.size())},
+      {"lines_read", lines_read},
+      {"by_type", by_type},
+      {"lines_by_service_year", lines_year},
+      {"members_without_eligibility",
+       static_cast<int64_t>(claim_members_without_eligibility.size())},
+      {"rendering_npis_not_in_provider_file", static_cast<int64_t>(unknown_npis.size())}};
   r["providers"] = {{"by_class", class_counts}};
   r["fallbacks"] = rep.fallbacks;
   r["amounts"] = rep.amounts;

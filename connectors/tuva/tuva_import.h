@@ -5,10 +5,9 @@
 // fallback, missing amount and skipped row is counted in the report (IMPORT_REPORT.json).
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "connectors/generate/ndjson_writer.h"
 #include "connectors/tuva/csv_reader.h"
@@ -56,7 +55,7 @@ ProviderClass ProviderClassOf(std::string_view taxonomy, std::string_view entity
 std::string SurrogateTin(std::string_view npi);
 // Enrollment type from the Medicare status code, dual status, OREC and age (README.md).
 EnrollmentType EnrollmentTypeOf(std::string_view medicare_status_code, bool dual,
-                                 std::string_view orec, int age_at_start);
+                                std::string_view orec, int age_at_start);
 // True when a dual_status_code ("02", "2", "2.0") names a full or partial dual.
 bool IsDualStatus(std::string_view dual_status_code);
 

@@ -120,7 +120,8 @@ void CrossCheck(int64_t members, uint64_t seed) {
     for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
       ASSERT_EQ(out.months[t], e.months[t]) << who;
       ASSERT_EQ(out.expenditure[t], Money::FromCents(e.expenditure_cents[t])) << who;
-      ASSERT_EQ(out.truncated_x12[t], Int128(e.truncated_x12_cents[t]) * Money::kMicrosPerCent) << who;
+      ASSERT_EQ(out.truncated_x12[t], Int128(e.truncated_x12_cents[t]) * Money::kMicrosPerCent)
+          << who;
     }
     const std::string want_contract =
         e.contract >= 0 ? w.contracts[static_cast<size_t>(e.contract)].contract_id : "";

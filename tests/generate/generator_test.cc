@@ -4,13 +4,14 @@
 // Where a test asserts a band rather than an exact count, the band holds for any seed (the
 // draws are binomial with the stated rates); the exact-count assertions use seed 1 and are
 // documented as pins: an intended change to the generator updates them.
+#include "connectors/generate/generator.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 #include <sstream>
 
-#include "connectors/generate/generator.h"
 #include "connectors/generate/ids.h"
 #include "tests/generate/record_check.h"
 
@@ -28,7 +29,8 @@ struct Output {
   }
 };
 
-std::unique_ptr<Output> GenerateInMemory(int64_t members, uint64_t seed, int per_mille = 1, int year = 2025) {
+std::unique_ptr<Output> GenerateInMemory(int64_t members, uint64_t seed, int per_mille = 1,
+                                         int year = 2025) {
   auto out = std::make_unique<Output>();
   GenerateOptions o;
   o.members = members;
@@ -128,11 +130,11 @@ TEST(GeneratorTest, MalformedLinesAreExactlyThoseInTheManifest) {
   }
   EXPECT_EQ(static_cast<int64_t>(listed.size()), o->summary.malformed);
   std::set<std::pair<std::string, int64_t>> failing;
-  for (const auto& [file, kind] : std::vector<std::pair<std::string, std::string>>{
-           {"members.ndjson", "member"},
-           {"providers.ndjson", "provider"},
-           {"contracts.ndjson", "contract"},
-           {"claims.ndjson", "claim"}}) {
+  for (const auto& [file, kind] :
+       std::vector<std::pair<std::string, std::string>>{{"members.ndjson", "member"},
+                                                        {"providers.ndjson", "provider"},
+                                                        {"contracts.ndjson", "contract"},
+                                                        {"claims.ndjson", "claim"}}) {
     const auto lines = Lines(o->File(file).text());
     for (size_t i = 0; i < lines.size(); ++i) {
       const std::string why = testing::CheckRecord(kind, lines[i]);
@@ -338,10 +340,12 @@ TEST(GeneratorTest, OutputDigestIsPinned) {
 TEST(GeneratorTest, DISABLED_PrintManifestForInspection) {
   const char* n = std::getenv("VBP_GEN_MEMBERS");
   const char* seed = std::getenv("VBP_GEN_SEED");
-  const auto o = GenerateInMemory(n ? std::atoll(n) : 2000, seed ? std::strtoull(seed, nullptr, 10) : 1);
+  const auto o =
+      GenerateInMemory(n ? std::atoll(n) : 2000, seed ? std::strtoull(seed, nullptr, 10) : 1);
   std::printf("%s\n", o->summary.manifest.dump(2).c_str());
   if (const char* dir = std::getenv("VBP_GEN_DUMP_DIR")) {
-    for (const char* f : {"members.ndjson", "providers.ndjson", "contracts.ndjson", "claims.ndjson"}) {
+    for (const char* f :
+         {"members.ndjson", "providers.ndjson", "contracts.ndjson", "claims.ndjson"}) {
       ASSERT_TRUE(WriteWholeFile(std::string(dir) + "/" + f, o->File(f).text()).ok());
     }
   }

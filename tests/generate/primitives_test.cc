@@ -85,8 +85,9 @@ TEST(IdsTest, NpiCheckDigitFollowsTheCmsLuhnRule) {
 
 TEST(IdsTest, GeneratedIdsAreUniqueAndWellFormed) {
   std::set<std::string> npis, mbis, tins, claims;
-  const std::regex mbi("[1-9][AC-HJKMNP-RT-Y][0-9AC-HJKMNP-RT-Y][0-9][AC-HJKMNP-RT-Y]"
-                       "[0-9AC-HJKMNP-RT-Y][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y][0-9][0-9]");
+  const std::regex mbi(
+      "[1-9][AC-HJKMNP-RT-Y][0-9AC-HJKMNP-RT-Y][0-9][AC-HJKMNP-RT-Y]"
+      "[0-9AC-HJKMNP-RT-Y][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y][0-9][0-9]");
   for (uint64_t i = 0; i < 5000; ++i) {
     const std::string npi = MakeNpi(i % 2 ? '1' : '2', i, 77);
     EXPECT_TRUE(IsValidNpi(npi)) << npi;

@@ -48,11 +48,14 @@ inline std::string CheckRecord(const std::string& kind, const std::string& text)
     for (const char* k : {"claim_id", "member_id"}) {
       if (!has(k) || !IsNonEmptyString(j[k])) return k;
     }
-    if (!has("version") || !j["version"].is_number_integer() || j["version"].get<int64_t>() < 1) return "version";
-    if (!has("frequency") || !OneOf(j["frequency"], {"original", "replacement", "void"})) return "frequency";
+    if (!has("version") || !j["version"].is_number_integer() || j["version"].get<int64_t>() < 1)
+      return "version";
+    if (!has("frequency") || !OneOf(j["frequency"], {"original", "replacement", "void"}))
+      return "frequency";
     if (!has("billing_tin") || !IsDigitsN(j["billing_tin"], 9)) return "billing_tin";
     if (!has("rendering_npi") || !IsNpi(j["rendering_npi"])) return "rendering_npi";
-    if (!has("claim_type") || !OneOf(j["claim_type"], {"professional", "institutional"})) return "claim_type";
+    if (!has("claim_type") || !OneOf(j["claim_type"], {"professional", "institutional"}))
+      return "claim_type";
     for (const char* k : {"from_date", "through_date", "paid_date"}) {
       if (!has(k) || !IsDate(j[k])) return k;
     }
@@ -60,8 +63,11 @@ inline std::string CheckRecord(const std::string& kind, const std::string& text)
     if (!has("lines") || !j["lines"].is_array() || j["lines"].empty()) return "lines";
     for (const auto& l : j["lines"]) {
       if (!l.contains("line") || !l["line"].is_number_integer()) return "line";
-      if (l.contains("hcpcs") && !(l["hcpcs"].is_string() && l["hcpcs"].get<std::string>().size() == 5)) return "hcpcs";
-      if (!l.contains("units") || !l["units"].is_number_integer() || l["units"].get<int64_t>() < 0) return "units";
+      if (l.contains("hcpcs") &&
+          !(l["hcpcs"].is_string() && l["hcpcs"].get<std::string>().size() == 5))
+        return "hcpcs";
+      if (!l.contains("units") || !l["units"].is_number_integer() || l["units"].get<int64_t>() < 0)
+        return "units";
       if (!l.contains("service_date") || !IsDate(l["service_date"])) return "service_date";
       if (!l.contains("allowed") || !IsAmount(l["allowed"])) return "allowed";
       if (!l.contains("paid") || !IsAmount(l["paid"])) return "paid";
@@ -89,7 +95,9 @@ inline std::string CheckRecord(const std::string& kind, const std::string& text)
     if (!has("npi") || !IsNpi(j["npi"])) return "npi";
     if (!has("tin") || !IsDigitsN(j["tin"], 9)) return "tin";
     if (!has("specialty") || !IsNonEmptyString(j["specialty"])) return "specialty";
-    if (!has("provider_class") || !OneOf(j["provider_class"], {"pcp", "npp", "specialist", "other"})) return "provider_class";
+    if (!has("provider_class") ||
+        !OneOf(j["provider_class"], {"pcp", "npp", "specialist", "other"}))
+      return "provider_class";
     if (!has("effective") || !IsDate(j["effective"])) return "effective";
     if (has("termination") && !IsDate(j["termination"])) return "termination";
     return "";

@@ -1,7 +1,7 @@
 // RFC 4180 reader: quoting, embedded line breaks, BOM, CRLF, errors, lookup by header name.
-#include <gtest/gtest.h>
-
 #include "connectors/tuva/csv_reader.h"
+
+#include <gtest/gtest.h>
 
 namespace vbp::tuva {
 namespace {
@@ -107,15 +107,17 @@ TEST(CsvTableTest, ReadsTheSharedReferenceFiles) {
     size_t width;
     const char* first_header;
   };
-  for (const Case& c : {Case{"cclf-reference-codes/provider_specialty.csv", 125, 2, "specialty_code"},
-                        Case{"tuva-value-sets/terminology__ms_drg.csv", 797, 6, "ms_drg_code"},
-                        Case{"cclf-reference-codes/revenue_center.csv", 524, 2, "revenue_code"}}) {
+  for (const Case& c :
+       {Case{"cclf-reference-codes/provider_specialty.csv", 125, 2, "specialty_code"},
+        Case{"tuva-value-sets/terminology__ms_drg.csv", 797, 6, "ms_drg_code"},
+        Case{"cclf-reference-codes/revenue_center.csv", 524, 2, "revenue_code"}}) {
     auto t = CsvTable::Load(dir + c.path);
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     EXPECT_TRUE(t->errors().empty()) << c.path;
     EXPECT_EQ(t->rows().size(), c.rows) << c.path;
     EXPECT_EQ(t->headers().front(), c.first_header) << c.path;
-    for (const auto& row : t->rows()) ASSERT_EQ(row.fields.size(), c.width) << c.path << ":" << row.line;
+    for (const auto& row : t->rows())
+      ASSERT_EQ(row.fields.size(), c.width) << c.path << ":" << row.line;
   }
   auto spec = CsvTable::Load(dir + "cclf-reference-codes/provider_specialty.csv");
   ASSERT_TRUE(spec.ok());

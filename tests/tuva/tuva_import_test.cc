@@ -1,12 +1,12 @@
 // `vbp import tuva` on the real Tuva synthetic files (/work/shared/data/tuva-synthetic-claims)
 // and on small hand-written tables.
+#include "connectors/tuva/tuva_import.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 #include <sstream>
-
-#include "connectors/tuva/tuva_import.h"
 
 namespace vbp::tuva {
 namespace {
@@ -55,7 +55,6 @@ nlohmann::json Find(const std::string& text, const char* key_field, const std::s
   return nullptr;
 }
 
-
 TEST(TuvaImportTest, WritesEveryClaimLineMemberAndProvider) {
   const Imported& o = Real();
   // 2,075 lines / 1,138 claims / 10 persons / 31 spans / 1,050 providers: nothing skipped.
@@ -69,7 +68,8 @@ TEST(TuvaImportTest, WritesEveryClaimLineMemberAndProvider) {
   EXPECT_EQ(o.members.lines(), 10);
   EXPECT_EQ(o.providers.lines(), 1050);
   int64_t spans = 0;
-  for (const auto& l : Lines(o.members.text())) spans += nlohmann::json::parse(l)["coverage"].size();
+  for (const auto& l : Lines(o.members.text()))
+    spans += nlohmann::json::parse(l)["coverage"].size();
   EXPECT_EQ(spans, 31);
   const auto& r = o.summary.report;
   EXPECT_EQ(r["claims"]["by_type"]["professional"], 1006);
@@ -229,18 +229,24 @@ TEST(TuvaImportTest, SkipsBadRowsWithReasons) {
       "P2,1950-02-30,male,2025-01-01,2025-12-31,medicare,10,,0\n"
       "P3,1980-02-01,male,2025-01-01,2025-12-31,medicare advantage,21,02,1\n",
       "el.csv");
-  auto pr = CsvTable::Parse("npi,entity_type_code,primary_taxonomy_code\n1234567893,1,207Q00000X\n12345,1,\n",
-                            "pr.csv");
+  auto pr = CsvTable::Parse(
+      "npi,entity_type_code,primary_taxonomy_code\n1234567893,1,207Q00000X\n12345,1,\n", "pr.csv");
   ASSERT_TRUE(mc.ok() && el.ok() && pr.ok());
   const auto o = ImportTables(*mc, *el, *pr);
   const auto& sk = o->summary.report["skipped"];
-  EXPECT_EQ(sk["medical_claim: claim_line_number repeated within the claim (line skipped)"]["count"], 1);
-  EXPECT_EQ(sk["medical_claim: claim_type is neither professional nor institutional (claim skipped)"]["count"], 1);
-  EXPECT_EQ(sk["medical_claim: claim_line_number is not a positive integer (line skipped)"]["count"], 1);
+  EXPECT_EQ(
+      sk["medical_claim: claim_line_number repeated within the claim (line skipped)"]["count"], 1);
+  EXPECT_EQ(
+      sk["medical_claim: claim_type is neither professional nor institutional (claim skipped)"]
+        ["count"],
+      1);
+  EXPECT_EQ(
+      sk["medical_claim: claim_line_number is not a positive integer (line skipped)"]["count"], 1);
   EXPECT_EQ(sk["medical_claim: no usable line (claim skipped)"]["count"], 1);
   EXPECT_EQ(sk["medical_claim: no rendering, billing or facility NPI (claim skipped)"]["count"], 1);
   EXPECT_EQ(sk["eligibility: birth_date missing or not a date (row skipped)"]["count"], 1);
-  EXPECT_EQ(sk["eligibility: birth_date missing or not a date (row skipped)"]["examples"][0]["line"], 3);
+  EXPECT_EQ(
+      sk["eligibility: birth_date missing or not a date (row skipped)"]["examples"][0]["line"], 3);
   EXPECT_EQ(sk["provider: npi is not 10 digits"]["count"], 1);
   EXPECT_EQ(o->summary.claims, 1);  // only A, with its first line 1
   const auto a = nlohmann::json::parse(Lines(o->claims.text()).at(0));
