@@ -420,6 +420,21 @@ Result<Watermarks> Consumer::QueryWatermarks(const std::string& topic, int32_t p
   return internal::QueryWatermarks(rep_->rk.get(), topic, partition, timeout_ms);
 }
 
+Result<Watermarks> Consumer::CachedWatermarks(const std::string& topic,
+                                              int32_t partition) const {
+  Watermarks w;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_get_watermark_offsets(rep_->rk.get(), topic.c_str(), partition, &w.low, &w.high);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return ErrorStatus("cached watermarks of " + TpName(topic, partition), err);
+  }
+  if (w.high < 0) {
+    return Status::Unavailable("cached watermarks of " + TpName(topic, partition) +
+                               ": no fetch response yet");
+  }
+  return w;
+}
+
 Result<std::vector<int32_t>> Consumer::ListPartitions(const std::string& topic, int timeout_ms) {
   return internal::ListPartitions(rep_->rk.get(), topic, timeout_ms);
 }

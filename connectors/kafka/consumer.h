@@ -122,8 +122,12 @@ class Consumer {
   // True when every assigned partition reported its end and no record arrived for it since.
   bool CaughtUp() const;
 
+  // Asks the partition leader (a network round trip, up to timeout_ms).
   Result<Watermarks> QueryWatermarks(const std::string& topic, int32_t partition,
                                      int timeout_ms = 10000);
+  // Without any network call: the watermarks librdkafka last saw in a fetch response for an
+  // assigned partition (cheap enough for a lag gauge). kUnavailable before the first fetch.
+  Result<Watermarks> CachedWatermarks(const std::string& topic, int32_t partition) const;
   Result<std::vector<int32_t>> ListPartitions(const std::string& topic, int timeout_ms = 10000);
 
   // Leaves the group (revoking partitions through on_revoked) and closes. Idempotent.
