@@ -1,4 +1,6 @@
 // `vbp generate`: writes a seeded synthetic population (SPEC §2 NDJSON) and MANIFEST.json.
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -42,12 +44,21 @@ int RunGenerate(const GenerateFlags& f) {
   options.seed = f.seed;
   options.year = f.year;
   options.malformed_per_mille = f.malformed_per_mille;
+  // Progress on stderr for large runs: a rewritten line on a terminal, else every 10%.
   const bool show_progress = f.members >= 20000;
-  auto progress = [show_progress](int64_t done, int64_t total) {
+  const bool tty = isatty(fileno(stderr)) != 0;
+  int64_t next_report = 0;
+  auto progress = [&](int64_t done, int64_t total) {
     if (!show_progress) return;
-    std::fprintf(stderr, "\rvbp generate: %lld / %lld members", static_cast<long long>(done),
-                 static_cast<long long>(total));
-    if (done == total) std::fprintf(stderr, "\n");
+    if (tty) {
+      std::fprintf(stderr, "\rvbp generate: %lld / %lld members", static_cast<long long>(done),
+                   static_cast<long long>(total));
+      if (done == total) std::fprintf(stderr, "\n");
+    } else if (done >= next_report) {
+      std::fprintf(stderr, "vbp generate: %lld / %lld members\n", static_cast<long long>(done),
+                   static_cast<long long>(total));
+      next_report = done + total / 10;
+    }
   };
   auto summary = generate::Generate(
       options, {files[0].get(), files[1].get(), files[2].get(), files[3].get()}, progress);
