@@ -555,12 +555,18 @@ def load_rule_sets(extra_file):
 PARAMETER_NAMES = (
     "eligible_programs", "excluded_programs", "primary_care_codes", "exclude_in_pos",
     "assignment_window", "runout_months", "runout_cutoff", "truncation_threshold", "pmpm_tiers",
-    "pmpm_unscored", "completion_factor", "benchmark_pbpy", "baseline_risk", "risk_cap",
-    "risk_model", "msr", "mlr", "quality_score", "quality_mode", "quality_threshold",
-    "max_sharing_rate", "savings_cap", "payment_reduction", "loss_rate", "min_loss_rate",
-    "max_loss_rate", "loss_cap",
+    "pmpm_unscored", "risk_score_source", "hcc_model",
+    "completion_factor", "benchmark_pbpy", "baseline_risk", "risk_cap",
+    "risk_model", "msr", "mlr", "quality_source", "quality_score", "quality_mode",
+    "quality_threshold", "max_sharing_rate", "savings_cap", "payment_reduction", "loss_rate",
+    "min_loss_rate", "max_loss_rate", "loss_cap", "quality_scoring",
 )
-MEMBER_LEVEL = PARAMETER_NAMES[:10]
+MEMBER_LEVEL = PARAMETER_NAMES[:12]
+
+
+class NotInReference(Exception):
+    """A parameter value whose method the reference does not implement (it would otherwise
+    differ silently from the engine)."""
 
 
 def _p_decimal(v, name, lo=None, hi=None, lo_open=False):
@@ -722,7 +728,27 @@ def parse_parameters(params, origin):
         P[n] = _p_decimal(params[n], n, 0, 1)
     P["loss_rate"] = (None if params["loss_rate"] is None
                       else _p_decimal(params["loss_rate"], "loss_rate", 0, 1))
+    # SPEC §3.5 literally: the member record's PY score ("record"). "record_else_hcc" (CMS-HCC
+    # scores from claims, rules/hcc) is outside what this reference implements.
+    if params["risk_score_source"] not in ("record", "record_else_hcc"):
+        raise Bad("risk_score_source: expected record or record_else_hcc")
+    P["risk_score_source"] = params["risk_score_source"]
+    # SPEC §3.7: q is the quality_score parameter ("parameter"); "measures" (rules/quality) is
+    # outside what this reference implements.
+    if params["quality_source"] not in ("parameter", "measures"):
+        raise Bad("quality_source: expected parameter or measures")
+    P["quality_source"] = params["quality_source"]
     return P
+
+
+def require_reference_methods(P, origin):
+    """Refuses, loudly, parameter values whose method the reference does not implement."""
+    if P["risk_score_source"] != "record":
+        raise NotInReference("%s: risk_score_source %r (HCC scores from claims) is not "
+                             "implemented by the reference" % (origin, P["risk_score_source"]))
+    if P["quality_source"] != "parameter":
+        raise NotInReference("%s: quality_source %r (claims-based measures) is not implemented "
+                             "by the reference" % (origin, P["quality_source"]))
 
 
 def runout_cutoff(P, year):
@@ -1149,6 +1175,7 @@ def settle(data_dir, rules_file=None, as_of=None, schema_dir=None):
             merged = dict(rs.defaults)
             merged.update(plain_json(c["parameters"]))
             P = parse_parameters(merged, "contract %s" % cid)
+            require_reference_methods(P, "contract %s" % cid)
         except Bad as e:
             rejects.append({"source": pos, "kind": "contracts", "reason": str(e)})
             continue
@@ -1241,6 +1268,6 @@ def main(argv=None):
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except Bad as e:
+    except (Bad, NotInReference) as e:
         print("vbp_reference: %s" % e, file=sys.stderr)
         sys.exit(1)
