@@ -3,8 +3,8 @@
 // contracts), zstd-compressed and idempotent. Exits 1 if any record was not delivered.
 #include <unistd.h>
 
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -139,11 +139,10 @@ int RunProduce(const ProduceFlags& flags) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const kafka::DeliveryStats& s = p.stats();
     const double mb = static_cast<double>(s.value_bytes) / 1e6;
-    std::fprintf(stderr, "\r  %s records  %.1f MB  %.0f rec/s  %.1f MB/s  delivered %s%s",
-                 Thousands(s.produced).c_str(), mb,
-                 secs > 0 ? static_cast<double>(s.produced) / secs : 0.0,
-                 secs > 0 ? mb / secs : 0.0, Thousands(s.delivered).c_str(),
-                 final_line ? "\n" : "   ");
+    std::fprintf(
+        stderr, "\r  %s records  %.1f MB  %.0f rec/s  %.1f MB/s  delivered %s%s",
+        Thousands(s.produced).c_str(), mb, secs > 0 ? static_cast<double>(s.produced) / secs : 0.0,
+        secs > 0 ? mb / secs : 0.0, Thousands(s.delivered).c_str(), final_line ? "\n" : "   ");
   };
 
   LineReader reader(f);

@@ -46,7 +46,8 @@ Message MessageView::ToOwned() const {
   m.value = std::string(value);
   m.timestamp_ms = timestamp_ms;
   m.headers.reserve(headers.size());
-  for (const HeaderView& h : headers) m.headers.push_back({std::string(h.key), std::string(h.value)});
+  for (const HeaderView& h : headers)
+    m.headers.push_back({std::string(h.key), std::string(h.value)});
   return m;
 }
 
@@ -84,8 +85,7 @@ struct Consumer::Rep {
     if (!w.ok()) {
       return Status(w.status().code(), "kafka consumer: cannot check the start offset " +
                                            std::to_string(next_offset) + " of " +
-                                           TpName(topic, partition) + ": " +
-                                           w.status().message());
+                                           TpName(topic, partition) + ": " + w.status().message());
     }
     return LossStatus(topic, partition, next_offset, *w, "");
   }
@@ -96,20 +96,20 @@ struct Consumer::Rep {
     const std::string tp = TpName(topic, partition);
     std::string suffix = detail.empty() ? "" : " (" + detail + ")";
     if (next_offset < w.low) {
-      return Status::DataLoss(
-          "kafka: records lost from " + tp + ": the stored next offset is " +
-          std::to_string(next_offset) + " but the log now starts at " + std::to_string(w.low) +
-          " (low watermark; high watermark " + std::to_string(w.high) + "), so offsets " +
-          std::to_string(next_offset) + ".." + std::to_string(w.low - 1) +
-          " were deleted by retention before they were read" + suffix + ". " +
-          std::string(kWhatToDo));
+      return Status::DataLoss("kafka: records lost from " + tp + ": the stored next offset is " +
+                              std::to_string(next_offset) + " but the log now starts at " +
+                              std::to_string(w.low) + " (low watermark; high watermark " +
+                              std::to_string(w.high) + "), so offsets " +
+                              std::to_string(next_offset) + ".." + std::to_string(w.low - 1) +
+                              " were deleted by retention before they were read" + suffix + ". " +
+                              std::string(kWhatToDo));
     }
     if (next_offset > w.high) {
-      return Status::DataLoss(
-          "kafka: the stored next offset " + std::to_string(next_offset) + " of " + tp +
-          " is past the end of the log (high watermark " + std::to_string(w.high) +
-          ", low watermark " + std::to_string(w.low) +
-          "): the topic was recreated or truncated" + suffix + ". " + std::string(kWhatToDo));
+      return Status::DataLoss("kafka: the stored next offset " + std::to_string(next_offset) +
+                              " of " + tp + " is past the end of the log (high watermark " +
+                              std::to_string(w.high) + ", low watermark " + std::to_string(w.low) +
+                              "): the topic was recreated or truncated" + suffix + ". " +
+                              std::string(kWhatToDo));
     }
     return Status::Ok();
   }
@@ -119,8 +119,7 @@ struct Consumer::Rep {
     const std::string topic = rd_kafka_topic_name(m->rkt);
     const std::string reason = rd_kafka_message_errstr(m);
     if (m->offset < 0) {
-      return Status::NotFound("kafka consumer: no start offset for " +
-                              TpName(topic, m->partition) +
+      return Status::NotFound("kafka consumer: no start offset for " + TpName(topic, m->partition) +
                               " (no committed offset; give one in on_assigned): " + reason);
     }
     Result<Watermarks> w =
@@ -130,10 +129,9 @@ struct Consumer::Rep {
       if (!st.ok()) return st;
     }
     return Status::DataLoss("kafka: records lost from " + TpName(topic, m->partition) +
-                            ": offset " + std::to_string(m->offset) +
-                            " is no longer in the log (" + reason + (w.ok() ? "" : "; ") +
-                            (w.ok() ? "" : w.status().message()) + "). " +
-                            std::string(kWhatToDo));
+                            ": offset " + std::to_string(m->offset) + " is no longer in the log (" +
+                            reason + (w.ok() ? "" : "; ") + (w.ok() ? "" : w.status().message()) +
+                            "). " + std::string(kWhatToDo));
   }
 
   static void WithdrawRevoked(const std::vector<TopicPartition>& revoked, MessageBatch* batch) {
@@ -184,7 +182,8 @@ struct Consumer::Rep {
         at_eof.clear();
       }
       if (error != nullptr) {
-        pending = Status::Io(std::string("kafka consumer: assign: ") + rd_kafka_error_string(error));
+        pending =
+            Status::Io(std::string("kafka consumer: assign: ") + rd_kafka_error_string(error));
         rd_kafka_error_destroy(error);
         return;
       }
@@ -337,12 +336,12 @@ Result<MessageBatch> Consumer::PollBatch(size_t max_messages, int timeout_ms) {
         const char* name;
         const void* val;
         size_t size;
-        for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) ==
-                           RD_KAFKA_RESP_ERR_NO_ERROR;
+        for (size_t i = 0;
+             rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
              ++i) {
-          v.headers.push_back(
-              {name, val == nullptr ? std::string_view()
-                                    : std::string_view(static_cast<const char*>(val), size)});
+          v.headers.push_back({name, val == nullptr
+                                         ? std::string_view()
+                                         : std::string_view(static_cast<const char*>(val), size)});
         }
       }
       if (!r.at_eof.empty()) r.at_eof.erase(TopicPartition{std::string(v.topic), v.partition});
@@ -420,8 +419,7 @@ Result<Watermarks> Consumer::QueryWatermarks(const std::string& topic, int32_t p
   return internal::QueryWatermarks(rep_->rk.get(), topic, partition, timeout_ms);
 }
 
-Result<Watermarks> Consumer::CachedWatermarks(const std::string& topic,
-                                              int32_t partition) const {
+Result<Watermarks> Consumer::CachedWatermarks(const std::string& topic, int32_t partition) const {
   Watermarks w;
   const rd_kafka_resp_err_t err =
       rd_kafka_get_watermark_offsets(rep_->rk.get(), topic.c_str(), partition, &w.low, &w.high);

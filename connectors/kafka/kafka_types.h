@@ -16,8 +16,8 @@ namespace vbp::kafka {
 using KafkaConfig = std::map<std::string, std::string>;
 
 // Sentinel start offsets (same values as librdkafka's RD_KAFKA_OFFSET_*).
-inline constexpr int64_t kOffsetBeginning = -2;  // the partition's low watermark
-inline constexpr int64_t kOffsetEnd = -1;        // the partition's high watermark
+inline constexpr int64_t kOffsetBeginning = -2;     // the partition's low watermark
+inline constexpr int64_t kOffsetEnd = -1;           // the partition's high watermark
 inline constexpr int64_t kOffsetCommitted = -1001;  // the group's committed offset
 
 struct TopicPartition {

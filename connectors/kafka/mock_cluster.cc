@@ -37,8 +37,8 @@ Result<std::unique_ptr<MockCluster>> MockCluster::Start(const MockClusterOptions
   // The handle only anchors the mock cluster; it never connects anywhere.
   // log_level 4: keep the mock's warnings and errors, not the notice that this handle has no
   // bootstrap.servers.
-  VBP_RETURN_IF_ERROR(internal::ApplyConfig(
-      conf.get(), {{"client.id", "vbp-mock-cluster"}, {"log_level", "4"}}));
+  VBP_RETURN_IF_ERROR(
+      internal::ApplyConfig(conf.get(), {{"client.id", "vbp-mock-cluster"}, {"log_level", "4"}}));
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof(errstr));
   if (rk == nullptr) return Status::Internal(std::string("mock cluster: ") + errstr);
@@ -46,8 +46,8 @@ Result<std::unique_ptr<MockCluster>> MockCluster::Start(const MockClusterOptions
   rep->rk.reset(rk);
   rep->mcluster = rd_kafka_mock_cluster_new(rk, options.brokers);
   if (rep->mcluster == nullptr) {
-    return Status::Unavailable("mock cluster: could not start " +
-                               std::to_string(options.brokers) + " broker(s)");
+    return Status::Unavailable("mock cluster: could not start " + std::to_string(options.brokers) +
+                               " broker(s)");
   }
   rep->bootstrap = rd_kafka_mock_cluster_bootstraps(rep->mcluster);
   if (options.bootstrap_port != 0) {
@@ -85,8 +85,8 @@ Status MockCluster::CreateTopic(std::string_view topic, int partitions) {
                                             " partitions, not " + std::to_string(partitions)};
   }
   const int replication = r.brokers < 3 ? r.brokers : 3;
-  const rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(
-      r.mcluster, std::string(topic).c_str(), partitions, replication);
+  const rd_kafka_resp_err_t err =
+      rd_kafka_mock_topic_create(r.mcluster, std::string(topic).c_str(), partitions, replication);
   if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
     return {StatusCode::kAlreadyExists,
             "mock cluster: topic " + std::string(topic) + " already exists (auto-created?)"};

@@ -102,8 +102,7 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
   Rep& r = *rep_;
   rd_kafka_topic_t* rkt = r.Topic(topic);
   if (rkt == nullptr) {
-    return ErrorStatus("kafka producer: topic '" + std::string(topic) + "'",
-                       rd_kafka_last_error());
+    return ErrorStatus("kafka producer: topic '" + std::string(topic) + "'", rd_kafka_last_error());
   }
   const uint64_t sequence = r.stats.produced;
   const int32_t target_partition = partition.value_or(RD_KAFKA_PARTITION_UA);
@@ -112,18 +111,16 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
     if (!headers.empty()) {
       hdrs = rd_kafka_headers_new(headers.size());
       for (const Header& h : headers) {
-        rd_kafka_header_add(hdrs, h.key.data(), static_cast<ssize_t>(h.key.size()),
-                            h.value.data(), static_cast<ssize_t>(h.value.size()));
+        rd_kafka_header_add(hdrs, h.key.data(), static_cast<ssize_t>(h.key.size()), h.value.data(),
+                            static_cast<ssize_t>(h.value.size()));
       }
     }
     // An empty key is sent as a null key, so that keyless records spread over partitions.
     const rd_kafka_resp_err_t err = rd_kafka_producev(
-        r.rk.get(), RD_KAFKA_V_RKT(rkt),
-        RD_KAFKA_V_PARTITION(target_partition),
+        r.rk.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(target_partition),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_HEADERS(hdrs),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_HEADERS(hdrs),
         RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(sequence))),
         RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
@@ -138,8 +135,8 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
       char reason[512];
       rd_kafka_fatal_error(r.rk.get(), reason, sizeof(reason));
-      return Status::Io("kafka producer: fatal error, producing to " + where + " stopped: " +
-                        reason);
+      return Status::Io("kafka producer: fatal error, producing to " + where +
+                        " stopped: " + reason);
     }
     if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
       return Status::Invalid("kafka producer: record of " + std::to_string(value.size()) +
@@ -163,9 +160,9 @@ Status Producer::Flush(int timeout_ms) {
   rd_kafka_poll(r.rk.get(), 0);
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || r.stats.in_flight() > 0) {
     return Status::Unavailable("kafka producer: " + std::to_string(r.stats.in_flight()) +
-                               " record(s) still undelivered after " +
-                               std::to_string(timeout_ms) + " ms (broker " +
-                               r.options.config.at("bootstrap.servers") + " unreachable?)");
+                               " record(s) still undelivered after " + std::to_string(timeout_ms) +
+                               " ms (broker " + r.options.config.at("bootstrap.servers") +
+                               " unreachable?)");
   }
   if (r.stats.failed > 0) {
     return Status::Io("kafka producer: " + std::to_string(r.stats.failed) + " of " +

@@ -31,15 +31,15 @@ namespace vbp::kafka {
 struct DeliveryReport {
   std::string topic;
   int32_t partition = -1;
-  int64_t offset = -1;   // -1 when failed
-  Status status;         // ok when delivered
-  uint64_t sequence = 0; // 0-based index of the Produce() call that created the record
+  int64_t offset = -1;    // -1 when failed
+  Status status;          // ok when delivered
+  uint64_t sequence = 0;  // 0-based index of the Produce() call that created the record
 };
 
 struct DeliveryStats {
-  uint64_t produced = 0;   // accepted by Produce()
-  uint64_t delivered = 0;  // acknowledged by the broker
-  uint64_t failed = 0;     // given up
+  uint64_t produced = 0;          // accepted by Produce()
+  uint64_t delivered = 0;         // acknowledged by the broker
+  uint64_t failed = 0;            // given up
   uint64_t queue_full_waits = 0;  // times Produce() waited for the local queue to drain
   uint64_t value_bytes = 0;       // sum of produced value sizes
   // The first failure: "vbp.claims[3]: Local: Message timed out (_MSG_TIMED_OUT)".

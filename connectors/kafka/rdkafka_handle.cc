@@ -20,9 +20,9 @@ Status ApplyConfig(rd_kafka_conf_t* conf, const KafkaConfig& config) {
   for (const auto& [name, value] : config) {
     if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr, sizeof(errstr)) !=
         RD_KAFKA_CONF_OK) {
-      return Status::Invalid("kafka property '" + name + "': " +
-                             (IsSecret(name) ? std::string("invalid value (redacted)")
-                                             : std::string(errstr)));
+      return Status::Invalid(
+          "kafka property '" + name +
+          "': " + (IsSecret(name) ? std::string("invalid value (redacted)") : std::string(errstr)));
     }
   }
   return Status::Ok();

@@ -27,9 +27,8 @@ std::string SyntheticClaimJson(uint64_t index, size_t bytes, uint64_t members) {
       "\"paid\":\"%u.%02u\"}]",
       static_cast<unsigned long long>(index), static_cast<unsigned long long>(member),
       static_cast<unsigned long long>(100000000 + (h >> 40) % 500),
-      static_cast<unsigned long long>((h >> 24) % 1000000000ULL), month, day, month, day,
-      month, code, month, day, cents / 100, cents % 100, (cents * 8 / 10) / 100,
-      (cents * 8 / 10) % 100);
+      static_cast<unsigned long long>((h >> 24) % 1000000000ULL), month, day, month, day, month,
+      code, month, day, cents / 100, cents % 100, (cents * 8 / 10) / 100, (cents * 8 / 10) % 100);
   std::string out(buf, static_cast<size_t>(n));
   // ,"note":"" is 10 bytes, plus the closing brace.
   constexpr size_t kNoteOverhead = 11;
@@ -53,15 +52,13 @@ Result<SyntheticLoadResult> ProduceSyntheticClaims(const SyntheticLoadOptions& o
     const uint64_t member = options.members == 0 ? i : i % options.members;
     const int klen =
         std::snprintf(key, sizeof(key), "M%09llu", static_cast<unsigned long long>(member));
-    VBP_RETURN_IF_ERROR(
-        (*producer)->Produce(options.topic, std::string_view(key, static_cast<size_t>(klen)),
-                             value));
+    VBP_RETURN_IF_ERROR((*producer)->Produce(
+        options.topic, std::string_view(key, static_cast<size_t>(klen)), value));
   }
   VBP_RETURN_IF_ERROR((*producer)->Flush(options.flush_timeout_ms));
   SyntheticLoadResult result;
   result.stats = (*producer)->stats();
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

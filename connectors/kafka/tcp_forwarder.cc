@@ -33,8 +33,8 @@ sockaddr_in Loopback(int port) {
 
 // One forwarded connection: client <-> broker, one buffer per direction.
 struct Pipe {
-  int fd[2];            // 0: client side, 1: broker side
-  std::string out[2];   // bytes waiting to be written to fd[i]
+  int fd[2];           // 0: client side, 1: broker side
+  std::string out[2];  // bytes waiting to be written to fd[i]
   bool read_eof[2] = {false, false};
   bool shut_wr[2] = {false, false};
   bool failed = false;
@@ -53,7 +53,8 @@ Result<std::unique_ptr<TcpForwarder>> TcpForwarder::Start(int listen_port, int t
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
   sockaddr_in sin = Loopback(listen_port);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0) {
-    Status st = Status::Unavailable(Errno(("bind 127.0.0.1:" + std::to_string(listen_port)).c_str()));
+    Status st =
+        Status::Unavailable(Errno(("bind 127.0.0.1:" + std::to_string(listen_port)).c_str()));
     ::close(fd);
     return st;
   }

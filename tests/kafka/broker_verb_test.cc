@@ -1,6 +1,7 @@
 // `vbp broker` serves the SPEC §5 topics until SIGTERM; a chosen bootstrap port is served
 // through the loopback forwarder (exercised here on an ephemeral port: tests never fix one).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -8,7 +9,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <gtest/gtest.h>
 
 #include "connectors/kafka/mock_cluster.h"
 #include "connectors/kafka/producer.h"
@@ -49,9 +49,13 @@ TEST(BrokerVerbTest, ServesTheSpecTopicsAndStopsOnSigterm) {
                                    0600);
   const std::string vbp = testutil::VbpPath();
   ASSERT_EQ(::access(vbp.c_str(), X_OK), 0) << vbp << " missing: build the vbp target";
-  std::vector<char*> argv = {const_cast<char*>(vbp.c_str()), const_cast<char*>("broker"),
-                             const_cast<char*>("--partitions"), const_cast<char*>("3"),
-                             const_cast<char*>("--prefix"), const_cast<char*>("demo."), nullptr};
+  std::vector<char*> argv = {const_cast<char*>(vbp.c_str()),
+                             const_cast<char*>("broker"),
+                             const_cast<char*>("--partitions"),
+                             const_cast<char*>("3"),
+                             const_cast<char*>("--prefix"),
+                             const_cast<char*>("demo."),
+                             nullptr};
   pid_t pid = 0;
   ASSERT_EQ(posix_spawn(&pid, vbp.c_str(), &actions, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -69,7 +73,8 @@ TEST(BrokerVerbTest, ServesTheSpecTopicsAndStopsOnSigterm) {
     EXPECT_EQ(md.exit_code, 0) << md.err;
     for (const std::string& t : SpecTopicNames("demo.")) {
       EXPECT_NE(md.out.find("topic \"" + t + "\" with 3 partitions"), std::string::npos)
-          << t << "\n" << md.out;
+          << t << "\n"
+          << md.out;
     }
   }
   ASSERT_EQ(::kill(pid, SIGTERM), 0);

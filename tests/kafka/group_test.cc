@@ -39,9 +39,9 @@ class GroupTest : public ::testing::Test {
         Producer::Create({{{"bootstrap.servers", cluster_->bootstrap_servers()}}, nullptr});
     ASSERT_TRUE(p.ok());
     for (int i = 0; i < kRecords; ++i) {
-      ASSERT_TRUE((*p)->Produce("group.claims", "M" + std::to_string(i % 97),
-                                "claim " + std::to_string(i))
-                      .ok());
+      ASSERT_TRUE(
+          (*p)->Produce("group.claims", "M" + std::to_string(i % 97), "claim " + std::to_string(i))
+              .ok());
     }
     ASSERT_TRUE((*p)->Flush(testutil::kDeadlineMs).ok());
   }

@@ -122,7 +122,7 @@ class InteropTest : public ::testing::Test {
   std::vector<Rec> ReadKafkaPython(const std::string& topic, size_t count) {
     testutil::CommandResult r =
         RunCommand({"/usr/bin/python3", testutil::PythonClientPath(), "consume", bootstrap_, topic,
-             std::to_string(count), "60"});
+                    std::to_string(count), "60"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<Rec> out;
     std::istringstream lines(r.out);
@@ -153,8 +153,8 @@ TEST_F(InteropTest, KcatReadsWhatOurProducerWrote) {
   ASSERT_TRUE(cluster_->CreateTopic("interop.kcat", 3).ok());
   const std::vector<Rec> written = ProduceOurs("interop.kcat", SampleInputs(40), "zstd");
   // %h prints headers as "k=v,k2=v2" (or an empty string when there are none).
-  testutil::CommandResult r = RunCommand({kcat, "-C", "-b", bootstrap_, "-t", "interop.kcat", "-e", "-q",
-                                  "-f", "%p\t%o\t%k\t%h\t%s\n"});
+  testutil::CommandResult r = RunCommand({kcat, "-C", "-b", bootstrap_, "-t", "interop.kcat", "-e",
+                                          "-q", "-f", "%p\t%o\t%k\t%h\t%s\n"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<Rec> read;
   std::istringstream lines(r.out);
@@ -206,9 +206,9 @@ TEST_F(InteropTest, OurConsumerReadsWhatKcatWrote) {
     input += in.key + "\t" + in.value + "\n";
     expected.insert({in.key, in.value});
   }
-  testutil::CommandResult r = RunCommand({kcat, "-P", "-b", bootstrap_, "-t", "interop.from.kcat", "-K",
-                                  "\t", "-z", "lz4", "-H", "origin=kcat"},
-                                 input);
+  testutil::CommandResult r = RunCommand({kcat, "-P", "-b", bootstrap_, "-t", "interop.from.kcat",
+                                          "-K", "\t", "-z", "lz4", "-H", "origin=kcat"},
+                                         input);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<Rec> read = ReadOurs("interop.from.kcat");
   std::multiset<std::pair<std::string, std::string>> got;
@@ -242,9 +242,9 @@ TEST_F(InteropTest, OurConsumerReadsWhatKafkaPythonWrote) {
       j["headers"] = headers;
       input += j.dump() + "\n";
     }
-    testutil::CommandResult r = RunCommand(
-        {"/usr/bin/python3", testutil::PythonClientPath(), "produce", bootstrap_, topic, compression},
-        input);
+    testutil::CommandResult r = RunCommand({"/usr/bin/python3", testutil::PythonClientPath(),
+                                            "produce", bootstrap_, topic, compression},
+                                           input);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::vector<Rec> written;
     std::istringstream lines(r.out);

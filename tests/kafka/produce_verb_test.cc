@@ -39,7 +39,7 @@ TEST_F(ProduceVerbTest, ProducesEveryNonBlankLineKeyedByMemberId) {
                              R"(","lines":[{"member_id":"not-this"}],"member_id":")" + member +
                              R"("})";
     ndjson += line + (i == 7 ? "\r\n" : "\n");  // one CRLF line
-    if (i % 10 == 0) ndjson += "\n   \n";         // blank lines are skipped
+    if (i % 10 == 0) ndjson += "\n   \n";       // blank lines are skipped
     expected.push_back({member, line});
   }
   const std::string keyless = R"({"schema":"vbp.claim/1","claim_id":"C-nokey"})";
@@ -47,9 +47,9 @@ TEST_F(ProduceVerbTest, ProducesEveryNonBlankLineKeyedByMemberId) {
   expected.push_back({"", keyless});
   const std::string file = WriteFile("claims.ndjson", ndjson);
 
-  testutil::CommandResult r = RunCommand({testutil::VbpPath(), "produce", "--brokers",
-                                  cluster_->bootstrap_servers(), "--topic", "t.claims", "--file",
-                                  file});
+  testutil::CommandResult r =
+      RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(),
+                  "--topic", "t.claims", "--file", file});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("31 records"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("delivered 31, failed 0"), std::string::npos) << r.err;
@@ -72,15 +72,16 @@ TEST_F(ProduceVerbTest, ProducesEveryNonBlankLineKeyedByMemberId) {
 }
 
 TEST_F(ProduceVerbTest, KeysProvidersByNpiAndHonoursAnExplicitKeyField) {
-  const std::string file =
-      WriteFile("providers.ndjson", R"({"npi":"1234567890","tin":"111"})" "\n"
-                                    R"({"npi":1987654321,"tin":"222"})" "\n");
-  testutil::CommandResult r = RunCommand({testutil::VbpPath(), "produce", "--brokers",
-                                  cluster_->bootstrap_servers(), "--topic", "t.providers",
-                                  "--file", file});
+  const std::string file = WriteFile("providers.ndjson", R"({"npi":"1234567890","tin":"111"})"
+                                                         "\n"
+                                                         R"({"npi":1987654321,"tin":"222"})"
+                                                         "\n");
+  testutil::CommandResult r =
+      RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(),
+                  "--topic", "t.providers", "--file", file});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(), "--topic",
-           "t.contracts", "--file", file, "--key", "tin", "--progress"});
+  r = RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(),
+                  "--topic", "t.contracts", "--file", file, "--key", "tin", "--progress"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("\r  2 records"), std::string::npos) << "--progress forces the bar";
 
@@ -112,12 +113,12 @@ TEST_F(ProduceVerbTest, CompressesOnTheWireByDefault) {
     ++lines;
   }
   const std::string file = WriteFile("big.ndjson", ndjson);
-  testutil::CommandResult r = RunCommand({testutil::VbpPath(), "produce", "--brokers",
-                                  cluster_->bootstrap_servers(), "--topic", "one.zstd", "--file",
-                                  file});
+  testutil::CommandResult r =
+      RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(),
+                  "--topic", "one.zstd", "--file", file});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(), "--topic",
-           "one.none", "--file", file, "--set", "compression.type=none"});
+  r = RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(),
+                  "--topic", "one.none", "--file", file, "--set", "compression.type=none"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   Result<std::unique_ptr<Consumer>> c =
@@ -137,19 +138,21 @@ TEST_F(ProduceVerbTest, ExitsNonzeroWhenRecordsCannotBeDelivered) {
   ASSERT_TRUE(gone.ok());
   const std::string dead = (*gone)->bootstrap_servers();
   (*gone)->Stop();  // nothing listens there any more
-  const std::string file = WriteFile("c.ndjson", R"({"member_id":"M1"})" "\n");
+  const std::string file = WriteFile("c.ndjson", R"({"member_id":"M1"})"
+                                                 "\n");
   testutil::CommandResult r =
-      RunCommand({testutil::VbpPath(), "produce", "--brokers", dead, "--topic", "t.claims", "--file",
-           file, "--set", "message.timeout.ms=1500"});
+      RunCommand({testutil::VbpPath(), "produce", "--brokers", dead, "--topic", "t.claims",
+                  "--file", file, "--set", "message.timeout.ms=1500"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("failed 1"), std::string::npos) << r.err;
 }
 
 TEST_F(ProduceVerbTest, RejectsAnUnknownLibrdkafkaProperty) {
-  const std::string file = WriteFile("c.ndjson", R"({"member_id":"M1"})" "\n");
+  const std::string file = WriteFile("c.ndjson", R"({"member_id":"M1"})"
+                                                 "\n");
   testutil::CommandResult r =
-      RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(), "--topic",
-           "t.claims", "--file", file, "--set", "no.such.property=1"});
+      RunCommand({testutil::VbpPath(), "produce", "--brokers", cluster_->bootstrap_servers(),
+                  "--topic", "t.claims", "--file", file, "--set", "no.such.property=1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no.such.property"), std::string::npos) << r.err;
 }

@@ -1,6 +1,7 @@
 #include "tests/kafka/test_support.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,8 +14,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 extern char** environ;
 
@@ -101,13 +100,15 @@ std::string KafkaPythonMissing(bool with_zstd) {
   CommandResult r = RunCommand({"/usr/bin/python3", "-c", "import kafka"});
   if (r.exit_code != 0) {
     return "/usr/bin/python3 cannot import kafka: run ops/install-deps (Debian package "
-           "python3-kafka)\n" + r.err;
+           "python3-kafka)\n" +
+           r.err;
   }
   if (with_zstd) {
     r = RunCommand({"/usr/bin/python3", "-c", "import zstandard"});
     if (r.exit_code != 0) {
       return "/usr/bin/python3 cannot import zstandard, which kafka-python needs for zstd "
-             "batches: run ops/install-deps (Debian package python3-zstandard)\n" + r.err;
+             "batches: run ops/install-deps (Debian package python3-zstandard)\n" +
+             r.err;
     }
   }
   return "";
@@ -173,8 +174,7 @@ Result<std::vector<Message>> ReadAll(const std::string& bootstrap, const std::st
   for (int32_t p : *partitions) assignment.push_back({topic, p, kOffsetBeginning});
   VBP_RETURN_IF_ERROR((*consumer)->Assign(assignment));
   std::vector<Message> out;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (!(*consumer)->CaughtUp()) {
     if (std::chrono::steady_clock::now() > deadline) {
       return Status::Unavailable("ReadAll(" + topic + "): not caught up after " +

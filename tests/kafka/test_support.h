@@ -31,8 +31,8 @@ std::string KcatOrWhy(std::string* why);
 // Empty when /usr/bin/python3 can import kafka (and zstandard when with_zstd), else why not.
 std::string KafkaPythonMissing(bool with_zstd);
 
-std::string PythonClientPath();  // tests/kafka/kafka_python_client.py
-std::string VbpPath();           // the vbp binary of this build
+std::string PythonClientPath();                 // tests/kafka/kafka_python_client.py
+std::string VbpPath();                          // the vbp binary of this build
 std::string TempFile(const std::string& name);  // a fresh path under the test temp dir
 
 std::string Base64Encode(const std::string& in);
