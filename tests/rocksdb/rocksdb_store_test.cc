@@ -1,0 +1,484 @@
+// RocksDB-specific behaviour: opening and refusing directories, schema versions, read-only
+// (secondary) opens, checkpoints, corruption, option variants and status conversion.
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connectors/rocksdb/rocksdb_internal.h"
+#include "connectors/rocksdb/rocksdb_state_store.h"
+#include "tests/rocksdb/test_support.h"
+
+namespace vbp {
+namespace {
+
+namespace fs = std::filesystem;
+using rocksdb_test::TempDir;
+
+RocksDbOptions SmallOptions() {
+  RocksDbOptions o;
+  o.block_cache_mb = 8;
+  o.write_buffer_mb = 4;
+  o.write_buffer_total_mb = 32;
+  return o;
+}
+
+std::unique_ptr<RocksDbStateStore> OpenOk(const std::string& dir,
+                                          const RocksDbOptions& opts = SmallOptions()) {
+  auto r = RocksDbStateStore::Open(dir, opts);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? std::move(r).value() : nullptr;
+}
+
+std::unique_ptr<RocksDbStateStore> OpenReadOnlyOk(const std::string& dir) {
+  auto r = RocksDbStateStore::OpenReadOnly(dir, SmallOptions());
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? std::move(r).value() : nullptr;
+}
+
+std::optional<std::string> GetOk(const StateStore& s, Space space, std::string_view key) {
+  auto r = s.Get(space, key);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : std::nullopt;
+}
+
+void Put(StateStore& s, Space space, const std::string& k, const std::string& v,
+         bool sync = false) {
+  StateStore::Batch b;
+  b.Put(space, k, v);
+  Status st = s.Commit(b, sync);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// A raw RocksDB database with the given column families (besides "default"), for the tests of
+// directories vbp did not write.
+void MakeRawDb(const std::string& dir, const std::vector<std::string>& families,
+               const std::vector<std::pair<std::string, std::string>>& meta = {}) {
+  rocksdb::DBOptions o;
+  o.create_if_missing = true;
+  o.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfds = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}};
+  for (const auto& f : families) cfds.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(o, dir, cfds, &handles, &db).ok());
+  for (const auto& [k, v] : meta) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[1], k, v).ok());  // meta comes first
+  }
+  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  ASSERT_TRUE(db->Close().ok());
+  delete db;
+}
+
+std::vector<std::string> AllFamilies() {
+  std::vector<std::string> v;
+  for (int i = 0; i < kSpaceCount; ++i) v.emplace_back(SpaceName(static_cast<Space>(i)));
+  return v;
+}
+
+// ---- opening ------------------------------------------------------------------------------
+
+TEST(RocksDbOpenTest, ANewDirectoryGetsEveryFamilyAndTheSchemaVersion) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("a/b/state");  // parents are created too
+  {
+    auto store = OpenOk(dir);
+    ASSERT_NE(store, nullptr);
+    EXPECT_FALSE(store->read_only());
+    EXPECT_EQ(store->dir(), dir);
+    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "1");
+    ASSERT_TRUE(store->Close().ok());
+    ASSERT_TRUE(store->Close().ok());  // idempotent
+  }
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
+  for (const auto& f : AllFamilies()) {
+    EXPECT_NE(std::find(names.begin(), names.end(), f), names.end()) << f;
+  }
+  EXPECT_EQ(names.size(), static_cast<size_t>(kSpaceCount) + 1);  // + "default"
+}
+
+TEST(RocksDbOpenTest, AnExistingEmptyDirectoryIsUsed) {
+  TempDir tmp;
+  auto store = OpenOk(tmp.path());
+  ASSERT_NE(store, nullptr);
+}
+
+TEST(RocksDbOpenTest, ADirectoryWithOtherFilesIsRefused) {
+  TempDir tmp;
+  std::ofstream(tmp.Sub("notes.txt")) << "not a database";
+  auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("not a vbp state directory"), std::string::npos)
+      << r.status().message();
+  EXPECT_TRUE(fs::exists(tmp.Sub("notes.txt")));
+  EXPECT_FALSE(fs::exists(tmp.Sub("CURRENT")));  // nothing was created
+}
+
+TEST(RocksDbOpenTest, AFileIsRefused) {
+  TempDir tmp;
+  std::ofstream(tmp.Sub("file")) << "x";
+  auto r = RocksDbStateStore::Open(tmp.Sub("file"), SmallOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
+}
+
+TEST(RocksDbOpenTest, AnEmptyPathIsRefused) {
+  auto r = RocksDbStateStore::Open("", SmallOptions());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(RocksDbOpenTest, ARocksDbDatabaseWithoutAMetaFamilyIsRefused) {
+  TempDir tmp;
+  MakeRawDb(tmp.path(), {"users"});
+  auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("not a vbp state directory"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(RocksDbStateStore::OpenReadOnly(tmp.path(), SmallOptions()).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(RocksDbOpenTest, UnknownFamiliesAreRefused) {
+  TempDir tmp;
+  auto families = AllFamilies();
+  families.push_back("future_space");
+  MakeRawDb(tmp.path(), families, {{"schema_version", "1"}});
+  auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("future_space"), std::string::npos) << r.status().message();
+}
+
+TEST(RocksDbOpenTest, AnotherSchemaVersionIsRefusedWithWhatToDo) {
+  TempDir tmp;
+  {
+    auto store = OpenOk(tmp.path());
+    ASSERT_NE(store, nullptr);
+    Put(*store, Space::kMeta, "schema_version", "2", /*sync=*/true);
+  }
+  auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("schema version \"2\""), std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("new state directory"), std::string::npos);
+  EXPECT_EQ(RocksDbStateStore::OpenReadOnly(tmp.path(), SmallOptions()).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(RocksDbOpenTest, AMissingFamilyOfThisSchemaIsDataLoss) {
+  TempDir tmp;
+  auto families = AllFamilies();
+  families.erase(std::find(families.begin(), families.end(), "history"));
+  MakeRawDb(tmp.path(), families, {{"schema_version", "1"}});
+  auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(r.status().message().find("history"), std::string::npos) << r.status().message();
+}
+
+TEST(RocksDbOpenTest, AMetaFamilyWithDataButNoSchemaVersionIsRefused) {
+  TempDir tmp;
+  MakeRawDb(tmp.path(), {"meta"}, {{"something", "else"}});
+  auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
+}
+
+// A creation interrupted after some families existed but before the schema version landed
+// leaves an empty database with a meta family: the next writer finishes the job.
+TEST(RocksDbOpenTest, AnInterruptedCreationIsCompleted) {
+  TempDir tmp;
+  MakeRawDb(tmp.path(), {"meta", "offsets"});
+  EXPECT_EQ(RocksDbStateStore::OpenReadOnly(tmp.path(), SmallOptions()).status().code(),
+            StatusCode::kInvalidArgument);
+  {
+    auto store = OpenOk(tmp.path());
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "1");
+    Put(*store, Space::kHistory, "h", "1");
+  }
+  auto store = OpenOk(tmp.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(GetOk(*store, Space::kHistory, "h"), "1");
+}
+
+TEST(RocksDbOpenTest, ASecondWriterIsRefusedByTheLock) {
+  TempDir tmp;
+  auto first = OpenOk(tmp.path());
+  ASSERT_NE(first, nullptr);
+  auto second = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kIoError);
+  EXPECT_NE(second.status().message().find("LOCK"), std::string::npos)
+      << second.status().message();
+  // The refused open left the first one working.
+  Put(*first, Space::kClaims, "k", "v");
+  EXPECT_EQ(GetOk(*first, Space::kClaims, "k"), "v");
+}
+
+TEST(RocksDbOpenTest, ReadOnlyOpenOfNothingIsNotFound) {
+  TempDir tmp;
+  EXPECT_EQ(RocksDbStateStore::OpenReadOnly(tmp.Sub("absent"), SmallOptions()).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(RocksDbStateStore::OpenReadOnly(tmp.path(), SmallOptions()).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_FALSE(fs::exists(tmp.Sub("absent")));
+}
+
+// ---- read-only (secondary) opens ----------------------------------------------------------
+
+TEST(RocksDbReadOnlyTest, AReaderSeesTheLiveWritersUnflushedStateAndCatchesUp) {
+  TempDir tmp;
+  auto writer = OpenOk(tmp.path());
+  ASSERT_NE(writer, nullptr);
+  Put(*writer, Space::kClaims, "a", "1");  // in the WAL and memtable only
+  auto reader = OpenReadOnlyOk(tmp.path());
+  ASSERT_NE(reader, nullptr);
+  EXPECT_TRUE(reader->read_only());
+  EXPECT_EQ(GetOk(*reader, Space::kClaims, "a"), "1");
+
+  Put(*writer, Space::kClaims, "b", "2");
+  ASSERT_TRUE(writer->Flush().ok());
+  Put(*writer, Space::kClaims, "c", "3");
+  EXPECT_EQ(GetOk(*reader, Space::kClaims, "b"), std::nullopt);  // a stable view...
+  Status st = reader->CatchUp();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(GetOk(*reader, Space::kClaims, "b"), "2");  // ...until asked to move on
+  EXPECT_EQ(GetOk(*reader, Space::kClaims, "c"), "3");
+}
+
+TEST(RocksDbReadOnlyTest, AReaderCannotWriteFlushOrCheckpoint) {
+  TempDir tmp;
+  { ASSERT_NE(OpenOk(tmp.Sub("state")), nullptr); }
+  auto reader = OpenReadOnlyOk(tmp.Sub("state"));
+  ASSERT_NE(reader, nullptr);
+  StateStore::Batch b;
+  b.Put(Space::kClaims, "k", "v");
+  EXPECT_EQ(reader->Commit(b, false).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(reader->Flush().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(reader->Checkpoint(tmp.Sub("cp")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetOk(*reader, Space::kClaims, "k"), std::nullopt);
+}
+
+TEST(RocksDbReadOnlyTest, AReaderLeavesNoScratchFilesBehind) {
+  TempDir tmp;
+  TempDir scratch_parent;
+  { ASSERT_NE(OpenOk(tmp.path()), nullptr); }
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  ASSERT_EQ(setenv("TMPDIR", scratch_parent.path().c_str(), 1), 0);
+  {
+    auto reader = OpenReadOnlyOk(tmp.path());
+    ASSERT_NE(reader, nullptr);
+    EXPECT_FALSE(fs::is_empty(scratch_parent.path()));
+  }
+  if (old) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  EXPECT_TRUE(fs::is_empty(scratch_parent.path()));
+}
+
+// ---- checkpoints --------------------------------------------------------------------------
+
+TEST(RocksDbCheckpointTest, ACheckpointIsIndependentOfLaterWritesAndOpensReadOnly) {
+  TempDir tmp;
+  auto live = OpenOk(tmp.Sub("live"));
+  ASSERT_NE(live, nullptr);
+  StateStore::Batch before;
+  before.Put(Space::kOffsets, "p0", "10");
+  before.Put(Space::kClaims, "keep", "old");
+  before.Put(Space::kClaims, "doomed", "x");
+  ASSERT_TRUE(live->Commit(before, false).ok());
+  Status st = live->Checkpoint(tmp.Sub("cp"));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  StateStore::Batch after;
+  after.Put(Space::kOffsets, "p0", "11");
+  after.Put(Space::kClaims, "keep", "new");
+  after.Delete(Space::kClaims, "doomed");
+  after.Put(Space::kHistory, "later", "y");
+  ASSERT_TRUE(live->Commit(after, true).ok());
+  ASSERT_TRUE(live->Flush().ok());  // even after the live files move on
+
+  auto cp = OpenReadOnlyOk(tmp.Sub("cp"));
+  ASSERT_NE(cp, nullptr);
+  EXPECT_EQ(GetOk(*cp, Space::kOffsets, "p0"), "10");
+  EXPECT_EQ(GetOk(*cp, Space::kClaims, "keep"), "old");
+  EXPECT_EQ(GetOk(*cp, Space::kClaims, "doomed"), "x");
+  EXPECT_EQ(GetOk(*cp, Space::kHistory, "later"), std::nullopt);
+  EXPECT_EQ(GetOk(*cp, Space::kMeta, "schema_version"), "1");
+  StateStore::Batch b;
+  b.Put(Space::kClaims, "k", "v");
+  EXPECT_EQ(cp->Commit(b, false).code(), StatusCode::kInvalidArgument);
+
+  EXPECT_EQ(GetOk(*live, Space::kOffsets, "p0"), "11");
+  EXPECT_EQ(GetOk(*live, Space::kClaims, "doomed"), std::nullopt);
+}
+
+TEST(RocksDbCheckpointTest, ACheckpointOpenedForWritingIsARestoreThatSharesNothing) {
+  TempDir tmp;
+  auto live = OpenOk(tmp.Sub("live"));
+  ASSERT_NE(live, nullptr);
+  Put(*live, Space::kClaims, "k", "v1");
+  ASSERT_TRUE(live->Flush().ok());  // SST files are hard-linked into the checkpoint
+  ASSERT_TRUE(live->Checkpoint(tmp.Sub("cp")).ok());
+  auto restored = OpenOk(tmp.Sub("cp"));
+  ASSERT_NE(restored, nullptr);
+  Put(*restored, Space::kClaims, "k", "restored");
+  ASSERT_TRUE(restored->Flush().ok());
+  Put(*live, Space::kClaims, "k", "v2");
+  EXPECT_EQ(GetOk(*restored, Space::kClaims, "k"), "restored");
+  EXPECT_EQ(GetOk(*live, Space::kClaims, "k"), "v2");
+}
+
+TEST(RocksDbCheckpointTest, ACheckpointIntoAnExistingDirectoryFailsCleanly) {
+  TempDir tmp;
+  auto live = OpenOk(tmp.Sub("live"));
+  ASSERT_NE(live, nullptr);
+  fs::create_directory(tmp.Sub("taken"));
+  std::ofstream(tmp.Sub("taken/keep.txt")) << "mine";
+  Status st = live->Checkpoint(tmp.Sub("taken"));
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists) << st.ToString();
+  EXPECT_TRUE(fs::exists(tmp.Sub("taken/keep.txt")));
+  EXPECT_FALSE(fs::exists(tmp.Sub("taken/CURRENT")));
+  // A second checkpoint to the same new path: the first wins, the second is refused.
+  ASSERT_TRUE(live->Checkpoint(tmp.Sub("cp")).ok());
+  EXPECT_EQ(live->Checkpoint(tmp.Sub("cp")).code(), StatusCode::kAlreadyExists);
+  // A missing parent is an error, not a crash.
+  EXPECT_FALSE(live->Checkpoint(tmp.Sub("no/such/parent")).ok());
+}
+
+// ---- corruption and durability ------------------------------------------------------------
+
+TEST(RocksDbCorruptionTest, ACorruptTableReadsAsDataLossNamingTheFamily) {
+  TempDir tmp;
+  RocksDbOptions opts = SmallOptions();
+  opts.compression = RocksDbCompression::kNone;
+  opts.bottommost_compression = RocksDbCompression::kNone;
+  {
+    auto store = OpenOk(tmp.path(), opts);
+    ASSERT_NE(store, nullptr);
+    StateStore::Batch b;
+    for (int i = 0; i < 20000; ++i) {
+      b.Put(Space::kHistory, rocksdb_test::Be32(static_cast<uint32_t>(i)), std::string(100, 'h'));
+    }
+    ASSERT_TRUE(store->Commit(b, true).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  // The biggest table file is history's; overwrite bytes in its middle (data blocks).
+  fs::path biggest;
+  for (const auto& e : fs::directory_iterator(tmp.path())) {
+    if (e.path().extension() == ".sst" &&
+        (biggest.empty() || fs::file_size(e.path()) > fs::file_size(biggest))) {
+      biggest = e.path();
+    }
+  }
+  ASSERT_FALSE(biggest.empty());
+  {
+    std::fstream f(biggest, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(fs::file_size(biggest) / 3));
+    const std::string junk(64, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  auto opened = RocksDbStateStore::Open(tmp.path(), opts);
+  Status st;
+  if (!opened.ok()) {
+    st = opened.status();
+  } else {
+    st = (*opened)->Scan(Space::kHistory, "", [](std::string_view, std::string_view) {
+      return true;
+    });
+  }
+  EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
+  EXPECT_NE(st.message().find("history"), std::string::npos) << st.message();
+}
+
+TEST(RocksDbOptionsTest, EveryCompressionChoiceRoundTrips) {
+  for (auto c : {RocksDbCompression::kNone, RocksDbCompression::kLz4, RocksDbCompression::kZstd}) {
+    TempDir tmp;
+    RocksDbOptions opts = SmallOptions();
+    opts.compression = c;
+    opts.bottommost_compression = c;
+    opts.bloom_bits_per_key = c == RocksDbCompression::kNone ? 0 : 10;
+    opts.sync_every_commit = true;
+    auto store = OpenOk(tmp.path(), opts);
+    ASSERT_NE(store, nullptr);
+    StateStore::Batch b;
+    for (int i = 0; i < 2000; ++i) {
+      b.Put(Space::kClaims, "c" + std::to_string(i), std::string(200, static_cast<char>('a' + i % 26)));
+    }
+    ASSERT_TRUE(store->Commit(b, false).ok());
+    ASSERT_TRUE(store->Flush().ok());
+    EXPECT_GT(store->ApproximateBytes(), 0u);
+    EXPECT_EQ(GetOk(*store, Space::kClaims, "c1999"), std::string(200, static_cast<char>('a' + 1999 % 26)));
+    EXPECT_EQ(GetOk(*store, Space::kClaims, "c2000"), std::nullopt);
+  }
+}
+
+TEST(RocksDbOptionsTest, PointLookupFamiliesGetBloomFiltersAndBusyFamiliesBigMemtables) {
+  const RocksDbOptions opts;
+  const auto shared = rocksdb_internal::MakeSharedResources(opts);
+  const auto claims = rocksdb_internal::MakeFamilyOptions(Space::kClaims, opts, shared);
+  const auto offsets = rocksdb_internal::MakeFamilyOptions(Space::kOffsets, opts, shared);
+  EXPECT_EQ(claims.write_buffer_size, 64u << 20);
+  EXPECT_EQ(offsets.write_buffer_size, 16u << 20);
+  EXPECT_EQ(claims.compression, rocksdb::kLZ4Compression);
+  EXPECT_EQ(claims.bottommost_compression, rocksdb::kZSTD);
+  EXPECT_EQ(claims.prefix_extractor, nullptr);
+  EXPECT_TRUE(rocksdb_internal::IsPointLookupSpace(Space::kClaims));
+  EXPECT_FALSE(rocksdb_internal::IsPointLookupSpace(Space::kMemberClaims));
+  const auto db = rocksdb_internal::MakeDbOptions(opts, shared);
+  EXPECT_EQ(db.max_background_jobs, 2);
+  EXPECT_FALSE(db.manual_wal_flush);
+  EXPECT_EQ(db.wal_recovery_mode, rocksdb::WALRecoveryMode::kPointInTimeRecovery);
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+TEST(RocksDbStatusTest, CorruptionIsDataLossAndIoIsIoError) {
+  using rocksdb_internal::FromRocks;
+  EXPECT_TRUE(FromRocks(rocksdb::Status::OK(), "x").ok());
+  EXPECT_EQ(FromRocks(rocksdb::Status::Corruption("bad block"), "get").code(),
+            StatusCode::kDataLoss);
+  EXPECT_EQ(FromRocks(rocksdb::Status::IOError("disk"), "get").code(), StatusCode::kIoError);
+  EXPECT_EQ(FromRocks(rocksdb::Status::NoSpace("full"), "put").code(), StatusCode::kIoError);
+  EXPECT_EQ(FromRocks(rocksdb::Status::InvalidArgument("x"), "op").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(FromRocks(rocksdb::Status::Busy("x"), "op").code(), StatusCode::kUnavailable);
+  EXPECT_EQ(FromRocks(rocksdb::Status::Aborted("x"), "op").code(), StatusCode::kInternal);
+  const Status st = FromRocks(rocksdb::Status::Corruption("block checksum mismatch"),
+                              "get claims key \"k\" in /s");
+  EXPECT_EQ(st.message(), "get claims key \"k\" in /s: rocksdb Corruption: block checksum mismatch");
+}
+
+TEST(RocksDbStatusTest, BinaryKeysAreHexEscapedAndLongOnesCut) {
+  using rocksdb_internal::EscapeKey;
+  EXPECT_EQ(EscapeKey("claims|42"), "\"claims|42\"");
+  EXPECT_EQ(EscapeKey(std::string("\0a\xff\"\\", 5)), "\"\\x00a\\xff\\x22\\x5c\"");
+  EXPECT_EQ(EscapeKey(std::string(100, 'k')), "\"" + std::string(64, 'k') + "\"... (100 bytes)");
+}
+
+TEST(RocksDbStatusTest, ThePrefixSuccessorCarriesPastFfBytes) {
+  using rocksdb_internal::PrefixSuccessor;
+  EXPECT_EQ(PrefixSuccessor("a"), "b");
+  EXPECT_EQ(PrefixSuccessor("a\xff"), "b");
+  EXPECT_EQ(PrefixSuccessor("a\xfe\xff"), "a\xff");
+  EXPECT_EQ(PrefixSuccessor(std::string("\0", 1)), "\x01");
+  EXPECT_EQ(PrefixSuccessor("\xff\xff"), "");
+  EXPECT_EQ(PrefixSuccessor(""), "");
+}
+
+}  // namespace
+}  // namespace vbp
