@@ -4,11 +4,13 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
-#include <stdlib.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <vector>
@@ -43,16 +45,75 @@ std::string Join(const std::vector<std::string>& parts) {
   return out;
 }
 
-// A private directory for a secondary instance's info log, under $TMPDIR (or /tmp).
-Result<std::string> MakeScratchDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
-                        "/vbp-rocksdb-reader-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    return Status::Io("cannot create a scratch directory " + pattern +
-                      " for a read-only RocksDB instance (set TMPDIR to a writable directory)");
+// A reader's shared lock on <dir>/LOCK, the file a RocksDB writer locks exclusively (fcntl
+// F_WRLCK) for as long as it has the database open. An open-file-description lock conflicts
+// with that lock even inside one process, and closing it releases nothing of the writer's.
+// So a reader is refused while a writer runs, and a writer is refused while readers read:
+// a second RocksDB instance over files that a live writer flushes, compacts and deletes does
+// not see a consistent state (RocksDB 7.8 read-only and secondary instances both tore batches
+// across column families in tests/rocksdb/crash_test.cc).
+// Returns the descriptor holding the lock, or -1 when the directory cannot hold a LOCK file
+// (read-only file system), in which case no writer can run there either.
+Result<int> LockForReading(const std::string& dir) {
+  const std::string path = (fs::path(dir) / "LOCK").string();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (errno == EROFS || errno == EACCES) return -1;
+    return Status::Io("open " + path + " to lock it for reading: " + std::strerror(errno));
   }
-  return pattern;
+  struct flock lock = {};
+  lock.l_type = F_RDLCK;
+  lock.l_whence = SEEK_SET;
+  lock.l_start = 0;
+  lock.l_len = 0;  // the whole file, like RocksDB's lock
+  if (::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EAGAIN || err == EACCES) {
+      return Status::Unavailable(dir +
+                                 " is open for writing by a running vbp instance (its LOCK is "
+                                 "held): read a checkpoint of it instead, or stop the instance");
+    }
+    return Status::Io("lock " + path + " for reading: " + std::strerror(err));
+  }
+  return fd;
+}
+
+Status CheckOptions(const RocksDbOptions& o) {
+  if (o.write_buffer_mb == 0 || o.write_buffer_total_mb < o.write_buffer_mb) {
+    return Status::Invalid("RocksDB options: write_buffer_mb must be at least 1 and at most "
+                           "write_buffer_total_mb (got " + std::to_string(o.write_buffer_mb) +
+                           " and " + std::to_string(o.write_buffer_total_mb) + ")");
+  }
+  if (o.max_background_jobs < 1) {
+    return Status::Invalid("RocksDB options: max_background_jobs must be at least 1 (got " +
+                           std::to_string(o.max_background_jobs) + ")");
+  }
+  if (o.bloom_bits_per_key < 0) {
+    return Status::Invalid("RocksDB options: bloom_bits_per_key must not be negative (got " +
+                           std::to_string(o.bloom_bits_per_key) + ")");
+  }
+  return Status::Ok();
+}
+
+// What RocksDB leaves in a directory when creation stops before CURRENT exists (DB::Open
+// writes LOCK, LOG, IDENTITY, MANIFEST-000001 and a temp file, then renames it to CURRENT; no
+// write-ahead log and no batch before that). Such a directory holds no data and is created
+// anew; any other file (a table, a write-ahead log) may be someone's data: refuse.
+Result<bool> IsInterruptedCreation(const std::string& dir) {
+  std::error_code ec;
+  bool any = false;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    any = true;
+    const std::string name = it->path().filename().string();
+    const bool creation_file = name == "LOCK" || name == "IDENTITY" || name.starts_with("LOG") ||
+                               name.starts_with("MANIFEST-") || name.starts_with("OPTIONS-") ||
+                               name.ends_with(".dbtmp");
+    if (!creation_file) return false;
+  }
+  if (ec) return Status::Io("cannot list state directory " + dir + ": " + ec.message());
+  return any;
 }
 
 }  // namespace
@@ -60,7 +121,7 @@ Result<std::string> MakeScratchDir() {
 struct RocksDbStateStore::Impl {
   std::string dir;
   bool read_only = false;
-  std::string scratch_dir;  // read-only: the secondary instance's info log; removed at Close
+  int reader_lock_fd = -1;  // read-only: holds a shared lock on <dir>/LOCK until Close
   RocksDbOptions opts;
   rocksdb_internal::SharedResources shared;
   rocksdb::DB* db = nullptr;
@@ -96,13 +157,12 @@ struct RocksDbStateStore::Impl {
       delete db;
       db = nullptr;
     }
-    if (!scratch_dir.empty()) {
-      std::error_code ec;
-      fs::remove_all(scratch_dir, ec);
-      if (ec && first.ok()) {
-        first = Status::Io("remove scratch directory " + scratch_dir + ": " + ec.message());
+    if (reader_lock_fd >= 0) {
+      // Only after the database is closed: until then a writer must not start.
+      if (::close(reader_lock_fd) != 0 && first.ok()) {
+        first = Status::Io("unlock " + dir + "/LOCK: " + std::strerror(errno));
       }
-      scratch_dir.clear();
+      reader_lock_fd = -1;
     }
     return first;
   }
@@ -119,8 +179,9 @@ struct RocksDbStateStore::Impl {
     }
     rocksdb::Status s;
     if (read_only) {
-      db_opts.max_open_files = -1;  // required by secondary instances
-      s = rocksdb::DB::OpenAsSecondary(db_opts, dir, scratch_dir, descriptors, &handles, &db);
+      // Replays the write-ahead log into memory without writing anything back.
+      s = rocksdb::DB::OpenForReadOnly(db_opts, dir, descriptors, &handles, &db,
+                                       /*error_if_wal_file_exists=*/false);
     } else {
       db_opts.create_if_missing = create;
       db_opts.error_if_exists = create;
@@ -269,6 +330,7 @@ RocksDbStateStore::~RocksDbStateStore() = default;
 Result<std::unique_ptr<RocksDbStateStore>> RocksDbStateStore::Open(const std::string& dir,
                                                                    const RocksDbOptions& opts) {
   if (dir.empty()) return Status::Invalid("the RocksDB state directory path is empty");
+  VBP_RETURN_IF_ERROR(CheckOptions(opts));
   std::error_code ec;
   const bool exists = fs::exists(dir, ec);
   if (ec) return Status::Io("cannot inspect state directory " + dir + ": " + ec.message());
@@ -282,7 +344,9 @@ Result<std::unique_ptr<RocksDbStateStore>> RocksDbStateStore::Open(const std::st
     if (!has_db) {
       const bool empty = fs::is_empty(dir, ec);
       if (ec) return Status::Io("cannot list state directory " + dir + ": " + ec.message());
-      if (!empty) {
+      auto interrupted = IsInterruptedCreation(dir);
+      if (!interrupted.ok()) return interrupted.status();
+      if (!empty && !*interrupted) {
         return Status::Invalid(dir +
                                " is not a vbp state directory: it holds files but no RocksDB "
                                "database (no CURRENT file). Point vbp at a new or empty "
@@ -304,6 +368,7 @@ Result<std::unique_ptr<RocksDbStateStore>> RocksDbStateStore::Open(const std::st
 
 Result<std::unique_ptr<RocksDbStateStore>> RocksDbStateStore::OpenReadOnly(
     const std::string& dir, const RocksDbOptions& opts) {
+  VBP_RETURN_IF_ERROR(CheckOptions(opts));
   std::error_code ec;
   const bool has_db = !dir.empty() && fs::exists(fs::path(dir) / "CURRENT", ec);
   if (ec) return Status::Io("cannot inspect state directory " + dir + ": " + ec.message());
@@ -316,9 +381,9 @@ Result<std::unique_ptr<RocksDbStateStore>> RocksDbStateStore::OpenReadOnly(
   impl->read_only = true;
   impl->opts = opts;
   impl->shared = rocksdb_internal::MakeSharedResources(opts);
-  auto scratch = MakeScratchDir();
-  if (!scratch.ok()) return scratch.status();
-  impl->scratch_dir = *scratch;
+  auto lock = LockForReading(dir);
+  if (!lock.ok()) return lock.status();
+  impl->reader_lock_fd = *lock;
   VBP_RETURN_IF_ERROR(impl->OpenExisting());
   return std::unique_ptr<RocksDbStateStore>(new RocksDbStateStore(std::move(impl)));
 }
@@ -392,7 +457,7 @@ Status RocksDbStateStore::Checkpoint(const std::string& dir) const {
   if (impl_->read_only) {
     return Status::Invalid("checkpoint of " + impl_->dir +
                            ", which this process opened read-only: checkpoint the writing "
-                           "instance, or copy a stopped state directory");
+                           "instance, or open the stopped directory for writing");
   }
   std::error_code ec;
   const fs::path target = fs::absolute(dir, ec);
@@ -427,12 +492,6 @@ Status RocksDbStateStore::Flush() {
   rocksdb::FlushOptions fo;
   fo.wait = true;
   return FromRocks(impl_->db->Flush(fo, impl_->handles), "flush " + impl_->dir);
-}
-
-Status RocksDbStateStore::CatchUp() {
-  if (impl_->db == nullptr) return Status::Invalid("catch up of closed store " + impl_->dir);
-  if (!impl_->read_only) return Status::Ok();  // the writer always sees its own commits
-  return FromRocks(impl_->db->TryCatchUpWithPrimary(), "catch up with the writer of " + impl_->dir);
 }
 
 Status RocksDbStateStore::Close() { return impl_->Close(); }

@@ -75,10 +75,12 @@ class RocksDbStateStore final : public StateStore {
   static Result<std::unique_ptr<RocksDbStateStore>> Open(const std::string& dir,
                                                          const RocksDbOptions& opts);
 
-  // Opens an existing state directory (live, a stopped instance's, or a checkpoint) without
-  // writing to it: a RocksDB secondary instance, safe while another process writes the
-  // directory. Reads see the state as of the open (or the last CatchUp). Commit, Flush and
-  // Checkpoint return kInvalidArgument. kNotFound if `dir` holds no database.
+  // Opens an existing state directory (a checkpoint, or a stopped instance's) without writing
+  // to it: RocksDB read-only mode, which replays the write-ahead log in memory, so the view is
+  // exactly the last committed batch. Holds a shared lock on the directory until Close: while
+  // a writer has it open this returns kUnavailable (read a checkpoint the writer made instead),
+  // and while readers hold it a writer's Open fails. Readers do not block each other. Commit,
+  // Flush and Checkpoint return kInvalidArgument. kNotFound if `dir` holds no database.
   static Result<std::unique_ptr<RocksDbStateStore>> OpenReadOnly(const std::string& dir,
                                                                  const RocksDbOptions& opts);
 
@@ -101,8 +103,6 @@ class RocksDbStateStore final : public StateStore {
 
   // Writes every memtable to SST files (and so truncates the write-ahead log).
   Status Flush();
-  // Read-only stores: move the view forward to what the writer has committed since.
-  Status CatchUp();
   // Closes the database, reporting any error; idempotent. The destructor calls it and prints
   // a failure to stderr, since it cannot return one.
   Status Close();

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -212,6 +213,28 @@ TEST(RocksDbOpenTest, AnInterruptedCreationIsCompleted) {
   EXPECT_EQ(GetOk(*store, Space::kHistory, "h"), "1");
 }
 
+// Killed inside DB::Open before CURRENT was written: RocksDB's own files, no data.
+TEST(RocksDbOpenTest, ACreationInterruptedBeforeCurrentIsStartedAgain) {
+  TempDir tmp;
+  for (const char* f : {"LOCK", "LOG", "IDENTITY", "MANIFEST-000001", "000001.dbtmp"}) {
+    std::ofstream(tmp.Sub(f)) << "";
+  }
+  auto store = OpenOk(tmp.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "1");
+}
+
+TEST(RocksDbOpenTest, RocksDbFilesWithDataButNoCurrentAreRefused) {
+  for (const char* f : {"000005.sst", "000003.log"}) {
+    TempDir tmp;
+    std::ofstream(tmp.Sub("MANIFEST-000001")) << "";
+    std::ofstream(tmp.Sub(f)) << "data";
+    auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << f;
+    EXPECT_FALSE(fs::exists(tmp.Sub("CURRENT")));
+  }
+}
+
 TEST(RocksDbOpenTest, ASecondWriterIsRefusedByTheLock) {
   TempDir tmp;
   auto first = OpenOk(tmp.path());
@@ -237,24 +260,43 @@ TEST(RocksDbOpenTest, ReadOnlyOpenOfNothingIsNotFound) {
 
 // ---- read-only (secondary) opens ----------------------------------------------------------
 
-TEST(RocksDbReadOnlyTest, AReaderSeesTheLiveWritersUnflushedStateAndCatchesUp) {
+TEST(RocksDbReadOnlyTest, AReaderIsRefusedWhileAWriterHasTheDirectoryOpen) {
   TempDir tmp;
   auto writer = OpenOk(tmp.path());
   ASSERT_NE(writer, nullptr);
-  Put(*writer, Space::kClaims, "a", "1");  // in the WAL and memtable only
-  auto reader = OpenReadOnlyOk(tmp.path());
-  ASSERT_NE(reader, nullptr);
-  EXPECT_TRUE(reader->read_only());
-  EXPECT_EQ(GetOk(*reader, Space::kClaims, "a"), "1");
-
+  Put(*writer, Space::kClaims, "a", "1");
+  auto reader = RocksDbStateStore::OpenReadOnly(tmp.path(), SmallOptions());
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), StatusCode::kUnavailable) << reader.status().ToString();
+  EXPECT_NE(reader.status().message().find("checkpoint"), std::string::npos);
+  // The refused reader released nothing of the writer's lock.
+  EXPECT_EQ(RocksDbStateStore::Open(tmp.path(), SmallOptions()).status().code(),
+            StatusCode::kIoError);
   Put(*writer, Space::kClaims, "b", "2");
-  ASSERT_TRUE(writer->Flush().ok());
-  Put(*writer, Space::kClaims, "c", "3");
-  EXPECT_EQ(GetOk(*reader, Space::kClaims, "b"), std::nullopt);  // a stable view...
-  Status st = reader->CatchUp();
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(GetOk(*reader, Space::kClaims, "b"), "2");  // ...until asked to move on
-  EXPECT_EQ(GetOk(*reader, Space::kClaims, "c"), "3");
+  EXPECT_EQ(GetOk(*writer, Space::kClaims, "b"), "2");
+}
+
+TEST(RocksDbReadOnlyTest, ReadersShareTheDirectoryAndKeepWritersOut) {
+  TempDir tmp;
+  {
+    auto writer = OpenOk(tmp.path());
+    ASSERT_NE(writer, nullptr);
+    Put(*writer, Space::kClaims, "a", "1");  // left in the write-ahead log
+  }
+  auto first = OpenReadOnlyOk(tmp.path());
+  auto second = OpenReadOnlyOk(tmp.path());
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_TRUE(first->read_only());
+  EXPECT_EQ(GetOk(*first, Space::kClaims, "a"), "1");
+  EXPECT_EQ(GetOk(*second, Space::kClaims, "a"), "1");
+  auto writer = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  EXPECT_EQ(writer.status().code(), StatusCode::kIoError) << writer.status().ToString();
+  ASSERT_TRUE(first->Close().ok());
+  EXPECT_EQ(RocksDbStateStore::Open(tmp.path(), SmallOptions()).status().code(),
+            StatusCode::kIoError);  // the second reader still holds it
+  ASSERT_TRUE(second->Close().ok());
+  EXPECT_NE(OpenOk(tmp.path()), nullptr);
 }
 
 TEST(RocksDbReadOnlyTest, AReaderCannotWriteFlushOrCheckpoint) {
@@ -270,24 +312,29 @@ TEST(RocksDbReadOnlyTest, AReaderCannotWriteFlushOrCheckpoint) {
   EXPECT_EQ(GetOk(*reader, Space::kClaims, "k"), std::nullopt);
 }
 
-TEST(RocksDbReadOnlyTest, AReaderLeavesNoScratchFilesBehind) {
+// Name, size and modification time of every file: what a reader must leave untouched.
+std::map<std::string, std::pair<uintmax_t, fs::file_time_type>> Listing(const std::string& dir) {
+  std::map<std::string, std::pair<uintmax_t, fs::file_time_type>> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    out[e.path().filename().string()] = {fs::file_size(e.path()), fs::last_write_time(e.path())};
+  }
+  return out;
+}
+
+TEST(RocksDbReadOnlyTest, AReaderChangesNoFile) {
   TempDir tmp;
-  TempDir scratch_parent;
-  { ASSERT_NE(OpenOk(tmp.path()), nullptr); }
-  const char* old = std::getenv("TMPDIR");
-  const std::string saved = old ? old : "";
-  ASSERT_EQ(setenv("TMPDIR", scratch_parent.path().c_str(), 1), 0);
+  {
+    auto writer = OpenOk(tmp.path());
+    ASSERT_NE(writer, nullptr);
+    Put(*writer, Space::kClaims, "a", "1");
+  }
+  const auto before = Listing(tmp.path());
   {
     auto reader = OpenReadOnlyOk(tmp.path());
     ASSERT_NE(reader, nullptr);
-    EXPECT_FALSE(fs::is_empty(scratch_parent.path()));
+    EXPECT_EQ(GetOk(*reader, Space::kClaims, "a"), "1");
   }
-  if (old) {
-    setenv("TMPDIR", saved.c_str(), 1);
-  } else {
-    unsetenv("TMPDIR");
-  }
-  EXPECT_TRUE(fs::is_empty(scratch_parent.path()));
+  EXPECT_EQ(Listing(tmp.path()), before);
 }
 
 // ---- checkpoints --------------------------------------------------------------------------
@@ -425,6 +472,21 @@ TEST(RocksDbOptionsTest, EveryCompressionChoiceRoundTrips) {
     EXPECT_EQ(GetOk(*store, Space::kClaims, "c1999"), std::string(200, static_cast<char>('a' + 1999 % 26)));
     EXPECT_EQ(GetOk(*store, Space::kClaims, "c2000"), std::nullopt);
   }
+}
+
+TEST(RocksDbOptionsTest, NonsenseOptionsAreRefusedBeforeTouchingTheDirectory) {
+  TempDir tmp;
+  RocksDbOptions no_buffer = SmallOptions();
+  no_buffer.write_buffer_mb = 0;
+  RocksDbOptions no_jobs = SmallOptions();
+  no_jobs.max_background_jobs = 0;
+  RocksDbOptions bad_bloom = SmallOptions();
+  bad_bloom.bloom_bits_per_key = -1;
+  for (const auto& o : {no_buffer, no_jobs, bad_bloom}) {
+    EXPECT_EQ(RocksDbStateStore::Open(tmp.Sub("state"), o).status().code(),
+              StatusCode::kInvalidArgument);
+  }
+  EXPECT_FALSE(fs::exists(tmp.Sub("state")));
 }
 
 TEST(RocksDbOptionsTest, PointLookupFamiliesGetBloomFiltersAndBusyFamiliesBigMemtables) {
