@@ -71,7 +71,8 @@ class RocksDbStateStore final : public StateStore {
   // family) when it does not exist or is empty. Refuses, with kInvalidArgument saying what to
   // do, a directory that holds something else, a RocksDB database that is not a vbp state
   // directory, or a state directory of another schema version; kDataLoss if a family of this
-  // schema is missing; kIoError if another process holds it open (its LOCK file).
+  // schema is missing; kIoError if a writer or a reader (OpenReadOnly) has it open (its LOCK
+  // file), in this process or another. A creation cut short by a crash is finished.
   static Result<std::unique_ptr<RocksDbStateStore>> Open(const std::string& dir,
                                                          const RocksDbOptions& opts);
 

@@ -1,5 +1,5 @@
 // RocksDB-specific behaviour: opening and refusing directories, schema versions, read-only
-// (secondary) opens, checkpoints, corruption, option variants and status conversion.
+// opens and their locking, checkpoints, corruption, option variants and status conversion.
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -258,7 +258,7 @@ TEST(RocksDbOpenTest, ReadOnlyOpenOfNothingIsNotFound) {
   EXPECT_FALSE(fs::exists(tmp.Sub("absent")));
 }
 
-// ---- read-only (secondary) opens ----------------------------------------------------------
+// ---- read-only opens -----------------------------------------------------------------------
 
 TEST(RocksDbReadOnlyTest, AReaderIsRefusedWhileAWriterHasTheDirectoryOpen) {
   TempDir tmp;
