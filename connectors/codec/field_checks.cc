@@ -1,0 +1,236 @@
+#include "connectors/codec/field_checks.h"
+
+namespace vbp::codec::internal {
+
+bool IsDigits(std::string_view s, size_t n) { return s.size() == n && IsDigitsBetween(s, n, n); }
+
+bool IsDigitsBetween(std::string_view s, size_t lo, size_t hi) {
+  if (s.size() < lo || s.size() > hi) return false;
+  for (char c : s) {
+    if (!IsDigit(c)) return false;
+  }
+  return true;
+}
+
+bool IsAlnumN(std::string_view s, size_t n) {
+  if (s.size() != n) return false;
+  for (char c : s) {
+    if (!IsAlnum(c)) return false;
+  }
+  return true;
+}
+
+bool IsHcpcs(std::string_view s) {
+  if (s.size() != 5) return false;
+  for (char c : s) {
+    if (!IsUpperAlnum(c)) return false;
+  }
+  return true;
+}
+
+bool NormalizeIcd10Cm(std::string_view s, std::string* out) {
+  if (s.size() < 3 || s.size() > 8) return false;
+  if (!IsLetter(s[0]) || !IsDigit(s[1]) || !IsAlnum(s[2])) return false;
+  std::string_view rest = s.substr(3);
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    if (rest.empty()) return false;  // "E11." has nothing after the dot
+  }
+  if (rest.size() > 4) return false;
+  for (char c : rest) {
+    if (!IsAlnum(c)) return false;
+  }
+  out->clear();
+  out->push_back(ToUpper(s[0]));
+  out->push_back(s[1]);
+  out->push_back(ToUpper(s[2]));
+  for (char c : rest) out->push_back(ToUpper(c));
+  return true;
+}
+
+std::string UpperAscii(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = ToUpper(c);
+  return r;
+}
+
+namespace {
+
+// Consumes -?(0|[1-9][0-9]*) from the front of `s`; false when absent.
+bool ConsumeJsonInt(std::string_view* s) {
+  if (!s->empty() && s->front() == '-') s->remove_prefix(1);
+  if (s->empty() || !IsDigit(s->front())) return false;
+  if (s->front() == '0') {
+    s->remove_prefix(1);
+    return true;
+  }
+  while (!s->empty() && IsDigit(s->front())) s->remove_prefix(1);
+  return true;
+}
+
+bool ConsumeDigits(std::string_view* s) {
+  if (s->empty() || !IsDigit(s->front())) return false;
+  while (!s->empty() && IsDigit(s->front())) s->remove_prefix(1);
+  return true;
+}
+
+}  // namespace
+
+bool IsJsonNumber(std::string_view s) {
+  if (!ConsumeJsonInt(&s)) return false;
+  if (!s.empty() && s.front() == '.') {
+    s.remove_prefix(1);
+    if (!ConsumeDigits(&s)) return false;
+  }
+  if (!s.empty() && (s.front() == 'e' || s.front() == 'E')) {
+    s.remove_prefix(1);
+    if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
+    if (!ConsumeDigits(&s)) return false;
+  }
+  return s.empty();
+}
+
+bool IsJsonIntegerLiteral(std::string_view s) { return ConsumeJsonInt(&s) && s.empty(); }
+
+bool IsUnsignedDecimal(std::string_view s) {
+  if (!ConsumeDigits(&s)) return false;
+  if (s.empty()) return true;
+  if (s.front() != '.') return false;
+  s.remove_prefix(1);
+  return ConsumeDigits(&s) && s.empty();
+}
+
+namespace {
+
+// Integer part without leading zeros, fraction part without trailing zeros.
+void SplitCanonical(std::string_view s, std::string_view* int_part, std::string_view* frac) {
+  size_t dot = s.find('.');
+  std::string_view i = s.substr(0, dot);
+  std::string_view f = dot == std::string_view::npos ? std::string_view() : s.substr(dot + 1);
+  while (!i.empty() && i.front() == '0') i.remove_prefix(1);
+  while (!f.empty() && f.back() == '0') f.remove_suffix(1);
+  *int_part = i;
+  *frac = f;
+}
+
+}  // namespace
+
+size_t SignificantDecimals(std::string_view s) {
+  std::string_view i, f;
+  SplitCanonical(s, &i, &f);
+  return f.size();
+}
+
+size_t IntegerDigits(std::string_view s) {
+  std::string_view i, f;
+  SplitCanonical(s, &i, &f);
+  return i.size();
+}
+
+std::string CanonicalDecimal(std::string_view s) {
+  std::string_view i, f;
+  SplitCanonical(s, &i, &f);
+  std::string r;
+  r.reserve(i.size() + f.size() + 2);
+  if (i.empty()) {
+    r.push_back('0');
+  } else {
+    r.append(i);
+  }
+  if (!f.empty()) {
+    r.push_back('.');
+    r.append(f);
+  }
+  return r;
+}
+
+bool IsZeroDecimal(std::string_view s) {
+  std::string_view i, f;
+  SplitCanonical(s, &i, &f);
+  return i.empty() && f.empty();
+}
+
+int CompareWithPowerOfTen(std::string_view s, int k) {
+  std::string_view i, f;
+  SplitCanonical(s, &i, &f);
+  // 10^k has k+1 integer digits: "1" followed by k zeros.
+  size_t want = static_cast<size_t>(k) + 1;
+  if (i.size() != want) return i.size() < want ? -1 : 1;
+  if (i.front() != '1') return 1;
+  for (size_t n = 1; n < i.size(); ++n) {
+    if (i[n] != '0') return 1;
+  }
+  return f.empty() ? 0 : 1;
+}
+
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+namespace {
+
+void AppendEscaped(std::string* out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[(c >> 4) & 0xF]);
+          out->push_back(kHex[c & 0xF]);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+}
+
+}  // namespace
+
+std::string QuoteForReason(std::string_view s, size_t max_bytes) {
+  bool cut = false;
+  if (s.size() > max_bytes) {
+    size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    s = s.substr(0, end);
+    cut = true;
+  }
+  std::string r = "\"";
+  AppendEscaped(&r, s);
+  if (cut) r.append("...");
+  r.push_back('"');
+  return r;
+}
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  AppendEscaped(out, s);
+  out->push_back('"');
+}
+
+}  // namespace vbp::codec::internal

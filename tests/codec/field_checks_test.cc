@@ -1,0 +1,60 @@
+#include "connectors/codec/field_checks.h"
+
+#include <gtest/gtest.h>
+
+namespace vbp::codec::internal {
+namespace {
+
+TEST(FieldChecksTest, NormalisesIcd10CmCodes) {
+  std::string out;
+  EXPECT_TRUE(NormalizeIcd10Cm("E11.9", &out));
+  EXPECT_EQ(out, "E119");
+  EXPECT_TRUE(NormalizeIcd10Cm("m54.50", &out));
+  EXPECT_EQ(out, "M5450");
+  EXPECT_TRUE(NormalizeIcd10Cm("I10", &out));
+  EXPECT_EQ(out, "I10");
+  EXPECT_TRUE(NormalizeIcd10Cm("S5252XA", &out));
+  EXPECT_FALSE(NormalizeIcd10Cm("E11.", &out));
+  EXPECT_FALSE(NormalizeIcd10Cm("110", &out));
+  EXPECT_FALSE(NormalizeIcd10Cm("E1", &out));
+  EXPECT_FALSE(NormalizeIcd10Cm("S52.52161", &out));
+  EXPECT_FALSE(NormalizeIcd10Cm("E1.19", &out));
+}
+
+TEST(FieldChecksTest, RecognisesJsonNumbersExactly) {
+  for (const char* ok : {"0", "-0", "12", "12.5", "1e5", "1E+5", "-0.5e-3"}) {
+    EXPECT_TRUE(IsJsonNumber(ok)) << ok;
+  }
+  for (const char* bad : {"", "-", "01", "1.", ".5", "1e", "+1", "12abc", "NaN", "0x10"}) {
+    EXPECT_FALSE(IsJsonNumber(bad)) << bad;
+  }
+  EXPECT_TRUE(IsJsonIntegerLiteral("-12"));
+  EXPECT_FALSE(IsJsonIntegerLiteral("1.0"));
+  EXPECT_FALSE(IsJsonIntegerLiteral("1e0"));
+}
+
+TEST(FieldChecksTest, CanonicalisesDecimals) {
+  EXPECT_EQ(CanonicalDecimal("007.50"), "7.5");
+  EXPECT_EQ(CanonicalDecimal("0.0"), "0");
+  EXPECT_EQ(CanonicalDecimal("10"), "10");
+  EXPECT_EQ(CanonicalDecimal("0.125"), "0.125");
+  EXPECT_EQ(SignificantDecimals("1.1234560000"), 6u);
+  EXPECT_EQ(IntegerDigits("000.5"), 0u);
+  EXPECT_TRUE(IsZeroDecimal("000.000"));
+  EXPECT_EQ(CompareWithPowerOfTen("1000000000000", 12), 0);
+  EXPECT_EQ(CompareWithPowerOfTen("1000000000000.000", 12), 0);
+  EXPECT_EQ(CompareWithPowerOfTen("1000000000000.01", 12), 1);
+  EXPECT_EQ(CompareWithPowerOfTen("999999999999.99", 12), -1);
+  EXPECT_EQ(CompareWithPowerOfTen("2000000000000", 12), 1);
+}
+
+TEST(FieldChecksTest, QuotesReasonValuesSafely) {
+  EXPECT_EQ(QuoteForReason("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+  EXPECT_EQ(QuoteForReason(std::string(100, 'x'), 4), "\"xxxx...\"");
+  // Cut on a UTF-8 boundary: "é" is two bytes.
+  EXPECT_EQ(QuoteForReason("a\xC3\xA9", 2), "\"a...\"");
+  EXPECT_EQ(Utf8Length("\xC3\xA9t\xC3\xA9"), 3u);
+}
+
+}  // namespace
+}  // namespace vbp::codec::internal
