@@ -242,8 +242,11 @@ struct RocksDbStateStore::Impl {
         missing.emplace_back(SpaceName(static_cast<Space>(i)));
       }
     }
-    auto version = Get(Space::kMeta, kSchemaVersionKey);
-    if (!version.ok()) return version.status();
+    Result<std::optional<std::string>> version = std::optional<std::string>();
+    if (families[static_cast<size_t>(Space::kMeta)] != nullptr) {
+      version = Get(Space::kMeta, kSchemaVersionKey);
+      if (!version.ok()) return version.status();
+    }
     if (version->has_value()) {
       if (**version != kSchemaVersion) {
         return Status::Invalid(dir + " holds vbp state of schema version " + EscapeKey(**version) +
@@ -266,7 +269,7 @@ struct RocksDbStateStore::Impl {
       if (!*empty) {
         return Status::Invalid(dir + " is a RocksDB database with data but no " +
                                std::string(kSchemaVersionKey) +
-                               " in its meta column family: not a vbp state directory. Point "
+                               " in a meta column family: not a vbp state directory. Point "
                                "vbp at a new or empty directory");
       }
     }
@@ -287,6 +290,36 @@ struct RocksDbStateStore::Impl {
     return WriteSchemaVersion();
   }
 
+  // True when no family of the database holds a key, found through a RocksDB read-only
+  // instance (which writes nothing).
+  Result<bool> EmptyWithoutWriting(const std::vector<std::string>& names) const {
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> probe_handles;
+    rocksdb::DB* probe = nullptr;
+    const std::string what = "inspect (read-only) " + dir;
+    VBP_RETURN_IF_ERROR(FromRocks(
+        rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descriptors, &probe_handles, &probe),
+        what));
+    Status st;
+    bool empty = true;
+    for (auto* h : probe_handles) {
+      if (st.ok() && empty) {
+        std::unique_ptr<rocksdb::Iterator> it(probe->NewIterator(rocksdb::ReadOptions(), h));
+        it->SeekToFirst();
+        st = FromRocks(it->status(), what);
+        empty = !it->Valid();
+      }
+      Status closed = FromRocks(probe->DestroyColumnFamilyHandle(h), what);
+      if (st.ok()) st = std::move(closed);
+    }
+    Status closed = FromRocks(probe->Close(), what);
+    if (st.ok()) st = std::move(closed);
+    delete probe;
+    if (!st.ok()) return st;
+    return empty;
+  }
+
   // Opens a database that exists at `dir` (CURRENT present).
   Status OpenExisting() {
     std::vector<std::string> names;
@@ -301,10 +334,17 @@ struct RocksDbStateStore::Impl {
       if (name == SpaceName(Space::kMeta)) has_meta = true;
       if (!SpaceNamed(name)) unknown.push_back(name);
     }
+    const Status not_vbp = Status::Invalid(
+        dir + " is a RocksDB database but not a vbp state directory (no \"" +
+        std::string(SpaceName(Space::kMeta)) +
+        "\" column family). Point vbp at a new or empty directory");
+    if (!has_meta && !unknown.empty()) return not_vbp;
     if (!has_meta) {
-      return Status::Invalid(dir + " is a RocksDB database but not a vbp state directory (no \"" +
-                             std::string(SpaceName(Space::kMeta)) +
-                             "\" column family). Point vbp at a new or empty directory");
+      // A creation cut short before the meta family existed, or someone else's database: look
+      // without writing anything, and go on only if there is nothing to lose.
+      auto empty = EmptyWithoutWriting(names);
+      if (!empty.ok()) return empty.status();
+      if (!*empty) return not_vbp;
     }
     if (!unknown.empty()) {
       return Status::Invalid(dir + " has column families this build does not know (" +

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -193,6 +194,40 @@ TEST(RocksDbOpenTest, AMetaFamilyWithDataButNoSchemaVersionIsRefused) {
   auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
+}
+
+TEST(RocksDbOpenTest, ARocksDbDatabaseWithDataOnlyInDefaultIsRefusedAndLeftAlone) {
+  TempDir tmp;
+  {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, tmp.path(), &db).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "someone", "else's").ok());
+    ASSERT_TRUE(db->Close().ok());
+    delete db;
+  }
+  std::vector<std::string> before;
+  for (const auto& e : fs::directory_iterator(tmp.path())) before.push_back(e.path().filename());
+  std::sort(before.begin(), before.end());
+  auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("not a vbp state directory"), std::string::npos)
+      << r.status().message();
+  std::vector<std::string> after;
+  for (const auto& e : fs::directory_iterator(tmp.path())) after.push_back(e.path().filename());
+  std::sort(after.begin(), after.end());
+  EXPECT_EQ(after, before);
+}
+
+// A creation interrupted after CURRENT but before the meta family existed: only "default".
+TEST(RocksDbOpenTest, ACreationInterruptedBeforeTheMetaFamilyIsCompleted) {
+  TempDir tmp;
+  MakeRawDb(tmp.path(), {});
+  auto store = OpenOk(tmp.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "1");
 }
 
 // A creation interrupted after some families existed but before the schema version landed
