@@ -11,7 +11,9 @@ Run it with Debian's /usr/bin/python3 (python3-jsonschema). A line is valid when
 Usage:
   validate.py --dir DIR [--max-lines N]
       Validates members.ndjson, providers.ndjson, contracts.ndjson and claims.ndjson in DIR
-      (absent files are skipped). Prints every failing line; exit 1 when any fails.
+      (absent files are skipped). Lines listed in DIR/MANIFEST.json under "malformed"
+      ({"file", "line", ...}: records corrupted on purpose by the generator) must FAIL; every
+      other line must pass. Prints every line that breaks this; exit 1 when any does.
   validate.py --kind KIND FILE... [--max-lines N]
       Validates files of one kind (claim, member, provider, contract, statement, reject, or
       auto: each record's "schema" field decides). Exit 1 when any line fails.
@@ -173,18 +175,38 @@ def lines_of(path):
             yield n, None
 
 
-def validate_file(path, kind, max_lines=None, report=print):
-    """Validates every line; returns (lines checked, lines failing)."""
-    checked = failed = 0
+def validate_file(path, kind, max_lines=None, report=print, expect_invalid=frozenset()):
+    """Validates every line; returns (lines checked, lines breaking the expectation).
+
+    Lines whose number is in `expect_invalid` must fail; all others must pass."""
+    checked = wrong = 0
     for n, text in lines_of(path):
         if max_lines is not None and checked >= max_lines:
             break
         checked += 1
         reason = "not valid UTF-8" if text is None else check_line(text, kind)
-        if reason is not None:
-            failed += 1
+        if n in expect_invalid:
+            if reason is None:
+                wrong += 1
+                report(f"{path}:{n}: listed as malformed in MANIFEST.json but valid")
+        elif reason is not None:
+            wrong += 1
             report(f"{path}:{n}: {reason}")
-    return checked, failed
+    return checked, wrong
+
+
+def manifest_malformed(directory):
+    """{file name: {line numbers}} of the records MANIFEST.json lists as malformed."""
+    path = Path(directory) / "MANIFEST.json"
+    out = {}
+    if not path.exists():
+        return out
+    with open(path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    for m in manifest.get("malformed", []) if isinstance(manifest, dict) else []:
+        if isinstance(m, dict) and isinstance(m.get("file"), str) and isinstance(m.get("line"), int):
+            out.setdefault(m["file"], set()).add(m["line"])
+    return out
 
 
 def main(argv):
@@ -226,6 +248,7 @@ def main(argv):
 
     if args.dir:
         d = Path(args.dir)
+        malformed = manifest_malformed(d)
         found = 0
         failed_total = 0
         for name in DIR_FILES:
@@ -234,9 +257,12 @@ def main(argv):
                 print(f"{path}: absent, skipped")
                 continue
             found += 1
-            checked, failed = validate_file(path, KIND_OF_FILE[name], args.max_lines)
+            expected_bad = malformed.get(name, set())
+            checked, failed = validate_file(path, KIND_OF_FILE[name], args.max_lines,
+                                            expect_invalid=expected_bad)
             failed_total += failed
-            print(f"{path}: {checked} lines checked, {failed} failed")
+            print(f"{path}: {checked} lines checked ({len(expected_bad)} listed as malformed), "
+                  f"{failed} wrong")
         if found == 0:
             print(f"{d}: none of {', '.join(DIR_FILES)} found")
             return 1
