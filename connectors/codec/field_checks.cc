@@ -163,6 +163,35 @@ int CompareWithPowerOfTen(std::string_view s, int k) {
   return f.empty() ? 0 : 1;
 }
 
+bool ParseDateDays(std::string_view s, int32_t* days) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  int v[3] = {0, 0, 0};
+  constexpr size_t kStart[3] = {0, 5, 8};
+  constexpr size_t kLen[3] = {4, 2, 2};
+  for (int f = 0; f < 3; ++f) {
+    for (size_t i = 0; i < kLen[f]; ++i) {
+      char c = s[kStart[f] + i];
+      if (!IsDigit(c)) return false;
+      v[f] = v[f] * 10 + (c - '0');
+    }
+  }
+  const int y = v[0];
+  const int m = v[1];
+  const int d = v[2];
+  if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1) return false;
+  constexpr int kMonthDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > kMonthDays[m - 1] + (m == 2 && leap ? 1 : 0)) return false;
+  // H. Hinnant's days_from_civil.
+  const int yy = y - (m <= 2 ? 1 : 0);
+  const int era = yy / 400;  // yy >= 1899: no negative eras
+  const int yoe = yy - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  *days = era * 146097 + doe - 719468;
+  return true;
+}
+
 size_t Utf8Length(std::string_view s) {
   size_t n = 0;
   for (char c : s) {

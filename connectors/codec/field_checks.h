@@ -50,6 +50,11 @@ bool IsZeroDecimal(std::string_view s);
 // For an IsUnsignedDecimal text: compares its value with 10^k (-1, 0, 1).
 int CompareWithPowerOfTen(std::string_view s, int k);
 
+// Days since 1970-01-01 of a strict "YYYY-MM-DD" real calendar day in 1900..2199 — the same
+// language as Date::Parse, without building a Status on the hot path. False when not such a
+// day (callers then ask Date::Parse for the reason).
+bool ParseDateDays(std::string_view s, int32_t* days);
+
 // Unicode code points in UTF-8 text (the text is valid UTF-8: the JSON reader checked it).
 size_t Utf8Length(std::string_view s);
 

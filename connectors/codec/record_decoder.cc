@@ -641,7 +641,12 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadDate(od::value& v, const Path&
   std::string_view s;
   Got g = ReadString(v, p, "a date string \"YYYY-MM-DD\"", &s);
   if (g != Got::kValue) return g;
-  auto d = Date::Parse(s);
+  int32_t days = 0;
+  if (internal::ParseDateDays(s, &days)) {
+    *out = Date::FromDays(days);
+    return Got::kValue;
+  }
+  auto d = Date::Parse(s);  // for its reason (it refuses whatever ParseDateDays refuses)
   if (!d.ok()) return Err(Fail(p, DateReason(s, d.status().message())));
   *out = *d;
   return Got::kValue;
@@ -1009,6 +1014,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         g = ReadDate(v, p, &c->paid_date);
         break;
       case kCDiagnoses:
+        c->diagnoses.reserve(4);
         g = ReadArray(v, p, [&](od::value& el, int32_t i) {
           std::string_view code;
           Path ep{p.a, i};
@@ -1028,6 +1034,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         });
         break;
       case kCLines:
+        c->lines.reserve(4);
         g = ReadArray(v, p, [&](od::value& el, int32_t i) {
           return DecodeLine(el, i, &c->lines.emplace_back());
         });

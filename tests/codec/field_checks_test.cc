@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
+#include "domain/date.h"
+
 namespace vbp::codec::internal {
 namespace {
 
@@ -54,6 +58,40 @@ TEST(FieldChecksTest, QuotesReasonValuesSafely) {
   // Cut on a UTF-8 boundary: "é" is two bytes.
   EXPECT_EQ(QuoteForReason("a\xC3\xA9", 2), "\"a...\"");
   EXPECT_EQ(Utf8Length("\xC3\xA9t\xC3\xA9"), 3u);
+}
+
+}  // namespace
+}  // namespace vbp::codec::internal
+
+namespace vbp::codec::internal {
+namespace {
+
+// ParseDateDays is the hot-path twin of Date::Parse: same accepted language, same day numbers.
+TEST(FieldChecksTest, ParsesDatesExactlyAsDateParse) {
+  int checked = 0;
+  for (int y : {1899, 1900, 1970, 2000, 2023, 2024, 2100, 2199, 2200}) {
+    for (int m = 0; m <= 13; ++m) {
+      for (int d = 0; d <= 32; ++d) {
+        char buf[16];
+        std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+        int32_t days = 0;
+        bool fast = ParseDateDays(buf, &days);
+        auto slow = Date::Parse(buf);
+        ASSERT_EQ(fast, slow.ok()) << buf;
+        if (fast) {
+          EXPECT_EQ(days, slow->days()) << buf;
+        }
+        ++checked;
+      }
+    }
+  }
+  for (const char* bad : {"2025-1-01", "2025/01/01", "20250101", "2025-01-0a", " 2025-01-01",
+                          "2025-01-01 ", "+025-01-01"}) {
+    int32_t days = 0;
+    EXPECT_FALSE(ParseDateDays(bad, &days)) << bad;
+    EXPECT_FALSE(Date::Parse(bad).ok()) << bad;
+  }
+  EXPECT_GT(checked, 4000);
 }
 
 }  // namespace
