@@ -321,6 +321,7 @@ class RecordDecoder::Impl {
   std::unique_ptr<char[]> buf_;
   size_t buf_cap_ = 0;
   size_t buf_len_ = 0;
+  bool text_buffered_ = false;  // buf_ holds the text being decoded
   std::string fail_field_;
   std::string fail_reason_;
   std::string key_;  // the record's key once read
@@ -365,7 +366,7 @@ DecodeResult RecordDecoder::Impl::Decode(std::string_view text, const SourcePos&
   // A record that is not JSON anywhere is reported as such, even when a field check failed
   // first (on-demand parsing reads only what it needs): field "", the place in the reason.
   constexpr std::string_view kNotJson = "not valid JSON";
-  if (buf_len_ == text.size() && fail_reason_.compare(0, kNotJson.size(), kNotJson) != 0) {
+  if (text_buffered_ && fail_reason_.compare(0, kNotJson.size(), kNotJson) != 0) {
     std::string field = std::move(fail_field_);
     std::string reason = std::move(fail_reason_);
     bool is_json = true;
@@ -387,7 +388,7 @@ DecodeResult RecordDecoder::Impl::Decode(std::string_view text, const SourcePos&
   Reject r;
   r.source = pos;
   r.kind = kind;
-  if (key_.empty() && kind && buf_len_ == text.size()) {
+  if (key_.empty() && kind && text_buffered_) {
     try {
       key_ = ReadKey(*kind);
     } catch (...) {
@@ -407,6 +408,7 @@ bool RecordDecoder::Impl::DecodeText(std::string_view text, std::optional<Record
                                      std::optional<RecordKind>* kind,
                                      std::optional<DecodedRecord>* out) {
   buf_len_ = 0;
+  text_buffered_ = false;
   if (text.size() > kRecordBytesMax) {
     return Fail("", "record is " + std::to_string(text.size()) + " bytes (at most " +
                         std::to_string(kRecordBytesMax) + ")");
@@ -423,6 +425,7 @@ bool RecordDecoder::Impl::DecodeText(std::string_view text, std::optional<Record
   std::memcpy(buf_.get(), text.data(), text.size());
   std::memset(buf_.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
   buf_len_ = text.size();
+  text_buffered_ = true;
 
   od::document doc;
   if (auto e = parser_.iterate(buf_.get(), buf_len_, buf_cap_).get(doc)) return FailJson({}, e);

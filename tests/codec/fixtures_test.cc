@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "connectors/codec/record_decoder.h"
 #include "connectors/files/ndjson_file.h"
@@ -158,6 +159,104 @@ TEST(FixturesTest, DecoderAcceptsExactlyTheLinesTheSchemasAccept) {
     }
   }
   EXPECT_GE(compared, 130);
+}
+
+// Seeded mutations of the good and edge fixtures (byte edits and value swaps): the decoder and
+// the schemas must still agree on every line. Replay a failure with the printed seed.
+TEST(FixturesTest, DecoderAndSchemasAgreeOnMutatedRecords) {
+  constexpr uint64_t kSeed = 20250317;
+  constexpr int kMutantsPerKind = 1500;
+  SCOPED_TRACE("seed " + std::to_string(kSeed));
+  std::mt19937_64 rng(kSeed);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> tokens = {"\"",
+                                           "\\",
+                                           "{",
+                                           "}",
+                                           "[",
+                                           "]",
+                                           ",",
+                                           ":",
+                                           "null",
+                                           "true",
+                                           "-",
+                                           "0",
+                                           "1.5",
+                                           "12.34",
+                                           "e5",
+                                           "\"\"",
+                                           "\"x\"",
+                                           " ",
+                                           "\\u0041",
+                                           "\\ud800",
+                                           "\xC3\xA9",
+                                           "\x01",
+                                           "9007199254740993",
+                                           "-0",
+                                           "1e400",
+                                           "0.015625",
+                                           "\xFF"};
+  const std::vector<json> values = {
+      nullptr,        "",           "x",         0,    -1,           1.5,        json::array(),
+      json::object(), "2025-02-29", "1.0000001", true, "1234567890", "123456789"};
+  int compared = 0;
+  for (const KindFile& k : kKindFiles) {
+    std::vector<std::string> seeds;
+    for (const char* dir : {"good", "edge"}) {
+      auto f = files::NdjsonFile::Open(kFixtures + "/" + dir + "/" + k.name);
+      ASSERT_TRUE(f.ok());
+      files::NdjsonLine line;
+      while (f->Next(&line)) seeds.emplace_back(line.text);
+    }
+    std::vector<std::string> mutants;
+    for (int i = 0; i < kMutantsPerKind; ++i) {
+      std::string s = seeds[pick(seeds.size())];
+      for (size_t edits = 1 + pick(3); edits > 0; --edits) {
+        size_t at = pick(s.size() + 1);
+        switch (pick(4)) {
+          case 0:
+            if (at < s.size()) s.erase(at, 1);
+            break;
+          case 1:
+            s.insert(at, tokens[pick(tokens.size())]);
+            break;
+          case 2:
+            s.replace(at, std::min(s.size() - at, 1 + pick(8)), tokens[pick(tokens.size())]);
+            break;
+          default: {
+            json j = json::parse(s, nullptr, false);
+            if (j.is_object() && !j.empty()) {
+              auto it = j.begin();
+              std::advance(it, static_cast<long>(pick(j.size())));
+              *it = values[pick(values.size())];
+              s = j.dump(-1, ' ', false, json::error_handler_t::replace);
+            }
+          }
+        }
+      }
+      for (char& c : s) {
+        if (c == '\n' || c == '\r') c = ' ';
+      }
+      mutants.push_back(std::move(s));
+    }
+    std::string path = (std::filesystem::temp_directory_path() /
+                        ("vbp_mutants_" + std::to_string(::getpid()) + "_" + k.schema + ".ndjson"))
+                           .string();
+    ASSERT_TRUE(files::WriteNdjsonLines(path, mutants).ok());
+    auto verdicts = SchemaVerdicts(path, k.schema);
+    for (const Outcome& o : DecodeFile(path, k.kind)) {
+      auto v = verdicts.find(o.line);
+      ASSERT_NE(v, verdicts.end()) << path << ":" << o.line;
+      ++compared;
+      bool accepted = o.result.record.has_value();
+      EXPECT_EQ(accepted, v->second.first)
+          << k.name << " mutant " << o.line << "\n  decoder: "
+          << (accepted ? "accepted" : o.result.reject->field + ": " + o.result.reject->reason)
+          << "\n  schema:  " << (v->second.first ? "valid" : v->second.second) << "\n  " << o.text;
+    }
+    std::filesystem::remove(path);
+  }
+  EXPECT_GE(compared, 4 * kMutantsPerKind - 40);  // a few mutants may turn blank
 }
 
 TEST(FixturesTest, RejectLinesMatchTheRejectSchema) {

@@ -3,7 +3,7 @@
 
 Run it with Debian's /usr/bin/python3 (python3-jsonschema). A line is valid when
   1. it is one JSON object read exactly: numbers as decimals (never binary doubles), no
-     NaN/Infinity, no repeated key in any object;
+     NaN/Infinity, no repeated key in any object, no lone surrogate escape ("\\ud800");
   2. it validates against its schema, with format assertions ("date") on; and
   3. it passes the cross-field rules a JSON Schema cannot state (CROSS_FIELD_RULES below),
      which the record decoder (connectors/codec) enforces too.
@@ -29,9 +29,11 @@ import argparse
 import json
 import sys
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import jsonschema
+import jsonschema.validators
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -67,10 +69,28 @@ def validator(kind):
         with open(path, encoding="utf-8") as f:
             # Decimal keeps multipleOf/minimum exact when instances are Decimals.
             schema = json.load(f, parse_float=Decimal)
-        cls = jsonschema.Draft202012Validator
-        cls.check_schema(json.loads(path.read_text(encoding="utf-8")))
-        _validators[kind] = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        base = jsonschema.Draft202012Validator
+        base.check_schema(json.loads(path.read_text(encoding="utf-8")))
+        cls = jsonschema.validators.extend(base, {"multipleOf": _exact_multiple_of})
+        _validators[kind] = cls(schema, format_checker=base.FORMAT_CHECKER)
     return _validators[kind]
+
+
+def _exact_multiple_of(validator, divisor, instance, schema):
+    """multipleOf in exact rational arithmetic (Decimal's % gives up on 1e400)."""
+    if not validator.is_type(instance, "number"):
+        return
+    value = Decimal(instance)
+    if value.is_zero():
+        return
+    if value.adjusted() > 1000:
+        return  # an integer: a multiple of every divisor used here (1/64); bounds refuse it
+    if value.adjusted() < -1000:
+        failed = True  # nonzero and far below any divisor used here
+    else:
+        failed = (Fraction(value) / Fraction(Decimal(divisor))).denominator != 1
+    if failed:
+        yield jsonschema.ValidationError(f"{instance!r} is not a multiple of {divisor}")
 
 
 class _NotJson(ValueError):
@@ -90,9 +110,26 @@ def _no_constants(name):
     raise _NotJson(f"{name} is not JSON")
 
 
+def _no_lone_surrogates(value):
+    # "\ud800" alone is JSON syntax but no Unicode text: records are UTF-8, so it is refused.
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in v):
+                raise _NotJson("a string holds a lone surrogate escape (not Unicode text)")
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
 def parse(text):
-    return json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys,
-                      parse_constant=_no_constants)
+    value = json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys,
+                       parse_constant=_no_constants)
+    _no_lone_surrogates(value)
+    return value
 
 
 def _is_date(v):
