@@ -124,8 +124,9 @@ void RunTrial(uint64_t seed, TrialStats* stats) {
   const std::string dir = tmp.Sub("state");
   uint64_t k = 0;  // the verified state
   for (int round = 0; round < kKillsPerTrial; ++round) {
-    // One kill in eight lands during open / WAL recovery, before any batch is acknowledged.
-    const bool early = rng() % 8 == 0;
+    // Some kills land before any batch is acknowledged: during creation of the directory (half
+    // the first kills of a trial) or during open and log recovery (one in eight later ones).
+    const bool early = round == 0 ? rng() % 2 == 0 : rng() % 8 == 0;
     const uint64_t more = early ? 0 : 1 + rng() % 120;
     const int64_t spin_us = early ? static_cast<int64_t>(rng() % 40000)
                                   : static_cast<int64_t>(rng() % 3000);
