@@ -50,9 +50,19 @@ class JsonNumber:
         return "JsonNumber(%s)" % self.text
 
 
+def _no_duplicate_keys(pairs):
+    obj = {}
+    for k, v in pairs:
+        if k in obj:
+            raise ValueError("duplicate key %r" % k)
+        obj[k] = v
+    return obj
+
+
 def load_json(text):
-    """Parses JSON keeping non-integer numbers as JsonNumber (never a binary float)."""
-    return json.loads(text, parse_float=JsonNumber)
+    """Parses JSON keeping non-integer numbers as JsonNumber (never a binary float); an object
+    repeating a key is not a usable record."""
+    return json.loads(text, parse_float=JsonNumber, object_pairs_hook=_no_duplicate_keys)
 
 
 class Bad(Exception):
@@ -216,10 +226,52 @@ def _schema(obj, expected):
 
 def decode_claim(obj):
     _schema(obj, "vbp.claim/1")
+    frequency = _enum(obj, "frequency", "", ("original", "replacement", "void"))
+    if frequency == "void":
+        # A void needs only its identity (connectors/codec/README.md); what else it carries
+        # is validated when present. Its lines never count.
+        return decode_void(obj)
+    return decode_claim_body(obj, frequency)
+
+
+def decode_void(obj):
+    full = {"claim_id": _str(obj, "claim_id", ""),
+            "version": _int(obj, "version", "", minimum=1),
+            "frequency": "void",
+            "member_id": _str(obj, "member_id", "")}
+    present = dict(obj)
+    for k in ("billing_tin", "rendering_npi", "claim_type", "from_date", "through_date",
+              "paid_date", "diagnoses", "lines"):
+        if present.get(k) is None:
+            present[k] = {"billing_tin": "", "rendering_npi": "", "claim_type": "professional",
+                          "from_date": None, "through_date": None, "paid_date": None,
+                          "diagnoses": [], "lines": []}[k]
+    c = {}
+    for k in ("from_date", "through_date", "paid_date"):
+        c[k] = parse_date(present[k], k) if present[k] is not None else None
+    for k in ("billing_tin", "rendering_npi"):
+        if not isinstance(present[k], str):
+            raise Bad("%s: expected a string" % k)
+        c[k] = present[k]
+    c["claim_type"] = present["claim_type"]
+    if c["claim_type"] not in ("professional", "institutional"):
+        raise Bad("claim_type: %r not one of professional|institutional" % c["claim_type"])
+    c["diagnoses"] = tuple(_str_list(present, "diagnoses", ""))
+    c["lines"] = decode_lines(present["lines"])
+    for k in ("facility_npi", "bill_type", "discharge_status", "drg"):
+        c[k] = _opt_str(obj, k, "")
+    for k in ("admission_date", "discharge_date"):
+        c[k] = parse_date(obj[k], k) if obj.get(k) is not None else None
+    c["procedures"] = tuple(_str_list(obj, "procedures", "", required=False))
+    c.update(full)
+    return c
+
+
+def decode_claim_body(obj, frequency):
     c = {
         "claim_id": _str(obj, "claim_id", ""),
         "version": _int(obj, "version", "", minimum=1),
-        "frequency": _enum(obj, "frequency", "", ("original", "replacement", "void")),
+        "frequency": frequency,
         "member_id": _str(obj, "member_id", ""),
         "billing_tin": _str(obj, "billing_tin", ""),
         "rendering_npi": _str(obj, "rendering_npi", ""),
@@ -239,7 +291,15 @@ def decode_claim(obj):
         "drg": _opt_str(obj, "drg", ""),
         "procedures": tuple(_str_list(obj, "procedures", "", required=False)),
     }
-    raw_lines = _req(obj, "lines", "")
+    c["lines"] = decode_lines(_req(obj, "lines", ""))
+    if not c["lines"]:
+        raise Bad("lines: at least one line unless the claim is a void")
+    if c["through_date"] < c["from_date"]:
+        raise Bad("through_date: before from_date")
+    return c
+
+
+def decode_lines(raw_lines):
     if not isinstance(raw_lines, list):
         raise Bad("lines: expected a list")
     lines = []
@@ -258,11 +318,13 @@ def decode_claim(obj):
             "service_date": parse_date(_req(ln, "service_date", where), where + "service_date"),
             "pos": _opt_str(ln, "pos", where),
             "allowed": money(_req(ln, "allowed", where), where + "allowed", nonnegative=True),
-            "paid": money(_req(ln, "paid", where), where + "paid"),
+            "paid": money(_req(ln, "paid", where), where + "paid", nonnegative=True),
             "revenue_code": _opt_str(ln, "revenue_code", where),
         })
-    c["lines"] = lines
-    return c
+    if len({ln["line"] for ln in lines}) != len(lines):
+        raise Bad("lines: line numbers must be unique")
+    lines.sort(key=lambda ln: ln["line"])  # a claim's lines in line-number order
+    return lines
 
 
 def _code(s):
@@ -1144,7 +1206,9 @@ def settle(data_dir, rules_file=None, as_of=None, schema_dir=None):
     latest_paid = None
     for pos, claim in read_records(data_dir, "claims", validators, rejects):
         # D7: as-of defaults to the latest paid_date among the claim records read.
-        latest_paid = max(latest_paid, claim["paid_date"]) if latest_paid else claim["paid_date"]
+        if claim["paid_date"] is not None:
+            latest_paid = (max(latest_paid, claim["paid_date"]) if latest_paid
+                           else claim["paid_date"])
         ledger.add(claim, pos, rejects)
     members = {}
     for pos, m in read_records(data_dir, "members", validators, rejects):
