@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   vbp::cli::AddImportCommand(app, &exit_code);
   vbp::cli::AddBrokerCommand(app, &exit_code);
   vbp::cli::AddProduceCommand(app, &exit_code);
+  vbp::cli::AddRunCommand(app, &exit_code);
+  vbp::cli::AddStatementsCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

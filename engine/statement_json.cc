@@ -88,8 +88,13 @@ ordered_json MemberOutcomeJson(const rules::MemberOutcome& m,
   j["performance_year"] = m.performance_year;
   j["contract_id"] = m.contract ? ordered_json(m.contract->str()) : ordered_json(nullptr);
   j["status"] = rules::UnattributedName(m.unattributed);
-  j["step"] = m.step == rules::AttributionStep::kNone ? ordered_json(nullptr)
-                                                      : ordered_json(static_cast<int>(m.step));
+  // The step that attributed the member (null when not attributed); unit_step is the step at
+  // which the winning unit was decided, also for members won by a unit outside every contract.
+  const ordered_json step_json = m.step == rules::AttributionStep::kNone
+                                     ? ordered_json(nullptr)
+                                     : ordered_json(static_cast<int>(m.step));
+  j["step"] = m.attributed() ? step_json : ordered_json(nullptr);
+  j["unit_step"] = m.winner ? step_json : ordered_json(nullptr);
   j["unit"] = m.winner ? ordered_json(m.winner->ToString()) : ordered_json(nullptr);
   j["decided_by"] = m.decided_by;
   if (!m.exclusion.empty()) j["exclusion"] = m.exclusion;

@@ -92,7 +92,8 @@ TEST_F(AttributionTest, StepTwoUsesSpecialistsOnlyWithoutAnyStepOneService) {
   EXPECT_EQ(out.Member("M5")["contract_id"], "C2");
   EXPECT_EQ(out.Member("M5")["step"], 2);
   EXPECT_TRUE(out.Member("M6")["contract_id"].is_null());
-  EXPECT_EQ(out.Member("M6")["step"], 1);
+  EXPECT_TRUE(out.Member("M6")["step"].is_null());
+  EXPECT_EQ(out.Member("M6")["unit_step"], 1);
   EXPECT_TRUE(out.Member("M6")["step2_allowed_by_unit"].empty());
   EXPECT_EQ(out.Statement("C2").members_by_step[2], 1);
 }

@@ -1,0 +1,245 @@
+// vbp run: the streaming settlement service (SPEC §5).
+#include <atomic>
+#include <csignal>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/common.h"
+#include "cli/verbs.h"
+#include "connectors/rocksdb/rocksdb_state_store.h"
+#include "connectors/stream/decode_port.h"
+#include "connectors/stream/kafka_ports.h"
+#include "connectors/stream/metrics_server.h"
+#include "engine/metrics_text.h"
+
+namespace vbp::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop.store(true); }
+
+struct RunFlags {
+  std::string config;
+  std::string brokers;
+  std::string state;
+  std::string prefix;
+  std::string group;
+  std::vector<std::string> sets;
+  std::vector<std::string> rules;
+  std::string as_of;
+  std::string http_host;
+  int http_port = -2;  // -2: from config or default
+  int64_t batch = 0;
+  int64_t revision_interval_ms = -1;
+  bool until_caught_up = false;
+  bool sync = false;
+  bool no_history = false;
+};
+
+// Settings from --config (JSON), overridden by flags.
+struct Settings {
+  std::string brokers;
+  std::string state = "vbp-state";
+  std::string prefix = "vbp.";
+  std::string group = "vbp-engine";
+  std::map<std::string, std::string> kafka;
+  std::vector<std::string> rules;
+  std::optional<Date> as_of;
+  std::string http_host = "127.0.0.1";
+  int http_port = 9464;
+  StreamingOptions engine;
+};
+
+Result<Settings> Resolve(const RunFlags& f) {
+  Settings s;
+  if (!f.config.empty()) {
+    auto text = ReadFile(f.config);
+    if (!text.ok()) return text.status();
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return Status::Invalid(f.config + " is not a JSON object");
+    static const std::set<std::string> known = {
+        "brokers", "state", "topic_prefix", "group_id", "kafka", "rules", "as_of", "http_host",
+        "http_port", "batch_records_max", "revision_interval_ms", "sync_commits", "keep_history"};
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!known.count(it.key())) {
+        return Status::Invalid(f.config + ": unknown setting '" + it.key() + "'");
+      }
+    }
+    try {
+      s.brokers = j.value("brokers", s.brokers);
+      s.state = j.value("state", s.state);
+      s.prefix = j.value("topic_prefix", s.prefix);
+      s.group = j.value("group_id", s.group);
+      if (j.contains("kafka")) {
+        for (auto it = j["kafka"].begin(); it != j["kafka"].end(); ++it) {
+          s.kafka[it.key()] = it.value().get<std::string>();
+        }
+      }
+      if (j.contains("rules")) s.rules = j["rules"].get<std::vector<std::string>>();
+      if (j.contains("as_of")) {
+        auto d = Date::Parse(j["as_of"].get<std::string>());
+        if (!d.ok()) return d.status();
+        s.as_of = *d;
+      }
+      s.http_host = j.value("http_host", s.http_host);
+      s.http_port = j.value("http_port", s.http_port);
+      s.engine.batch_records_max = j.value("batch_records_max", s.engine.batch_records_max);
+      s.engine.revision_interval_ms = j.value("revision_interval_ms", s.engine.revision_interval_ms);
+      s.engine.sync_commits = j.value("sync_commits", s.engine.sync_commits);
+      s.engine.keep_history = j.value("keep_history", s.engine.keep_history);
+    } catch (const nlohmann::json::exception& e) {
+      return Status::Invalid(f.config + ": " + e.what());
+    }
+  }
+  if (!f.brokers.empty()) s.brokers = f.brokers;
+  if (!f.state.empty()) s.state = f.state;
+  if (!f.prefix.empty()) s.prefix = f.prefix;
+  if (!f.group.empty()) s.group = f.group;
+  auto props = ParseProperties(f.sets);
+  if (!props.ok()) return props.status();
+  for (auto& [k, v] : *props) s.kafka[k] = v;
+  s.rules.insert(s.rules.end(), f.rules.begin(), f.rules.end());
+  if (!f.as_of.empty()) {
+    auto d = Date::Parse(f.as_of);
+    if (!d.ok()) return d.status();
+    s.as_of = *d;
+  }
+  if (!f.http_host.empty()) s.http_host = f.http_host;
+  if (f.http_port != -2) s.http_port = f.http_port;
+  if (f.batch > 0) s.engine.batch_records_max = static_cast<size_t>(f.batch);
+  if (f.revision_interval_ms >= 0) s.engine.revision_interval_ms = f.revision_interval_ms;
+  if (f.sync) s.engine.sync_commits = true;
+  if (f.no_history) s.engine.keep_history = false;
+  if (s.brokers.empty() && !s.kafka.count("bootstrap.servers")) {
+    return Status::Invalid("no brokers: pass --brokers HOST:PORT (or \"brokers\" in --config)");
+  }
+  if (!s.brokers.empty()) s.kafka["bootstrap.servers"] = s.brokers;
+  s.engine.topic_prefix = s.prefix;
+  s.engine.as_of = s.as_of;
+  return s;
+}
+
+int RunService(const RunFlags& flags) {
+  auto settings = Resolve(flags);
+  if (!settings.ok()) return Fail("run", settings.status());
+  Settings& s = *settings;
+  auto registry = LoadRegistry(s.rules);
+  if (!registry.ok()) return Fail("run", registry.status());
+  auto store = RocksDbStateStore::Open(s.state, RocksDbOptions{});
+  if (!store.ok()) return Fail("run", store.status());
+
+  kafka::KafkaConfig input_cfg(s.kafka.begin(), s.kafka.end());
+  input_cfg["group.id"] = s.group;
+  auto input = stream::KafkaRecordSource::Create(
+      input_cfg, {s.prefix + "claims", s.prefix + "members"},
+      stream::KafkaRecordSource::Mode::kGroup);
+  if (!input.ok()) return Fail("run", input.status());
+  kafka::KafkaConfig ref_cfg(s.kafka.begin(), s.kafka.end());
+  ref_cfg["group.id"] = s.group + "-reference";
+  auto reference = stream::KafkaRecordSource::Create(
+      ref_cfg, {s.prefix + "providers", s.prefix + "contracts"},
+      stream::KafkaRecordSource::Mode::kAllPartitions);
+  if (!reference.ok()) return Fail("run", reference.status());
+  kafka::KafkaConfig out_cfg(s.kafka.begin(), s.kafka.end());
+  auto statements = stream::KafkaRecordSink::Create(out_cfg, s.prefix + "statements");
+  if (!statements.ok()) return Fail("run", statements.status());
+  auto rejects = stream::KafkaRecordSink::Create(out_cfg, s.prefix + "rejects");
+  if (!rejects.ok()) return Fail("run", rejects.status());
+  auto clock = NewSystemClock();
+
+  StreamingEngine engine(s.engine,
+                         {store->get(), input->get(), reference->get(), statements->get(),
+                          rejects->get(), clock.get()},
+                         stream::MakeJsonDecodeFn(), &*registry);
+  std::unique_ptr<stream::MetricsServer> http;
+  if (s.http_port >= 0) {
+    auto server = stream::MetricsServer::Start(
+        s.http_host, s.http_port,
+        [&engine] {
+          EngineMetrics m = engine.Metrics();
+          return stream::HttpResponse{m.last_error.empty() ? 200 : 503, "application/json",
+                                      HealthJson(m)};
+        },
+        [&engine] {
+          return stream::HttpResponse{200, "text/plain; version=0.0.4",
+                                      PrometheusText(engine.Metrics())};
+        });
+    if (!server.ok()) return Fail("run", server.status());
+    http = std::move(server).value();
+    Log("info", "serving /health and /metrics",
+        {{"address", s.http_host + ":" + std::to_string(http->port())}});
+  }
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  Log("info", "starting", {{"brokers", s.kafka["bootstrap.servers"]}, {"state", s.state},
+                           {"group", s.group}, {"prefix", s.prefix}});
+  Status st = engine.Start();
+  if (!st.ok()) return Fail("run", st);
+
+  // Progress log every 5 s on a side thread; it only reads metrics.
+  std::atomic<bool> done{false};
+  std::thread progress([&] {
+    int64_t last = 0;
+    while (!done.load()) {
+      for (int i = 0; i < 50 && !done.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (done.load()) break;
+      EngineMetrics m = engine.Metrics();
+      int64_t lag = 0;
+      for (const auto& l : m.lag) lag += std::max<int64_t>(0, l.end - l.position);
+      Log("info", "progress", {{"messages", std::to_string(m.messages)},
+                               {"rate_per_s", std::to_string((m.messages - last) / 5)},
+                               {"lag", std::to_string(lag)},
+                               {"claims_applied", std::to_string(m.counts.claims.applied)},
+                               {"rejected", std::to_string(m.counts.claims.rejected + m.counts.members.rejected)},
+                               {"revisions", std::to_string(m.revisions_published)}});
+      last = m.messages;
+    }
+  });
+  st = flags.until_caught_up ? engine.RunUntilCaughtUp() : engine.Run(g_stop);
+  done.store(true);
+  progress.join();
+  Status closed = (*input)->Close();
+  (void)(*reference)->Close();
+  EngineMetrics m = engine.Metrics();
+  if (!st.ok()) {
+    if (st.code() == StatusCode::kDataLoss) {
+      Log("error", "DATA LOSS: input was deleted before it was applied; statements are incomplete",
+          {{"detail", st.message()}});
+    }
+    return Fail("run", st);
+  }
+  Log("info", "stopped", {{"messages", std::to_string(m.messages)},
+                          {"revisions", std::to_string(m.revisions_published)},
+                          {"rejects", std::to_string(m.rejects_published)}});
+  return 0;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, int* exit_code) {
+  auto* cmd = app.add_subcommand(
+      "run", "Run the streaming settlement service: Kafka in, RocksDB state, revisions out");
+  auto f = std::make_shared<RunFlags>();
+  cmd->add_option("--config", f->config, "JSON settings file (flags override it)");
+  cmd->add_option("--brokers", f->brokers, "Kafka bootstrap servers HOST:PORT[,...]");
+  cmd->add_option("--state", f->state, "state directory (RocksDB), default ./vbp-state");
+  cmd->add_option("--prefix", f->prefix, "topic prefix, default vbp.");
+  cmd->add_option("--group", f->group, "consumer group id, default vbp-engine");
+  cmd->add_option("--set", f->sets, "librdkafka property key=value (TLS, SASL, ...); repeatable");
+  cmd->add_option("--rules", f->rules, "extra rule set file; repeatable");
+  cmd->add_option("--as-of", f->as_of, "fixed as-of date YYYY-MM-DD (default: latest paid date)");
+  cmd->add_option("--http-host", f->http_host, "address for /health and /metrics");
+  cmd->add_option("--http-port", f->http_port, "port for /health and /metrics (0: any, -1: off)");
+  cmd->add_option("--batch", f->batch, "max records per batch");
+  cmd->add_option("--revision-interval-ms", f->revision_interval_ms,
+                  "min time between statement revisions while input flows");
+  cmd->add_flag("--until-caught-up", f->until_caught_up,
+                "exit 0 once every assigned partition is consumed and revisions are published");
+  cmd->add_flag("--sync", f->sync, "fsync the write-ahead log on every commit");
+  cmd->add_flag("--no-history", f->no_history, "do not keep every input version (audit)");
+  cmd->callback([f, exit_code] { *exit_code = RunService(*f); });
+}
+
+}  // namespace vbp::cli
