@@ -36,6 +36,9 @@ int RunBroker(const BrokerFlags& flags) {
     return 1;
   }
   Status st = (*cluster)->CreateSpecTopics(flags.prefix, flags.partitions);
+  // The engine's internal topic: instances of one group exchange their partitions' contract
+  // parts through it (engine/streaming_engine.h).
+  if (st.ok()) st = (*cluster)->CreateTopic(flags.prefix + "parts", flags.partitions);
   if (!st.ok()) {
     std::fprintf(stderr, "vbp broker: %s\n", st.ToString().c_str());
     return 1;
@@ -46,6 +49,7 @@ int RunBroker(const BrokerFlags& flags) {
   for (const std::string& t : kafka::SpecTopicNames(flags.prefix)) {
     topics += (topics.empty() ? "" : ", ") + t;
   }
+  topics += ", " + flags.prefix + "parts";
   std::fprintf(stderr,
                "vbp broker: in-process Kafka mock cluster (%d broker%s) at %s\n"
                "  topics: %s (%d partitions each)\n"

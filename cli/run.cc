@@ -147,11 +147,31 @@ int RunService(const RunFlags& flags) {
   if (!statements.ok()) return Fail("run", statements.status());
   auto rejects = stream::KafkaRecordSink::Create(out_cfg, s.prefix + "rejects");
   if (!rejects.ok()) return Fail("run", rejects.status());
+  // Several instances in one group exchange their partitions' contract parts through
+  // <prefix>parts; without that topic the instance must own every partition.
+  std::unique_ptr<stream::KafkaRecordSink> parts_sink;
+  std::unique_ptr<stream::KafkaRecordSource> parts_source;
+  {
+    kafka::KafkaConfig parts_cfg(s.kafka.begin(), s.kafka.end());
+    parts_cfg["group.id"] = s.group + "-parts";
+    auto src = stream::KafkaRecordSource::Create(parts_cfg, {s.prefix + "parts"},
+                                                 stream::KafkaRecordSource::Mode::kAllPartitions);
+    if (!src.ok()) return Fail("run", src.status());
+    auto count = (*src)->PartitionCount(s.prefix + "parts");
+    if (count.ok() && *count > 0) {
+      auto sink = stream::KafkaRecordSink::Create(out_cfg, s.prefix + "parts");
+      if (!sink.ok()) return Fail("run", sink.status());
+      parts_sink = std::move(sink).value();
+      parts_source = std::move(src).value();
+    } else {
+      Log("warn", "no " + s.prefix + "parts topic: this instance must own every partition to publish statements");
+    }
+  }
   auto clock = NewSystemClock();
 
   StreamingEngine engine(s.engine,
                          {store->get(), input->get(), reference->get(), statements->get(),
-                          rejects->get(), clock.get()},
+                          rejects->get(), clock.get(), parts_sink.get(), parts_source.get()},
                          stream::MakeJsonDecodeFn(), &*registry);
   std::unique_ptr<stream::MetricsServer> http;
   if (s.http_port >= 0) {
@@ -202,6 +222,7 @@ int RunService(const RunFlags& flags) {
   progress.join();
   Status closed = (*input)->Close();
   (void)(*reference)->Close();
+  if (parts_source) (void)parts_source->Close();
   EngineMetrics m = engine.Metrics();
   if (!st.ok()) {
     if (st.code() == StatusCode::kDataLoss) {

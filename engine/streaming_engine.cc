@@ -16,6 +16,8 @@ namespace vbp {
 //   reference:  "p" npi \0 u32(effective days) | "c" contract_id -> record
 //   revisions:  contract_id \0 u32(year) u64(revision)      -> statement JSON as published
 //   history:    kind-letter key \0 u32(partition) u64(offset) topic -> raw record text
+//               (c claim: claim_id \0 u64(version); m member; p provider; k contract;
+//                x a rejected message, empty key): every input message is kept
 //   counters:   u32(partition) | "ref"                     -> counts
 //   meta:       "schema_version" | "unpublished" key | "reject" u64(seq)
 namespace {
@@ -398,6 +400,9 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
   SourcePos pos{std::string(m.topic), m.partition, m.offset};
   DecodeOutcome d = decode_(m.value, pos, kind);
   if (d.reject) {
+    if (options_.keep_history) {
+      batch.Put(Space::kHistory, HistoryKey('x', "", m), std::string(m.value));
+    }
     AddReject(std::move(*d.reject), kind, nullptr, batch);
   } else if (is_provider) {
     const Provider& p = std::get<Provider>(*d.record);
@@ -416,6 +421,9 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
     const Contract& c = std::get<Contract>(*d.record);
     auto rc = ResolveContract(c, *registry_);
     if (!rc.ok()) {
+      if (options_.keep_history) {
+        batch.Put(Space::kHistory, HistoryKey('x', "", m), std::string(m.value));
+      }
       Reject r = ContractReject(c, rc.status());
       r.record = std::string(m.value);
       AddReject(std::move(r), kind, nullptr, batch);
@@ -453,6 +461,9 @@ void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch
   SourcePos pos{std::string(m.topic), m.partition, m.offset};
   DecodeOutcome d = decode_(m.value, pos, kind);
   if (d.reject) {
+    if (options_.keep_history) {
+      batch.Put(Space::kHistory, HistoryKey('x', "", m), std::string(m.value));
+    }
     AddReject(std::move(*d.reject), kind, &shard, batch);
   } else if (is_claim) {
     if (options_.keep_history) {

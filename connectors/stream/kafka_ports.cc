@@ -87,9 +87,11 @@ bool KafkaRecordSource::CaughtUp() const { return assigned_ && consumer_->Caught
 
 std::vector<RecordSource::PartitionLag> KafkaRecordSource::Lag() {
   std::vector<PartitionLag> out;
+  // Cached watermarks (from fetch responses): a broker round trip per partition per call
+  // would stall the engine when lag is sampled.
   for (const auto& [lp, pos] : positions_) {
-    auto w = consumer_->QueryWatermarks(lp.topic, lp.partition, 2000);
-    out.push_back({lp, pos, w.ok() ? w->high : pos});
+    auto w = consumer_->CachedWatermarks(lp.topic, lp.partition);
+    out.push_back({lp, pos, w.ok() ? std::max(w->high, pos) : pos});
   }
   return out;
 }
