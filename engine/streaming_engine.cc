@@ -20,6 +20,7 @@ namespace vbp {
 //                x a rejected message, empty key): every input message is kept
 //   counters:   u32(partition) | "ref"                     -> counts
 //   meta:       "schema_version" | "unpublished" key | "reject" u64(seq)
+//               | "rule_set" id \0 rules_hash -> canonical rule set JSON (with history)
 namespace {
 
 constexpr int64_t kOffsetBeginning = -2;
@@ -438,6 +439,12 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
       batch.Put(Space::kReference, "c" + c.contract_id.str(), binary::EncodeContract(c));
       if (options_.keep_history) {
         batch.Put(Space::kHistory, HistoryKey('k', c.contract_id.str(), m), std::string(m.value));
+        // The rule set the contract resolved against, so that recalculation does not depend
+        // on the binary's shipped sets or on this run's --rules files (engine/audit.h).
+        std::string key = "rule_set" + rc->rule_set->id();
+        key.push_back('\0');
+        key += rc->rule_set->hash();
+        batch.Put(Space::kMeta, std::move(key), rules::CanonicalJson(rc->rule_set->document()));
       }
       *changed = true;
     }
