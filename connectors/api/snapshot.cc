@@ -1,0 +1,231 @@
+#include "connectors/api/snapshot.h"
+
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "connectors/codec/record_decoder.h"
+#include "connectors/files/ndjson_stream.h"
+#include "connectors/rocksdb/rocksdb_state_store.h"
+#include "engine/binary_codec.h"
+#include "engine/statement_json.h"
+
+namespace vbp::api {
+
+namespace {
+
+constexpr const char* kDataFiles[] = {"members.ndjson", "providers.ndjson", "contracts.ndjson",
+                                      "claims.ndjson"};
+
+Result<StoredRevision> ParseRevision(std::string_view text) {
+  StoredRevision r;
+  try {
+    auto j = nlohmann::json::parse(text);
+    r.revision = j.at("revision").get<int64_t>();
+    auto d = Date::Parse(j.at("as_of").get<std::string>());
+    if (!d.ok()) return d.status();
+    r.as_of = *d;
+    if (j.contains("detail") && j["detail"].contains("tins")) {
+      for (const auto& t : j["detail"]["tins"]) r.tins.push_back(t.get<std::string>());
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Status::DataLoss(std::string("statement revision is not the expected JSON: ") +
+                            e.what());
+  }
+  r.json = std::string(text);
+  return r;
+}
+
+void NoteRosterMismatch(Snapshot* s) {
+  for (const BookContract& c : s->book->contracts()) {
+    auto f = s->revisions.find(c.id);
+    if (f == s->revisions.end()) continue;
+    auto y = f->second.find(c.year);
+    if (y == f->second.end() || y->second.empty()) continue;
+    auto j = nlohmann::json::parse(y->second.back().json);
+    const int64_t stated = j.value("assigned_members", int64_t{-1});
+    if (stated != static_cast<int64_t>(c.roster.size())) {
+      s->notes.push_back("contract " + c.id.str() + " " + std::to_string(c.year) +
+                         ": the roster recomputed from the snapshot has " +
+                         std::to_string(c.roster.size()) + " members, revision " +
+                         std::to_string(y->second.back().revision) + " states " +
+                         std::to_string(stated) +
+                         " (input committed after the latest revision)");
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Snapshot>> LoadDataSnapshot(const std::string& dir,
+                                                   const RuleRegistry* registry,
+                                                   const SnapshotOptions& options) {
+  auto s = std::make_unique<Snapshot>();
+  s->source = "data";
+  s->path = dir;
+  s->book = std::make_unique<ReconcileBook>(registry);
+  const RecordKind kinds[] = {RecordKind::kMember, RecordKind::kProvider, RecordKind::kContract,
+                              RecordKind::kClaim};
+  for (size_t i = 0; i < 4; ++i) {
+    const std::string path = dir + "/" + kDataFiles[i];
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      return Status::NotFound(path + " is missing: a data directory holds members.ndjson, "
+                              "providers.ndjson, contracts.ndjson and claims.ndjson");
+    }
+    Status status = files::StreamNdjsonFile(
+        path, kinds[i], options.threads, [&](files::DecodedChunk& chunk) -> Status {
+          for (auto& rec : chunk.records) {
+            std::visit(
+                [&](auto&& r) {
+                  using T = std::decay_t<decltype(r)>;
+                  if constexpr (std::is_same_v<T, Claim>) {
+                    s->book->AddClaim(r);
+                  } else if constexpr (std::is_same_v<T, Member>) {
+                    s->book->AddMember(std::move(r));
+                  } else if constexpr (std::is_same_v<T, Provider>) {
+                    s->book->AddProvider(r);
+                  } else {
+                    s->contracts[r.contract_id] = r;
+                    s->book->AddContract(std::move(r));
+                  }
+                },
+                std::move(rec));
+          }
+          return Status::Ok();
+        });
+    VBP_RETURN_IF_ERROR(status);
+  }
+  ReconcileBook::FinishOptions fo;
+  fo.as_of = options.as_of;
+  fo.threads = options.threads;
+  VBP_RETURN_IF_ERROR(s->book->Finish(fo));
+  for (const BookContract& c : s->book->contracts()) {
+    StoredRevision r;
+    r.revision = 1;
+    r.as_of = c.as_of;
+    for (const Tin& t : c.tins) r.tins.push_back(t.str());
+    r.json = StatementJson(c.figures, 1, c.tins).dump();
+    s->revisions[c.id][c.year].push_back(std::move(r));
+  }
+  for (const Reject& r : s->book->contract_rejects()) {
+    s->notes.push_back("contract " + r.key + " is not usable: " + r.reason);
+  }
+  return s;
+}
+
+Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
+                                                    const RuleRegistry* registry,
+                                                    const SnapshotOptions& options) {
+  auto opened = RocksDbStateStore::OpenReadOnly(dir, RocksDbOptions{});
+  if (!opened.ok()) return opened.status();
+  const StateStore& store = **opened;
+  auto s = std::make_unique<Snapshot>();
+  s->source = "state";
+  s->path = dir;
+  s->book = std::make_unique<ReconcileBook>(registry);
+  Status err;
+  auto fail = [&err](Status st) {
+    err = std::move(st);
+    return false;
+  };
+
+  // Reference data and members.
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
+    if (k.empty()) return true;
+    if (k[0] == 'p') {
+      auto p = binary::DecodeProvider(v);
+      if (!p.ok()) return fail(p.status());
+      s->book->AddProvider(*p);
+    } else if (k[0] == 'c') {
+      auto c = binary::DecodeContract(v);
+      if (!c.ok()) return fail(c.status());
+      s->contracts[c->contract_id] = *c;
+      s->book->AddContract(std::move(c).value());
+    }
+    return true;
+  }));
+  VBP_RETURN_IF_ERROR(err);
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kMembers, "", [&](std::string_view, std::string_view v) {
+    auto m = binary::DecodeMember(v);
+    if (!m.ok()) return fail(m.status());
+    s->book->AddMember(std::move(m).value());
+    return true;
+  }));
+  VBP_RETURN_IF_ERROR(err);
+
+  // Claims: for each claim_id (in id order), the earlier versions kept in `history` (first
+  // received of each version), then the effective version from `claims`, so the book's
+  // version decisions end on exactly the effective version the engine holds.
+  struct Effective {
+    int64_t version = 0;
+    std::string key;  // claims family key
+  };
+  std::map<std::string, Effective> effective;
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kClaims, "", [&](std::string_view k, std::string_view v) {
+    auto c = binary::DecodeClaim(v);
+    if (!c.ok()) return fail(c.status());
+    effective[c->claim_id.str()] = {c->version, std::string(k)};
+    return true;
+  }));
+  VBP_RETURN_IF_ERROR(err);
+  codec::RecordDecoder decoder;
+  for (const auto& [claim_id, eff] : effective) {
+    std::string prefix = "c" + claim_id;
+    prefix.push_back('\0');
+    int64_t last_version = 0;
+    VBP_RETURN_IF_ERROR(store.Scan(Space::kHistory, prefix, [&](std::string_view k,
+                                                                std::string_view v) {
+      // key: 'c' claim_id \0 u64(version) \0 u32(partition) u64(offset) topic
+      if (k.size() < prefix.size() + 8 + 1 + 12) return fail(Status::DataLoss("short history key"));
+      const int64_t version = static_cast<int64_t>(binary::ReadU64(k, prefix.size()));
+      if (version >= eff.version || version == last_version) return true;
+      last_version = version;
+      SourcePos pos;
+      const size_t at = prefix.size() + 9;
+      pos.partition = static_cast<int32_t>(binary::ReadU32(k, at));
+      pos.position = static_cast<int64_t>(binary::ReadU64(k, at + 4));
+      pos.source = std::string(k.substr(at + 12));
+      codec::DecodeResult d = decoder.Decode(v, pos, RecordKind::kClaim);
+      if (d.record) s->book->AddClaim(std::get<Claim>(*d.record));
+      return true;
+    }));
+    VBP_RETURN_IF_ERROR(err);
+    auto v = store.Get(Space::kClaims, eff.key);
+    if (!v.ok()) return v.status();
+    if (!v->has_value()) return Status::DataLoss("claim " + claim_id + " vanished during the load");
+    auto c = binary::DecodeClaim(**v);
+    if (!c.ok()) return c.status();
+    s->book->AddClaim(*c);
+  }
+
+  // Revisions.
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kRevisions, "", [&](std::string_view, std::string_view v) {
+    auto r = ParseRevision(v);
+    if (!r.ok()) return fail(r.status());
+    auto j = nlohmann::json::parse(v);
+    ContractId id(j["contract_id"].get<std::string>());
+    int year = j["performance_year"].get<int>();
+    s->revisions[id][year].push_back(std::move(r).value());
+    return true;
+  }));
+  VBP_RETURN_IF_ERROR(err);
+  opened->reset();  // release the shared lock: a writer may start again
+
+  ReconcileBook::FinishOptions fo;
+  fo.threads = options.threads;
+  for (const auto& [id, years] : s->revisions) {
+    auto c = s->contracts.find(id);
+    if (c == s->contracts.end()) continue;
+    auto y = years.find(c->second.performance_year);
+    if (y != years.end() && !y->second.empty()) fo.as_of_by_contract[id] = y->second.back().as_of;
+  }
+  VBP_RETURN_IF_ERROR(s->book->Finish(fo));
+  for (const Reject& r : s->book->contract_rejects()) {
+    s->notes.push_back("contract " + r.key + " is not usable here: " + r.reason);
+  }
+  NoteRosterMismatch(s.get());
+  return s;
+}
+
+}  // namespace vbp::api
