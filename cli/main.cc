@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   vbp::cli::AddProduceCommand(app, &exit_code);
   vbp::cli::AddRunCommand(app, &exit_code);
   vbp::cli::AddStatementsCommand(app, &exit_code);
+  vbp::cli::AddServeCommand(app, &exit_code);
+  vbp::cli::AddReconcileCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,5 +13,7 @@ void AddBrokerCommand(CLI::App& app, int* exit_code);
 void AddProduceCommand(CLI::App& app, int* exit_code);
 void AddRunCommand(CLI::App& app, int* exit_code);
 void AddStatementsCommand(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, int* exit_code);
+void AddReconcileCommand(CLI::App& app, int* exit_code);
 
 }  // namespace vbp::cli

@@ -123,12 +123,21 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   auto s = std::make_unique<Snapshot>();
   s->source = "state";
   s->path = dir;
-  s->book = std::make_unique<ReconcileBook>(registry);
   Status err;
   auto fail = [&err](Status st) {
     err = std::move(st);
     return false;
   };
+  // The rule sets the contracts resolved against, as the engine stored them.
+  s->registry = std::make_unique<RuleRegistry>(*registry);
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kMeta, "rule_set", [&](std::string_view k,
+                                                               std::string_view v) {
+    Status st = s->registry->AddText(v, dir + " meta " + std::string(k.substr(8, k.find('\0') - 8)));
+    if (!st.ok()) return fail(st);
+    return true;
+  }));
+  VBP_RETURN_IF_ERROR(err);
+  s->book = std::make_unique<ReconcileBook>(s->registry.get());
 
   // Reference data and members.
   VBP_RETURN_IF_ERROR(store.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {

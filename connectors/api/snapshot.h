@@ -32,6 +32,9 @@ struct StoredRevision {
 struct Snapshot {
   std::string source;       // "data" or "state"
   std::string path;
+  // State directories: the caller's rule sets plus those the engine stored in `meta` (the
+  // ones its contracts resolved against); declared before `book`, which points into it.
+  std::unique_ptr<RuleRegistry> registry;
   std::unique_ptr<ReconcileBook> book;
   // Every contract record read (usable or not), by contract_id.
   std::map<ContractId, Contract> contracts;
