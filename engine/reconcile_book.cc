@@ -43,8 +43,12 @@ void ReconcileBook::AddClaim(const Claim& c) {
       slot.history.member_id = c.member_id.str();
       if (!c.billing_tin.empty()) slot.history.billing_tin = c.billing_tin.str();
       // Voids are stored too (their member is interned); only non-voids are evaluated.
-      slot.arena_index = c.frequency == Frequency::kVoid ? -1 : arena_.Add(c);
-      if (c.frequency == Frequency::kVoid) arena_.members().Intern(c.member_id.str());
+      if (c.frequency == Frequency::kVoid) {
+        slot.arena_index = -1;
+        arena_.members().Intern(c.member_id.str());
+      } else {
+        slot.arena_index = static_cast<int64_t>(arena_.Add(c));
+      }
       return;
     case VersionDecision::kDuplicate:
       ++counts_.claims.superseded;

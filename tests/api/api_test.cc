@@ -1,0 +1,360 @@
+// The provider API over real HTTP: every refusal is tried, not assumed.
+#include <httplib.h>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "connectors/api/api_server.h"
+#include "tests/api/test_support.h"
+
+namespace vbp::api {
+namespace {
+
+using nlohmann::json;
+
+const std::string kAcme = "acme-0123456789abcdef0123456789abcdef";
+const std::string kBeta = "beta-0123456789abcdef0123456789abcdef";
+const std::string kAdmin = "admin-0123456789abcdef0123456789abcde";
+const std::string kOther = "outside-0123456789abcdef0123456789abc";  // a TIN in no contract
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto tokens = TokenTable::Parse(
+        R"({")" + kAcme + R"(": {"name": "Acme ACO", "tins": ["111111111"]},
+            ")" + kBeta + R"(": {"name": "Beta group", "tins": ["333333333"]},
+            ")" + kOther + R"(": {"name": "Solo practice", "tins": ["444444444"]},
+            ")" + kAdmin + R"(": {"name": "payer operations", "admin": true}})",
+        "test tokens");
+    ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+    service_ = new ApiService(std::move(tokens).value());
+    service_->SetSnapshot(std::shared_ptr<const Snapshot>(testing::LoadTestData()));
+    auto server = ApiServer::Start(service_, ApiServerOptions{});
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete service_;
+  }
+
+  static httplib::Result Get(const std::string& path, const std::string& token = "") {
+    httplib::Client c("127.0.0.1", server_->port());
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    return c.Get(path.c_str(), h);
+  }
+  static json Body(const httplib::Result& r) { return json::parse(r->body); }
+  static void ExpectError(const httplib::Result& r, int status, const std::string& code) {
+    ASSERT_TRUE(r) << "no response";
+    EXPECT_EQ(r->status, status) << r->body;
+    json b = Body(r);
+    EXPECT_EQ(b["error"], code) << r->body;
+    EXPECT_TRUE(b["detail"].is_string() && !b["detail"].get<std::string>().empty());
+  }
+
+  static ApiService* service_;
+  static ApiServer* server_;
+};
+ApiService* ApiTest::service_ = nullptr;
+ApiServer* ApiTest::server_ = nullptr;
+
+TEST_F(ApiTest, HealthNeedsNoToken) {
+  auto r = Get("/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["status"], "ok");
+  EXPECT_EQ(Body(r)["source"], "data");
+}
+
+TEST_F(ApiTest, MissingTokenIsRefusedWith401AndBearerChallenge) {
+  for (const char* path : {"/v1/contracts", "/v1/contracts/C-ACME/statements",
+                           "/v1/contracts/C-ACME/members",
+                           "/v1/contracts/C-ACME/members/M01/explanation"}) {
+    auto r = Get(path);
+    ExpectError(r, 401, "unauthorized");
+    EXPECT_EQ(r->get_header_value("WWW-Authenticate").rfind("Bearer", 0), 0u) << path;
+    EXPECT_EQ(Body(r).dump().find("C-ACME"), std::string::npos);
+  }
+}
+
+TEST_F(ApiTest, UnknownTokenIsRefusedWith401) {
+  auto r = Get("/v1/contracts", "not-a-token-0123456789abcdef0123456789");
+  ExpectError(r, 401, "unauthorized");
+  EXPECT_NE(r->get_header_value("WWW-Authenticate").find("invalid_token"), std::string::npos);
+  // A known token with one character changed.
+  std::string near = kAcme;
+  near.back() = near.back() == 'f' ? 'e' : 'f';
+  ExpectError(Get("/v1/contracts", near), 401, "unauthorized");
+  // A prefix of a known token.
+  ExpectError(Get("/v1/contracts", kAcme.substr(0, kAcme.size() - 1)), 401, "unauthorized");
+}
+
+TEST_F(ApiTest, NonBearerSchemeIsRefusedWith401) {
+  httplib::Client c("127.0.0.1", server_->port());
+  auto r = c.Get("/v1/contracts", {{"Authorization", "Basic " + kAcme}});
+  ExpectError(r, 401, "unauthorized");
+  auto r2 = c.Get("/v1/contracts", {{"Authorization", kAcme}});
+  ExpectError(r2, 401, "unauthorized");
+}
+
+TEST_F(ApiTest, AnotherTinsContractIsForbiddenAndAbsentFromTheListing) {
+  auto list = Get("/v1/contracts", kAcme);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->status, 200) << list->body;
+  json b = Body(list);
+  ASSERT_EQ(b["contracts"].size(), 1u) << list->body;
+  EXPECT_EQ(b["contracts"][0]["contract_id"], "C-ACME");
+  EXPECT_EQ(list->body.find("C-BETA"), std::string::npos);
+  EXPECT_EQ(list->body.find("333333333"), std::string::npos);
+  for (const char* path :
+       {"/v1/contracts/C-BETA/statements", "/v1/contracts/C-BETA/revisions",
+        "/v1/contracts/C-BETA/revisions/1", "/v1/contracts/C-BETA/members",
+        "/v1/contracts/C-BETA/members/M02/explanation",
+        "/v1/contracts/C-BETA/members/M08/explanation"}) {
+    auto r = Get(path, kAcme);
+    ExpectError(r, 403, "forbidden");
+    EXPECT_EQ(r->body.find("150.00"), std::string::npos) << path;
+  }
+  // And the other way round.
+  ExpectError(Get("/v1/contracts/C-ACME/statements", kBeta), 403, "forbidden");
+  // A TIN in no contract sees nothing.
+  auto none = Get("/v1/contracts", kOther);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(Body(none)["contracts"].size(), 0u);
+  ExpectError(Get("/v1/contracts/C-ACME/members", kOther), 403, "forbidden");
+}
+
+TEST_F(ApiTest, UnknownContractAndRouteAre404) {
+  ExpectError(Get("/v1/contracts/NOPE/statements", kAcme), 404, "not_found");
+  ExpectError(Get("/v1/contracts/C-ACME/revisions/2", kAcme), 404, "not_found");
+  ExpectError(Get("/v1/nothing", kAcme), 404, "not_found");
+  ExpectError(Get("/v1/contracts/C-ACME/statements/", kAcme), 404, "not_found");
+}
+
+TEST_F(ApiTest, MalformedRequestsAre400) {
+  const char* bad[] = {
+      "/v1/contracts/C-ACME/revisions?year=20x5",      // not a year
+      "/v1/contracts/C-ACME/revisions?year=1800",      // out of range
+      "/v1/contracts/C-ACME/revisions?year=",          // empty
+      "/v1/contracts/C-ACME/revisions?year=2025&year=2025",  // repeated
+      "/v1/contracts/C-ACME/revisions/abc",            // revision not a number
+      "/v1/contracts/C-ACME/revisions/0",              // not positive
+      "/v1/contracts/C-ACME/revisions/-1",
+      "/v1/contracts/C-ACME/revisions/99999999999999999999",  // over int64
+      "/v1/contracts/C-ACME/revisions/01",             // leading zero
+      "/v1/contracts/C%zzACME/statements",             // bad percent-encoding
+      "/v1/contracts/C%00ACME/statements",             // control character
+      "/v1/contracts/C-ACME/statements?foo=1",         // unknown parameter
+      "/v1/contracts/C-ACME/members?limit=0",
+      "/v1/contracts/C-ACME/members?limit=10001",
+      "/v1/contracts/C-ACME/members?limit=ten",
+      "/v1/contracts?year=2025",
+  };
+  for (const char* path : bad) {
+    auto r = Get(path, kAcme);
+    ExpectError(r, 400, "bad_request");
+  }
+  // Authentication comes first: a malformed request without a token learns nothing more.
+  ExpectError(Get("/v1/contracts/C-ACME/revisions?year=20x5"), 401, "unauthorized");
+  // A malformed request on another TIN's contract is still a 400 (syntax before scope).
+  ExpectError(Get("/v1/contracts/C-BETA/revisions/abc", kAcme), 400, "bad_request");
+}
+
+TEST_F(ApiTest, NonGetMethodsAre405) {
+  httplib::Client c("127.0.0.1", server_->port());
+  httplib::Headers h{{"Authorization", "Bearer " + kAdmin}};
+  auto post = c.Post("/v1/contracts", h, "{}", "application/json");
+  ExpectError(post, 405, "method_not_allowed");
+  EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD");
+  ExpectError(c.Put("/v1/contracts/C-ACME/statements", h, "{}", "application/json"), 405,
+              "method_not_allowed");
+  ExpectError(c.Delete("/v1/contracts/C-ACME/members", h), 405, "method_not_allowed");
+  ExpectError(c.Patch("/health", h, "{}", "application/json"), 405, "method_not_allowed");
+  auto head = c.Head("/v1/contracts", h);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+}
+
+TEST_F(ApiTest, AdminSeesEveryContract) {
+  auto r = Get("/v1/contracts", kAdmin);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  json b = Body(r);
+  ASSERT_EQ(b["contracts"].size(), 2u);
+  EXPECT_EQ(b["contracts"][0]["contract_id"], "C-ACME");
+  EXPECT_EQ(b["contracts"][1]["contract_id"], "C-BETA");
+  auto beta = Get("/v1/contracts/C-BETA/members", kAdmin);
+  ASSERT_EQ(beta->status, 200);
+  EXPECT_EQ(Body(beta)["assigned_members"], 2);
+}
+
+TEST_F(ApiTest, StatementsAndRevisionsOfTheCallersContract) {
+  auto s = Get("/v1/contracts/C-ACME/statements", kAcme);
+  ASSERT_EQ(s->status, 200) << s->body;
+  json st = Body(s)["statements"];
+  ASSERT_EQ(st.size(), 1u);
+  EXPECT_EQ(st[0]["contract_id"], "C-ACME");
+  EXPECT_EQ(st[0]["performance_year"], 2025);
+  EXPECT_EQ(st[0]["revision"], 1);
+  EXPECT_EQ(st[0]["assigned_members"], 5);
+  EXPECT_EQ(st[0]["as_of"], "2026-04-15");
+  auto list = Get("/v1/contracts/C-ACME/revisions?year=2025", kAcme);
+  ASSERT_EQ(list->status, 200);
+  ASSERT_EQ(Body(list)["revisions"].size(), 1u);
+  EXPECT_EQ(Body(list)["revisions"][0]["revision"], 1);
+  auto none = Get("/v1/contracts/C-ACME/revisions?year=2024", kAcme);
+  ASSERT_EQ(none->status, 200);
+  EXPECT_EQ(Body(none)["revisions"].size(), 0u);
+  auto one = Get("/v1/contracts/C-ACME/revisions/1", kAcme);
+  ASSERT_EQ(one->status, 200);
+  EXPECT_EQ(Body(one), st[0]);
+}
+
+TEST_F(ApiTest, RosterListsAttributedMembersWithPaging) {
+  auto r = Get("/v1/contracts/C-ACME/members", kAcme);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r);
+  EXPECT_EQ(b["assigned_members"], 5);
+  std::vector<std::string> ids;
+  for (const auto& m : b["members"]) ids.push_back(m["member_id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"M01", "M04", "M05", "M06", "M10"}));
+  EXPECT_TRUE(b["next_after"].is_null());
+  const json& m06 = b["members"][3];
+  EXPECT_EQ(m06["step"], 1);
+  EXPECT_EQ(m06["unit"], "contract:C-ACME");
+  EXPECT_EQ(m06["expenditure"], "1500.00");
+  EXPECT_EQ(m06["expenditure_truncated"], "1200.000000");
+  EXPECT_EQ(b["members"][2]["eligible_months"], 6);  // M05: January to June
+  EXPECT_EQ(b["members"][1]["expenditure"], "100.00");  // M04: A6 v2 60 + A8 40
+
+  auto page1 = Get("/v1/contracts/C-ACME/members?limit=2", kAcme);
+  ASSERT_EQ(page1->status, 200);
+  EXPECT_EQ(Body(page1)["members"].size(), 2u);
+  EXPECT_EQ(Body(page1)["next_after"], "M04");
+  auto page2 = Get("/v1/contracts/C-ACME/members?limit=2&after=M04", kAcme);
+  ASSERT_EQ(page2->status, 200);
+  EXPECT_EQ(Body(page2)["members"][0]["member_id"], "M05");
+  EXPECT_EQ(Body(page2)["members"][1]["member_id"], "M06");
+}
+
+TEST_F(ApiTest, ExplanationOfAnAttributedMemberIsComplete) {
+  auto r = Get("/v1/contracts/C-ACME/members/M04/explanation", kAcme);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r);
+  EXPECT_EQ(b["view"], "full");
+  EXPECT_EQ(b["attributed"], true);
+  EXPECT_EQ(b["status"], "attributed");
+  EXPECT_EQ(b["step"], 1);
+  EXPECT_EQ(b["expenditure"]["paid"], "100.00");
+  // A6 (replacement), A7 (paid after the cutoff), A8; the voided A5 only in `claims`.
+  ASSERT_EQ(b["lines"].size(), 3u);
+  EXPECT_EQ(b["lines"][0]["claim_id"], "A6");
+  EXPECT_EQ(b["lines"][0]["version"], 2);
+  EXPECT_EQ(b["lines"][1]["claim_id"], "A7");
+  EXPECT_EQ(b["lines"][1]["expenditure"]["counted"], false);
+  EXPECT_EQ(b["lines"][1]["expenditure"]["note"], "paid after the run-out cutoff");
+  ASSERT_EQ(b["claims"].size(), 4u);
+  EXPECT_EQ(b["claims"][0]["claim_id"], "A5");
+  EXPECT_EQ(b["claims"][0]["effective_frequency"], "void");
+  EXPECT_EQ(b["claims"][0]["versions"].size(), 2u);
+}
+
+TEST_F(ApiTest, ExplanationOfAMemberWonElsewhereShowsOnlyTheContractsOwnLines) {
+  auto r = Get("/v1/contracts/C-ACME/members/M02/explanation", kAcme);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r);
+  EXPECT_EQ(b["view"], "contract_lines");
+  EXPECT_EQ(b["attributed"], false);
+  EXPECT_EQ(b["status"], "attributed_to_other_contract");
+  EXPECT_EQ(b["step"], 1);
+  EXPECT_EQ(b["unit"], "another unit");
+  ASSERT_EQ(b["lines"].size(), 1u);
+  EXPECT_EQ(b["lines"][0]["claim_id"], "A3");
+  ASSERT_EQ(b["contract_tallies"].size(), 1u);
+  EXPECT_EQ(b["contract_tallies"][0]["allowed"], "100.00");
+  EXPECT_EQ(b["contract_tallies"][0]["rank"], 2);
+  ASSERT_EQ(b["claims"].size(), 1u);
+  EXPECT_FALSE(b.contains("expenditure"));
+  EXPECT_FALSE(b.contains("step1_allowed_by_unit"));
+  // Nothing of the winner leaks: its contract, TIN, claim or amounts.
+  for (const char* secret : {"C-BETA", "333333333", "B1", "200.00", "150.00", "1000000003"}) {
+    EXPECT_EQ(r->body.find(secret), std::string::npos) << secret;
+  }
+  // A member won by a TIN outside every contract: same rule.
+  auto m03 = Get("/v1/contracts/C-ACME/members/M03/explanation", kAcme);
+  ASSERT_EQ(m03->status, 200);
+  EXPECT_EQ(Body(m03)["status"], "won_by_non_contract_unit");
+  EXPECT_EQ(m03->body.find("444444444"), std::string::npos);
+  EXPECT_EQ(m03->body.find("D1"), std::string::npos);
+  // An excluded member with a line under the contract's TINs: status and that line.
+  auto m07 = Get("/v1/contracts/C-ACME/members/M07/explanation", kAcme);
+  ASSERT_EQ(m07->status, 200);
+  EXPECT_EQ(Body(m07)["status"], "excluded_program");
+  EXPECT_EQ(Body(m07)["lines"].size(), 1u);
+}
+
+TEST_F(ApiTest, ExplanationWithoutAnyRelationToTheContractIs404LikeAnUnknownMember) {
+  auto unrelated = Get("/v1/contracts/C-ACME/members/M08/explanation", kAcme);
+  auto unknown = Get("/v1/contracts/C-ACME/members/M99/explanation", kAcme);
+  ExpectError(unrelated, 404, "not_found");
+  ExpectError(unknown, 404, "not_found");
+  EXPECT_EQ(unrelated->body.find("333333333"), std::string::npos);
+  // The admin sees the full explanation, winner included.
+  auto admin = Get("/v1/contracts/C-ACME/members/M02/explanation", kAdmin);
+  ASSERT_EQ(admin->status, 200);
+  EXPECT_EQ(Body(admin)["view"], "full");
+  EXPECT_EQ(Body(admin)["unit"], "contract:C-BETA");
+  EXPECT_EQ(Body(admin)["lines"].size(), 2u);
+  ExpectError(Get("/v1/contracts/C-ACME/members/M99/explanation", kAdmin), 404, "not_found");
+}
+
+TEST_F(ApiTest, PercentEncodedIdsAreDecoded) {
+  auto r = Get("/v1/contracts/C%2DACME/members/M%301/explanation", kAcme);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["member_id"], "M01");
+}
+
+TEST(TokenTableTest, RefusesWeakOrMalformedFiles) {
+  const std::string good = "0123456789abcdef0123456789abcdef";
+  EXPECT_TRUE(TokenTable::Parse(R"({")" + good + R"(": {"name": "a", "tins": ["111111111"]}})", "t").ok());
+  const std::string cases[] = {
+      R"({"short": {"name": "a", "tins": ["111111111"]}})",
+      R"({")" + good + R"(": {"name": "a"}})",                                 // no tins, no admin
+      R"({")" + good + R"(": {"name": "a", "tins": ["12345"]}})",              // bad TIN
+      R"({")" + good + R"(": {"name": "a", "admin": true, "tins": ["111111111"]}})",
+      R"({")" + good + R"(": {"name": "a", "tins": ["111111111"], "role": "x"}})",
+      R"({")" + good + R"(": {"tins": ["111111111"]}})",                       // no name
+      R"({")" + good + R"(": {"name": "a", "admin": true}, ")" + good + R"(": {"name": "b", "admin": true}})",
+      R"([])",
+      R"({})",
+      R"(not json)",
+  };
+  for (const auto& c : cases) {
+    auto t = TokenTable::Parse(c, "t");
+    EXPECT_FALSE(t.ok()) << c;
+    if (!t.ok()) {
+      EXPECT_EQ(t.status().message().find(good), std::string::npos) << "leaks the token";
+    }
+  }
+}
+
+TEST(TokenTableTest, AuthenticatesOnlyExactTokens) {
+  const std::string a = "0123456789abcdef0123456789abcdef";
+  const std::string b = "fedcba9876543210fedcba9876543210";
+  auto t = TokenTable::Parse(R"({")" + a + R"(": {"name": "A", "tins": ["222222222", "111111111"]},
+                                ")" + b + R"(": {"name": "B", "admin": true}})", "t");
+  ASSERT_TRUE(t.ok());
+  ASSERT_NE(t->Authenticate(a), nullptr);
+  EXPECT_EQ(t->Authenticate(a)->name, "A");
+  EXPECT_TRUE(t->Authenticate(a)->HasTin("111111111"));
+  EXPECT_FALSE(t->Authenticate(a)->HasTin("333333333"));
+  EXPECT_TRUE(t->Authenticate(b)->admin);
+  EXPECT_EQ(t->Authenticate(""), nullptr);
+  EXPECT_EQ(t->Authenticate(a + "0"), nullptr);
+  EXPECT_EQ(t->Authenticate(a.substr(1)), nullptr);
+}
+
+}  // namespace
+}  // namespace vbp::api
