@@ -103,19 +103,22 @@ inline std::vector<Phase> BuildPhases(uint64_t seed, int members) {
     phases[0].push_back({"vbp.providers", AuditPartitionOf(p.npi.str()) % 2, p.npi.str(),
                          binary::EncodeProvider(p)});
   }
-  s.AddContract("A", {tins[0], tins[1]},
-                R"({"benchmark_pbpy": "2500.00", "pmpm_tiers": [{"min_risk_score": "0", "pmpm": "4.00"},
+  s.AddContract(
+      "A", {tins[0], tins[1]},
+      R"({"benchmark_pbpy": "2500.00", "pmpm_tiers": [{"min_risk_score": "0", "pmpm": "4.00"},
                     {"min_risk_score": "1.2", "pmpm": "9.50"}], "pmpm_unscored": "3.00", "msr": "0.01"})");
-  s.AddContract("B", {tins[2]}, R"({"benchmark_pbpy": "1800.00", "risk_model": "two_sided", "mlr": "0.01"})");
-  s.AddContract("C", {tins[3]}, R"({"benchmark_pbpy": "2000.00", "quality_mode": "gate", "quality_score": "0.8"})");
+  s.AddContract("B", {tins[2]},
+                R"({"benchmark_pbpy": "1800.00", "risk_model": "two_sided", "mlr": "0.01"})");
+  s.AddContract("C", {tins[3]},
+                R"({"benchmark_pbpy": "2000.00", "quality_mode": "gate", "quality_score": "0.8"})");
   for (const auto& c : s.contracts_) {
     phases[0].push_back({"vbp.contracts", 0, c.contract_id.str(), binary::EncodeContract(c)});
   }
   for (int m = 0; m < members; ++m) {
     std::string id = "M" + std::to_string(m);
-    Member& mem = s.AddMember(id, m % 5 == 0 ? "2025-03-01" : "2025-01-01",
-                              m % 11 == 0 ? "2025-09-30" : "2025-12-31",
-                              m % 13 == 0 ? EnrollmentType::kDisabled : EnrollmentType::kAgedNondual);
+    Member& mem = s.AddMember(
+        id, m % 5 == 0 ? "2025-03-01" : "2025-01-01", m % 11 == 0 ? "2025-09-30" : "2025-12-31",
+        m % 13 == 0 ? EnrollmentType::kDisabled : EnrollmentType::kAgedNondual);
     if (m % 3 != 0) mem.risk_scores[2025] = Rational(static_cast<int64_t>(700 + pick(1100)), 1000);
     if (m % 17 == 0) mem.aligned_npi = Npi(std::string("1000000030"));
     phases[0].push_back({"vbp.members", AuditPartitionOf(id), id, binary::EncodeMember(mem)});
@@ -127,14 +130,14 @@ inline std::vector<Phase> BuildPhases(uint64_t seed, int members) {
     for (int c = 0; c < claims; ++c) {
       int t = static_cast<int>(pick(5));
       std::string npi = std::to_string(1000000000 + t * 10 + static_cast<int>(pick(3)));
-      char date[11];
+      char date[32];
       std::snprintf(date, sizeof(date), "2025-%02d-%02d", 1 + static_cast<int>(pick(12)),
                     1 + static_cast<int>(pick(28)));
       std::string allowed = std::to_string(20 + pick(400)) + "." + std::to_string(10 + pick(90));
       std::string claim_id = id + "-" + std::to_string(c);
       const char* code = pick(4) == 0 ? "93000" : (pick(2) ? "99213" : "99214");
       // Paid dates spread over the run-out so that the as-of moves between revisions.
-      char paid[11];
+      char paid[32];
       std::snprintf(paid, sizeof(paid), "2026-0%d-%02d", 1 + static_cast<int>(pick(3)),
                     1 + static_cast<int>(pick(28)));
       Phase& first = phases[pick(3) == 0 ? 2 : 0];
@@ -146,8 +149,8 @@ inline std::vector<Phase> BuildPhases(uint64_t seed, int members) {
         add_claim(later, s.AddClaim(claim_id, id, tins[t], npi, "2026-02-15",
                                     {{code, date, "10.00", "9.00"}}, 2, Frequency::kReplacement));
       } else if (r == 1) {
-        add_claim(later, s.AddClaim(claim_id, id, tins[t], npi, "2026-02-15", {}, 2,
-                                    Frequency::kVoid));
+        add_claim(later,
+                  s.AddClaim(claim_id, id, tins[t], npi, "2026-02-15", {}, 2, Frequency::kVoid));
       } else if (r == 2) {
         add_claim(later, s.claims_.back());  // duplicate delivery
       } else if (r == 3) {
@@ -166,8 +169,9 @@ inline std::vector<Phase> BuildPhases(uint64_t seed, int members) {
   }
   // Reference changes mid-stream: contract A's MSR becomes a band table; NPI 1000000011 (an
   // NPP at TIN 222222222) is a specialist from July.
-  s.AddContract("A", {tins[0], tins[1]},
-                R"({"benchmark_pbpy": "2500.00", "pmpm_tiers": [{"min_risk_score": "0", "pmpm": "4.00"},
+  s.AddContract(
+      "A", {tins[0], tins[1]},
+      R"({"benchmark_pbpy": "2500.00", "pmpm_tiers": [{"min_risk_score": "0", "pmpm": "4.00"},
                     {"min_risk_score": "1.2", "pmpm": "9.50"}], "pmpm_unscored": "3.00",
                     "msr": [{"lo": 1, "hi": 50, "r_lo": "0.04", "r_hi": "0.03"}, {"lo": 50, "r_lo": "0.02"}]})");
   phases[1].push_back({"vbp.contracts", 0, "A", binary::EncodeContract(s.contracts_.back())});

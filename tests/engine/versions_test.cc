@@ -37,8 +37,9 @@ TEST_F(VersionsTest, VoidRemovesTheClaim) {
 }
 
 TEST_F(VersionsTest, ReplacementReplacesAllLines) {
-  s.AddClaim("x", "M", kTin, kPcp, "2025-03-01",
-             {{"99213", "2025-02-10", "100.00", "80.00"}, {"99214", "2025-02-10", "100.00", "80.00"}});
+  s.AddClaim(
+      "x", "M", kTin, kPcp, "2025-03-01",
+      {{"99213", "2025-02-10", "100.00", "80.00"}, {"99214", "2025-02-10", "100.00", "80.00"}});
   s.AddClaim("y", "M", kTin2, kPcp2, "2025-03-01", {{"99213", "2025-02-11", "150.00", "120.00"}});
   // v2 keeps only one line of 30: C1 falls from 200 to 30 and C2 (150) wins.
   s.AddClaim("x", "M", kTin, kPcp, "2025-04-01", {{"99213", "2025-02-10", "30.00", "25.00"}}, 2,
@@ -80,8 +81,9 @@ TEST_F(VersionsTest, SameVersionWithDifferentContentIsAConflictAndTheFirstStays)
   ASSERT_EQ(out.rejects.size(), 1u);
   EXPECT_EQ(out.rejects[0].source.ToString(), "claims.ndjson:2");
   EXPECT_EQ(out.rejects[0].field, "version");
-  EXPECT_NE(out.rejects[0].reason.find("already received with different content at claims.ndjson:1"),
-            std::string::npos);
+  EXPECT_NE(
+      out.rejects[0].reason.find("already received with different content at claims.ndjson:1"),
+      std::string::npos);
 }
 
 TEST_F(VersionsTest, CountsAddUpForEveryKind) {
@@ -139,7 +141,8 @@ TEST(OrderIndependenceTest, ShuffledInputsGiveIdenticalBytes) {
                        k == 2 ? ProviderClass::kSpecialist : ProviderClass::kPcp);
     }
   }
-  base.AddContract("A", {tins[0], tins[1]}, R"({"benchmark_pbpy": "3000.00", "pmpm_unscored": "1.10"})");
+  base.AddContract("A", {tins[0], tins[1]},
+                   R"({"benchmark_pbpy": "3000.00", "pmpm_unscored": "1.10"})");
   base.AddContract("B", {tins[2]}, R"({"benchmark_pbpy": "2500.00", "risk_model": "two_sided"})");
   for (int m = 0; m < 300; ++m) {
     std::string id = "M" + std::to_string(m);
@@ -149,7 +152,7 @@ TEST(OrderIndependenceTest, ShuffledInputsGiveIdenticalBytes) {
     for (int c = 0; c < claims; ++c) {
       int t = static_cast<int>(pick(4));
       std::string npi = std::to_string(1000000000 + t * 10 + static_cast<int>(pick(3)));
-      char date[11];
+      char date[32];
       std::snprintf(date, sizeof(date), "2025-%02d-%02d", 1 + static_cast<int>(pick(12)),
                     1 + static_cast<int>(pick(28)));
       std::string allowed = std::to_string(20 + pick(300)) + "." + std::to_string(10 + pick(90));
@@ -158,8 +161,8 @@ TEST(OrderIndependenceTest, ShuffledInputsGiveIdenticalBytes) {
       base.AddClaim(claim_id, id, tins[t], npi, "2026-01-15",
                     {{code, date, allowed.c_str(), allowed.c_str()}});
       if (pick(5) == 0) {  // a replacement with a new amount
-        base.AddClaim(claim_id, id, tins[t], npi, "2026-02-15",
-                      {{code, date, "10.00", "9.00"}}, 2, Frequency::kReplacement);
+        base.AddClaim(claim_id, id, tins[t], npi, "2026-02-15", {{code, date, "10.00", "9.00"}}, 2,
+                      Frequency::kReplacement);
       }
     }
   }

@@ -92,23 +92,26 @@ void BuildWorld(uint64_t seed, int members, World* w) {
                            : (k == 1 ? ProviderClass::kNpp : ProviderClass::kPcp));
     }
   }
-  s.AddContract("A", {tins[0], tins[1]},
-                R"({"benchmark_pbpy": "2500.00", "pmpm_tiers": [{"min_risk_score": "0", "pmpm": "4.00"},
+  s.AddContract(
+      "A", {tins[0], tins[1]},
+      R"({"benchmark_pbpy": "2500.00", "pmpm_tiers": [{"min_risk_score": "0", "pmpm": "4.00"},
                     {"min_risk_score": "1.2", "pmpm": "9.50"}], "pmpm_unscored": "3.00", "msr": "0.01"})");
-  s.AddContract("B", {tins[2]}, R"({"benchmark_pbpy": "1800.00", "risk_model": "two_sided", "mlr": "0.01"})");
-  s.AddContract("C", {tins[3]}, R"({"benchmark_pbpy": "2000.00", "quality_mode": "gate", "quality_score": "0.8"})");
+  s.AddContract("B", {tins[2]},
+                R"({"benchmark_pbpy": "1800.00", "risk_model": "two_sided", "mlr": "0.01"})");
+  s.AddContract("C", {tins[3]},
+                R"({"benchmark_pbpy": "2000.00", "quality_mode": "gate", "quality_score": "0.8"})");
   for (int m = 0; m < members; ++m) {
     std::string id = "M" + std::to_string(m);
-    Member& mem = s.AddMember(id, m % 5 == 0 ? "2025-03-01" : "2025-01-01",
-                              m % 11 == 0 ? "2025-09-30" : "2025-12-31",
-                              m % 13 == 0 ? EnrollmentType::kDisabled : EnrollmentType::kAgedNondual);
+    Member& mem = s.AddMember(
+        id, m % 5 == 0 ? "2025-03-01" : "2025-01-01", m % 11 == 0 ? "2025-09-30" : "2025-12-31",
+        m % 13 == 0 ? EnrollmentType::kDisabled : EnrollmentType::kAgedNondual);
     if (m % 3 != 0) mem.risk_scores[2025] = Rational(static_cast<int64_t>(700 + pick(1100)), 1000);
     if (m % 17 == 0) mem.aligned_npi = Npi(std::string("1000000030"));
     int claims = 1 + static_cast<int>(pick(8));
     for (int c = 0; c < claims; ++c) {
       int t = static_cast<int>(pick(5));
       std::string npi = std::to_string(1000000000 + t * 10 + static_cast<int>(pick(3)));
-      char date[11];
+      char date[32];
       std::snprintf(date, sizeof(date), "2025-%02d-%02d", 1 + static_cast<int>(pick(12)),
                     1 + static_cast<int>(pick(28)));
       std::string allowed = std::to_string(20 + pick(400)) + "." + std::to_string(10 + pick(90));
@@ -191,10 +194,10 @@ RunResult RunEngine(const MemoryLog& log, StateStore* state, size_t max_per_poll
   SteppingClock clock(200);
   StreamingOptions opt;
   opt.revision_interval_ms = 5;
-  StreamingEngine engine(opt,
-                         {state, &input, &reference, &statements, &rejects, &clock, parts.get(),
-                          parts_source.get()},
-                         BinaryDecode, &registry);
+  StreamingEngine engine(
+      opt,
+      {state, &input, &reference, &statements, &rejects, &clock, parts.get(), parts_source.get()},
+      BinaryDecode, &registry);
   RunResult r;
   r.status = engine.Start();
   if (r.status.ok()) r.status = engine.RunUntilCaughtUp();
@@ -271,10 +274,9 @@ void CrashAndRestart(uint64_t seed) {
     ASSERT_TRUE(resumed.status.ok()) << resumed.status.ToString();
     EXPECT_EQ(resumed.statements, clean.statements);
     EXPECT_EQ(resumed.revisions, clean.revisions);
-    EXPECT_TRUE(durable.SameContents(reference_state,
-                                     {Space::kClaims, Space::kMembers, Space::kResults,
-                                      Space::kParts, Space::kReference, Space::kOffsets,
-                                      Space::kCounters, Space::kHistory}));
+    EXPECT_TRUE(durable.SameContents(
+        reference_state, {Space::kClaims, Space::kMembers, Space::kResults, Space::kParts,
+                          Space::kReference, Space::kOffsets, Space::kCounters, Space::kHistory}));
   }
 }
 
@@ -296,10 +298,13 @@ TEST(StreamingSimTest, ReplayingTheLogsFromOffsetZeroChangesNoFigure) {
   ASSERT_TRUE(first.status.ok());
   // Forget every stored offset: the engine reads everything again into the same state.
   StateStore::Batch reset;
-  ASSERT_TRUE(state.Scan(Space::kOffsets, "", [&](std::string_view k, std::string_view) {
-                     reset.Delete(Space::kOffsets, std::string(k));
-                     return true;
-                   }).ok());
+  ASSERT_TRUE(state
+                  .Scan(Space::kOffsets, "",
+                        [&](std::string_view k, std::string_view) {
+                          reset.Delete(Space::kOffsets, std::string(k));
+                          return true;
+                        })
+                  .ok());
   ASSERT_TRUE(state.Commit(reset, false).ok());
   MemoryStateStore before = *state.Clone();
   RunResult again = RunEngine(w.log, &state, 71, w.scenario.registry_);
