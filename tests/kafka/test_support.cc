@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -35,7 +36,8 @@ std::string TempFile(const std::string& name) {
          std::to_string(counter++) + "_" + name;
 }
 
-CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input) {
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input,
+                         int timeout_ms) {
   CommandResult result;
   const std::string in_path = TempFile("stdin");
   const std::string out_path = TempFile("stdout");
@@ -62,10 +64,26 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
     return result;
   }
   int status = 0;
-  ::waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  bool timed_out = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      timed_out = true;
+      break;
+    }
+    ::usleep(20000);
+  }
+  result.exit_code = timed_out           ? 124
+                     : WIFEXITED(status) ? WEXITSTATUS(status)
+                                         : 128 + WTERMSIG(status);
   result.out = ReadFile(out_path);
   result.err = ReadFile(err_path);
+  if (timed_out) {
+    result.err += "\n[test harness] " + argv[0] + " timed out after " +
+                  std::to_string(timeout_ms / 1000) + " s and was killed\n";
+  }
   std::remove(in_path.c_str());
   std::remove(out_path.c_str());
   std::remove(err_path.c_str());

@@ -21,7 +21,10 @@ struct CommandResult {
 };
 
 // Runs argv[0] (no shell) with `input` on stdin; captures stdout and stderr.
-CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input = "");
+// A command that runs longer than timeout_ms is killed (SIGKILL) and reported as exit code
+// 124 with "timed out" on its stderr, so that a hang fails the test with what it printed.
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input = "",
+                         int timeout_ms = 180000);
 
 // Absolute path of `name` found on PATH, or "" when absent.
 std::string FindInPath(const std::string& name);
