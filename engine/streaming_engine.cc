@@ -104,8 +104,8 @@ bool DecodeCounts(std::string_view bytes, RunCounts* c, std::optional<Date>* max
 }
 
 void AddCounts(RunCounts& into, const RunCounts& c) {
-  for (RecordKind k : {RecordKind::kClaim, RecordKind::kMember, RecordKind::kProvider,
-                       RecordKind::kContract}) {
+  for (RecordKind k :
+       {RecordKind::kClaim, RecordKind::kMember, RecordKind::kProvider, RecordKind::kContract}) {
     into.For(k).read += c.For(k).read;
     into.For(k).applied += c.For(k).applied;
     into.For(k).superseded += c.For(k).superseded;
@@ -148,10 +148,7 @@ struct StreamingEngine::Shard {
 
 StreamingEngine::StreamingEngine(StreamingOptions options, Ports ports, DecodeFn decode,
                                  const RuleRegistry* registry)
-    : options_(std::move(options)),
-      ports_(ports),
-      decode_(std::move(decode)),
-      registry_(registry) {
+    : options_(std::move(options)), ports_(ports), decode_(std::move(decode)), registry_(registry) {
   metrics_.batch_latency_buckets_us.assign(std::size(kLatencyBoundsUs) + 1, 0);
 }
 
@@ -159,10 +156,14 @@ StreamingEngine::~StreamingEngine() = default;
 
 std::string StreamingEngine::TopicOf(RecordKind kind) const {
   switch (kind) {
-    case RecordKind::kClaim: return options_.topic_prefix + "claims";
-    case RecordKind::kMember: return options_.topic_prefix + "members";
-    case RecordKind::kProvider: return options_.topic_prefix + "providers";
-    case RecordKind::kContract: return options_.topic_prefix + "contracts";
+    case RecordKind::kClaim:
+      return options_.topic_prefix + "claims";
+    case RecordKind::kMember:
+      return options_.topic_prefix + "members";
+    case RecordKind::kProvider:
+      return options_.topic_prefix + "providers";
+    case RecordKind::kContract:
+      return options_.topic_prefix + "contracts";
   }
   return "";
 }
@@ -181,17 +182,17 @@ Status StreamingEngine::Start() {
   VBP_RETURN_IF_ERROR(LoadReference());
   // Publications that were committed but maybe not delivered before a crash.
   std::vector<std::string> unpublished;
-  VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kMeta, "unpublished",
-                                         [&](std::string_view k, std::string_view) {
-                                           unpublished.emplace_back(k);
-                                           return true;
-                                         }));
+  VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kMeta, "unpublished", [&](std::string_view k, std::string_view) {
+        unpublished.emplace_back(k);
+        return true;
+      }));
   pending_keys_ = unpublished;
-  VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kMeta, "reject",
-                                         [&](std::string_view, std::string_view v) {
-                                           pending_rejects_.emplace_back(v);
-                                           return true;
-                                         }));
+  VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kMeta, "reject", [&](std::string_view, std::string_view v) {
+        pending_rejects_.emplace_back(v);
+        return true;
+      }));
   auto count = ports_.input->PartitionCount(TopicOf(RecordKind::kClaim));
   if (!count.ok()) return count.status();
   input_partitions_ = *count;
@@ -207,8 +208,8 @@ Status StreamingEngine::Start() {
 
 Status StreamingEngine::LoadReference() {
   Status decode_error;
-  VBP_RETURN_IF_ERROR(ports_.state->Scan(
-      Space::kReference, "", [&](std::string_view k, std::string_view v) {
+  VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
         if (k.empty()) return true;
         if (k[0] == 'p') {
           auto p = binary::DecodeProvider(v);
@@ -228,7 +229,8 @@ Status StreamingEngine::LoadReference() {
         return true;
       }));
   VBP_RETURN_IF_ERROR(decode_error);
-  for (const std::string& topic : {TopicOf(RecordKind::kProvider), TopicOf(RecordKind::kContract)}) {
+  for (const std::string& topic :
+       {TopicOf(RecordKind::kProvider), TopicOf(RecordKind::kContract)}) {
     std::string prefix = topic;
     prefix.push_back('\0');
     VBP_RETURN_IF_ERROR(
@@ -366,6 +368,11 @@ Status StreamingEngine::OnAssigned(std::vector<std::pair<LogPartition, int64_t>>
       auto f = reference_offsets_.find(lp);
       start = f == reference_offsets_.end() ? kOffsetBeginning : f->second;
     }
+    // A fresh state reads every input log from offset 0, not from wherever the log now starts:
+    // a log whose oldest records were deleted before this engine read them (retention, the
+    // mock broker's 5 MiB cap) would give statements silently missing claims. The source
+    // checks explicit offsets against the log and reports kDataLoss naming the partition.
+    if (start < 0) start = 0;
   }
   return Status::Ok();
 }
@@ -483,8 +490,7 @@ void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch
     ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch);
   } else {
     if (options_.keep_history) {
-      batch.Put(Space::kHistory,
-                HistoryKey('m', std::get<Member>(*d.record).member_id.str(), m),
+      batch.Put(Space::kHistory, HistoryKey('m', std::get<Member>(*d.record).member_id.str(), m),
                 std::string(m.value));
     }
     ApplyMember(shard, std::get<Member>(std::move(*d.record)), batch);
@@ -550,8 +556,7 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
       r.key = c.claim_id.str();
       r.field = "version";
       r.reason = "conflict: claim " + c.claim_id.str() + " version " + std::to_string(c.version) +
-                 " was already received with different content at " +
-                 f->second.source.ToString() +
+                 " was already received with different content at " + f->second.source.ToString() +
                  "; the first one stays (send a higher version to correct it)";
       AddReject(std::move(r), RecordKind::kClaim, &shard, batch);
       return;
@@ -683,8 +688,8 @@ Result<bool> StreamingEngine::Step() {
     }
   }
   std::vector<InputMessage> input;
-  Status st = ports_.input->Poll(options_.batch_records_max, processed ? 0 : options_.poll_timeout_ms,
-                                 &input);
+  Status st = ports_.input->Poll(options_.batch_records_max,
+                                 processed ? 0 : options_.poll_timeout_ms, &input);
   if (!st.ok()) return st;
   for (const auto& m : input) ApplyInput(m, batch);
   processed += input.size();
@@ -711,7 +716,8 @@ Result<bool> StreamingEngine::Step() {
   VBP_RETURN_IF_ERROR(PublishParts());
   VBP_RETURN_IF_ERROR(PollRemoteParts());
   VBP_RETURN_IF_ERROR(PublishPendingRejects());
-  const bool caught_up = ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp());
+  const bool caught_up =
+      ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp());
   VBP_RETURN_IF_ERROR(MaybePublishRevisions(/*force=*/caught_up && processed == 0));
 
   const int64_t elapsed = ports_.clock->NowMicros() - started;
@@ -761,11 +767,11 @@ Status StreamingEngine::PublishPendingRejects() {
   }
   VBP_RETURN_IF_ERROR(ports_.rejects->Flush(30000));
   StateStore::Batch done;
-  VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kMeta, "reject",
-                                         [&](std::string_view k, std::string_view) {
-                                           done.Delete(Space::kMeta, std::string(k));
-                                           return true;
-                                         }));
+  VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kMeta, "reject", [&](std::string_view k, std::string_view) {
+        done.Delete(Space::kMeta, std::string(k));
+        return true;
+      }));
   if (!done.empty()) VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
   {
     std::lock_guard<std::mutex> lock(metrics_mu_);
@@ -823,7 +829,8 @@ Status StreamingEngine::PollRemoteParts() {
   for (const auto& m : msgs) {
     int32_t p = static_cast<int32_t>(std::stol(std::string(m.key)));
     binary::Reader r(m.value);
-    if (r.U8() != 1) return Status::DataLoss("unknown parts message format at " + std::string(m.topic));
+    if (r.U8() != 1)
+      return Status::DataLoss("unknown parts message format at " + std::string(m.topic));
     RemotePart part;
     part.next_claims = r.Signed();
     part.next_members = r.Signed();
@@ -836,7 +843,8 @@ Status StreamingEngine::PollRemoteParts() {
       if (!agg.ok()) return agg.status();
       part.parts[{year, c}] = *agg;
     }
-    if (!r.ok() || !r.AtEnd()) return Status::DataLoss("corrupt parts message for partition " + std::to_string(p));
+    if (!r.ok() || !r.AtEnd())
+      return Status::DataLoss("corrupt parts message for partition " + std::to_string(p));
     // The same partition log replayed further is always more complete: keep the highest.
     auto f = remote_.find(p);
     if (f == remote_.end() || part.watermark() >= f->second.watermark()) {
@@ -919,8 +927,8 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
           auto f = part.parts.find({plan.year, c->record.contract_id});
           if (f != part.parts.end()) total.Merge(f->second);
         }
-        rules::ContractIdentity id{c->record.contract_id, plan.year, c->rule_set->id(),
-                                   c->rule_set->hash(), c->parameters_hash, as_of};
+        rules::ContractIdentity id{c->record.contract_id, plan.year,          c->rule_set->id(),
+                                   c->rule_set->hash(),   c->parameters_hash, as_of};
         rules::StatementFigures figures = rules::SettleContract(id, total, c->params);
         nlohmann::ordered_json j =
             StatementJson(figures, *watermark, plan.units.TinsOf(c->record.contract_id));
@@ -1024,7 +1032,8 @@ Status StreamingEngine::RunUntilCaughtUp() {
     if (now - waiting_since > options_.complete_view_timeout_ms * 1000) {
       std::string missing;
       for (int32_t p = 0; p < input_partitions_; ++p) {
-        if (!shards_.count(p) && !remote_.count(p)) missing += (missing.empty() ? "" : ", ") + std::to_string(p);
+        if (!shards_.count(p) && !remote_.count(p))
+          missing += (missing.empty() ? "" : ", ") + std::to_string(p);
       }
       Status st = Status::Unavailable(
           "caught up, but no contract parts arrived for partition(s) " + missing + " within " +
