@@ -13,31 +13,27 @@ BatchSettlement::~BatchSettlement() = default;
 void BatchSettlement::AddClaim(const Claim& c) {
   ++counts_.claims.read;
   counts_.claim_lines_read += static_cast<int64_t>(c.lines.size());
-  auto f = ledger_.find(c.claim_id.str());
-  const ClaimHead* current = f == ledger_.end() ? nullptr : &f->second.head;
-  switch (DecideVersion(current, c.version, c.content_hash)) {
-    case VersionDecision::kApply: {
-      if (!max_paid_ || c.paid_date > *max_paid_) max_paid_ = c.paid_date;
-      uint32_t index = arena_.Add(c);
+  const uint32_t current_index = ledger_.Find(c.claim_id.str());
+  const ClaimHead* current =
+      current_index == ClaimArena::kNone ? nullptr : &arena_.head(current_index);
+  const VersionDecision decision = DecideVersion(current, c.version, c.content_hash);
+  if (decision != VersionDecision::kConflict && (!max_paid_ || c.paid_date > *max_paid_)) {
+    max_paid_ = c.paid_date;
+  }
+  switch (decision) {
+    case VersionDecision::kApply:
       if (current) {
         ++counts_.claims.superseded;  // the previous effective version
-        f->second.arena_index = index;
-        f->second.head = {c.version, c.frequency, c.content_hash};
-        f->second.first_source = c.source;
       } else {
-        ledger_.emplace(c.claim_id.str(),
-                        LedgerEntry{index, {c.version, c.frequency, c.content_hash}, c.source});
         ++counts_.claims.applied;
       }
+      ledger_.Put(arena_.Add(c));
       return;
-    }
     case VersionDecision::kDuplicate:
-      if (!max_paid_ || c.paid_date > *max_paid_) max_paid_ = c.paid_date;
       ++counts_.claims.superseded;
       ++counts_.duplicates;
       return;
     case VersionDecision::kStale:
-      if (!max_paid_ || c.paid_date > *max_paid_) max_paid_ = c.paid_date;
       ++counts_.claims.superseded;
       ++counts_.stale;
       return;
@@ -49,9 +45,9 @@ void BatchSettlement::AddClaim(const Claim& c) {
       r.kind = RecordKind::kClaim;
       r.key = c.claim_id.str();
       r.field = "version";
-      r.reason = "conflict: claim " + c.claim_id.str() + " version " +
-                 std::to_string(c.version) + " was already received with different content at " +
-                 f->second.first_source.ToString() +
+      r.reason = "conflict: claim " + c.claim_id.str() + " version " + std::to_string(c.version) +
+                 " was already received with different content at " +
+                 arena_.source(current_index).ToString() +
                  "; the first one stays (send a higher version to correct it)";
       rejects_.push_back(std::move(r));
       return;
@@ -63,22 +59,28 @@ void BatchSettlement::AddMember(Member m) {
   ++counts_.members.read;
   arena_.members().Intern(m.member_id.str());
   auto [it, inserted] = members_.try_emplace(m.member_id.str());
-  if (!inserted) ++counts_.members.superseded;
-  else ++counts_.members.applied;
+  if (!inserted)
+    ++counts_.members.superseded;
+  else
+    ++counts_.members.applied;
   it->second = std::move(m);
 }
 
 void BatchSettlement::AddProvider(const Provider& p) {
   ++counts_.providers.read;
-  if (roster_.Upsert(p)) ++counts_.providers.superseded;
-  else ++counts_.providers.applied;
+  if (roster_.Upsert(p))
+    ++counts_.providers.superseded;
+  else
+    ++counts_.providers.applied;
 }
 
 void BatchSettlement::AddContract(Contract c) {
   ++counts_.contracts.read;
   auto [it, inserted] = contracts_.try_emplace(c.contract_id);
-  if (!inserted) ++counts_.contracts.superseded;
-  else ++counts_.contracts.applied;
+  if (!inserted)
+    ++counts_.contracts.superseded;
+  else
+    ++counts_.contracts.applied;
   it->second = std::move(c);
 }
 
@@ -140,11 +142,11 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
   std::vector<uint32_t> bucket_start(member_count + 1, 0);
   std::vector<uint32_t> effective;
   effective.reserve(ledger_.size());
-  for (const auto& [claim_id, e] : ledger_) {
-    if (e.head.frequency == Frequency::kVoid) continue;
-    effective.push_back(e.arena_index);
-    ++bucket_start[arena_.member(e.arena_index) + 1];
-  }
+  ledger_.ForEach([&](uint32_t index) {
+    if (arena_.frequency(index) == Frequency::kVoid) return;
+    effective.push_back(index);
+    ++bucket_start[arena_.member(index) + 1];
+  });
   for (size_t i = 0; i < member_count; ++i) bucket_start[i + 1] += bucket_start[i];
   std::vector<uint32_t> by_member(effective.size());
   {
@@ -190,8 +192,7 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
       const YearPlan& plan = plans[p];
       for (size_t g = 0; g < plan.groups.size(); ++g) {
         const EvaluationGroup& group = plan.groups[g];
-        rules::EvaluationContext ctx{plan.year, group.params, &plan.units, &roster_,
-                                     result.as_of};
+        rules::EvaluationContext ctx{plan.year, group.params, &plan.units, &roster_, result.as_of};
         std::vector<std::string> evaluated;
         for (const auto* c : group.contracts) evaluated.push_back(c->record.contract_id.str());
         size_t first_slot = 0;
@@ -208,12 +209,10 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
           const std::string& member_id = ids.Get(m);
           auto mf = members_.find(member_id);
           const Member* member = mf == members_.end() ? nullptr : &mf->second;
-          rules::MemberOutcome out =
-              rules::EvaluateMember(MemberId(member_id), member, views, ctx);
+          rules::MemberOutcome out = rules::EvaluateMember(MemberId(member_id), member, views, ctx);
           if (out.contract) {
-            for (size_t k = first_slot; k < slots.size() && slots[k].plan == p &&
-                                        slots[k].group == g;
-                 ++k) {
+            for (size_t k = first_slot;
+                 k < slots.size() && slots[k].plan == p && slots[k].group == g; ++k) {
               if (slots[k].contract->record.contract_id == *out.contract) {
                 s.aggregates[k].Apply(out, +1);
                 break;
@@ -263,9 +262,8 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
     cr.contract = c;
     cr.aggregate = totals[k];
     cr.tins = plans[slots[k].plan].units.TinsOf(c->record.contract_id);
-    rules::ContractIdentity id{c->record.contract_id, c->record.performance_year,
-                               c->rule_set->id(),     c->rule_set->hash(),
-                               c->parameters_hash,    result.as_of};
+    rules::ContractIdentity id{c->record.contract_id, c->record.performance_year, c->rule_set->id(),
+                               c->rule_set->hash(),   c->parameters_hash,         result.as_of};
     cr.figures = rules::SettleContract(id, cr.aggregate, c->params);
     result.contracts.push_back(std::move(cr));
   }

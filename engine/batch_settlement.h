@@ -73,14 +73,9 @@ class BatchSettlement {
   const ClaimArena& arena() const { return arena_; }
 
  private:
-  struct LedgerEntry {
-    uint32_t arena_index = 0;
-    ClaimHead head;
-    SourcePos first_source;
-  };
   const RuleRegistry* registry_;
   ClaimArena arena_;
-  rules::StringMap<LedgerEntry> ledger_;
+  ClaimIndex ledger_{&arena_};  // claim_id -> effective version in the arena
   rules::StringMap<Member> members_;
   rules::ProviderRoster roster_;
   std::map<ContractId, Contract> contracts_;

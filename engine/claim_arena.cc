@@ -1,5 +1,7 @@
 #include "engine/claim_arena.h"
 
+#include <xxhash.h>
+
 namespace vbp {
 
 uint32_t Interner::Intern(std::string_view s) {
@@ -17,21 +19,30 @@ int64_t Interner::Find(std::string_view s) const {
 }
 
 uint32_t ClaimArena::Add(const Claim& c) {
+  VBP_CHECK(c.lines.size() <= UINT16_MAX && c.diagnoses.size() <= UINT16_MAX);
   Header h;
-  h.claim_id = c.claim_id.str();
-  h.version = c.version;
+  h.head = {c.version, c.frequency, c.content_hash};
+  const std::string& id = c.claim_id.str();
+  VBP_CHECK(id.size() <= decltype(ids_)::kBlock);
+  h.id_length = static_cast<uint32_t>(id.size());
+  h.id_offset = ids_.Extend(id.size());
+  for (size_t k = 0; k < id.size(); ++k) ids_[h.id_offset + k] = id[k];
   h.member = members_.Intern(c.member_id.str());
   h.tin = tins_.Intern(c.billing_tin.str());
   h.npi = npis_.Intern(c.rendering_npi.str());
   h.claim_type = c.claim_type;
-  h.frequency = c.frequency;
   h.from = c.from_date;
   h.through = c.through_date;
   h.paid = c.paid_date;
-  h.line_begin = static_cast<uint32_t>(lines_.size());
-  h.line_count = static_cast<uint32_t>(c.lines.size());
+  h.source = static_cast<uint16_t>(sources_.Intern(c.source.source));
+  h.source_partition = static_cast<int16_t>(c.source.partition);
+  h.source_position = c.source.position;
+  h.line_begin = static_cast<uint32_t>(lines_.Extend(c.lines.size()));
+  h.line_count = static_cast<uint16_t>(c.lines.size());
+  line_total_ += c.lines.size();
+  size_t slot = h.line_begin;
   for (const ClaimLine& l : c.lines) {
-    rules::LineFacts f;
+    rules::LineFacts& f = lines_[slot++];
     f.line = l.line;
     f.service_date = l.service_date;
     f.hcpcs = rules::HcpcsCode::From(l.hcpcs);
@@ -39,11 +50,11 @@ uint32_t ClaimArena::Add(const Claim& c) {
     f.revenue_code = rules::RevenueCode::From(l.revenue_code);
     f.allowed = l.allowed;
     f.paid = l.paid;
-    lines_.push_back(f);
   }
-  h.diag_begin = static_cast<uint32_t>(codes_.size());
-  h.diag_count = static_cast<uint32_t>(c.diagnoses.size());
-  for (const auto& d : c.diagnoses) codes_.push_back(rules::Icd10Code::From(d));
+  h.diag_begin = static_cast<uint32_t>(codes_.Extend(c.diagnoses.size()));
+  h.diag_count = static_cast<uint16_t>(c.diagnoses.size());
+  slot = h.diag_begin;
+  for (const auto& d : c.diagnoses) codes_[slot++] = rules::Icd10Code::From(d);
   if (c.claim_type == ClaimType::kInstitutional) {
     Institutional inst;
     inst.bill_type = c.bill_type;
@@ -52,29 +63,38 @@ uint32_t ClaimArena::Add(const Claim& c) {
     inst.facility_npi = c.facility_npi;
     inst.admission_date = c.admission_date;
     inst.discharge_date = c.discharge_date;
-    inst.proc_begin = static_cast<uint32_t>(codes_.size());
+    VBP_CHECK(c.procedures.size() <= decltype(codes_)::kBlock);
+    inst.proc_begin = static_cast<uint32_t>(codes_.Extend(c.procedures.size()));
     inst.proc_count = static_cast<uint32_t>(c.procedures.size());
-    for (const auto& p : c.procedures) codes_.push_back(rules::Icd10Code::From(p));
+    slot = inst.proc_begin;
+    for (const auto& p : c.procedures) codes_[slot++] = rules::Icd10Code::From(p);
     h.institutional = static_cast<int32_t>(institutional_.size());
     institutional_.push_back(std::move(inst));
   }
-  headers_.push_back(std::move(h));
-  return static_cast<uint32_t>(headers_.size() - 1);
+  const size_t index = headers_.Extend(1);
+  headers_[index] = h;
+  return static_cast<uint32_t>(index);
+}
+
+SourcePos ClaimArena::source(uint32_t index) const {
+  const Header& h = headers_[index];
+  return {sources_.Get(h.source), h.source_partition, h.source_position};
 }
 
 rules::ClaimView ClaimArena::View(uint32_t index) const {
   const Header& h = headers_[index];
   rules::ClaimView v;
-  v.claim_id = h.claim_id;
-  v.version = h.version;
+  v.claim_id = claim_id(index);
+  v.version = h.head.version;
   v.claim_type = h.claim_type;
   v.billing_tin = tins_.Get(h.tin);
   v.rendering_npi = npis_.Get(h.npi);
   v.from_date = h.from;
   v.through_date = h.through;
   v.paid_date = h.paid;
-  v.lines = std::span<const rules::LineFacts>(lines_.data() + h.line_begin, h.line_count);
-  v.diagnoses = std::span<const rules::Icd10Code>(codes_.data() + h.diag_begin, h.diag_count);
+  v.lines = std::span<const rules::LineFacts>(lines_.Run(h.line_begin, h.line_count), h.line_count);
+  v.diagnoses =
+      std::span<const rules::Icd10Code>(codes_.Run(h.diag_begin, h.diag_count), h.diag_count);
   if (h.institutional >= 0) {
     const Institutional& inst = institutional_[static_cast<size_t>(h.institutional)];
     inst.view.bill_type = inst.bill_type;
@@ -83,17 +103,71 @@ rules::ClaimView ClaimArena::View(uint32_t index) const {
     inst.view.facility_npi = inst.facility_npi;
     inst.view.admission_date = inst.admission_date;
     inst.view.discharge_date = inst.discharge_date;
-    inst.view.procedures =
-        std::span<const rules::Icd10Code>(codes_.data() + inst.proc_begin, inst.proc_count);
+    inst.view.procedures = std::span<const rules::Icd10Code>(
+        codes_.Run(inst.proc_begin, inst.proc_count), inst.proc_count);
     v.institutional = &inst.view;
   }
   return v;
 }
 
 size_t ClaimArena::MemoryBytes() const {
-  return headers_.capacity() * sizeof(Header) + lines_.capacity() * sizeof(rules::LineFacts) +
-         codes_.capacity() * sizeof(rules::Icd10Code) +
+  return headers_.MemoryBytes() + ids_.MemoryBytes() + lines_.MemoryBytes() + codes_.MemoryBytes() +
          institutional_.size() * sizeof(Institutional);
+}
+
+uint64_t ClaimIndex::Hash(std::string_view s) {
+  uint64_t h = XXH3_64bits(s.data(), s.size());
+  return h == 0 ? 1 : h;  // 0 marks an empty slot
+}
+
+uint32_t ClaimIndex::Find(std::string_view claim_id) const {
+  if (hashes_.empty()) return ClaimArena::kNone;
+  const uint64_t h = Hash(claim_id);
+  const size_t mask = hashes_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    if (hashes_[i] == 0) return ClaimArena::kNone;
+    if (hashes_[i] == h && arena_->claim_id(values_[i]) == claim_id) return values_[i];
+  }
+}
+
+void ClaimIndex::Put(uint32_t index) {
+  if ((size_ + 1) * 10 > hashes_.size() * 7) Grow();
+  std::string_view id = arena_->claim_id(index);
+  const uint64_t h = Hash(id);
+  const size_t mask = hashes_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    if (hashes_[i] == 0) {
+      hashes_[i] = h;
+      values_[i] = index;
+      ++size_;
+      return;
+    }
+    if (hashes_[i] == h && arena_->claim_id(values_[i]) == id) {
+      values_[i] = index;
+      return;
+    }
+  }
+}
+
+void ClaimIndex::Grow() {
+  std::vector<uint64_t> old_h = std::move(hashes_);
+  std::vector<uint32_t> old_v = std::move(values_);
+  size_t n = old_h.empty() ? 1024 : old_h.size() * 2;
+  hashes_.assign(n, 0);
+  values_.assign(n, ClaimArena::kNone);
+  size_ = 0;
+  const size_t mask = n - 1;
+  for (size_t k = 0; k < old_h.size(); ++k) {
+    if (old_h[k] == 0) continue;
+    for (size_t i = old_h[k] & mask;; i = (i + 1) & mask) {
+      if (hashes_[i] == 0) {
+        hashes_[i] = old_h[k];
+        values_[i] = old_v[k];
+        ++size_;
+        break;
+      }
+    }
+  }
 }
 
 }  // namespace vbp

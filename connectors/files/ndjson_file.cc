@@ -206,4 +206,16 @@ Status WriteNdjsonLines(const std::string& path, const std::vector<std::string>&
   return w->Close();
 }
 
+void NdjsonFile::Discard(std::string_view range) const {
+  if (map_ == nullptr || range.empty()) return;
+  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto map_begin = reinterpret_cast<uintptr_t>(map_);
+  auto begin = reinterpret_cast<uintptr_t>(range.data());
+  auto end = begin + range.size();
+  if (begin < map_begin || end > map_begin + map_size_) return;
+  begin = (begin + page - 1) / page * page;  // whole pages only: neighbours may still be read
+  end = end / page * page;
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
 }  // namespace vbp::files

@@ -64,6 +64,11 @@ class NdjsonFile {
   bool Next(NdjsonLine* line) { return lines_.Next(line); }
   int64_t lines_read() const { return lines_.lines_read(); }
   int64_t blank_lines() const { return lines_.blank_lines(); }
+  // Tells the kernel that the whole pages inside `range` (a part of text()) will not be read
+  // again, so a streamed pass over a large mapped file keeps only the pages in flight resident.
+  // Reading them again stays correct (they are faulted back in from the file). No-op when the
+  // file was read into memory.
+  void Discard(std::string_view range) const;
 
  private:
   NdjsonFile(std::string path, void* map, size_t map_size, std::string owned);

@@ -38,7 +38,8 @@ Status StreamNdjsonFile(const std::string& path, std::optional<RecordKind> kind,
   auto file = NdjsonFile::Open(path);
   if (!file.ok()) return file.status();
   const std::string source = options.source.empty() ? path : options.source;
-  std::vector<std::string_view> chunks = Split(file->text(), std::max<size_t>(options.chunk_bytes, 1));
+  std::vector<std::string_view> chunks =
+      Split(file->text(), std::max<size_t>(options.chunk_bytes, 1));
   threads = std::max(1, threads);
   const size_t ahead = static_cast<size_t>(threads) * 2;
 
@@ -103,6 +104,7 @@ Status StreamNdjsonFile(const std::string& path, std::optional<RecordKind> kind,
       for (auto& rej : chunk.rejects) Renumber(rej.source, base);
     }
     base += chunk.lines;
+    file->Discard(chunks[i]);  // decoded records own their bytes: drop the pages from RSS
     result = consume(chunk);
     if (!result.ok()) break;
   }

@@ -46,14 +46,31 @@ using PosCode = ShortCode<2>;
 using RevenueCode = ShortCode<4>;
 using Icd10Code = ShortCode<7>;
 
+// A line amount in 64 bits: input amounts are bounded by 10^12 dollars (Money::Parse), i.e.
+// 10^18 micro-dollars < 2^63. Converts losslessly to and from Money; sums use Money.
+class LineAmount {
+ public:
+  LineAmount() = default;
+  LineAmount(const Money& m) : micros_(static_cast<int64_t>(m.micros())) {  // NOLINT
+    VBP_CHECK(Int128(micros_) == m.micros());
+  }
+  operator Money() const { return Money::FromMicros(Int128(micros_)); }  // NOLINT
+  Money money() const { return *this; }
+  bool IsZero() const { return micros_ == 0; }
+  std::string ToString() const { return money().ToString(); }
+
+ private:
+  int64_t micros_ = 0;
+};
+
 struct LineFacts {
   int32_t line = 0;
   Date service_date;
   HcpcsCode hcpcs;
   PosCode pos;
   RevenueCode revenue_code;
-  Money allowed;
-  Money paid;
+  LineAmount allowed;
+  LineAmount paid;
 };
 
 // Institutional header facts (quality measures and risk adjustment read them).
@@ -77,7 +94,7 @@ struct ClaimView {
   Date through_date;
   Date paid_date;
   std::span<const LineFacts> lines;
-  std::span<const Icd10Code> diagnoses;  // [0] is principal
+  std::span<const Icd10Code> diagnoses;               // [0] is principal
   const InstitutionalFacts* institutional = nullptr;  // null on professional claims
 };
 
