@@ -14,6 +14,11 @@ int main(int argc, char** argv) {
   vbp::cli::AddProduceCommand(app, &exit_code);
   vbp::cli::AddRunCommand(app, &exit_code);
   vbp::cli::AddStatementsCommand(app, &exit_code);
+  vbp::cli::AddDemoCommand(app, &exit_code);
+  vbp::cli::AddRecalcCommand(app, &exit_code);
+  vbp::cli::AddVerifyCommand(app, &exit_code);
+  vbp::cli::AddWhatIfCommand(app, &exit_code);
+  vbp::cli::AddExplainCommand(app, &exit_code);
   vbp::cli::AddServeCommand(app, &exit_code);
   vbp::cli::AddReconcileCommand(app, &exit_code);
   try {

@@ -13,6 +13,11 @@ void AddBrokerCommand(CLI::App& app, int* exit_code);
 void AddProduceCommand(CLI::App& app, int* exit_code);
 void AddRunCommand(CLI::App& app, int* exit_code);
 void AddStatementsCommand(CLI::App& app, int* exit_code);
+void AddDemoCommand(CLI::App& app, int* exit_code);
+void AddRecalcCommand(CLI::App& app, int* exit_code);  // recalc, compact
+void AddVerifyCommand(CLI::App& app, int* exit_code);
+void AddWhatIfCommand(CLI::App& app, int* exit_code);
+void AddExplainCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddReconcileCommand(CLI::App& app, int* exit_code);
 
