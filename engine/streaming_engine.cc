@@ -394,7 +394,8 @@ void StreamingEngine::AddReject(Reject r, RecordKind kind, Shard* shard, StateSt
     ++k.read;
     ++k.rejected;
   }
-  std::string line = RejectJson(r).dump();
+  std::string line =
+      RejectJson(r).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   std::string key = "reject";
   binary::AppendU64(&key, static_cast<uint64_t>(pending_reject_seq_++));
   batch.Put(Space::kMeta, key, line);

@@ -100,6 +100,14 @@ void BuildWorld(uint64_t seed, int members, World* w) {
                 R"({"benchmark_pbpy": "1800.00", "risk_model": "two_sided", "mlr": "0.01"})");
   s.AddContract("C", {tins[3]},
                 R"({"benchmark_pbpy": "2000.00", "quality_mode": "gate", "quality_score": "0.8"})");
+  // Issue 5: risk scores computed from claim diagnoses (CMS-HCC) for members without a record
+  // score, and the quality score from the claims-based measures, folded in as claims stream.
+  s.AddContract("D", {tins[4]},
+                R"({"benchmark_pbpy": "2200.00", "risk_score_source": "record_else_hcc",
+                    "quality_source": "measures", "pmpm_tiers": [{"min_risk_score": "0", "pmpm": "2.00"},
+                    {"min_risk_score": "1.1", "pmpm": "7.00"}], "pmpm_unscored": "1.00",
+                    "quality_scoring": {"min_denominator": 5, "max_points": "10",
+                      "measures": {"CBP": {"weight": "1", "steps": [["0", "4"], ["0.5", "10"]]}}}})");
   for (int m = 0; m < members; ++m) {
     std::string id = "M" + std::to_string(m);
     Member& mem = s.AddMember(
@@ -117,8 +125,18 @@ void BuildWorld(uint64_t seed, int members, World* w) {
       std::string allowed = std::to_string(20 + pick(400)) + "." + std::to_string(10 + pick(90));
       std::string claim_id = id + "-" + std::to_string(c);
       const char* code = pick(4) == 0 ? "93000" : (pick(2) ? "99213" : "99214");
-      s.AddClaim(claim_id, id, tins[t], npi, pick(20) == 0 ? "2026-05-01" : "2026-01-15",
-                 {{code, date, allowed.c_str(), allowed.c_str()}});
+      std::vector<LineSpec> lines = {{code, date, allowed.c_str(), allowed.c_str()}};
+      // Blood pressure readings (CPT II, controlling high blood pressure) on some visits.
+      if (m % 2 == 0 && c == 0) {
+        lines.push_back({"3074F", date, "0.00", "0.00"});
+        lines.push_back({"3078F", date, "0.00", "0.00"});
+      }
+      Claim& added = s.AddClaim(claim_id, id, tins[t], npi,
+                                pick(20) == 0 ? "2026-05-01" : "2026-01-15", lines);
+      // Diagnoses that map to payment HCCs (diabetes, heart failure) for the HCC scores.
+      if (m % 4 == 0) added.diagnoses = {"I10", "E119"};
+      if (m % 7 == 0) added.diagnoses.push_back("I509");
+
       uint64_t r = pick(20);
       if (r == 0) {
         s.AddClaim(claim_id, id, tins[t], npi, "2026-02-15", {{code, date, "10.00", "9.00"}}, 2,
@@ -131,6 +149,13 @@ void BuildWorld(uint64_t seed, int members, World* w) {
         // Same version, different content: a conflict.
         s.AddClaim(claim_id, id, tins[t], npi, "2026-01-15", {{code, date, "1.00", "1.00"}});
       }
+    }
+    if (m % 4 == 0) {
+      // A 2024 visit: the CMS-HCC collection period of PY 2025 is the year before.
+      Claim& prior = s.AddClaim(id + "-prior", id, tins[4], "1000000040", "2024-07-01",
+                                {{"99213", "2024-06-10", "80.00", "60.00"}});
+      prior.diagnoses = {"E119"};
+      if (m % 8 == 0) prior.diagnoses.push_back("I509");
     }
   }
   // Shuffle claims within each member only (version order is what the log decides; the
@@ -156,6 +181,8 @@ void BuildWorld(uint64_t seed, int members, World* w) {
     int32_t p = PartitionOf(c.member_id.str());
     w->log.Append("vbp.claims", p, c.member_id.str(), binary::EncodeClaim(c));
     if (++n % 97 == 0) w->log.Append("vbp.claims", p, c.member_id.str(), "BAD record");
+    // Bytes that are not UTF-8: the reject (which quotes the record) must still be written.
+    if (n % 211 == 0) w->log.Append("vbp.claims", p, c.member_id.str(), "\xff\x1f{\xc3");
   }
 }
 
@@ -245,6 +272,17 @@ TEST(StreamingSimTest, StreamedStatementsEqualBatchSettlement) {
   }
   for (int64_t r : streamed.revisions) EXPECT_EQ(r, total);
   EXPECT_GT(nlohmann::json::parse(streamed.statements[0])["assigned_members"].get<int>(), 50);
+  // Contract D scores quality from the measures and risk from CMS-HCC, as claims stream in.
+  bool saw_d = false;
+  for (const auto& text : streamed.statements) {
+    auto s = nlohmann::json::parse(text);
+    if (s["contract_id"] != "D") continue;
+    saw_d = true;
+    EXPECT_GT(s["assigned_members"].get<int>(), 20);
+    ASSERT_TRUE(s["detail"].contains("quality")) << s["detail"].dump();
+    EXPECT_EQ(s["detail"]["quality"]["scored_measures"], 1) << s["detail"]["quality"].dump();
+  }
+  EXPECT_TRUE(saw_d);
 }
 
 void CrashAndRestart(uint64_t seed) {
