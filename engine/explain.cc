@@ -53,12 +53,14 @@ ordered_json Tie(const rules::MemberOutcome& m) {
 
 std::string StepWords(rules::AttributionStep s) {
   switch (s) {
-    case rules::AttributionStep::kVoluntary: return "step 0 (voluntary alignment)";
+    case rules::AttributionStep::kVoluntary:
+      return "step 0 (voluntary alignment)";
     case rules::AttributionStep::kPrimaryCare:
       return "step 1 (primary care by pcp/npp providers)";
     case rules::AttributionStep::kSpecialist:
       return "step 2 (primary care by specialists; no step-1 service anywhere)";
-    case rules::AttributionStep::kNone: return "no step";
+    case rules::AttributionStep::kNone:
+      return "no step";
   }
   return "?";
 }
@@ -91,8 +93,8 @@ std::string WhyText(const rules::MemberOutcome& m) {
              "attribution note)";
     case Unattributed::kWonByOtherUnit:
       return "not attributed: " + m.winner->ToString() + " (outside every contract) won at " +
-             StepWords(m.step) + " with allowed " + StepTally(m).front().allowed.ToString() +
-             " (" + m.decided_by + ")";
+             StepWords(m.step) + " with allowed " + StepTally(m).front().allowed.ToString() + " (" +
+             m.decided_by + ")";
   }
   return "?";
 }
@@ -126,9 +128,8 @@ ordered_json LineJson(const rules::LineDecision& d) {
   j["attribution"] = a;
   ordered_json e;
   e["counted"] = d.expenditure;
-  e["enrollment_type"] = d.expenditure_type
-                             ? ordered_json(EnrollmentTypeName(*d.expenditure_type))
-                             : ordered_json(nullptr);
+  e["enrollment_type"] = d.expenditure_type ? ordered_json(EnrollmentTypeName(*d.expenditure_type))
+                                            : ordered_json(nullptr);
   e["note"] = d.expenditure ? std::string("counted") : d.expenditure_note;
   j["expenditure"] = e;
   return j;
@@ -162,8 +163,9 @@ ordered_json EvaluationJson(const AuditBook& book, const Evaluation& ev, const s
   r["decided_by"] = m.decided_by;
   r["why"] = WhyText(m);
   if (m.contract && !counts) {
-    r["note"] = "the winning contract is evaluated under other member-level rules: see its "
-                "own evaluation group";
+    r["note"] =
+        "the winning contract is evaluated under other member-level rules: see its "
+        "own evaluation group";
   }
   j["result"] = r;
 
@@ -171,7 +173,8 @@ ordered_json EvaluationJson(const AuditBook& book, const Evaluation& ev, const s
   e["member_record"] = record != nullptr;
   e["eligible_months"] = m.eligible_months;
   ordered_json by_type;
-  for (int t = 0; t < kEnrollmentTypeCount; ++t) by_type[kTypeNames[t]] = m.months[static_cast<size_t>(t)];
+  for (int t = 0; t < kEnrollmentTypeCount; ++t)
+    by_type[kTypeNames[t]] = m.months[static_cast<size_t>(t)];
   e["months_by_type"] = by_type;
   ordered_json months = ordered_json::array();
   for (int k = 0; k < 12; ++k) {
@@ -187,8 +190,9 @@ ordered_json EvaluationJson(const AuditBook& book, const Evaluation& ev, const s
     v["aligned_npi"] = record->aligned_npi->str();
     v["result"] = m.step == rules::AttributionStep::kVoluntary
                       ? m.decided_by
-                      : std::string("the aligned NPI bills under no contract TIN in the "
-                                    "performance year: steps 1-2 decide");
+                      : std::string(
+                            "the aligned NPI bills under no contract TIN in the "
+                            "performance year: steps 1-2 decide");
     j["voluntary_alignment"] = v;
   } else {
     j["voluntary_alignment"] = nullptr;
@@ -327,11 +331,13 @@ std::string ExplainMemberText(const ordered_json& j) {
            Str(e["runout_cutoff"]) + ")\n";
     if (e.contains("verdict_for_contract")) out += "  " + Str(e["verdict_for_contract"]) + "\n";
     out += "  " + Str(e["result"]["why"]) + "\n";
+    if (e["result"].contains("note")) out += "  note: " + Str(e["result"]["note"]) + "\n";
     const auto& el = e["eligibility"];
     out += "  eligibility: " + Str(el["eligible_months"]) + " eligible months";
     std::string types;
     for (auto it = el["months_by_type"].begin(); it != el["months_by_type"].end(); ++it) {
-      if (it.value().get<int>() > 0) types += (types.empty() ? "" : ", ") + it.key() + " " + it.value().dump();
+      if (it.value().get<int>() > 0)
+        types += (types.empty() ? "" : ", ") + it.key() + " " + it.value().dump();
     }
     if (!types.empty()) out += " (" + types + ")";
     if (!el["member_record"].get<bool>()) out += "; no member record";
@@ -365,11 +371,11 @@ std::string ExplainMemberText(const ordered_json& j) {
     for (auto it = x["by_type"].begin(); it != x["by_type"].end(); ++it) {
       const auto& o = it.value();
       out += "    " + Pad(it.key(), 13) + Str(o["months"]) + " months, paid " + Str(o["paid"]) +
-             ", cap " + Str(o["truncation_threshold"]) + " x " + Str(o["months"]) + "/12 = " +
-             Str(o["cap"]) + ", counted " + Str(o["truncated"]) + "\n";
+             ", cap " + Str(o["truncation_threshold"]) + " x " + Str(o["months"]) +
+             "/12 = " + Str(o["cap"]) + ", counted " + Str(o["truncated"]) + "\n";
     }
-    out += "  risk score " + Str(e["risk_score"]) + " (" + Str(e["risk_score_source"]) +
-           "), fee " + Str(e["pmpm_rate"]) + " pmpm, total " + Str(e["pmpm_total"]) + "\n";
+    out += "  risk score " + Str(e["risk_score"]) + " (" + Str(e["risk_score_source"]) + "), fee " +
+           Str(e["pmpm_rate"]) + " pmpm, total " + Str(e["pmpm_total"]) + "\n";
     if (!e["unknown_npis"].empty()) {
       out += "  rendering NPIs not on the roster (class 'other'):";
       for (const auto& n : e["unknown_npis"]) out += " " + Str(n);
@@ -379,31 +385,40 @@ std::string ExplainMemberText(const ordered_json& j) {
     for (const auto& l : e["lines"]) {
       const auto& a = l["attribution"];
       const auto& ex = l["expenditure"];
-      out += "    " + Str(l["claim_id"]) + " v" + Str(l["version"]) + " line " + Str(l["line"]) +
-             "  " + Str(l["service_date"]) + " paid " + Str(l["paid_date"]) + "  " +
-             Str(l["hcpcs"]) + " pos " + Str(l["pos"]) + "  " + Str(l["unit"]) + " npi " +
-             Str(l["rendering_npi"]) + "  allowed " + Str(l["allowed"]) + " paid " +
-             Str(l["paid"]) + "\n      attribution: " +
-             (a["counted_at_step"].is_null() ? std::string("not counted")
-                                             : "counted at step " + Str(a["counted_at_step"])) +
-             (a["provider_class"].is_null() ? std::string() : " (" + Str(a["provider_class"]) + ")") +
-             (Str(a["note"]) == "counted" || Str(a["note"]).empty() ? std::string()
-                                                                   : ": " + Str(a["note"])) +
-             "; expenditure: " +
-             (ex["counted"].get<bool>() ? "counted (" + Str(ex["enrollment_type"]) + ")"
-                                        : "not counted: " + Str(ex["note"])) +
-             "\n";
+      out +=
+          "    " + Str(l["claim_id"]) + " v" + Str(l["version"]) + " line " + Str(l["line"]) +
+          "  " + Str(l["service_date"]) + " paid " + Str(l["paid_date"]) + "  " + Str(l["hcpcs"]) +
+          " pos " + Str(l["pos"]) + "  " + Str(l["unit"]) + " npi " + Str(l["rendering_npi"]) +
+          "  allowed " + Str(l["allowed"]) + " paid " + Str(l["paid"]) + "\n      attribution: " +
+          (a["counted_at_step"].is_null() ? std::string("not counted")
+                                          : "counted at step " + Str(a["counted_at_step"])) +
+          (a["provider_class"].is_null() ? std::string() : " (" + Str(a["provider_class"]) + ")") +
+          (Str(a["note"]) == "counted" || Str(a["note"]).empty() ? std::string()
+                                                                 : ": " + Str(a["note"])) +
+          "; expenditure: " +
+          (ex["counted"].get<bool>() ? "counted (" + Str(ex["enrollment_type"]) + ")"
+                                     : "not counted: " + Str(ex["note"])) +
+          "\n";
     }
   }
   return out;
 }
 
 const std::vector<std::string>& ExplainableFigures() {
-  static const std::vector<std::string> kFigures = {
-      "assigned_members", "person_years",  "benchmark_total",    "expenditure_total",
-      "gross_savings",    "pmpm_total",    "savings_rate",       "msr",
-      "mlr",              "quality_score", "final_sharing_rate", "shared_savings",
-      "shared_losses",    "net_payment"};
+  static const std::vector<std::string> kFigures = {"assigned_members",
+                                                    "person_years",
+                                                    "benchmark_total",
+                                                    "expenditure_total",
+                                                    "gross_savings",
+                                                    "pmpm_total",
+                                                    "savings_rate",
+                                                    "msr",
+                                                    "mlr",
+                                                    "quality_score",
+                                                    "final_sharing_rate",
+                                                    "shared_savings",
+                                                    "shared_losses",
+                                                    "net_payment"};
   return kFigures;
 }
 
@@ -416,7 +431,8 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
     return Status::Invalid("unknown figure '" + q.figure + "' (one of: " + list + ")");
   }
   const SideContract* sc = ev.Find(q.contract);
-  if (!sc) return Status::NotFound("contract " + q.contract.str() + " is not a usable contract here");
+  if (!sc)
+    return Status::NotFound("contract " + q.contract.str() + " is not a usable contract here");
   const ResolvedContract& rc = *sc->contract;
   const rules::Parameters& params = rc.params;
   // Every member in the contract's evaluation group; those attributed to it contribute.
@@ -452,9 +468,11 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
       j["statement_value"] = s[q.figure];
       j["matches_statement"] = s[q.figure] == recomputed[q.figure];
       if (s[q.figure] != recomputed[q.figure]) {
-        j["note"] = "the statement revision was settled from other input than this snapshot "
-                    "(a later state, or an as-of of " + s.value("as_of", std::string("?")) +
-                    "): recompute that revision with vbp recalc, or pass --as-of";
+        j["note"] =
+            "the statement revision was settled from other input than this snapshot "
+            "(a later state, or an as-of of " +
+            s.value("as_of", std::string("?")) +
+            "): recompute that revision with vbp recalc, or pass --as-of";
       }
     }
   }
@@ -471,9 +489,8 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
     return m.TruncatedTotal() * params.completion_factor;
   };
   const std::string& f = q.figure;
-  const bool additive = f == "assigned_members" || f == "person_years" ||
-                        f == "benchmark_total" || f == "expenditure_total" ||
-                        f == "gross_savings" || f == "pmpm_total";
+  const bool additive = f == "assigned_members" || f == "person_years" || f == "benchmark_total" ||
+                        f == "expenditure_total" || f == "gross_savings" || f == "pmpm_total";
   static const std::map<std::string, std::string> kFormula = {
       {"assigned_members", "count of members attributed to the contract (SPEC §3.3)"},
       {"person_years", "sum of attributed members' eligible months / 12 (SPEC §3.5)"},
@@ -483,8 +500,9 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
       {"expenditure_total",
        "sum of members' paid amounts in eligible months, truncated per type at threshold x "
        "months/12, times completion_factor (SPEC §3.4)"},
-      {"gross_savings", "benchmark_total - expenditure_total; per member: its benchmark minus its "
-                        "expenditure contribution (SPEC §3.6)"},
+      {"gross_savings",
+       "benchmark_total - expenditure_total; per member: its benchmark minus its "
+       "expenditure contribution (SPEC §3.6)"},
       {"pmpm_total", "sum of attributed members' fee x eligible months (SPEC §3.9)"},
       {"savings_rate", "gross_savings / benchmark_total (0 when there is no benchmark)"},
       {"msr", "minimum savings rate for N = assigned_members (parameter msr: fixed or band table)"},
@@ -499,14 +517,15 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
       {"shared_losses",
        "two-sided and savings_rate <= -mlr: min(-gross_savings x loss_rate, loss_cap x "
        "benchmark_total) (SPEC §3.8)"},
-      {"net_payment", "shared_savings - shared_losses + pmpm_total, of the rounded figures (SPEC §4)"}};
+      {"net_payment",
+       "shared_savings - shared_losses + pmpm_total, of the rounded figures (SPEC §4)"}};
   j["formula"] = kFormula.at(f);
   if (!additive) {
     ordered_json in;
-    for (const char* k : {"assigned_members", "benchmark_total", "expenditure_total",
-                          "gross_savings", "savings_rate", "msr", "mlr", "quality_score",
-                          "final_sharing_rate", "shared_savings", "shared_losses", "pmpm_total",
-                          "net_payment"}) {
+    for (const char* k :
+         {"assigned_members", "benchmark_total", "expenditure_total", "gross_savings",
+          "savings_rate", "msr", "mlr", "quality_score", "final_sharing_rate", "shared_savings",
+          "shared_losses", "pmpm_total", "net_payment"}) {
       in[k] = recomputed[k];
     }
     const auto& d = recomputed["detail"];
@@ -514,9 +533,9 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
     in["savings_cap_amount"] = d["savings_cap_amount"];
     in["loss_rate"] = d["loss_rate"];
     in["loss_cap_amount"] = d["loss_cap_amount"];
-    for (const char* p : {"msr", "mlr", "risk_model", "quality_mode", "quality_threshold",
-                          "max_sharing_rate", "savings_cap", "payment_reduction", "loss_cap",
-                          "quality_score"}) {
+    for (const char* p :
+         {"msr", "mlr", "risk_model", "quality_mode", "quality_threshold", "max_sharing_rate",
+          "savings_cap", "payment_reduction", "loss_cap", "quality_score"}) {
       if (rc.merged_parameters.contains(p)) {
         in["parameter." + std::string(p)] = ordered_json::parse(rc.merged_parameters[p].dump());
       }
@@ -542,10 +561,12 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
       } else if (f == "benchmark_total") {
         ordered_json months;
         for (int t = 0; t < kEnrollmentTypeCount; ++t) {
-          if (m.months[static_cast<size_t>(t)]) months[kTypeNames[t]] = m.months[static_cast<size_t>(t)];
+          if (m.months[static_cast<size_t>(t)])
+            months[kTypeNames[t]] = m.months[static_cast<size_t>(t)];
         }
         o["months_by_type"] = months;
-        o["risk_score"] = m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
+        o["risk_score"] =
+            m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
         c = benchmark_of(m);
       } else if (f == "expenditure_total") {
         o["paid"] = m.ExpenditureTotal().ToString();
@@ -556,7 +577,8 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
         o["expenditure"] = Exact6(expenditure_of(m));
         c = benchmark_of(m) - expenditure_of(m);
       } else if (f == "pmpm_total") {
-        o["risk_score"] = m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
+        o["risk_score"] =
+            m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
         o["pmpm_rate"] = m.pmpm_rate.ToString();
         c = m.pmpm_total.ToExact();
       }
@@ -624,14 +646,19 @@ std::string ExplainFigureText(const ordered_json& j) {
                Str(it.value()["months"]) + " months\n";
       }
     }
-    if (j.contains("completion_factor")) out += "completion factor " + Str(j["completion_factor"]) + "\n";
-    out += Pad("member", 16) + Pad("step", 5) + Pad("unit", 22) + Pad("months", 7) + "contribution\n";
+    if (j.contains("completion_factor"))
+      out += "completion factor " + Str(j["completion_factor"]) + "\n";
+    out +=
+        Pad("member", 16) + Pad("step", 5) + Pad("unit", 22) + Pad("months", 7) + "contribution\n";
     for (const auto& m : j["members"]) {
       out += Pad(Str(m["member_id"]), 16) + Pad(Str(m["step"]), 5) + Pad(Str(m["unit"]), 22) +
              Pad(Str(m["eligible_months"]), 7) + Str(m["contribution"]);
-      if (m.contains("paid")) out += "  (paid " + Str(m["paid"]) + ", truncated " + Str(m["truncated"]) + ")";
+      if (m.contains("paid"))
+        out += "  (paid " + Str(m["paid"]) + ", truncated " + Str(m["truncated"]) + ")";
       if (m.contains("pmpm_rate")) out += "  (fee " + Str(m["pmpm_rate"]) + ")";
-      if (m.contains("benchmark")) out += "  (benchmark " + Str(m["benchmark"]) + " - expenditure " + Str(m["expenditure"]) + ")";
+      if (m.contains("benchmark"))
+        out +=
+            "  (benchmark " + Str(m["benchmark"]) + " - expenditure " + Str(m["expenditure"]) + ")";
       out += "\n";
     }
     out += Str(j["member_count"]) + " members; sum of contributions " +

@@ -76,7 +76,8 @@ ordered_json StatementJson(const rules::StatementFigures& s, int64_t revision,
         TypeJson(s.by_type[static_cast<size_t>(t)], s.benchmark_pbpy[static_cast<size_t>(t)]);
   }
   d["by_enrollment_type"] = types;
-  if (s.quality) d["quality"] = ordered_json::parse(rules::quality::QualityScoreToJson(*s.quality).dump());
+  if (s.quality)
+    d["quality"] = ordered_json::parse(rules::quality::QualityScoreToJson(*s.quality).dump());
   j["detail"] = d;
   return j;
 }
@@ -124,8 +125,8 @@ ordered_json MemberOutcomeJson(const rules::MemberOutcome& m,
   j["expenditure_paid"] = spend;
   j["expenditure_total"] = m.ExpenditureTotal().ToString();
   j["expenditure_truncated"] = FormatHalfEven(m.TruncatedTotal(), 6);
-  j["risk_score"] = m.risk_score ? ordered_json(FormatHalfEven(*m.risk_score, 6))
-                                 : ordered_json(nullptr);
+  j["risk_score"] =
+      m.risk_score ? ordered_json(FormatHalfEven(*m.risk_score, 6)) : ordered_json(nullptr);
   if (m.risk_score_computed) j["risk_score_source"] = "computed";
   j["pmpm_rate"] = m.pmpm_rate.ToString();
   j["pmpm_total"] = m.attributed() ? m.pmpm_total.ToString() : std::string("0.00");
@@ -134,10 +135,13 @@ ordered_json MemberOutcomeJson(const rules::MemberOutcome& m,
   j["unknown_npis"] = unknown;
   if (!m.care_gaps.empty()) {
     ordered_json gaps = ordered_json::array();
-    for (const auto& g : m.care_gaps) gaps.push_back({{"measure", g.measure_id}, {"gap", g.description}});
+    for (const auto& g : m.care_gaps)
+      gaps.push_back({{"measure", g.measure_id}, {"gap", g.description}});
     j["care_gaps"] = gaps;
   }
-  if (contracts_evaluated.size() > 1) j["contracts_evaluated"] = contracts_evaluated;
+  // Contracts whose member-level parameters differ evaluate a member separately (one line per
+  // evaluation group); a line counts toward contract_id only when it is in this list.
+  j["contracts_evaluated"] = contracts_evaluated;
   return j;
 }
 
