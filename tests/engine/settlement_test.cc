@@ -108,7 +108,7 @@ TEST_F(SettlementTest, SavingsRateExactlyAtMsrShares) {
   s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00", "msr": "0.02", "quality_score": "1"})");
   OneMember("A", "9800.00");
   // rate = (10000 - 9800)/10000 = 0.02 >= msr: 200 × 0.5 = 100 × 0.98 = 98.00
-  const auto& st = s.Settle().Statement("C1");
+  const rules::StatementFigures st = s.Settle().Statement("C1");
   EXPECT_EQ(st.savings_rate, Rational(2, 100));
   EXPECT_EQ(st.shared_savings_cents.ToString(), "98.00");
 }
@@ -117,7 +117,7 @@ TEST_F(SettlementTest, SavingsRateJustBelowMsrSharesNothing) {
   s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00", "msr": "0.02"})");
   OneMember("A", "9800.01");
   // rate = 199.99/10000 = 0.019999 < 0.02
-  const auto& st = s.Settle().Statement("C1");
+  const rules::StatementFigures st = s.Settle().Statement("C1");
   EXPECT_EQ(st.shared_savings_cents.ToString(), "0.00");
   EXPECT_EQ(st.gross_savings_cents.ToString(), "199.99");
   EXPECT_EQ(st.outcome, rules::Outcome::kBelowMsr);
@@ -129,7 +129,7 @@ TEST_F(SettlementTest, TwoSidedLossesHitTheLossCap) {
     "min_loss_rate": "0.4", "max_loss_rate": "0.75", "loss_cap": "0.15", "quality_score": "1",
     "max_sharing_rate": "0.5", "pmpm_unscored": "2.00"})");
   OneMember("C", "2000.00");
-  const auto& st = s.Settle().Statement("C2");
+  const rules::StatementFigures st = s.Settle().Statement("C2");
   // gross = 1000 - 2000 = -1000, rate -1 <= -0.02; loss rate = clamp(1 - 0.5, 0.4, 0.75) = 0.5
   // losses = min(1000 × 0.5 = 500, 0.15 × 1000 = 150) = 150
   EXPECT_EQ(st.loss_rate, Rational(1, 2));
@@ -145,7 +145,7 @@ TEST_F(SettlementTest, TwoSidedLossesBelowTheCapUseTheClampedLossRate) {
     "min_loss_rate": "0.4", "max_loss_rate": "0.75", "loss_cap": "0.15", "quality_score": "0.2",
     "max_sharing_rate": "0.5"})");
   OneMember("C", "10500.00");
-  const auto& st = s.Settle().Statement("C2");
+  const rules::StatementFigures st = s.Settle().Statement("C2");
   // final = 0.5 × 0.2 = 0.1; loss rate = clamp(0.9, 0.4, 0.75) = 0.75
   // gross = -500, rate -0.05 <= -0.02 -> losses = min(500 × 0.75 = 375, 1500) = 375
   EXPECT_EQ(st.shared_losses_cents.ToString(), "375.00");
@@ -155,7 +155,7 @@ TEST_F(SettlementTest, TwoSidedLossesInsideTheMlrCorridorAreNotShared) {
   s.AddContract("C2", {kTin}, R"({"risk_model": "two_sided", "benchmark_pbpy": "10000.00", "mlr": "0.02"})");
   OneMember("C", "10100.00");
   // rate = -0.01 > -0.02
-  const auto& st = s.Settle().Statement("C2");
+  const rules::StatementFigures st = s.Settle().Statement("C2");
   EXPECT_EQ(st.shared_losses_cents.ToString(), "0.00");
   EXPECT_EQ(st.outcome, rules::Outcome::kWithinCorridor);
 }
@@ -163,7 +163,7 @@ TEST_F(SettlementTest, TwoSidedLossesInsideTheMlrCorridorAreNotShared) {
 TEST_F(SettlementTest, OneSidedContractsNeverShareLosses) {
   s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "1000.00"})");
   OneMember("C", "5000.00");
-  const auto& st = s.Settle().Statement("C1");
+  const rules::StatementFigures st = s.Settle().Statement("C1");
   EXPECT_EQ(st.mlr, Rational(0));
   EXPECT_EQ(st.shared_losses_cents.ToString(), "0.00");
   EXPECT_EQ(st.outcome, rules::Outcome::kLossesNotShared);
@@ -198,7 +198,7 @@ TEST_F(SettlementTest, MoneyIsRoundedHalfToEvenOnceFromTheExactValue) {
     "quality_score": "1", "max_sharing_rate": "0.5"})");
   OneMember("A", "9000.27");
   // gross 999.73 × 0.5 = 499.865 -> half-even -> 499.86 (6 is even)
-  const auto& st = s.Settle().Statement("C1");
+  const rules::StatementFigures st = s.Settle().Statement("C1");
   EXPECT_EQ(st.shared_savings, Rational(499865, 1000));
   EXPECT_EQ(st.shared_savings_cents.ToString(), "499.86");
   EXPECT_EQ(st.net_payment_cents.ToString(), "499.86");
@@ -217,7 +217,7 @@ TEST_F(SettlementTest, NetPaymentAddsUpFromRoundedFigures) {
     "quality_score": "0.7", "pmpm_unscored": "3.33"})");
   OneMember("A", "8765.43");
   OneMember("B", "9123.45");
-  const auto& st = s.Settle().Statement("C1");
+  const rules::StatementFigures st = s.Settle().Statement("C1");
   // gross = 20000 - 17888.88 = 2111.12; final 0.35; 2111.12 × 0.35 = 738.892; cap 2000;
   // × 0.98 = 724.11416 -> 724.11; pmpm 3.33 × 24 = 79.92; net = 804.03
   EXPECT_EQ(st.shared_savings_cents.ToString(), "724.11");
@@ -234,7 +234,7 @@ TEST_F(SettlementTest, RiskRatioUsesScoredMonthsOnlyAndIsOneWithoutScores) {
   s.AddClaim("a", "A", kTin, kPcp, "2025-03-01", {{"99213", "2025-02-10", "100.00", "100.00"}});
   s.AddMember("B", "2025-01-01", "2025-12-31", EnrollmentType::kDisabled);  // unscored
   s.AddClaim("b", "B", kTin, kPcp, "2025-03-01", {{"99213", "2025-02-10", "100.00", "100.00"}});
-  const auto& st = s.Settle().Statement("C1");
+  const rules::StatementFigures st = s.Settle().Statement("C1");
   EXPECT_EQ(st.by_type[3].risk_ratio, Rational(4, 5));
   EXPECT_EQ(st.by_type[1].risk_ratio, Rational(1));
   // 10000 × 0.8 × 1 + 12000 × 1 × 1 = 20000
@@ -278,7 +278,7 @@ TEST_F(SettlementTest, MsrBandsUseTheNumberOfAssignedMembers) {
   // One member: below the first band -> 0.039 (reference table).
   s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00"})");
   OneMember("A", "9650.00");  // rate 0.035 < 0.039
-  const auto& st = s.Settle().Statement("C1");
+  const rules::StatementFigures st = s.Settle().Statement("C1");
   EXPECT_EQ(st.msr, Rational(39, 1000));
   EXPECT_EQ(st.shared_savings_cents.ToString(), "0.00");
 }
