@@ -366,8 +366,9 @@ std::vector<int64_t> Revisions(const nlohmann::ordered_json& statements) {
 
 std::vector<std::string> RunArgs(const std::string& bootstrap, const std::string& state,
                                  const std::string& group) {
-  return {"run",   "--brokers",   bootstrap, "--state",      state,         "--group", group,
-          "--set", kShortSession, "--set",   kFastHeartbeat, "--http-port", "-1"};
+  return {"run",          "--brokers", bootstrap,       "--state",     state,
+          "--group",      group,       "--set",         kShortSession, "--set",
+          kFastHeartbeat, "--set",     kConnectTimeout, "--http-port", "-1"};
 }
 
 CommandResult RunUntilCaughtUp(const std::string& bootstrap, const std::string& state,
@@ -375,7 +376,17 @@ CommandResult RunUntilCaughtUp(const std::string& bootstrap, const std::string& 
   std::vector<std::string> args = RunArgs(bootstrap, state, group);
   args.push_back("--until-caught-up");
   args.insert(args.end(), extra.begin(), extra.end());
-  CommandResult r = RunVbp(args);
+  std::vector<std::string> argv = {Vbp()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  CommandResult r = RunCommand(argv, "", 120000);
+  if (r.exit_code == 124) {
+    // Rarely, under load, the mock broker stops answering one of the engine's connections and
+    // the run makes no progress. The state is exactly-once, so the remedy is the operator's:
+    // run again. The test still holds the final statements to the expected ones.
+    std::fprintf(stderr, "note: vbp run made no progress for 120 s; running it again:\n%s\n",
+                 r.err.c_str());
+    r = RunCommand(argv, "", 120000);
+  }
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r;
 }
