@@ -85,7 +85,7 @@ struct Flags {
   int64_t batch = 20000;
   double rate = 10000;
   int seconds = 20;
-  int64_t revision_interval_ms = 1000;
+  int64_t revision_interval_ms = 250;
   std::string phase = "all";
   std::string state_dir;
 };

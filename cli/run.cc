@@ -1,10 +1,9 @@
 // vbp run: the streaming settlement service (SPEC §5).
 #include <atomic>
 #include <csignal>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/common.h"
 #include "cli/verbs.h"
@@ -34,6 +33,7 @@ struct RunFlags {
   int64_t batch = 0;
   int64_t revision_interval_ms = -1;
   bool until_caught_up = false;
+  int64_t stall_seconds = 90;
   bool sync = false;
   bool no_history = false;
 };
@@ -58,10 +58,21 @@ Result<Settings> Resolve(const RunFlags& f) {
     auto text = ReadFile(f.config);
     if (!text.ok()) return text.status();
     auto j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return Status::Invalid(f.config + " is not a JSON object");
-    static const std::set<std::string> known = {
-        "brokers", "state", "topic_prefix", "group_id", "kafka", "rules", "as_of", "http_host",
-        "http_port", "batch_records_max", "revision_interval_ms", "sync_commits", "keep_history"};
+    if (j.is_discarded() || !j.is_object())
+      return Status::Invalid(f.config + " is not a JSON object");
+    static const std::set<std::string> known = {"brokers",
+                                                "state",
+                                                "topic_prefix",
+                                                "group_id",
+                                                "kafka",
+                                                "rules",
+                                                "as_of",
+                                                "http_host",
+                                                "http_port",
+                                                "batch_records_max",
+                                                "revision_interval_ms",
+                                                "sync_commits",
+                                                "keep_history"};
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (!known.count(it.key())) {
         return Status::Invalid(f.config + ": unknown setting '" + it.key() + "'");
@@ -86,7 +97,8 @@ Result<Settings> Resolve(const RunFlags& f) {
       s.http_host = j.value("http_host", s.http_host);
       s.http_port = j.value("http_port", s.http_port);
       s.engine.batch_records_max = j.value("batch_records_max", s.engine.batch_records_max);
-      s.engine.revision_interval_ms = j.value("revision_interval_ms", s.engine.revision_interval_ms);
+      s.engine.revision_interval_ms =
+          j.value("revision_interval_ms", s.engine.revision_interval_ms);
       s.engine.sync_commits = j.value("sync_commits", s.engine.sync_commits);
       s.engine.keep_history = j.value("keep_history", s.engine.keep_history);
     } catch (const nlohmann::json::exception& e) {
@@ -110,6 +122,7 @@ Result<Settings> Resolve(const RunFlags& f) {
   if (f.http_port != -2) s.http_port = f.http_port;
   if (f.batch > 0) s.engine.batch_records_max = static_cast<size_t>(f.batch);
   if (f.revision_interval_ms >= 0) s.engine.revision_interval_ms = f.revision_interval_ms;
+  if (f.until_caught_up) s.engine.stall_timeout_ms = f.stall_seconds * 1000;
   if (f.sync) s.engine.sync_commits = true;
   if (f.no_history) s.engine.keep_history = false;
   if (s.brokers.empty() && !s.kafka.count("bootstrap.servers")) {
@@ -132,15 +145,15 @@ int RunService(const RunFlags& flags) {
 
   kafka::KafkaConfig input_cfg(s.kafka.begin(), s.kafka.end());
   input_cfg["group.id"] = s.group;
-  auto input = stream::KafkaRecordSource::Create(
-      input_cfg, {s.prefix + "claims", s.prefix + "members"},
-      stream::KafkaRecordSource::Mode::kGroup);
+  auto input =
+      stream::KafkaRecordSource::Create(input_cfg, {s.prefix + "claims", s.prefix + "members"},
+                                        stream::KafkaRecordSource::Mode::kGroup);
   if (!input.ok()) return Fail("run", input.status());
   kafka::KafkaConfig ref_cfg(s.kafka.begin(), s.kafka.end());
   ref_cfg["group.id"] = s.group + "-reference";
-  auto reference = stream::KafkaRecordSource::Create(
-      ref_cfg, {s.prefix + "providers", s.prefix + "contracts"},
-      stream::KafkaRecordSource::Mode::kAllPartitions);
+  auto reference =
+      stream::KafkaRecordSource::Create(ref_cfg, {s.prefix + "providers", s.prefix + "contracts"},
+                                        stream::KafkaRecordSource::Mode::kAllPartitions);
   if (!reference.ok()) return Fail("run", reference.status());
   kafka::KafkaConfig out_cfg(s.kafka.begin(), s.kafka.end());
   auto statements = stream::KafkaRecordSink::Create(out_cfg, s.prefix + "statements");
@@ -164,7 +177,8 @@ int RunService(const RunFlags& flags) {
       parts_sink = std::move(sink).value();
       parts_source = std::move(src).value();
     } else {
-      Log("warn", "no " + s.prefix + "parts topic: this instance must own every partition to publish statements");
+      Log("warn", "no " + s.prefix +
+                      "parts topic: this instance must own every partition to publish statements");
     }
   }
   auto clock = NewSystemClock();
@@ -193,8 +207,11 @@ int RunService(const RunFlags& flags) {
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  Log("info", "starting", {{"brokers", s.kafka["bootstrap.servers"]}, {"state", s.state},
-                           {"group", s.group}, {"prefix", s.prefix}});
+  Log("info", "starting",
+      {{"brokers", s.kafka["bootstrap.servers"]},
+       {"state", s.state},
+       {"group", s.group},
+       {"prefix", s.prefix}});
   Status st = engine.Start();
   if (!st.ok()) return Fail("run", st);
 
@@ -203,17 +220,19 @@ int RunService(const RunFlags& flags) {
   std::thread progress([&] {
     int64_t last = 0;
     while (!done.load()) {
-      for (int i = 0; i < 50 && !done.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 50 && !done.load(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (done.load()) break;
       EngineMetrics m = engine.Metrics();
       int64_t lag = 0;
       for (const auto& l : m.lag) lag += std::max<int64_t>(0, l.end - l.position);
-      Log("info", "progress", {{"messages", std::to_string(m.messages)},
-                               {"rate_per_s", std::to_string((m.messages - last) / 5)},
-                               {"lag", std::to_string(lag)},
-                               {"claims_applied", std::to_string(m.counts.claims.applied)},
-                               {"rejected", std::to_string(m.counts.claims.rejected + m.counts.members.rejected)},
-                               {"revisions", std::to_string(m.revisions_published)}});
+      Log("info", "progress",
+          {{"messages", std::to_string(m.messages)},
+           {"rate_per_s", std::to_string((m.messages - last) / 5)},
+           {"lag", std::to_string(lag)},
+           {"claims_applied", std::to_string(m.counts.claims.applied)},
+           {"rejected", std::to_string(m.counts.claims.rejected + m.counts.members.rejected)},
+           {"revisions", std::to_string(m.revisions_published)}});
       last = m.messages;
     }
   });
@@ -231,9 +250,10 @@ int RunService(const RunFlags& flags) {
     }
     return Fail("run", st);
   }
-  Log("info", "stopped", {{"messages", std::to_string(m.messages)},
-                          {"revisions", std::to_string(m.revisions_published)},
-                          {"rejects", std::to_string(m.rejects_published)}});
+  Log("info", "stopped",
+      {{"messages", std::to_string(m.messages)},
+       {"revisions", std::to_string(m.revisions_published)},
+       {"rejects", std::to_string(m.rejects_published)}});
   return 0;
 }
 
@@ -258,6 +278,9 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
                   "min time between statement revisions while input flows");
   cmd->add_flag("--until-caught-up", f->until_caught_up,
                 "exit 0 once every assigned partition is consumed and revisions are published");
+  cmd->add_option("--stall-seconds", f->stall_seconds,
+                  "with --until-caught-up: fail after this long without progress (0: never; "
+                  "default 90)");
   cmd->add_flag("--sync", f->sync, "fsync the write-ahead log on every commit");
   cmd->add_flag("--no-history", f->no_history, "do not keep every input version (audit)");
   cmd->callback([f, exit_code] { *exit_code = RunService(*f); });

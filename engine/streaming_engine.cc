@@ -1013,6 +1013,9 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
 
 Status StreamingEngine::RunUntilCaughtUp() {
   int64_t waiting_since = -1;
+  // The clock is read only when a stall timeout is set: test clocks advance on every read.
+  const bool watch_stall = options_.stall_timeout_ms > 0;
+  int64_t last_progress = watch_stall ? ports_.clock->NowMicros() : 0;
   while (true) {
     auto r = Step();
     if (!r.ok()) {
@@ -1024,6 +1027,23 @@ Status StreamingEngine::RunUntilCaughtUp() {
         !*r && ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp());
     if (!caught_up) {
       waiting_since = -1;
+      const int64_t now = watch_stall ? ports_.clock->NowMicros() : 0;
+      if (*r) last_progress = now;
+      if (watch_stall && now - last_progress > options_.stall_timeout_ms * 1000) {
+        std::string lag;
+        for (const auto& l : ports_.input->Lag()) {
+          lag += (lag.empty() ? "" : ", ") + l.part.ToString() + " at " +
+                 std::to_string(l.position) + "/" + std::to_string(l.end);
+        }
+        Status st = Status::Unavailable(
+            "made no progress for " + std::to_string(options_.stall_timeout_ms / 1000) +
+            " s and is not caught up (assigned: " + (lag.empty() ? "none" : lag) +
+            "): check that the brokers are reachable and that the group's partitions are "
+            "assigned, then run again (the state is exactly-once; nothing is lost)");
+        std::lock_guard<std::mutex> lock(metrics_mu_);
+        metrics_.last_error = st.ToString();
+        return st;
+      }
       continue;
     }
     if (!IsLeader() || !input_since_revision_) return Status::Ok();

@@ -45,7 +45,10 @@ struct StreamingOptions {
   int poll_timeout_ms = 50;
   // Statement revisions are computed at most this often while input flows (and always when
   // the input is caught up). 0: after every batch.
-  int64_t revision_interval_ms = 1000;
+  int64_t revision_interval_ms = 250;
+  // RunUntilCaughtUp gives up with kUnavailable after this long without applying a record
+  // while not caught up (brokers unreachable, partitions never assigned). 0: wait forever.
+  int64_t stall_timeout_ms = 0;
   bool sync_commits = false;
   std::optional<Date> as_of;  // default: the latest paid_date seen (event time)
   bool keep_history = true;   // every input record version, with its position (audit)
@@ -78,7 +81,7 @@ struct EngineMetrics {
   bool caught_up = false;
   std::string last_error;
 };
-inline constexpr int64_t kLatencyBoundsUs[] = {1000,   5000,    10000,   50000,  100000,
+inline constexpr int64_t kLatencyBoundsUs[] = {1000,   5000,   10000,   50000,  100000,
                                                250000, 500000, 1000000, 5000000};
 
 // One published statement revision (also kept in Space::kRevisions).

@@ -379,12 +379,11 @@ CommandResult RunUntilCaughtUp(const std::string& bootstrap, const std::string& 
   std::vector<std::string> argv = {Vbp()};
   argv.insert(argv.end(), args.begin(), args.end());
   CommandResult r = RunCommand(argv, "", 120000);
-  if (r.exit_code == 124) {
+  if (r.exit_code == 124 || r.err.find("made no progress") != std::string::npos) {
     // Rarely, under load, the mock broker stops answering one of the engine's connections and
     // the run makes no progress. The state is exactly-once, so the remedy is the operator's:
     // run again. The test still holds the final statements to the expected ones.
-    std::fprintf(stderr, "note: vbp run made no progress for 120 s; running it again:\n%s\n",
-                 r.err.c_str());
+    std::fprintf(stderr, "note: vbp run made no progress; running it again:\n%s\n", r.err.c_str());
     r = RunCommand(argv, "", 120000);
   }
   EXPECT_EQ(r.exit_code, 0) << r.err;
