@@ -412,5 +412,46 @@ TEST(StreamingSimTest, APublisherWithoutEveryPartitionPublishesNothing) {
   EXPECT_EQ(ra.published, 0u);
 }
 
+// A source whose partitions never report their end and deliver nothing (brokers unreachable,
+// partitions never assigned): RunUntilCaughtUp must give up loudly, not wait forever.
+class SilentSource : public RecordSource {
+ public:
+  Status Start(Listener* listener) override {
+    std::vector<std::pair<LogPartition, int64_t>> starts = {{{"vbp.claims", 0}, -2},
+                                                            {{"vbp.members", 0}, -2}};
+    return listener->OnAssigned(starts);
+  }
+  Status Poll(size_t, int, std::vector<InputMessage>* out) override {
+    out->clear();
+    ++polls;
+    return Status::Ok();
+  }
+  bool CaughtUp() const override { return false; }
+  std::vector<PartitionLag> Lag() override { return {{{"vbp.claims", 0}, 0, 42}}; }
+  Result<int32_t> PartitionCount(const std::string&) override { return 1; }
+  Status Close() override { return Status::Ok(); }
+  int polls = 0;
+};
+
+TEST(StreamingSimTest, RunUntilCaughtUpGivesUpAfterTheStallTimeoutNamingThePartitions) {
+  World w;
+  BuildWorld(1, 10, &w);
+  MemoryStateStore state;
+  SilentSource input;
+  MemorySource reference(&w.log, {"vbp.providers", "vbp.contracts"});
+  MemorySink statements, rejects;
+  SteppingClock clock(1000);  // 1 ms per clock read
+  StreamingOptions opt;
+  opt.stall_timeout_ms = 2000;
+  StreamingEngine engine(opt, {&state, &input, &reference, &statements, &rejects, &clock},
+                         BinaryDecode, &w.scenario.registry_);
+  ASSERT_TRUE(engine.Start().ok());
+  const Status st = engine.RunUntilCaughtUp();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(st.message().find("made no progress for 2 s"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("vbp.claims[0] at 0/42"), std::string::npos) << st.message();
+  EXPECT_GT(input.polls, 10);
+}
+
 }  // namespace
 }  // namespace vbp::testing
