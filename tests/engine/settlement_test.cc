@@ -1,9 +1,8 @@
 // SPEC §3.4–§3.9 and §4: expenditure, truncation, benchmark with risk cap, MSR/MLR, quality,
 // shared savings and losses, caps, payment reduction, PMPM fees and statement rounding. The
 // arithmetic behind every expected figure is written beside it.
-#include "tests/engine/scenario.h"
-
 #include "rules/core/embedded_rule_sets.h"
+#include "tests/engine/scenario.h"
 
 namespace vbp::testing {
 namespace {
@@ -24,7 +23,8 @@ class SettlementTest : public ::testing::Test {
   // institutional claim.
   void OneMember(const std::string& id, const char* pc_paid, const char* extra_paid = nullptr) {
     s.AddMember(id);
-    s.AddClaim("pc-" + id, id, kTin, kPcp, "2025-03-01", {{"99213", "2025-02-10", "100.00", pc_paid}});
+    s.AddClaim("pc-" + id, id, kTin, kPcp, "2025-03-01",
+               {{"99213", "2025-02-10", "100.00", pc_paid}});
     if (extra_paid) {
       s.AddClaim("ip-" + id, id, kHospitalTin, "1111111111", "2025-07-01",
                  {{"", "2025-06-01", extra_paid, extra_paid, ""}}, 1, Frequency::kOriginal,
@@ -83,7 +83,8 @@ TEST_F(SettlementTest, FullStatementForASmallOneSidedContract) {
 }
 
 TEST_F(SettlementTest, ExpenditureIsTruncatedPerTypeProRataToMonths) {
-  s.AddContract("C1", {kTin}, R"({"truncation_threshold": "100000.00", "benchmark_pbpy": "100000.00"})");
+  s.AddContract("C1", {kTin},
+                R"({"truncation_threshold": "100000.00", "benchmark_pbpy": "100000.00"})");
   // P: 6 months, 80,000 paid -> cap 100,000 × 6/12 = 50,000.
   s.AddMember("P", "2025-01-01", "2025-06-30");
   s.AddClaim("p1", "P", kTin, kPcp, "2025-03-01", {{"99213", "2025-02-10", "100.00", "80000.00"}});
@@ -105,7 +106,8 @@ TEST_F(SettlementTest, CompletionFactorScalesTruncatedExpenditure) {
 }
 
 TEST_F(SettlementTest, SavingsRateExactlyAtMsrShares) {
-  s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00", "msr": "0.02", "quality_score": "1"})");
+  s.AddContract("C1", {kTin},
+                R"({"benchmark_pbpy": "10000.00", "msr": "0.02", "quality_score": "1"})");
   OneMember("A", "9800.00");
   // rate = (10000 - 9800)/10000 = 0.02 >= msr: 200 × 0.5 = 100 × 0.98 = 98.00
   const rules::StatementFigures st = s.Settle().Statement("C1");
@@ -152,7 +154,8 @@ TEST_F(SettlementTest, TwoSidedLossesBelowTheCapUseTheClampedLossRate) {
 }
 
 TEST_F(SettlementTest, TwoSidedLossesInsideTheMlrCorridorAreNotShared) {
-  s.AddContract("C2", {kTin}, R"({"risk_model": "two_sided", "benchmark_pbpy": "10000.00", "mlr": "0.02"})");
+  s.AddContract("C2", {kTin},
+                R"({"risk_model": "two_sided", "benchmark_pbpy": "10000.00", "mlr": "0.02"})");
   OneMember("C", "10100.00");
   // rate = -0.01 > -0.02
   const rules::StatementFigures st = s.Settle().Statement("C2");
@@ -184,7 +187,8 @@ TEST_F(SettlementTest, QualityGateWithholdsSharingBelowThreshold) {
     "quality_threshold": "0.4", "quality_score": "0.4"})");
   OneMember("A", "9000.00");
   s.AddMember("B");
-  s.AddClaim("pc-B", "B", kTin2, kPcp2, "2025-03-01", {{"99213", "2025-02-10", "100.00", "9000.00"}});
+  s.AddClaim("pc-B", "B", kTin2, kPcp2, "2025-03-01",
+             {{"99213", "2025-02-10", "100.00", "9000.00"}});
   auto out = s.Settle();
   EXPECT_EQ(out.Statement("G1").final_sharing_rate, Rational(0));
   EXPECT_EQ(out.Statement("G1").outcome, rules::Outcome::kNoSharingRate);
@@ -222,7 +226,8 @@ TEST_F(SettlementTest, NetPaymentAddsUpFromRoundedFigures) {
   // × 0.98 = 724.11416 -> 724.11; pmpm 3.33 × 24 = 79.92; net = 804.03
   EXPECT_EQ(st.shared_savings_cents.ToString(), "724.11");
   EXPECT_EQ(st.pmpm_total_cents.ToString(), "79.92");
-  EXPECT_EQ(st.net_payment_cents, st.shared_savings_cents - st.shared_losses_cents + st.pmpm_total_cents);
+  EXPECT_EQ(st.net_payment_cents,
+            st.shared_savings_cents - st.shared_losses_cents + st.pmpm_total_cents);
   EXPECT_EQ(st.net_payment_cents.ToString(), "804.03");
 }
 
@@ -246,14 +251,14 @@ TEST(RateScheduleTest, InterpolatesWithinBandsInclusiveAtBothEnds) {
   auto p = ref.Resolve(nlohmann::json::object(), "test");
   ASSERT_TRUE(p.ok());
   const rules::RateSchedule& msr = p->msr;
-  EXPECT_EQ(msr.Evaluate(100), Rational(39, 1000));    // below the first band: its r_lo
-  EXPECT_EQ(msr.Evaluate(5000), Rational(39, 1000));   // first band's lo
-  EXPECT_EQ(msr.Evaluate(5999), Rational(36, 1000));   // first band's hi
+  EXPECT_EQ(msr.Evaluate(100), Rational(39, 1000));   // below the first band: its r_lo
+  EXPECT_EQ(msr.Evaluate(5000), Rational(39, 1000));  // first band's lo
+  EXPECT_EQ(msr.Evaluate(5999), Rational(36, 1000));  // first band's hi
   // 0.039 + (0.036 - 0.039) × (5500 - 5000)/(5999 - 5000) = 0.039 - 0.003 × 500/999
   EXPECT_EQ(msr.Evaluate(5500), Rational(39, 1000) - Rational(3, 1000) * Rational(500, 999));
   EXPECT_EQ(msr.Evaluate(6000), Rational(36, 1000));
   EXPECT_EQ(msr.Evaluate(59999), Rational(20, 1000));
-  EXPECT_EQ(msr.Evaluate(60000), Rational(20, 1000));   // open last band: flat r_lo
+  EXPECT_EQ(msr.Evaluate(60000), Rational(20, 1000));  // open last band: flat r_lo
   EXPECT_EQ(msr.Evaluate(250000), Rational(20, 1000));
 }
 
