@@ -131,6 +131,8 @@ class Consumer {
   Result<std::vector<int32_t>> ListPartitions(const std::string& topic, int timeout_ms = 10000);
 
   // Leaves the group (revoking partitions through on_revoked) and closes. Idempotent.
+  // Destroy every MessageBatch of this consumer first: its librdkafka messages hold
+  // references that make librdkafka's destroy wait forever (seen as a hang at exit).
   Status Close();
 
  private:

@@ -2,9 +2,8 @@
 
 namespace vbp::stream {
 
-Result<std::unique_ptr<KafkaRecordSource>> KafkaRecordSource::Create(kafka::KafkaConfig config,
-                                                                     std::vector<std::string> topics,
-                                                                     Mode mode) {
+Result<std::unique_ptr<KafkaRecordSource>> KafkaRecordSource::Create(
+    kafka::KafkaConfig config, std::vector<std::string> topics, Mode mode) {
   if (mode == Mode::kGroup) {
     // Claims and members partitions with the same number must land on the same instance.
     config.emplace("partition.assignment.strategy", "range");
@@ -28,8 +27,8 @@ Status KafkaRecordSource::Start(Listener* listener) {
       auto parts = consumer_->ListPartitions(t);
       if (!parts.ok()) return parts.status();
       if (parts->empty()) {
-        return Status::NotFound("topic " + t +
-                                " does not exist; create it (`vbp broker` creates the SPEC topics)");
+        return Status::NotFound(
+            "topic " + t + " does not exist; create it (`vbp broker` creates the SPEC topics)");
       }
       for (int32_t p : *parts) starts.push_back({{t, p}, kafka::kOffsetBeginning});
     }
@@ -103,6 +102,9 @@ Result<int32_t> KafkaRecordSource::PartitionCount(const std::string& topic) {
 }
 
 Status KafkaRecordSource::Close() {
+  // The last poll's librdkafka messages hold references to the consumer's partitions:
+  // rd_kafka_destroy waits for them forever, so they go first.
+  batch_ = kafka::MessageBatch();
   if (!consumer_) return Status::Ok();
   Status st = consumer_->Close();
   return st;
