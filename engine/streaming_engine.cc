@@ -201,8 +201,9 @@ Status StreamingEngine::Start() {
   VBP_RETURN_IF_ERROR(ports_.input->Start(this));
   VBP_RETURN_IF_ERROR(PublishPendingRejects());
   VBP_RETURN_IF_ERROR(PublishPendingRevisions());
-  // The stored revisions may predate input committed just before a crash: recompute once.
-  input_since_revision_ = true;
+  // The stored revisions may predate input committed just before a crash: recompute once,
+  // and publish the caught-up round.
+  input_since_revision_ = final_due_ = true;
   return Status::Ok();
 }
 
@@ -713,7 +714,7 @@ Result<bool> StreamingEngine::Step() {
   if (!batch.empty()) {
     VBP_RETURN_IF_ERROR(ports_.state->Commit(batch, options_.sync_commits));
   }
-  if (processed) input_since_revision_ = true;
+  if (processed) input_since_revision_ = final_due_ = true;
   VBP_RETURN_IF_ERROR(PublishParts());
   VBP_RETURN_IF_ERROR(PollRemoteParts());
   VBP_RETURN_IF_ERROR(PublishPendingRejects());
@@ -891,7 +892,7 @@ Status StreamingEngine::PublishPendingRevisions() {
 
 Status StreamingEngine::MaybePublishRevisions(bool force) {
   const int64_t now = ports_.clock->NowMicros();
-  if (!input_since_revision_) return Status::Ok();
+  if (!input_since_revision_ && !(force && final_due_)) return Status::Ok();
   if (!force && options_.revision_interval_ms > 0 &&
       now - last_revision_us_ < options_.revision_interval_ms * 1000) {
     return Status::Ok();
@@ -999,6 +1000,7 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
   }
   last_revision_us_ = now;
   input_since_revision_ = false;
+  if (force) final_due_ = false;
   if (out.empty()) return Status::Ok();
   VBP_RETURN_IF_ERROR(ports_.state->Commit(batch, options_.sync_commits));
   for (const auto& r : out) VBP_RETURN_IF_ERROR(ports_.statements->Publish(r));
@@ -1046,7 +1048,7 @@ Status StreamingEngine::RunUntilCaughtUp() {
       }
       continue;
     }
-    if (!IsLeader() || !input_since_revision_) return Status::Ok();
+    if (!IsLeader() || !(input_since_revision_ || final_due_)) return Status::Ok();
     // Caught up, but the statements wait for other instances' parts.
     const int64_t now = ports_.clock->NowMicros();
     if (waiting_since < 0) waiting_since = now;

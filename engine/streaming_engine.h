@@ -193,6 +193,9 @@ class StreamingEngine : private RecordSource::Listener {
   int64_t last_revision_us_ = 0;
   int64_t last_lag_us_ = 0;
   bool input_since_revision_ = false;
+  // Input arrived since the last forced (caught-up) round: the final revision at the caught-up
+  // watermark is due even if interval rounds since then found no statement changed.
+  bool final_due_ = false;
   std::vector<std::string> pending_keys_;  // kMeta keys of committed, unpublished revisions
 
   mutable std::mutex metrics_mu_;

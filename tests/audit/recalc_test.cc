@@ -320,7 +320,7 @@ TEST(RetentionTest, CompactionKeepsLaterRevisionsRecomputableAndShrinksHistory) 
   Fixture f(Seed(61), 150, 9);
   auto chain = Chain(f.state, "A");
   ASSERT_GT(chain.size(), 8u);
-  const int64_t before = chain[chain.size() / 2].revision;
+  const int64_t before = chain[chain.size() * 3 / 4].revision;
   audit::CompactOptions o;
   o.before_revision = before;
   o.decode = BinaryDecode;
