@@ -52,7 +52,8 @@ std::string Describe(const audit::VerifyReport& r) {
 bool Has(const audit::VerifyReport& r, const std::string& contract, int64_t revision,
          const std::string& what, Finding::Severity sev = Finding::Severity::kError) {
   for (const auto& f : r.findings) {
-    if (f.contract_id == contract && f.revision == revision && f.what == what && f.severity == sev) {
+    if (f.contract_id == contract && f.revision == revision && f.what == what &&
+        f.severity == sev) {
       return true;
     }
   }
@@ -60,7 +61,8 @@ bool Has(const audit::VerifyReport& r, const std::string& contract, int64_t revi
 }
 
 // Rewrites a stored revision.
-void Put(MemoryStateStore* s, const std::string& contract, int64_t revision, const std::string& text) {
+void Put(MemoryStateStore* s, const std::string& contract, int64_t revision,
+         const std::string& text) {
   std::string k = contract;
   k.push_back('\0');
   binary::AppendU32(&k, 2025);
@@ -100,7 +102,8 @@ TEST(RecalcTest, EveryRevisionRecomputesByteForByteFromHistory) {
   const auto t0 = std::chrono::steady_clock::now();
   audit::VerifyReport r = f.Verify();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("verified %zu revisions (%zu recomputed) in %.2f s\n", r.revisions, r.recomputed, secs);
+  std::printf("verified %zu revisions (%zu recomputed) in %.2f s\n", r.revisions, r.recomputed,
+              secs);
   EXPECT_TRUE(r.ok()) << Describe(r);
   EXPECT_TRUE(r.findings.empty()) << Describe(r);
   EXPECT_EQ(r.revisions, total);
@@ -110,11 +113,13 @@ TEST(RecalcTest, EveryRevisionRecomputesByteForByteFromHistory) {
   // One by one, as `vbp recalc` does it, for a spread of revisions of every contract.
   for (const auto& c : *chains) {
     for (size_t i = 0; i < c.revisions.size(); i += 7) {
-      auto one = audit::Recalculate(f.state, c.contract_id, 2025, c.revisions[i].key_revision,
-                                    f.replay);
+      auto one =
+          audit::Recalculate(f.state, c.contract_id, 2025, c.revisions[i].key_revision, f.replay);
       ASSERT_TRUE(one.ok()) << one.status().ToString();
       EXPECT_TRUE(one->identical) << c.contract_id.str() << " " << c.revisions[i].key_revision
-                                  << "\n" << one->error << (one->differences.empty() ? "" : one->differences[0]);
+                                  << "\n"
+                                  << one->error
+                                  << (one->differences.empty() ? "" : one->differences[0]);
       EXPECT_EQ(one->recomputed_text, c.revisions[i].text);
     }
   }
@@ -127,7 +132,8 @@ TEST(RecalcTest, RevisionsFromARunWithAFixedAsOfRecomputeToo) {
   EXPECT_EQ(r.identical, r.revisions);
   auto chain = Chain(f.state, "B");
   ASSERT_FALSE(chain.empty());
-  auto one = audit::Recalculate(f.state, ContractId(std::string("B")), 2025, chain.back().revision, f.replay);
+  auto one = audit::Recalculate(f.state, ContractId(std::string("B")), 2025, chain.back().revision,
+                                f.replay);
   ASSERT_TRUE(one.ok());
   EXPECT_TRUE(one->identical);
   EXPECT_EQ(one->as_of_mode, "fixed 2026-01-31");
@@ -144,10 +150,13 @@ TEST(RecalcTest, AsOfPicksTheLatestRevisionOnOrBeforeTheDate) {
   // The latest revision whose as_of is on or before the date.
   int64_t want = 0;
   for (const auto& r : chain) {
-    if (*Date::Parse(ordered_json::parse(r.json)["as_of"].get<std::string>()) <= as_of) want = r.revision;
+    if (*Date::Parse(ordered_json::parse(r.json)["as_of"].get<std::string>()) <= as_of)
+      want = r.revision;
   }
   EXPECT_EQ(*rev, want);
-  EXPECT_EQ(audit::RevisionAsOf(f.state, ContractId(std::string("A")), 2025, D("2020-01-01")).status().code(),
+  EXPECT_EQ(audit::RevisionAsOf(f.state, ContractId(std::string("A")), 2025, D("2020-01-01"))
+                .status()
+                .code(),
             StatusCode::kNotFound);
 }
 
@@ -287,22 +296,27 @@ TEST_F(TamperTest, DeletingTheWholeLastRoundLeavesOnlyAWarning) {
   auto r = Verify();
   EXPECT_TRUE(r.ok()) << Describe(r);
   bool warned = false;
-  for (const auto& f : r.findings) warned |= f.what == "tail" && f.severity == Finding::Severity::kWarning;
+  for (const auto& f : r.findings)
+    warned |= f.what == "tail" && f.severity == Finding::Severity::kWarning;
   EXPECT_TRUE(warned) << Describe(r);
 }
 
 TEST_F(TamperTest, AnEditedHistoryMessageChangesTheRecomputedFigures) {
   // Find a claim message of a member attributed somewhere and double its amounts.
   std::string key, value;
-  ASSERT_TRUE(store_->Scan(Space::kHistory, "c", [&](std::string_view k, std::string_view v) {
-                       auto c = binary::DecodeClaim(v);
-                       if (!c.ok() || c->lines.empty() || c->frequency == Frequency::kVoid) return true;
-                       Claim x = *c;
-                       for (auto& l : x.lines) l.paid = l.paid + Money::FromCents(123456);
-                       key = std::string(k);
-                       value = binary::EncodeClaim(x);
-                       return false;
-                     }).ok());
+  ASSERT_TRUE(store_
+                  ->Scan(Space::kHistory, "c",
+                         [&](std::string_view k, std::string_view v) {
+                           auto c = binary::DecodeClaim(v);
+                           if (!c.ok() || c->lines.empty() || c->frequency == Frequency::kVoid)
+                             return true;
+                           Claim x = *c;
+                           for (auto& l : x.lines) l.paid = l.paid + Money::FromCents(123456);
+                           key = std::string(k);
+                           value = binary::EncodeClaim(x);
+                           return false;
+                         })
+                  .ok());
   ASSERT_FALSE(key.empty());
   StateStore::Batch b;
   b.Put(Space::kHistory, key, value);
@@ -329,27 +343,30 @@ TEST(RetentionTest, CompactionKeepsLaterRevisionsRecomputableAndShrinksHistory) 
   EXPECT_GT(rep->dropped, 0);
   EXPECT_GT(rep->revisions_kept_recomputable, 0u);
   EXPECT_GT(rep->revisions_not_recomputable, 0u);
-  std::printf("compaction before revision %lld dropped %lld of %lld history messages (%lld bytes)\n",
-              static_cast<long long>(before), static_cast<long long>(rep->dropped),
-              static_cast<long long>(rep->messages), static_cast<long long>(rep->bytes_dropped));
+  std::printf(
+      "compaction before revision %lld dropped %lld of %lld history messages (%lld bytes)\n",
+      static_cast<long long>(before), static_cast<long long>(rep->dropped),
+      static_cast<long long>(rep->messages), static_cast<long long>(rep->bytes_dropped));
   audit::VerifyReport r = f.Verify();
   EXPECT_TRUE(r.ok()) << Describe(r);
   EXPECT_GT(r.not_recomputable, 0u);
   EXPECT_EQ(r.identical, r.recomputed);
   EXPECT_EQ(r.identical + r.not_recomputable, r.revisions);
   for (const auto& x : r.findings) EXPECT_EQ(x.what, "not_recomputable") << Describe(r);
-  auto old = audit::Recalculate(f.state, ContractId(std::string("A")), 2025, chain.front().revision, f.replay);
+  auto old = audit::Recalculate(f.state, ContractId(std::string("A")), 2025, chain.front().revision,
+                                f.replay);
   EXPECT_EQ(old.status().code(), StatusCode::kNotFound);
-  auto kept = audit::Recalculate(f.state, ContractId(std::string("A")), 2025, chain.back().revision, f.replay);
+  auto kept = audit::Recalculate(f.state, ContractId(std::string("A")), 2025, chain.back().revision,
+                                 f.replay);
   ASSERT_TRUE(kept.ok());
   EXPECT_TRUE(kept->identical);
 
   // The engine carries on over the compacted store, and the new revisions verify too.
   Scenario more;
-  Phase late = {{"vbp.claims", AuditPartitionOf("M3"), "M3",
-                 binary::EncodeClaim(more.AddClaim("NEW-1", "M3", "111111111", "1000000000",
-                                                   "2026-03-01",
-                                                   {{"99213", "2025-11-02", "140.00", "120.00"}}))}};
+  Phase late = {
+      {"vbp.claims", AuditPartitionOf("M3"), "M3",
+       binary::EncodeClaim(more.AddClaim("NEW-1", "M3", "111111111", "1000000000", "2026-03-01",
+                                         {{"99213", "2025-11-02", "140.00", "120.00"}}))}};
   ASSERT_TRUE(StreamPhases({late}, &f.log, &f.state, 50, f.registry).ok());
   audit::VerifyReport again = f.Verify();
   EXPECT_TRUE(again.ok()) << Describe(again);
