@@ -1,10 +1,11 @@
 // vbp reconcile: a provider's member list and claim totals (CSV) against the engine's roster
 // and expenditure for one contract; every difference with its reason (engine/reconcile.h).
 // Differences are business outcomes: the exit code is 0 whenever the comparison ran.
+#include "engine/reconcile.h"
+
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/api/snapshot.h"
-#include "engine/reconcile.h"
 
 namespace vbp::cli {
 namespace {
@@ -49,7 +50,8 @@ int Run(const ReconcileFlags& f) {
   const BookContract* c = (*snap)->book->FindContract(ContractId(f.contract));
   if (!c) {
     std::string known;
-    for (const auto& k : (*snap)->book->contracts()) known += (known.empty() ? "" : ", ") + k.id.str();
+    for (const auto& k : (*snap)->book->contracts())
+      known += (known.empty() ? "" : ", ") + k.id.str();
     return Fail("reconcile", Status::NotFound("no usable contract " + f.contract + " (known: " +
                                               (known.empty() ? "none" : known) + ")"));
   }

@@ -55,8 +55,7 @@ int Serve(const ServeFlags& f) {
   if (!text.ok()) return Fail("serve", text.status());
   struct stat st {};
   if (::stat(f.tokens.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-    Log("warn", "the tokens file is readable by other users; chmod 600 it",
-        {{"file", f.tokens}});
+    Log("warn", "the tokens file is readable by other users; chmod 600 it", {{"file", f.tokens}});
   }
   auto tokens = api::TokenTable::Parse(*text, f.tokens);
   if (!tokens.ok()) return Fail("serve", tokens.status());
@@ -78,10 +77,11 @@ int Serve(const ServeFlags& f) {
   so.port = f.port;
   auto server = api::ApiServer::Start(&service, so);
   if (!server.ok()) return Fail("serve", server.status());
-  Log("info", "serving", {{"url", "http://" + f.host + ":" + std::to_string((*server)->port())},
-                          {"source", f.state.empty() ? "data:" + f.data : "state:" + f.state},
-                          {"contracts", std::to_string(contracts)},
-                          {"load_seconds", std::to_string(load_s)}});
+  Log("info", "serving",
+      {{"url", "http://" + f.host + ":" + std::to_string((*server)->port())},
+       {"source", f.state.empty() ? "data:" + f.data : "state:" + f.state},
+       {"contracts", std::to_string(contracts)},
+       {"load_seconds", std::to_string(load_s)}});
 
   std::signal(SIGINT, OnServeSignal);
   std::signal(SIGTERM, OnServeSignal);
@@ -113,15 +113,17 @@ int Serve(const ServeFlags& f) {
 }  // namespace
 
 void AddServeCommand(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand(
-      "serve", "Read-only provider API: statements, revisions, rosters, explanations "
-               "(bearer tokens scoped to TINs; connectors/api/README.md)");
+  auto* cmd =
+      app.add_subcommand("serve",
+                         "Read-only provider API: statements, revisions, rosters, explanations "
+                         "(bearer tokens scoped to TINs; connectors/api/README.md)");
   auto f = std::make_shared<ServeFlags>();
   cmd->add_option("--state", f->state,
                   "state directory of `vbp run` (opened read-only: a stopped instance's or a "
                   "checkpoint)");
-  cmd->add_option("--data", f->data, "settle data directory (members/providers/contracts/"
-                                     "claims NDJSON), settled at start");
+  cmd->add_option("--data", f->data,
+                  "settle data directory (members/providers/contracts/"
+                  "claims NDJSON), settled at start");
   cmd->add_option("--tokens", f->tokens,
                   "tokens file: {\"<token>\": {\"name\", \"tins\": [...]} | {\"name\", "
                   "\"admin\": true}}")

@@ -113,7 +113,8 @@ bool AtOrAbove(const std::map<LogPartition, int64_t>& a, const std::map<LogParti
 
 std::string WatermarkText(const std::map<LogPartition, int64_t>& wm) {
   std::string s;
-  for (const auto& [lp, v] : wm) s += (s.empty() ? "" : ", ") + lp.ToString() + "=" + std::to_string(v);
+  for (const auto& [lp, v] : wm)
+    s += (s.empty() ? "" : ", ") + lp.ToString() + "=" + std::to_string(v);
   return s;
 }
 
@@ -394,8 +395,9 @@ Result<std::string> Rebuild(const ordered_json& replayed, const StoredRevision* 
   std::optional<ordered_json> p;
   if (prev) {
     p = Parse(prev->text);
-    if (!p) return Status::Invalid("the stored predecessor " + std::to_string(prev->key_revision) +
-                                   " is not valid JSON");
+    if (!p)
+      return Status::Invalid("the stored predecessor " + std::to_string(prev->key_revision) +
+                             " is not valid JSON");
   }
   ordered_json j = replayed;
   j.erase("hash");
@@ -404,9 +406,10 @@ Result<std::string> Rebuild(const ordered_json& replayed, const StoredRevision* 
       p ? (p->contains("revision") ? (*p)["revision"] : ordered_json(prev->key_revision))
         : ordered_json(0);
   info["previous_hash"] = p ? p->value("hash", ordered_json("")) : ordered_json("");
-  info["input_watermark"] = replayed.contains("revision_info")
-                                ? replayed["revision_info"].value("input_watermark", ordered_json::object())
-                                : ordered_json::object();
+  info["input_watermark"] =
+      replayed.contains("revision_info")
+          ? replayed["revision_info"].value("input_watermark", ordered_json::object())
+          : ordered_json::object();
   auto delta = Delta(j, p);
   if (!delta.ok()) return delta.status();
   info["delta"] = *delta;
@@ -447,8 +450,8 @@ class StopChecker {
 
   // `replay` holds the replay's latest revisions after reading exactly `stop`.
   StopResult Check(const std::map<LogPartition, int64_t>& stop,
-                   const std::vector<StatementRevision>& replay, bool round_checks,
-                   bool tail, const std::string& mode) const {
+                   const std::vector<StatementRevision>& replay, bool round_checks, bool tail,
+                   const std::string& mode) const {
     StopResult r;
     const int64_t w = Sum(stop);
     std::map<std::pair<std::string, int>, const StatementRevision*> at_w;
@@ -556,14 +559,15 @@ class StopChecker {
     return nullptr;
   }
 
-  std::string WhyNoReplay(const RevisionChain& chain, const std::optional<ordered_json>& stored,
-                          const std::map<std::pair<std::string, int>, const StatementRevision*>& any,
-                          int64_t w) const {
+  std::string WhyNoReplay(
+      const RevisionChain& chain, const std::optional<ordered_json>& stored,
+      const std::map<std::pair<std::string, int>, const StatementRevision*>& any, int64_t w) const {
     if (stored && stored->contains("rule_set") && (*stored)["rule_set"].is_string()) {
       const std::string id = (*stored)["rule_set"].get<std::string>();
       const rules::RuleSet* rs = registry_->Find(id);
       if (!rs) {
-        return "rule set '" + id + "' is not available to the replay (the store predates stored "
+        return "rule set '" + id +
+               "' is not available to the replay (the store predates stored "
                "rule sets): pass the run's --rules FILE";
       }
       const std::string hash = stored->value("rules_hash", "");
@@ -577,8 +581,8 @@ class StopChecker {
       return "the replay published no statement for this contract and year (its contract "
              "record is not in the history below the revision's input watermark)";
     }
-    return "the replay reached input position " + std::to_string(f->second->revision) +
-           ", not " + std::to_string(w) +
+    return "the replay reached input position " + std::to_string(f->second->revision) + ", not " +
+           std::to_string(w) +
            ": history is incomplete below the revision's watermark (kept with --no-history "
            "off? compacted?)";
   }
@@ -622,9 +626,11 @@ Status RunStops(const StateStore& state, const HistoryIndex& index, const Layout
 // Recomputes the revisions at `targets`' stops (plus the tail when given), first with the
 // engine's default as-of (the data's latest paid date), then with a fixed as-of for the stops
 // whose stored statements name another one (a run with --as-of).
-Result<std::map<int64_t, StopResult>> Recompute(
-    const StateStore& state, const std::vector<RevisionChain>& chains, const HistoryIndex& index,
-    std::vector<StopPlan> stops, const ReplayOptions& options, bool round_checks) {
+Result<std::map<int64_t, StopResult>> Recompute(const StateStore& state,
+                                                const std::vector<RevisionChain>& chains,
+                                                const HistoryIndex& index,
+                                                std::vector<StopPlan> stops,
+                                                const ReplayOptions& options, bool round_checks) {
   std::sort(stops.begin(), stops.end(),
             [](const StopPlan& a, const StopPlan& b) { return Sum(a.stop) < Sum(b.stop); });
   std::map<int64_t, StopResult> results;
@@ -661,8 +667,8 @@ Result<std::map<int64_t, StopResult>> Recompute(
     auto date = Date::Parse(d);
     if (!date.ok()) continue;  // a tampered as_of: the data-mode mismatch stands
     std::map<int64_t, StopResult> again;
-    VBP_RETURN_IF_ERROR(RunStops(state, index, *layout, *date, options, list, checker,
-                                 round_checks, &again, &done, total));
+    VBP_RETURN_IF_ERROR(RunStops(state, index, *layout, *date, options, list, checker, round_checks,
+                                 &again, &done, total));
     for (auto& [w, r] : again) {
       // Keep the fixed as-of result when it reproduces more of the stored revisions.
       size_t before = 0, after = 0;
@@ -680,9 +686,12 @@ Result<std::map<int64_t, StopResult>> Recompute(
 
 const char* SeverityName(Finding::Severity s) {
   switch (s) {
-    case Finding::Severity::kError: return "error";
-    case Finding::Severity::kWarning: return "warning";
-    case Finding::Severity::kNote: return "note";
+    case Finding::Severity::kError:
+      return "error";
+    case Finding::Severity::kWarning:
+      return "warning";
+    case Finding::Severity::kNote:
+      return "note";
   }
   return "?";
 }
@@ -740,8 +749,9 @@ std::vector<Finding> CheckChain(const RevisionChain& chain) {
       continue;
     }
     if (j->dump() != s.text) {
-      add(k, "json", "the stored text is not in the engine's canonical form (re-serialised or "
-                     "edited by hand)");
+      add(k, "json",
+          "the stored text is not in the engine's canonical form (re-serialised or "
+          "edited by hand)");
     }
     // Its own identity against the key it is stored under.
     const bool id_ok = j->value("contract_id", ordered_json()) == chain.contract_id.str() &&
@@ -774,12 +784,15 @@ std::vector<Finding> CheckChain(const RevisionChain& chain) {
       if (!pr.is_number_integer() || pr.get<int64_t>() != want_rev) {
         if (prev && pr.is_number_integer() && pr.get<int64_t>() > want_rev) {
           add(k, "previous_revision",
-              "names revision " + pr.dump() + " as its predecessor, but the stored predecessor "
-              "is " + std::to_string(want_rev) + ": revision " + pr.dump() + " was deleted");
+              "names revision " + pr.dump() +
+                  " as its predecessor, but the stored predecessor "
+                  "is " +
+                  std::to_string(want_rev) + ": revision " + pr.dump() + " was deleted");
         } else if (!prev && pr.is_number_integer() && pr.get<int64_t>() > 0) {
           add(k, "previous_revision",
-              "names revision " + pr.dump() + " as its predecessor, but it is the first stored "
-              "revision: the earlier revision(s) were deleted");
+              "names revision " + pr.dump() +
+                  " as its predecessor, but it is the first stored "
+                  "revision: the earlier revision(s) were deleted");
         } else {
           add(k, "previous_revision",
               "names revision " + pr.dump() + " as its predecessor, the stored predecessor is " +
@@ -792,8 +805,8 @@ std::vector<Finding> CheckChain(const RevisionChain& chain) {
         // The predecessor is unreadable; reported on it.
       } else if (!ph.is_string() || ph.get<std::string>() != want_hash) {
         add(k, "previous_hash",
-            "previous_hash " + ph.dump() + " is not the stored predecessor's hash \"" +
-                want_hash + "\"" +
+            "previous_hash " + ph.dump() + " is not the stored predecessor's hash \"" + want_hash +
+                "\"" +
                 (prev ? " (revision " + std::to_string(prev->key_revision) +
                             " was edited, replaced or deleted)"
                       : ""));
@@ -808,8 +821,9 @@ std::vector<Finding> CheckChain(const RevisionChain& chain) {
                   ", not to the revision number");
         }
         if (prev && !AtOrAbove(*wm, prev_wm)) {
-          add(k, "order", "its input watermark is below its predecessor's in some partition (" +
-                              WatermarkText(*wm) + " vs " + WatermarkText(prev_wm) + ")");
+          add(k, "order",
+              "its input watermark is below its predecessor's in some partition (" +
+                  WatermarkText(*wm) + " vs " + WatermarkText(prev_wm) + ")");
         }
         prev_wm = *wm;
       }
@@ -899,14 +913,15 @@ Result<std::optional<CompactionInfo>> LoadCompaction(const StateStore& state) {
 Result<RuleRegistry> ReplayRegistry(const StateStore& state, const RuleRegistry& extra) {
   RuleRegistry r = extra;
   Status err;
-  VBP_RETURN_IF_ERROR(state.Scan(Space::kMeta, "rule_set", [&](std::string_view k, std::string_view v) {
-    Status st = r.AddText(v, "state meta " + std::string(k.substr(8, k.find('\0') - 8)));
-    if (!st.ok()) {
-      err = Status::DataLoss("stored rule set does not load: " + st.message());
-      return false;
-    }
-    return true;
-  }));
+  VBP_RETURN_IF_ERROR(
+      state.Scan(Space::kMeta, "rule_set", [&](std::string_view k, std::string_view v) {
+        Status st = r.AddText(v, "state meta " + std::string(k.substr(8, k.find('\0') - 8)));
+        if (!st.ok()) {
+          err = Status::DataLoss("stored rule set does not load: " + st.message());
+          return false;
+        }
+        return true;
+      }));
   VBP_RETURN_IF_ERROR(err);
   return r;
 }
@@ -961,7 +976,8 @@ Result<RecalcResult> Recalculate(const StateStore& state, const ContractId& cont
   }
   if (at == chain->revisions.size()) {
     std::string known;
-    for (const auto& r : chain->revisions) known += (known.empty() ? "" : ", ") + std::to_string(r.key_revision);
+    for (const auto& r : chain->revisions)
+      known += (known.empty() ? "" : ", ") + std::to_string(r.key_revision);
     return Status::NotFound("contract " + contract.str() + " year " + std::to_string(year) +
                             " has no revision " + std::to_string(revision) + " (stored: " + known +
                             ")");
@@ -1025,29 +1041,30 @@ Result<VerifyReport> Verify(const StateStore& state, const VerifyOptions& option
   }
   // Unpublished markers must name stored revisions.
   Status err;
-  VBP_RETURN_IF_ERROR(state.Scan(Space::kMeta, "unpublished", [&](std::string_view k, std::string_view) {
-    std::string rev_key(k.substr(std::string_view("unpublished").size()));
-    auto v = state.Get(Space::kRevisions, rev_key);
-    if (!v.ok()) {
-      err = v.status();
-      return false;
-    }
-    if (!v->has_value()) {
-      ContractId c;
-      int year = 0;
-      int64_t rev = 0;
-      Finding x;
-      if (ParseRevisionKey(rev_key, &c, &year, &rev)) {
-        x.contract_id = c.str();
-        x.year = year;
-        x.revision = rev;
-      }
-      x.what = "missing";
-      x.detail = "a revision committed for publication is not in the store: it was deleted";
-      rep.findings.push_back(std::move(x));
-    }
-    return true;
-  }));
+  VBP_RETURN_IF_ERROR(
+      state.Scan(Space::kMeta, "unpublished", [&](std::string_view k, std::string_view) {
+        std::string rev_key(k.substr(std::string_view("unpublished").size()));
+        auto v = state.Get(Space::kRevisions, rev_key);
+        if (!v.ok()) {
+          err = v.status();
+          return false;
+        }
+        if (!v->has_value()) {
+          ContractId c;
+          int year = 0;
+          int64_t rev = 0;
+          Finding x;
+          if (ParseRevisionKey(rev_key, &c, &year, &rev)) {
+            x.contract_id = c.str();
+            x.year = year;
+            x.revision = rev;
+          }
+          x.what = "missing";
+          x.detail = "a revision committed for publication is not in the store: it was deleted";
+          rep.findings.push_back(std::move(x));
+        }
+        return true;
+      }));
   VBP_RETURN_IF_ERROR(err);
   auto offsets = CurrentOffsets(state);
   if (!offsets.ok()) return offsets.status();
@@ -1085,8 +1102,8 @@ Result<VerifyReport> Verify(const StateStore& state, const VerifyOptions& option
     if (!st) continue;  // the chain check names it
     if (prepared->compaction && !AtOrAbove(*st, prepared->compaction->floor)) {
       ++rep.not_recomputable;
-      rep.findings.push_back({Finding::Severity::kNote, chains[c].contract_id.str(),
-                              chains[c].year, s.key_revision, "not_recomputable",
+      rep.findings.push_back({Finding::Severity::kNote, chains[c].contract_id.str(), chains[c].year,
+                              s.key_revision, "not_recomputable",
                               "history below revision " +
                                   std::to_string(prepared->compaction->before_revision) +
                                   " was compacted; the hash chain still covers it"});
@@ -1094,7 +1111,8 @@ Result<VerifyReport> Verify(const StateStore& state, const VerifyOptions& option
     }
     stops[s.key_revision] = {*st, false};
   }
-  if (last_round >= 0 && (!prepared->compaction || AtOrAbove(last_round_stop, prepared->compaction->floor))) {
+  if (last_round >= 0 &&
+      (!prepared->compaction || AtOrAbove(last_round_stop, prepared->compaction->floor))) {
     stops[last_round] = {last_round_stop, false};
   }
   // The state's current input position (a deleted last revision shows here).
@@ -1137,11 +1155,12 @@ Result<VerifyReport> Verify(const StateStore& state, const VerifyOptions& option
     }
     for (auto& f : r.findings) rep.findings.push_back(std::move(f));
   }
-  std::stable_sort(rep.findings.begin(), rep.findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.contract_id != b.contract_id) return a.contract_id < b.contract_id;
-    if (a.year != b.year) return a.year < b.year;
-    return a.revision < b.revision;
-  });
+  std::stable_sort(rep.findings.begin(), rep.findings.end(),
+                   [](const Finding& a, const Finding& b) {
+                     if (a.contract_id != b.contract_id) return a.contract_id < b.contract_id;
+                     if (a.year != b.year) return a.year < b.year;
+                     return a.revision < b.revision;
+                   });
   return rep;
 }
 

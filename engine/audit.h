@@ -24,11 +24,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/ports.h"
 #include "engine/rule_registry.h"
@@ -78,9 +77,9 @@ std::vector<Finding> CheckChain(const RevisionChain& chain);
 // message text is read from the store when replayed.
 struct HistoryEntry {
   int64_t offset = 0;
-  char kind = 0;         // 'c' claim, 'm' member, 'p' provider, 'k' contract, 'x' rejected
-  std::string group;     // claim_id, member_id, npi, contract_id ("" for rejected)
-  std::string key;       // the full history key
+  char kind = 0;      // 'c' claim, 'm' member, 'p' provider, 'k' contract, 'x' rejected
+  std::string group;  // claim_id, member_id, npi, contract_id ("" for rejected)
+  std::string key;    // the full history key
 };
 struct HistoryIndex {
   std::map<LogPartition, std::vector<HistoryEntry>> partitions;  // sorted by offset
@@ -121,10 +120,10 @@ struct RecalcResult {
   int year = 0;
   int64_t revision = 0;
   std::string stored_text;
-  std::string recomputed_text;  // the whole revision, revision_info and hash included
-  bool identical = false;       // byte for byte
-  bool body_identical = false;  // without revision_info and hash
-  std::string as_of_mode;       // "data" (latest paid date) or "fixed YYYY-MM-DD"
+  std::string recomputed_text;           // the whole revision, revision_info and hash included
+  bool identical = false;                // byte for byte
+  bool body_identical = false;           // without revision_info and hash
+  std::string as_of_mode;                // "data" (latest paid date) or "fixed YYYY-MM-DD"
   std::vector<std::string> differences;  // "path: stored X, recomputed Y"
   std::string error;                     // set when it could not be recomputed at all
 };
@@ -173,9 +172,9 @@ struct CompactOptions {
 };
 struct CompactReport {
   CompactionInfo info;
-  int64_t messages = 0;         // history messages before
-  int64_t dropped = 0;          // deleted now
-  int64_t bytes_dropped = 0;    // their text bytes
+  int64_t messages = 0;       // history messages before
+  int64_t dropped = 0;        // deleted now
+  int64_t bytes_dropped = 0;  // their text bytes
   size_t revisions_kept_recomputable = 0;
   size_t revisions_not_recomputable = 0;
 };

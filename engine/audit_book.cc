@@ -87,19 +87,20 @@ Status LoadStateRecords(const StateStore& state, AuditBook* book) {
   }));
   VBP_RETURN_IF_ERROR(err);
   std::vector<Contract> contracts;
-  VBP_RETURN_IF_ERROR(state.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
-    if (k.empty()) return true;
-    if (k[0] == 'p') {
-      auto p = binary::DecodeProvider(v);
-      if (!p.ok()) return fail(p.status());
-      book->AddProvider(*p);
-    } else if (k[0] == 'c') {
-      auto c = binary::DecodeContract(v);
-      if (!c.ok()) return fail(c.status());
-      contracts.push_back(std::move(c).value());
-    }
-    return true;
-  }));
+  VBP_RETURN_IF_ERROR(
+      state.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
+        if (k.empty()) return true;
+        if (k[0] == 'p') {
+          auto p = binary::DecodeProvider(v);
+          if (!p.ok()) return fail(p.status());
+          book->AddProvider(*p);
+        } else if (k[0] == 'c') {
+          auto c = binary::DecodeContract(v);
+          if (!c.ok()) return fail(c.status());
+          contracts.push_back(std::move(c).value());
+        }
+        return true;
+      }));
   VBP_RETURN_IF_ERROR(err);
   for (auto& c : contracts) book->AddContract(std::move(c));
   VBP_RETURN_IF_ERROR(state.Scan(Space::kClaims, "", [&](std::string_view, std::string_view v) {
@@ -242,8 +243,8 @@ const SideContract* Evaluation::Find(const ContractId& id) const {
   return nullptr;
 }
 
-rules::MemberOutcome Evaluation::EvaluateOne(std::string_view member_id, size_t plan,
-                                             size_t group, rules::MemberTrace* trace) const {
+rules::MemberOutcome Evaluation::EvaluateOne(std::string_view member_id, size_t plan, size_t group,
+                                             rules::MemberTrace* trace) const {
   const YearPlan& p = plans_.at(plan);
   const EvaluationGroup& g = p.groups.at(group);
   rules::EvaluationContext ctx{p.year, g.params, &p.units, &book_->roster(), as_of_};

@@ -8,10 +8,9 @@
 // statement) and a readable text rendering of that JSON.
 // Pure: no I/O, clock or logging.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/audit_book.h"
 
@@ -42,7 +41,7 @@ const std::vector<std::string>& ExplainableFigures();
 
 struct FigureQuery {
   ContractId contract;
-  std::string figure;  // one of ExplainableFigures()
+  std::string figure;                    // one of ExplainableFigures()
   std::optional<std::string> member_id;  // also list this member's claim lines behind it
   // The statement to reconcile with (a stored revision's text); empty: only the recomputed.
   std::string statement_text;

@@ -8,24 +8,42 @@ namespace vbp {
 
 const char* DifferenceKindName(DifferenceKind k) {
   switch (k) {
-    case DifferenceKind::kUnknownMember: return "unknown_member";
-    case DifferenceKind::kMemberNotAttributed: return "member_not_attributed";
-    case DifferenceKind::kMemberNotListed: return "member_not_listed";
-    case DifferenceKind::kMemberPaidDiffers: return "member_paid_differs";
-    case DifferenceKind::kTruncated: return "truncated";
-    case DifferenceKind::kClaimCountDiffers: return "claim_count_differs";
-    case DifferenceKind::kClaimUnknown: return "claim_unknown";
-    case DifferenceKind::kClaimOtherMember: return "claim_other_member";
-    case DifferenceKind::kClaimVoided: return "claim_voided";
-    case DifferenceKind::kClaimReplaced: return "claim_replaced";
-    case DifferenceKind::kClaimPaidAfterRunout: return "claim_paid_after_runout";
-    case DifferenceKind::kClaimPaidAfterAsOf: return "claim_paid_after_as_of";
-    case DifferenceKind::kClaimOutsideEligibleMonths: return "claim_outside_eligible_months";
-    case DifferenceKind::kClaimOutsidePerformanceYear: return "claim_outside_performance_year";
-    case DifferenceKind::kClaimPartlyCounted: return "claim_partly_counted";
-    case DifferenceKind::kClaimPaidDiffers: return "claim_paid_differs";
-    case DifferenceKind::kClaimNotCounted: return "claim_not_counted";
-    case DifferenceKind::kClaimNotListed: return "claim_not_listed";
+    case DifferenceKind::kUnknownMember:
+      return "unknown_member";
+    case DifferenceKind::kMemberNotAttributed:
+      return "member_not_attributed";
+    case DifferenceKind::kMemberNotListed:
+      return "member_not_listed";
+    case DifferenceKind::kMemberPaidDiffers:
+      return "member_paid_differs";
+    case DifferenceKind::kTruncated:
+      return "truncated";
+    case DifferenceKind::kClaimCountDiffers:
+      return "claim_count_differs";
+    case DifferenceKind::kClaimUnknown:
+      return "claim_unknown";
+    case DifferenceKind::kClaimOtherMember:
+      return "claim_other_member";
+    case DifferenceKind::kClaimVoided:
+      return "claim_voided";
+    case DifferenceKind::kClaimReplaced:
+      return "claim_replaced";
+    case DifferenceKind::kClaimPaidAfterRunout:
+      return "claim_paid_after_runout";
+    case DifferenceKind::kClaimPaidAfterAsOf:
+      return "claim_paid_after_as_of";
+    case DifferenceKind::kClaimOutsideEligibleMonths:
+      return "claim_outside_eligible_months";
+    case DifferenceKind::kClaimOutsidePerformanceYear:
+      return "claim_outside_performance_year";
+    case DifferenceKind::kClaimPartlyCounted:
+      return "claim_partly_counted";
+    case DifferenceKind::kClaimPaidDiffers:
+      return "claim_paid_differs";
+    case DifferenceKind::kClaimNotCounted:
+      return "claim_not_counted";
+    case DifferenceKind::kClaimNotListed:
+      return "claim_not_listed";
   }
   return "?";
 }
@@ -126,8 +144,9 @@ Result<TheirFile> ParseTheirCsv(std::string_view text) {
   auto records = SplitCsv(text);
   if (!records.ok()) return records.status();
   if (records->empty()) {
-    return Status::Invalid("the file is empty: the first row must name the columns "
-                           "(member_id, and optionally claim_id, expected_paid, claim_count)");
+    return Status::Invalid(
+        "the file is empty: the first row must name the columns "
+        "(member_id, and optionally claim_id, expected_paid, claim_count)");
   }
   const CsvRecord& header = records->front();
   int member_col = -1, claim_col = -1, paid_col = -1, count_col = -1;
@@ -142,8 +161,7 @@ Result<TheirFile> ParseTheirCsv(std::string_view text) {
     if (name == "expected_paid") slot = &paid_col;
     if (name == "claim_count") slot = &count_col;
     if (!slot) {
-      out.ignored_columns.push_back(name.empty() ? "(column " + std::to_string(c + 1) + ")"
-                                                 : name);
+      out.ignored_columns.push_back(name.empty() ? "(column " + std::to_string(c + 1) + ")" : name);
       continue;
     }
     if (*slot >= 0) {
@@ -161,8 +179,8 @@ Result<TheirFile> ParseTheirCsv(std::string_view text) {
     const CsvRecord& rec = (*records)[r];
     const std::string at = "line " + std::to_string(rec.line);
     if (rec.fields.size() != header.fields.size()) {
-      return Status::Invalid(at + ": " + std::to_string(rec.fields.size()) + " fields, the header has " +
-                             std::to_string(header.fields.size()));
+      return Status::Invalid(at + ": " + std::to_string(rec.fields.size()) +
+                             " fields, the header has " + std::to_string(header.fields.size()));
     }
     TheirRow row;
     row.line = rec.line;
@@ -184,16 +202,16 @@ Result<TheirFile> ParseTheirCsv(std::string_view text) {
     if (count_col >= 0) {
       std::string v = Trim(rec.fields[static_cast<size_t>(count_col)]);
       if (!v.empty()) {
-        bool digits = v.size() <= 10 && std::all_of(v.begin(), v.end(), [](char ch) {
-                        return ch >= '0' && ch <= '9';
-                      });
+        bool digits = v.size() <= 10 && std::all_of(v.begin(), v.end(),
+                                                    [](char ch) { return ch >= '0' && ch <= '9'; });
         int64_t n = digits ? std::stoll(v) : -1;
         if (!digits || n > kClaimCountMax) {
           return Status::Invalid(at + ", claim_count: '" + v + "' is not a whole number 0.." +
                                  std::to_string(kClaimCountMax));
         }
         if (!row.claim_id.empty()) {
-          return Status::Invalid(at + ", claim_count: belongs on a member row (claim_id empty), "
+          return Status::Invalid(at +
+                                 ", claim_count: belongs on a member row (claim_id empty), "
                                  "not on a claim row");
         }
         row.claim_count = n;
@@ -322,7 +340,8 @@ std::string NotAttributedReason(const MemberExplanation& e, const BookContract& 
     case rules::Unattributed::kNoQualifyingService: {
       const DateRange w = c.resolved->params.assignment_window.Resolve(c.year);
       return "no primary-care service by a pcp, npp or specialist counts in the assignment "
-             "window " + w.first.ToString() + ".." + w.last.ToString() + " paid by " +
+             "window " +
+             w.first.ToString() + ".." + w.last.ToString() + " paid by " +
              std::min(c.resolved->params.RunoutCutoff(c.year), c.as_of).ToString() +
              OwnLineNotes(e.trace, c.id);
     }
@@ -447,8 +466,8 @@ class Builder {
     if (!h) {
       Difference& d = Add(DifferenceKind::kClaimUnknown, member, claim_id, e, t.lines);
       if (t.expected) d.theirs = t.expected->ToString();
-      d.reason = "no version of claim " + claim_id + " was received (as of " +
-                 c_.as_of.ToString() + ")";
+      d.reason =
+          "no version of claim " + claim_id + " was received (as of " + c_.as_of.ToString() + ")";
       return;
     }
     const ClaimVersionSummary& eff = h->Effective();
@@ -457,8 +476,8 @@ class Builder {
       if (t.expected) d.theirs = t.expected->ToString();
       d.version = eff.version;
       d.reason = "claim " + claim_id + " belongs to member " + h->member_id +
-                 " in the engine's data (effective version " + std::to_string(eff.version) +
-                 ", " + eff.source.ToString() + ")";
+                 " in the engine's data (effective version " + std::to_string(eff.version) + ", " +
+                 eff.source.ToString() + ")";
       return;
     }
     if (eff.frequency == Frequency::kVoid) {
@@ -506,14 +525,15 @@ class Builder {
       d.reason = "claim " + claim_id + " (version " + std::to_string(eff.version) + ", paid " +
                  (eff.paid_date ? eff.paid_date->ToString() : std::string("-")) + ") counts " +
                  counted.ToString() + ": " + notes + " [run-out cutoff " + cutoff.ToString() +
-                 ", as-of " + c_.as_of.ToString() + ", eligible months " +
-                 MonthRanges(e->outcome) + "]";
+                 ", as-of " + c_.as_of.ToString() + ", eligible months " + MonthRanges(e->outcome) +
+                 "]";
       return;
     }
     if (!t.expected || *t.expected == counted) return;
     const bool replaced = eff.frequency == Frequency::kReplacement || eff.version > 1;
-    Difference& d = Add(replaced ? DifferenceKind::kClaimReplaced : DifferenceKind::kClaimPaidDiffers,
-                        member, claim_id, e, t.lines);
+    Difference& d =
+        Add(replaced ? DifferenceKind::kClaimReplaced : DifferenceKind::kClaimPaidDiffers, member,
+            claim_id, e, t.lines);
     Money3(d, t.expected, counted);
     d.version = eff.version;
     if (replaced) {
@@ -561,8 +581,8 @@ class Builder {
     for (const auto& [note, v] : by_note) {
       std::string list;
       for (const auto& k : v.second) list += (list.empty() ? "" : ", ") + k;
-      s += (s.empty() ? "; not counted: " : "; ") + v.first.ToString() + " " + note + " (" +
-           list + ")";
+      s += (s.empty() ? "; not counted: " : "; ") + v.first.ToString() + " " + note + " (" + list +
+           ")";
     }
     std::string voids;
     for (const ClaimHistory* h : e.claims) {
@@ -604,9 +624,9 @@ class Builder {
       d.version = v.second->version;
       const ClaimHistory* h = book_.FindClaim(claim_id);
       d.reason = "claim " + claim_id + " counts " + v.first.ToString() + " for " + member +
-                 ", billed under " + (h ? "TIN " + h->billing_tin : std::string("a TIN")) +
-                 " of " + c_.id.str() + " (service " + v.second->service_date.ToString() +
-                 ", paid " + v.second->paid_date.ToString() + "), but is not in the file";
+                 ", billed under " + (h ? "TIN " + h->billing_tin : std::string("a TIN")) + " of " +
+                 c_.id.str() + " (service " + v.second->service_date.ToString() + ", paid " +
+                 v.second->paid_date.ToString() + "), but is not in the file";
     }
   }
 

@@ -19,12 +19,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/decimal.h"
 #include "domain/status.h"
@@ -50,24 +49,24 @@ Result<TheirFile> ParseTheirCsv(std::string_view text);
 
 // Stable difference codes (the CSV/JSON `kind` column).
 enum class DifferenceKind {
-  kUnknownMember,              // no member record and no claim in the engine's data
-  kMemberNotAttributed,        // on their list, not attributed to the contract
-  kMemberNotListed,            // attributed to the contract, not on their list
-  kMemberPaidDiffers,          // expected_paid differs from the expenditure the engine counts
-  kTruncated,                  // the member's expenditure is truncated (SPEC §3.4)
-  kClaimCountDiffers,          // claim_count differs from the claims the engine counts
-  kClaimUnknown,               // no version of the claim was ever received
-  kClaimOtherMember,           // the claim belongs to another member
-  kClaimVoided,                // the effective version is a void
-  kClaimReplaced,              // a replacement is effective and pays another amount
-  kClaimPaidAfterRunout,       // paid after the run-out cutoff
-  kClaimPaidAfterAsOf,         // paid after the statement's as-of date
-  kClaimOutsideEligibleMonths, // service month not an eligible month of the member
-  kClaimOutsidePerformanceYear,// service date outside the performance year
-  kClaimPartlyCounted,         // some lines count, others do not (reasons per line)
-  kClaimPaidDiffers,           // counted in full, at another amount than expected
-  kClaimNotCounted,            // the member is not attributed: none of its claims count here
-  kClaimNotListed,             // counted, billed under the contract's TINs, not on their list
+  kUnknownMember,                // no member record and no claim in the engine's data
+  kMemberNotAttributed,          // on their list, not attributed to the contract
+  kMemberNotListed,              // attributed to the contract, not on their list
+  kMemberPaidDiffers,            // expected_paid differs from the expenditure the engine counts
+  kTruncated,                    // the member's expenditure is truncated (SPEC §3.4)
+  kClaimCountDiffers,            // claim_count differs from the claims the engine counts
+  kClaimUnknown,                 // no version of the claim was ever received
+  kClaimOtherMember,             // the claim belongs to another member
+  kClaimVoided,                  // the effective version is a void
+  kClaimReplaced,                // a replacement is effective and pays another amount
+  kClaimPaidAfterRunout,         // paid after the run-out cutoff
+  kClaimPaidAfterAsOf,           // paid after the statement's as-of date
+  kClaimOutsideEligibleMonths,   // service month not an eligible month of the member
+  kClaimOutsidePerformanceYear,  // service date outside the performance year
+  kClaimPartlyCounted,           // some lines count, others do not (reasons per line)
+  kClaimPaidDiffers,             // counted in full, at another amount than expected
+  kClaimNotCounted,              // the member is not attributed: none of its claims count here
+  kClaimNotListed,               // counted, billed under the contract's TINs, not on their list
 };
 const char* DifferenceKindName(DifferenceKind k);
 
@@ -75,13 +74,13 @@ struct Difference {
   DifferenceKind kind = DifferenceKind::kUnknownMember;
   std::string member_id;
   std::string claim_id;
-  std::string theirs;  // their figure (decimal or count), empty when they gave none
-  std::string ours;    // the engine's figure, empty when none applies
-  std::string delta;   // ours - theirs when both are numbers of the same kind
-  std::string status;  // the member's attribution status for this contract
-  std::optional<int> step;  // the step at which the member's unit was decided
-  std::string unit;         // the unit that won the member ("contract:C", "tin:T")
-  std::optional<int64_t> version;  // the claim's effective version
+  std::string theirs;                // their figure (decimal or count), empty when they gave none
+  std::string ours;                  // the engine's figure, empty when none applies
+  std::string delta;                 // ours - theirs when both are numbers of the same kind
+  std::string status;                // the member's attribution status for this contract
+  std::optional<int> step;           // the step at which the member's unit was decided
+  std::string unit;                  // the unit that won the member ("contract:C", "tin:T")
+  std::optional<int64_t> version;    // the claim's effective version
   std::vector<int64_t> their_lines;  // lines of their file behind this difference
   std::string reason;  // one readable sentence with the dates, amounts and rules involved
 };
@@ -91,11 +90,11 @@ struct ReconcileReport {
   int performance_year = 0;
   Date as_of;
   Date runout_cutoff;
-  int64_t their_members = 0;     // distinct member_ids in their file
-  int64_t our_members = 0;       // attributed to the contract
+  int64_t their_members = 0;  // distinct member_ids in their file
+  int64_t our_members = 0;    // attributed to the contract
   int64_t members_in_both = 0;
-  int64_t their_claims = 0;      // distinct (member_id, claim_id) claim rows
-  std::vector<std::string> notes;  // ignored columns and the like
+  int64_t their_claims = 0;             // distinct (member_id, claim_id) claim rows
+  std::vector<std::string> notes;       // ignored columns and the like
   std::vector<Difference> differences;  // by (member_id, claim_id, kind)
 };
 

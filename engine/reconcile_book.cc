@@ -15,8 +15,8 @@ void ReconcileBook::AddClaim(const Claim& c) {
   counts_.claim_lines_read += static_cast<int64_t>(c.lines.size());
   auto [it, inserted] = claims_.try_emplace(c.claim_id.str());
   ClaimSlot& slot = it->second;
-  const VersionDecision decision = DecideVersion(inserted ? nullptr : &slot.head, c.version,
-                                                 c.content_hash);
+  const VersionDecision decision =
+      DecideVersion(inserted ? nullptr : &slot.head, c.version, c.content_hash);
   ClaimVersionSummary v;
   v.version = c.version;
   v.frequency = c.frequency;
@@ -260,8 +260,8 @@ Status ReconcileBook::Finish(const FinishOptions& options) {
   }
   for (BookContract& c : contracts_) {
     const ResolvedContract* rc = c.resolved;
-    rules::ContractIdentity id{c.id,           c.year, rc->rule_set->id(), rc->rule_set->hash(),
-                               rc->parameters_hash, c.as_of};
+    rules::ContractIdentity id{
+        c.id, c.year, rc->rule_set->id(), rc->rule_set->hash(), rc->parameters_hash, c.as_of};
     c.figures = rules::SettleContract(id, c.aggregate, rc->params);
   }
   VBP_CHECK(counts_.Balanced());

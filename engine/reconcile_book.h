@@ -72,8 +72,8 @@ struct BookContract {
   int year = 0;
   std::vector<Tin> tins;  // the TINs that count for it this year (after conflicts)
   Date as_of;
-  size_t plan = 0;   // index into the book's year plans
-  size_t group = 0;  // index into that plan's evaluation groups
+  size_t plan = 0;                  // index into the book's year plans
+  size_t group = 0;                 // index into that plan's evaluation groups
   std::vector<RosterEntry> roster;  // attributed members, by member_id
   rules::ContractAggregate aggregate;
   rules::StatementFigures figures;  // as `vbp settle` computes them for this snapshot

@@ -50,11 +50,20 @@ std::string Html(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -73,7 +82,8 @@ ordered_json SideJson(const SideDescription& s, const Evaluation& ev) {
   j["overrides"] = ordered_json::parse(s.overrides.dump());
   j["as_of"] = ev.as_of().ToString();
   ordered_json un = ordered_json::array();
-  for (const auto& [id, why] : ev.unresolved()) un.push_back({{"contract_id", id.str()}, {"reason", why}});
+  for (const auto& [id, why] : ev.unresolved())
+    un.push_back({{"contract_id", id.str()}, {"reason", why}});
   j["unresolved_contracts"] = un;
   return j;
 }
@@ -107,8 +117,12 @@ Side Describe(const MemberYear* m) {
   return s;
 }
 
-ordered_json Opt(const std::optional<std::string>& s) { return s ? ordered_json(*s) : ordered_json(nullptr); }
-ordered_json Opt(const std::optional<int>& s) { return s ? ordered_json(*s) : ordered_json(nullptr); }
+ordered_json Opt(const std::optional<std::string>& s) {
+  return s ? ordered_json(*s) : ordered_json(nullptr);
+}
+ordered_json Opt(const std::optional<int>& s) {
+  return s ? ordered_json(*s) : ordered_json(nullptr);
+}
 std::string OptText(const std::optional<std::string>& s) { return s ? *s : ""; }
 std::string OptText(const std::optional<int>& s) { return s ? std::to_string(*s) : ""; }
 
@@ -128,7 +142,8 @@ std::string Chart(const std::vector<std::pair<std::string, std::string>>& rows) 
   const int width = axis + kChartBarWidthMaxPx + 120;
   const int height = static_cast<int>(rows.size()) * kChartRowHeightPx + 30;
   std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
-                  "\" height=\"" + std::to_string(height) + "\" role=\"img\" aria-label=\"net payment delta by contract\">\n";
+                  "\" height=\"" + std::to_string(height) +
+                  "\" role=\"img\" aria-label=\"net payment delta by contract\">\n";
   s += "<line x1=\"" + std::to_string(axis) + "\" y1=\"5\" x2=\"" + std::to_string(axis) +
        "\" y2=\"" + std::to_string(height - 20) + "\" stroke=\"#333\"/>\n";
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -168,11 +183,20 @@ std::string Percent(const std::string& a, const std::string& delta) {
 }  // namespace
 
 const std::vector<std::string>& StatementFigureNames() {
-  static const std::vector<std::string> kNames = {
-      "assigned_members", "person_years",   "benchmark_total", "expenditure_total",
-      "gross_savings",    "savings_rate",   "msr",             "mlr",
-      "quality_score",    "final_sharing_rate", "shared_savings", "shared_losses",
-      "pmpm_total",       "net_payment"};
+  static const std::vector<std::string> kNames = {"assigned_members",
+                                                  "person_years",
+                                                  "benchmark_total",
+                                                  "expenditure_total",
+                                                  "gross_savings",
+                                                  "savings_rate",
+                                                  "msr",
+                                                  "mlr",
+                                                  "quality_score",
+                                                  "final_sharing_rate",
+                                                  "shared_savings",
+                                                  "shared_losses",
+                                                  "pmpm_total",
+                                                  "net_payment"};
   return kNames;
 }
 
@@ -237,12 +261,15 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
     csv += row + "\n";
     const std::string label = key.second + " " + std::to_string(key.first);
     if (ca && cb) chart.push_back({label, figs["net_payment"]["delta"].get<std::string>()});
-    contract_rows += "<tr><td>" + Html(key.second) + "</td><td>" + std::to_string(key.first) + "</td>";
-    for (const char* n : {"assigned_members", "benchmark_total", "expenditure_total",
-                          "savings_rate", "msr", "shared_savings", "shared_losses", "pmpm_total",
-                          "net_payment"}) {
+    contract_rows +=
+        "<tr><td>" + Html(key.second) + "</td><td>" + std::to_string(key.first) + "</td>";
+    for (const char* n :
+         {"assigned_members", "benchmark_total", "expenditure_total", "savings_rate", "msr",
+          "shared_savings", "shared_losses", "pmpm_total", "net_payment"}) {
       const auto& f = figs[n];
-      auto cell = [](const ordered_json& v) { return v.is_null() ? std::string("&ndash;") : Html(v.get<std::string>()); };
+      auto cell = [](const ordered_json& v) {
+        return v.is_null() ? std::string("&ndash;") : Html(v.get<std::string>());
+      };
       std::string delta = f["delta"].is_null() ? "" : f["delta"].get<std::string>();
       const bool changed = !delta.empty() && *ParseExactDecimal(delta) != 0;
       contract_rows += "<td>" + cell(f["a"]) + "</td><td>" + cell(f["b"]) + "</td><td class=\"" +
@@ -275,13 +302,14 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
     auto fb = b.members().find(k);
     const Side x = Describe(fa == a.members().end() ? nullptr : &fa->second);
     const Side y = Describe(fb == b.members().end() ? nullptr : &fb->second);
-    const bool moved = x.contract != y.contract || x.unit != y.unit || x.step != y.step ||
-                       x.status != y.status;
+    const bool moved =
+        x.contract != y.contract || x.unit != y.unit || x.step != y.step || x.status != y.status;
     const bool spend = x.paid != y.paid || x.truncated != y.truncated;
     if (!moved && !spend) continue;
     if (moved) ++out.attribution_moves;
     if (spend) ++out.expenditure_changes;
-    const std::string change = moved && spend ? "attribution+expenditure" : (moved ? "attribution" : "expenditure");
+    const std::string change =
+        moved && spend ? "attribution+expenditure" : (moved ? "attribution" : "expenditure");
     std::string why;
     if (moved) {
       why = "A: " + x.why + " | B: " + y.why;
@@ -295,12 +323,20 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
     m["member_id"] = k.first;
     m["performance_year"] = k.second;
     m["change"] = change;
-    m["from"] = {{"contract_id", Opt(x.contract)}, {"unit", Opt(x.unit)}, {"step", Opt(x.step)},
-                 {"status", x.status}, {"decided_by", x.decided_by}};
-    m["to"] = {{"contract_id", Opt(y.contract)}, {"unit", Opt(y.unit)}, {"step", Opt(y.step)},
-               {"status", y.status}, {"decided_by", y.decided_by}};
-    m["expenditure"] = {{"paid_a", x.paid.ToString()},      {"paid_b", y.paid.ToString()},
-                        {"truncated_a", ta},                {"truncated_b", tb},
+    m["from"] = {{"contract_id", Opt(x.contract)},
+                 {"unit", Opt(x.unit)},
+                 {"step", Opt(x.step)},
+                 {"status", x.status},
+                 {"decided_by", x.decided_by}};
+    m["to"] = {{"contract_id", Opt(y.contract)},
+               {"unit", Opt(y.unit)},
+               {"step", Opt(y.step)},
+               {"status", y.status},
+               {"decided_by", y.decided_by}};
+    m["expenditure"] = {{"paid_a", x.paid.ToString()},
+                        {"paid_b", y.paid.ToString()},
+                        {"truncated_a", ta},
+                        {"truncated_b", tb},
                         {"truncated_delta", td}};
     m["why"] = why;
     moves.push_back(m);
@@ -308,8 +344,8 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
             Csv(OptText(x.contract)) + "," + Csv(OptText(x.unit)) + "," + OptText(x.step) + "," +
             x.status + "," + Csv(x.decided_by) + "," + Csv(OptText(y.contract)) + "," +
             Csv(OptText(y.unit)) + "," + OptText(y.step) + "," + y.status + "," +
-            Csv(y.decided_by) + "," + x.paid.ToString() + "," + y.paid.ToString() + "," + ta +
-            "," + tb + "," + td + "," + Csv(why) + "\n";
+            Csv(y.decided_by) + "," + x.paid.ToString() + "," + y.paid.ToString() + "," + ta + "," +
+            tb + "," + td + "," + Csv(why) + "\n";
     if (html_rows < kHtmlMemberRowsMax) {
       ++html_rows;
       member_rows += "<tr><td>" + Html(k.first) + "</td><td>" + std::to_string(k.second) +
@@ -344,17 +380,19 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
       "text-align:right;font-size:13px}th{background:#f3f3f3}td:first-child,th:first-child{"
       "text-align:left}.chg{background:#fff4d6;font-weight:bold}.same{color:#999}"
       "small{color:#555}</style></head><body>\n";
-  h += "<h1>What-if: A vs B</h1>\n<p><b>A</b>: " + Html(SideName(in.side_a)) + "<br><b>B</b>: " +
-       Html(SideName(in.side_b)) + "<br>Input: " + Html(in.source) + "; as of " +
-       Html(a.as_of().ToString()) + (a.as_of() == b.as_of() ? "" : " / " + Html(b.as_of().ToString())) +
-       "</p>\n";
-  const std::string net_delta = tot.contains("net_payment") ? tot["net_payment"]["delta"].get<std::string>() : "0.00";
+  h += "<h1>What-if: A vs B</h1>\n<p><b>A</b>: " + Html(SideName(in.side_a)) +
+       "<br><b>B</b>: " + Html(SideName(in.side_b)) + "<br>Input: " + Html(in.source) + "; as of " +
+       Html(a.as_of().ToString()) +
+       (a.as_of() == b.as_of() ? "" : " / " + Html(b.as_of().ToString())) + "</p>\n";
+  const std::string net_delta =
+      tot.contains("net_payment") ? tot["net_payment"]["delta"].get<std::string>() : "0.00";
   h += "<p>Net payment over all contracts: A " +
        Html(tot.contains("net_payment") ? tot["net_payment"]["a"].get<std::string>() : "0.00") +
        ", B " +
        Html(tot.contains("net_payment") ? tot["net_payment"]["b"].get<std::string>() : "0.00") +
        ", delta <b>" + Html(net_delta) + "</b> " +
-       Html(Percent(tot.contains("net_payment") ? tot["net_payment"]["a"].get<std::string>() : "0", net_delta)) +
+       Html(Percent(tot.contains("net_payment") ? tot["net_payment"]["a"].get<std::string>() : "0",
+                    net_delta)) +
        ". " + std::to_string(out.attribution_moves) + " attribution moves, " +
        std::to_string(out.expenditure_changes) + " expenditure changes among " +
        std::to_string(keys.size()) + " member-years.</p>\n";

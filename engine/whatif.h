@@ -10,10 +10,9 @@
 // integer pixel counts from cents. No binary floating point anywhere.
 // Pure: no I/O, clock or logging.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/audit_book.h"
 
@@ -23,8 +22,8 @@ namespace vbp::audit {
 const std::vector<std::string>& StatementFigureNames();
 
 struct SideDescription {
-  std::string rules;      // rule set id, or "own" (each contract's own)
-  std::string rules_hash; // of the forced rule set ("" for own)
+  std::string rules;       // rule set id, or "own" (each contract's own)
+  std::string rules_hash;  // of the forced rule set ("" for own)
   nlohmann::json overrides = nlohmann::json::object();  // --set, applied to every contract
 };
 

@@ -24,7 +24,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(const ApiService* service,
         ApiRequest r;
         r.method = req.method;
         r.target = req.target;
-        if (req.has_header("Authorization")) r.authorization = req.get_header_value("Authorization");
+        if (req.has_header("Authorization"))
+          r.authorization = req.get_header_value("Authorization");
         ApiResponse out = service->Handle(r);
         res.status = out.status;
         for (const auto& [k, v] : out.headers) res.set_header(k, v);
@@ -40,7 +41,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(const ApiService* service,
   }
   if (rep->port <= 0) {
     return Status::Unavailable("cannot listen on " + options.host + ":" +
-                               std::to_string(options.port) + " (in use?); pick another with --port");
+                               std::to_string(options.port) +
+                               " (in use?); pick another with --port");
   }
   Rep* raw = rep.get();
   rep->thread = std::thread([raw] { raw->server.listen_after_bind(); });

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "engine/statement_json.h"
 
@@ -145,8 +144,7 @@ std::optional<ApiResponse> Parse(const std::string& target, Parsed* out) {
         } else if (!IdOk(value)) {
           bad = Error(400, "bad_request",
                       "path parameter " + name + ": must be 1.." +
-                          std::to_string(kPathParamBytesMax) +
-                          " bytes without control characters");
+                          std::to_string(kPathParamBytesMax) + " bytes without control characters");
         }
         params[name] = std::move(value);
       } else if (tmpl[i] != segments[i]) {
@@ -160,8 +158,9 @@ std::optional<ApiResponse> Parse(const std::string& target, Parsed* out) {
     break;
   }
   if (!out->route) {
-    return Error(404, "not_found", "no such endpoint: " + std::string(path) +
-                                       " (see the OpenAPI document, schemas/openapi.yaml)");
+    return Error(404, "not_found",
+                 "no such endpoint: " + std::string(path) +
+                     " (see the OpenAPI document, schemas/openapi.yaml)");
   }
   size_t p = 0;
   while (p < query.size()) {
@@ -190,13 +189,14 @@ std::optional<ApiResponse> Parse(const std::string& target, Parsed* out) {
 
 struct Scope {
   bool exists = false;
-  bool current = false;      // the contract is the caller's now (record TINs)
-  std::set<int> years;       // statement years the caller may see
+  bool current = false;  // the contract is the caller's now (record TINs)
+  std::set<int> years;   // statement years the caller may see
   bool visible() const { return current || !years.empty(); }
 };
 
 bool AnyTin(const Caller& caller, const std::vector<std::string>& tins) {
-  return std::any_of(tins.begin(), tins.end(), [&](const std::string& t) { return caller.HasTin(t); });
+  return std::any_of(tins.begin(), tins.end(),
+                     [&](const std::string& t) { return caller.HasTin(t); });
 }
 
 Scope ScopeOf(const Caller& caller, const Snapshot& s, const ContractId& id) {
@@ -206,9 +206,9 @@ Scope ScopeOf(const Caller& caller, const Snapshot& s, const ContractId& id) {
   scope.exists = rec != s.contracts.end() || revs != s.revisions.end();
   if (!scope.exists) return scope;
   if (rec != s.contracts.end()) {
-    scope.current = caller.admin ||
-                    std::any_of(rec->second.tins.begin(), rec->second.tins.end(),
-                                [&](const Tin& t) { return caller.HasTin(t.str()); });
+    scope.current =
+        caller.admin || std::any_of(rec->second.tins.begin(), rec->second.tins.end(),
+                                    [&](const Tin& t) { return caller.HasTin(t.str()); });
     if (scope.current) scope.years.insert(rec->second.performance_year);
   }
   if (revs != s.revisions.end()) {
@@ -241,7 +241,8 @@ std::optional<ApiResponse> YearParam(const Parsed& p, std::optional<int>* year) 
   auto f = p.query.find("year");
   if (f == p.query.end()) return std::nullopt;
   const std::string& v = f->second;
-  bool digits = v.size() == 4 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool digits =
+      v.size() == 4 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
   int y = digits ? std::stoi(v) : 0;
   if (!digits || y < 1900 || y > 2200) {
     return Error(400, "bad_request", "year: '" + v + "' is not a year 1900..2200");
@@ -296,9 +297,8 @@ ordered_json LineJson(const rules::LineDecision& d) {
   l["attribution"] = a;
   ordered_json e;
   e["counted"] = d.expenditure;
-  e["enrollment_type"] = d.expenditure_type
-                             ? ordered_json(EnrollmentTypeName(*d.expenditure_type))
-                             : ordered_json(nullptr);
+  e["enrollment_type"] = d.expenditure_type ? ordered_json(EnrollmentTypeName(*d.expenditure_type))
+                                            : ordered_json(nullptr);
   e["note"] = d.expenditure_note.empty() ? ordered_json(nullptr) : ordered_json(d.expenditure_note);
   l["expenditure"] = e;
   return l;
@@ -385,8 +385,8 @@ ordered_json Explanation(const MemberExplanation& e, const BookContract& c, bool
     exp["paid"] = o.ExpenditureTotal().ToString();
     exp["truncated"] = FormatHalfEven(o.TruncatedTotal(), 6);
     j["expenditure"] = std::move(exp);
-    j["risk_score"] = o.risk_score ? ordered_json(FormatHalfEven(*o.risk_score, 6))
-                                   : ordered_json(nullptr);
+    j["risk_score"] =
+        o.risk_score ? ordered_json(FormatHalfEven(*o.risk_score, 6)) : ordered_json(nullptr);
     j["pmpm_total"] = ours ? o.pmpm_total.ToString() : std::string("0.00");
   }
   ordered_json lines = ordered_json::array();
@@ -397,8 +397,7 @@ ordered_json Explanation(const MemberExplanation& e, const BookContract& c, bool
   ordered_json claims = ordered_json::array();
   const std::vector<Tin>& tins = c.tins;
   for (const ClaimHistory* h : e.claims) {
-    const bool own_claim =
-        std::find(tins.begin(), tins.end(), Tin(h->billing_tin)) != tins.end();
+    const bool own_claim = std::find(tins.begin(), tins.end(), Tin(h->billing_tin)) != tins.end();
     if (full || own_claim) claims.push_back(ClaimJson(*h));
   }
   j["claims"] = std::move(claims);
@@ -460,8 +459,8 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
   // Authentication.
   const Caller* caller = nullptr;
   if (!req.authorization) {
-    ApiResponse r = Error(401, "unauthorized",
-                          "missing bearer token (send Authorization: Bearer <token>)");
+    ApiResponse r =
+        Error(401, "unauthorized", "missing bearer token (send Authorization: Bearer <token>)");
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vbp\"");
     return r;
   }
@@ -470,8 +469,8 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
     std::string scheme(h.substr(0, std::min<size_t>(7, h.size())));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
     if (scheme != "bearer ") {
-      ApiResponse r = Error(401, "unauthorized",
-                            "the Authorization header must use the Bearer scheme");
+      ApiResponse r =
+          Error(401, "unauthorized", "the Authorization header must use the Bearer scheme");
       r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vbp\", error=\"invalid_request\"");
       return r;
     }
@@ -562,15 +561,16 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
   if (p.query.count("limit")) {
     auto l = PositiveInt(p.query.at("limit"), kRosterPageMax);
     if (!l) {
-      return Error(400, "bad_request", "limit: '" + p.query.at("limit") +
-                                           "' is not an integer 1.." +
-                                           std::to_string(kRosterPageMax));
+      return Error(400, "bad_request",
+                   "limit: '" + p.query.at("limit") + "' is not an integer 1.." +
+                       std::to_string(kRosterPageMax));
     }
     limit = static_cast<int>(*l);
   }
   if (p.query.count("after") && !IdOk(p.query.at("after"))) {
-    return Error(400, "bad_request", "after: must be a member_id (1.." +
-                                         std::to_string(kPathParamBytesMax) + " bytes)");
+    return Error(
+        400, "bad_request",
+        "after: must be a member_id (1.." + std::to_string(kPathParamBytesMax) + " bytes)");
   }
 
   const Scope scope = ScopeOf(*caller, s, id);
@@ -645,8 +645,9 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
     }
     if (found.empty()) {
       if (hidden) {
-        return Error(403, "forbidden", "revision " + std::to_string(*revision) + " of " +
-                                           id.str() + " does not list one of your TINs");
+        return Error(403, "forbidden",
+                     "revision " + std::to_string(*revision) + " of " + id.str() +
+                         " does not list one of your TINs");
       }
       return Error(404, "not_found",
                    "no revision " + std::to_string(*revision) + " of contract " + id.str() +
@@ -655,9 +656,9 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
     if (found.size() > 1) {
       std::string years;
       for (const auto& [y, r] : found) years += (years.empty() ? "" : ", ") + std::to_string(y);
-      return Error(400, "bad_request",
-                   "revision " + std::to_string(*revision) + " exists for years " + years +
-                       ": add ?year=");
+      return Error(
+          400, "bad_request",
+          "revision " + std::to_string(*revision) + " exists for years " + years + ": add ?year=");
     }
     return Json(200, ParseStored(found.front().second->json));
   }
@@ -669,17 +670,17 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
   const BookContract* bc = s.book->FindContract(id);
   if (!bc) {
     return Error(500, "internal",
-                 "contract " + id.str() + " cannot be evaluated by this server (its rule set "
-                 "or parameters are not usable here; see the server's log)");
+                 "contract " + id.str() +
+                     " cannot be evaluated by this server (its rule set "
+                     "or parameters are not usable here; see the server's log)");
   }
   if (route == "/v1/contracts/{contract_id}/members") {
     const std::string after = p.query.count("after") ? p.query.at("after") : std::string();
     auto it = bc->roster.begin();
     if (!after.empty()) {
-      it = std::upper_bound(bc->roster.begin(), bc->roster.end(), after,
-                            [](const std::string& a, const RosterEntry& e) {
-                              return a < e.member_id.str();
-                            });
+      it = std::upper_bound(
+          bc->roster.begin(), bc->roster.end(), after,
+          [](const std::string& a, const RosterEntry& e) { return a < e.member_id.str(); });
     }
     ordered_json members = ordered_json::array();
     for (int n = 0; it != bc->roster.end() && n < limit; ++it, ++n) {
@@ -692,8 +693,8 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
       m["months"] = MonthsJson(it->months);
       m["expenditure"] = it->expenditure.ToString();
       m["expenditure_truncated"] = FormatHalfEven(it->expenditure_truncated, 6);
-      m["risk_score"] = it->risk_score ? ordered_json(FormatHalfEven(*it->risk_score, 6))
-                                       : ordered_json(nullptr);
+      m["risk_score"] =
+          it->risk_score ? ordered_json(FormatHalfEven(*it->risk_score, 6)) : ordered_json(nullptr);
       m["pmpm_total"] = it->pmpm_total.ToString();
       members.push_back(std::move(m));
     }
@@ -727,9 +728,9 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
               std::find(bc->tins.begin(), bc->tins.end(), Tin(h->billing_tin)) != bc->tins.end();
   }
   if (!e.known || (!caller->admin && !related)) {
-    return Error(404, "not_found",
-                 "member " + member.str() + " has no attribution to and no claim line with " +
-                     id.str());
+    return Error(
+        404, "not_found",
+        "member " + member.str() + " has no attribution to and no claim line with " + id.str());
   }
   return Json(200, Explanation(e, *bc, caller->admin || ours));
 }

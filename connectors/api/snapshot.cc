@@ -49,8 +49,7 @@ void NoteRosterMismatch(Snapshot* s) {
                          ": the roster recomputed from the snapshot has " +
                          std::to_string(c.roster.size()) + " members, revision " +
                          std::to_string(y->second.back().revision) + " states " +
-                         std::to_string(stated) +
-                         " (input committed after the latest revision)");
+                         std::to_string(stated) + " (input committed after the latest revision)");
     }
   }
 }
@@ -70,7 +69,8 @@ Result<std::unique_ptr<Snapshot>> LoadDataSnapshot(const std::string& dir,
     const std::string path = dir + "/" + kDataFiles[i];
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
-      return Status::NotFound(path + " is missing: a data directory holds members.ndjson, "
+      return Status::NotFound(path +
+                              " is missing: a data directory holds members.ndjson, "
                               "providers.ndjson, contracts.ndjson and claims.ndjson");
     }
     Status status = files::StreamNdjsonFile(
@@ -130,30 +130,32 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   };
   // The rule sets the contracts resolved against, as the engine stored them.
   s->registry = std::make_unique<RuleRegistry>(*registry);
-  VBP_RETURN_IF_ERROR(store.Scan(Space::kMeta, "rule_set", [&](std::string_view k,
-                                                               std::string_view v) {
-    Status st = s->registry->AddText(v, dir + " meta " + std::string(k.substr(8, k.find('\0') - 8)));
-    if (!st.ok()) return fail(st);
-    return true;
-  }));
+  VBP_RETURN_IF_ERROR(
+      store.Scan(Space::kMeta, "rule_set", [&](std::string_view k, std::string_view v) {
+        Status st =
+            s->registry->AddText(v, dir + " meta " + std::string(k.substr(8, k.find('\0') - 8)));
+        if (!st.ok()) return fail(st);
+        return true;
+      }));
   VBP_RETURN_IF_ERROR(err);
   s->book = std::make_unique<ReconcileBook>(s->registry.get());
 
   // Reference data and members.
-  VBP_RETURN_IF_ERROR(store.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
-    if (k.empty()) return true;
-    if (k[0] == 'p') {
-      auto p = binary::DecodeProvider(v);
-      if (!p.ok()) return fail(p.status());
-      s->book->AddProvider(*p);
-    } else if (k[0] == 'c') {
-      auto c = binary::DecodeContract(v);
-      if (!c.ok()) return fail(c.status());
-      s->contracts[c->contract_id] = *c;
-      s->book->AddContract(std::move(c).value());
-    }
-    return true;
-  }));
+  VBP_RETURN_IF_ERROR(
+      store.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
+        if (k.empty()) return true;
+        if (k[0] == 'p') {
+          auto p = binary::DecodeProvider(v);
+          if (!p.ok()) return fail(p.status());
+          s->book->AddProvider(*p);
+        } else if (k[0] == 'c') {
+          auto c = binary::DecodeContract(v);
+          if (!c.ok()) return fail(c.status());
+          s->contracts[c->contract_id] = *c;
+          s->book->AddContract(std::move(c).value());
+        }
+        return true;
+      }));
   VBP_RETURN_IF_ERROR(err);
   VBP_RETURN_IF_ERROR(store.Scan(Space::kMembers, "", [&](std::string_view, std::string_view v) {
     auto m = binary::DecodeMember(v);
@@ -183,22 +185,23 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
     std::string prefix = "c" + claim_id;
     prefix.push_back('\0');
     int64_t last_version = 0;
-    VBP_RETURN_IF_ERROR(store.Scan(Space::kHistory, prefix, [&](std::string_view k,
-                                                                std::string_view v) {
-      // key: 'c' claim_id \0 u64(version) \0 u32(partition) u64(offset) topic
-      if (k.size() < prefix.size() + 8 + 1 + 12) return fail(Status::DataLoss("short history key"));
-      const int64_t version = static_cast<int64_t>(binary::ReadU64(k, prefix.size()));
-      if (version >= eff.version || version == last_version) return true;
-      last_version = version;
-      SourcePos pos;
-      const size_t at = prefix.size() + 9;
-      pos.partition = static_cast<int32_t>(binary::ReadU32(k, at));
-      pos.position = static_cast<int64_t>(binary::ReadU64(k, at + 4));
-      pos.source = std::string(k.substr(at + 12));
-      codec::DecodeResult d = decoder.Decode(v, pos, RecordKind::kClaim);
-      if (d.record) s->book->AddClaim(std::get<Claim>(*d.record));
-      return true;
-    }));
+    VBP_RETURN_IF_ERROR(
+        store.Scan(Space::kHistory, prefix, [&](std::string_view k, std::string_view v) {
+          // key: 'c' claim_id \0 u64(version) \0 u32(partition) u64(offset) topic
+          if (k.size() < prefix.size() + 8 + 1 + 12)
+            return fail(Status::DataLoss("short history key"));
+          const int64_t version = static_cast<int64_t>(binary::ReadU64(k, prefix.size()));
+          if (version >= eff.version || version == last_version) return true;
+          last_version = version;
+          SourcePos pos;
+          const size_t at = prefix.size() + 9;
+          pos.partition = static_cast<int32_t>(binary::ReadU32(k, at));
+          pos.position = static_cast<int64_t>(binary::ReadU64(k, at + 4));
+          pos.source = std::string(k.substr(at + 12));
+          codec::DecodeResult d = decoder.Decode(v, pos, RecordKind::kClaim);
+          if (d.record) s->book->AddClaim(std::get<Claim>(*d.record));
+          return true;
+        }));
     VBP_RETURN_IF_ERROR(err);
     auto v = store.Get(Space::kClaims, eff.key);
     if (!v.ok()) return v.status();

@@ -30,7 +30,7 @@ struct StoredRevision {
 };
 
 struct Snapshot {
-  std::string source;       // "data" or "state"
+  std::string source;  // "data" or "state"
   std::string path;
   // State directories: the caller's rule sets plus those the engine stored in `meta` (the
   // ones its contracts resolved against); declared before `book`, which points into it.

@@ -4,9 +4,8 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace vbp::api {
 
@@ -24,13 +23,14 @@ std::array<unsigned char, 32> Digest(std::string_view s) {
 
 bool TokenCharsOk(std::string_view t) {
   return std::all_of(t.begin(), t.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
   });
 }
 
 bool TinOk(const std::string& t) {
-  return t.size() == 9 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return t.size() == 9 &&
+         std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -60,7 +60,8 @@ Result<TokenTable> TokenTable::Parse(std::string_view json_text, const std::stri
                            " in sorted order)");
   }
   if (!j.is_object() || j.empty()) {
-    return Status::Invalid(origin + ": expected a JSON object mapping each token to "
+    return Status::Invalid(origin +
+                           ": expected a JSON object mapping each token to "
                            "{\"name\", \"tins\": [...]} or {\"name\", \"admin\": true}");
   }
   TokenTable table;
@@ -107,7 +108,8 @@ Result<TokenTable> TokenTable::Parse(std::string_view json_text, const std::stri
       return Status::Invalid(at + ": an admin token sees every contract; drop its tins");
     }
     if (!e.caller.admin && e.caller.tins.empty()) {
-      return Status::Invalid(at + ": a provider token needs a non-empty tins list "
+      return Status::Invalid(at +
+                             ": a provider token needs a non-empty tins list "
                              "(or \"admin\": true)");
     }
     std::sort(e.caller.tins.begin(), e.caller.tins.end());

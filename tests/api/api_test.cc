@@ -1,7 +1,6 @@
 // The provider API over real HTTP: every refusal is tried, not assumed.
-#include <httplib.h>
-
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <nlohmann/json.hpp>
 
@@ -21,12 +20,12 @@ const std::string kOther = "outside-0123456789abcdef0123456789abc";  // a TIN in
 class ApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto tokens = TokenTable::Parse(
-        R"({")" + kAcme + R"(": {"name": "Acme ACO", "tins": ["111111111"]},
+    auto tokens =
+        TokenTable::Parse(R"({")" + kAcme + R"(": {"name": "Acme ACO", "tins": ["111111111"]},
             ")" + kBeta + R"(": {"name": "Beta group", "tins": ["333333333"]},
             ")" + kOther + R"(": {"name": "Solo practice", "tins": ["444444444"]},
             ")" + kAdmin + R"(": {"name": "payer operations", "admin": true}})",
-        "test tokens");
+                          "test tokens");
     ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
     service_ = new ApiService(std::move(tokens).value());
     service_->SetSnapshot(std::shared_ptr<const Snapshot>(testing::LoadTestData()));
@@ -69,9 +68,9 @@ TEST_F(ApiTest, HealthNeedsNoToken) {
 }
 
 TEST_F(ApiTest, MissingTokenIsRefusedWith401AndBearerChallenge) {
-  for (const char* path : {"/v1/contracts", "/v1/contracts/C-ACME/statements",
-                           "/v1/contracts/C-ACME/members",
-                           "/v1/contracts/C-ACME/members/M01/explanation"}) {
+  for (const char* path :
+       {"/v1/contracts", "/v1/contracts/C-ACME/statements", "/v1/contracts/C-ACME/members",
+        "/v1/contracts/C-ACME/members/M01/explanation"}) {
     auto r = Get(path);
     ExpectError(r, 401, "unauthorized");
     EXPECT_EQ(r->get_header_value("WWW-Authenticate").rfind("Bearer", 0), 0u) << path;
@@ -108,11 +107,10 @@ TEST_F(ApiTest, AnotherTinsContractIsForbiddenAndAbsentFromTheListing) {
   EXPECT_EQ(b["contracts"][0]["contract_id"], "C-ACME");
   EXPECT_EQ(list->body.find("C-BETA"), std::string::npos);
   EXPECT_EQ(list->body.find("333333333"), std::string::npos);
-  for (const char* path :
-       {"/v1/contracts/C-BETA/statements", "/v1/contracts/C-BETA/revisions",
-        "/v1/contracts/C-BETA/revisions/1", "/v1/contracts/C-BETA/members",
-        "/v1/contracts/C-BETA/members/M02/explanation",
-        "/v1/contracts/C-BETA/members/M08/explanation"}) {
+  for (const char* path : {"/v1/contracts/C-BETA/statements", "/v1/contracts/C-BETA/revisions",
+                           "/v1/contracts/C-BETA/revisions/1", "/v1/contracts/C-BETA/members",
+                           "/v1/contracts/C-BETA/members/M02/explanation",
+                           "/v1/contracts/C-BETA/members/M08/explanation"}) {
     auto r = Get(path, kAcme);
     ExpectError(r, 403, "forbidden");
     EXPECT_EQ(r->body.find("150.00"), std::string::npos) << path;
@@ -135,18 +133,18 @@ TEST_F(ApiTest, UnknownContractAndRouteAre404) {
 
 TEST_F(ApiTest, MalformedRequestsAre400) {
   const char* bad[] = {
-      "/v1/contracts/C-ACME/revisions?year=20x5",      // not a year
-      "/v1/contracts/C-ACME/revisions?year=1800",      // out of range
-      "/v1/contracts/C-ACME/revisions?year=",          // empty
+      "/v1/contracts/C-ACME/revisions?year=20x5",            // not a year
+      "/v1/contracts/C-ACME/revisions?year=1800",            // out of range
+      "/v1/contracts/C-ACME/revisions?year=",                // empty
       "/v1/contracts/C-ACME/revisions?year=2025&year=2025",  // repeated
-      "/v1/contracts/C-ACME/revisions/abc",            // revision not a number
-      "/v1/contracts/C-ACME/revisions/0",              // not positive
+      "/v1/contracts/C-ACME/revisions/abc",                  // revision not a number
+      "/v1/contracts/C-ACME/revisions/0",                    // not positive
       "/v1/contracts/C-ACME/revisions/-1",
       "/v1/contracts/C-ACME/revisions/99999999999999999999",  // over int64
-      "/v1/contracts/C-ACME/revisions/01",             // leading zero
-      "/v1/contracts/C%zzACME/statements",             // bad percent-encoding
-      "/v1/contracts/C%00ACME/statements",             // control character
-      "/v1/contracts/C-ACME/statements?foo=1",         // unknown parameter
+      "/v1/contracts/C-ACME/revisions/01",                    // leading zero
+      "/v1/contracts/C%zzACME/statements",                    // bad percent-encoding
+      "/v1/contracts/C%00ACME/statements",                    // control character
+      "/v1/contracts/C-ACME/statements?foo=1",                // unknown parameter
       "/v1/contracts/C-ACME/members?limit=0",
       "/v1/contracts/C-ACME/members?limit=10001",
       "/v1/contracts/C-ACME/members?limit=ten",
@@ -226,7 +224,7 @@ TEST_F(ApiTest, RosterListsAttributedMembersWithPaging) {
   EXPECT_EQ(m06["unit"], "contract:C-ACME");
   EXPECT_EQ(m06["expenditure"], "1500.00");
   EXPECT_EQ(m06["expenditure_truncated"], "1200.000000");
-  EXPECT_EQ(b["members"][2]["eligible_months"], 6);  // M05: January to June
+  EXPECT_EQ(b["members"][2]["eligible_months"], 6);     // M05: January to June
   EXPECT_EQ(b["members"][1]["expenditure"], "100.00");  // M04: A6 v2 60 + A8 40
 
   auto page1 = Get("/v1/contracts/C-ACME/members?limit=2", kAcme);
@@ -318,15 +316,17 @@ TEST_F(ApiTest, PercentEncodedIdsAreDecoded) {
 
 TEST(TokenTableTest, RefusesWeakOrMalformedFiles) {
   const std::string good = "0123456789abcdef0123456789abcdef";
-  EXPECT_TRUE(TokenTable::Parse(R"({")" + good + R"(": {"name": "a", "tins": ["111111111"]}})", "t").ok());
+  EXPECT_TRUE(
+      TokenTable::Parse(R"({")" + good + R"(": {"name": "a", "tins": ["111111111"]}})", "t").ok());
   const std::string cases[] = {
       R"({"short": {"name": "a", "tins": ["111111111"]}})",
-      R"({")" + good + R"(": {"name": "a"}})",                                 // no tins, no admin
-      R"({")" + good + R"(": {"name": "a", "tins": ["12345"]}})",              // bad TIN
+      R"({")" + good + R"(": {"name": "a"}})",                     // no tins, no admin
+      R"({")" + good + R"(": {"name": "a", "tins": ["12345"]}})",  // bad TIN
       R"({")" + good + R"(": {"name": "a", "admin": true, "tins": ["111111111"]}})",
       R"({")" + good + R"(": {"name": "a", "tins": ["111111111"], "role": "x"}})",
-      R"({")" + good + R"(": {"tins": ["111111111"]}})",                       // no name
-      R"({")" + good + R"(": {"name": "a", "admin": true}, ")" + good + R"(": {"name": "b", "admin": true}})",
+      R"({")" + good + R"(": {"tins": ["111111111"]}})",  // no name
+      R"({")" + good + R"(": {"name": "a", "admin": true}, ")" + good +
+          R"(": {"name": "b", "admin": true}})",
       R"([])",
       R"({})",
       R"(not json)",
@@ -344,7 +344,9 @@ TEST(TokenTableTest, AuthenticatesOnlyExactTokens) {
   const std::string a = "0123456789abcdef0123456789abcdef";
   const std::string b = "fedcba9876543210fedcba9876543210";
   auto t = TokenTable::Parse(R"({")" + a + R"(": {"name": "A", "tins": ["222222222", "111111111"]},
-                                ")" + b + R"(": {"name": "B", "admin": true}})", "t");
+                                ")" +
+                                 b + R"(": {"name": "B", "admin": true}})",
+                             "t");
   ASSERT_TRUE(t.ok());
   ASSERT_NE(t->Authenticate(a), nullptr);
   EXPECT_EQ(t->Authenticate(a)->name, "A");

@@ -1,11 +1,11 @@
 // schemas/openapi.yaml documents exactly the routes the service answers, each as a GET only,
 // with the bearer scheme and the error body.
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "connectors/api/api_service.h"
 

@@ -1,13 +1,11 @@
 // Snapshots: a data directory settles exactly as `vbp settle` does, and a state directory
 // written by the streaming engine serves the same statements, rosters and claim histories.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 #include "connectors/files/ndjson_decode.h"
@@ -90,10 +88,14 @@ TEST(SnapshotTest, StateDirectoryServesWhatTheStreamingEngineCommitted) {
     for (const char* t : {"vbp.claims", "vbp.members", "vbp.providers", "vbp.contracts"}) {
       log.EnsurePartitions(t, 1);
     }
-    for (const auto& l : Lines(testing::ApiDataDir() + "/members.ndjson")) log.Append("vbp.members", 0, "", l);
-    for (const auto& l : Lines(testing::ApiDataDir() + "/providers.ndjson")) log.Append("vbp.providers", 0, "", l);
-    for (const auto& l : Lines(testing::ApiDataDir() + "/contracts.ndjson")) log.Append("vbp.contracts", 0, "", l);
-    for (const auto& l : Lines(testing::ApiDataDir() + "/claims.ndjson")) log.Append("vbp.claims", 0, "", l);
+    for (const auto& l : Lines(testing::ApiDataDir() + "/members.ndjson"))
+      log.Append("vbp.members", 0, "", l);
+    for (const auto& l : Lines(testing::ApiDataDir() + "/providers.ndjson"))
+      log.Append("vbp.providers", 0, "", l);
+    for (const auto& l : Lines(testing::ApiDataDir() + "/contracts.ndjson"))
+      log.Append("vbp.contracts", 0, "", l);
+    for (const auto& l : Lines(testing::ApiDataDir() + "/claims.ndjson"))
+      log.Append("vbp.claims", 0, "", l);
     auto store = RocksDbStateStore::Open(dir, RocksDbOptions{});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     MemorySource input(&log, {"vbp.claims", "vbp.members"});

@@ -38,20 +38,33 @@ struct Tiny {
     s.AddProvider("1000000002", "222222222", ProviderClass::kPcp);
     s.AddProvider("1000000003", "333333333", ProviderClass::kSpecialist);
     s.AddProvider("1000000005", "111111111", ProviderClass::kSpecialist);
-    s.AddContract("A", {"111111111"}, std::string("{\"benchmark_pbpy\": \"195.00\", ") + kCommon + "}");
-    s.AddContract("B", {"222222222"}, std::string("{\"benchmark_pbpy\": \"100.00\", ") + kCommon + "}");
+    s.AddContract("A", {"111111111"},
+                  std::string("{\"benchmark_pbpy\": \"195.00\", ") + kCommon + "}");
+    s.AddContract("B", {"222222222"},
+                  std::string("{\"benchmark_pbpy\": \"100.00\", ") + kCommon + "}");
     for (const char* m : {"M1", "M2", "M3", "M4", "M5", "M6"}) s.AddMember(m);
-    s.AddClaim("C1a", "M1", "111111111", "1000000001", "2025-12-01", {{"99213", "2025-02-01", "100.00", "100.00"}});
-    s.AddClaim("C1b", "M1", "222222222", "1000000002", "2025-12-01", {{"99214", "2025-02-03", "80.00", "80.00"}});
-    s.AddClaim("C2a", "M2", "111111111", "1000000001", "2025-12-01", {{"99214", "2025-03-01", "200.00", "200.00"}});
-    s.AddClaim("C2b", "M2", "222222222", "1000000002", "2025-12-01", {{"99213", "2025-03-05", "50.00", "50.00"}});
-    s.AddClaim("C3", "M3", "222222222", "1000000002", "2025-12-01", {{"99214", "2025-04-01", "70.00", "70.00"}});
-    s.AddClaim("C4a", "M4", "333333333", "1000000003", "2025-12-01", {{"99213", "2025-05-01", "90.00", "90.00"}});
-    s.AddClaim("C4b", "M4", "111111111", "1000000005", "2025-12-01", {{"99213", "2025-06-01", "120.00", "120.00"}});
-    s.AddClaim("C5a", "M5", "111111111", "1000000001", "2025-12-01", {{"99213", "2025-03-01", "60.00", "60.00"}});
-    s.AddClaim("C5b", "M5", "222222222", "1000000002", "2025-12-01", {{"99213", "2025-05-01", "60.00", "60.00"}});
-    s.AddClaim("C6a", "M6", "111111111", "1000000001", "2025-12-01", {{"99213", "2025-04-01", "60.00", "60.00"}});
-    s.AddClaim("C6b", "M6", "222222222", "1000000002", "2025-12-01", {{"99213", "2025-04-01", "60.00", "60.00"}});
+    s.AddClaim("C1a", "M1", "111111111", "1000000001", "2025-12-01",
+               {{"99213", "2025-02-01", "100.00", "100.00"}});
+    s.AddClaim("C1b", "M1", "222222222", "1000000002", "2025-12-01",
+               {{"99214", "2025-02-03", "80.00", "80.00"}});
+    s.AddClaim("C2a", "M2", "111111111", "1000000001", "2025-12-01",
+               {{"99214", "2025-03-01", "200.00", "200.00"}});
+    s.AddClaim("C2b", "M2", "222222222", "1000000002", "2025-12-01",
+               {{"99213", "2025-03-05", "50.00", "50.00"}});
+    s.AddClaim("C3", "M3", "222222222", "1000000002", "2025-12-01",
+               {{"99214", "2025-04-01", "70.00", "70.00"}});
+    s.AddClaim("C4a", "M4", "333333333", "1000000003", "2025-12-01",
+               {{"99213", "2025-05-01", "90.00", "90.00"}});
+    s.AddClaim("C4b", "M4", "111111111", "1000000005", "2025-12-01",
+               {{"99213", "2025-06-01", "120.00", "120.00"}});
+    s.AddClaim("C5a", "M5", "111111111", "1000000001", "2025-12-01",
+               {{"99213", "2025-03-01", "60.00", "60.00"}});
+    s.AddClaim("C5b", "M5", "222222222", "1000000002", "2025-12-01",
+               {{"99213", "2025-05-01", "60.00", "60.00"}});
+    s.AddClaim("C6a", "M6", "111111111", "1000000001", "2025-12-01",
+               {{"99213", "2025-04-01", "60.00", "60.00"}});
+    s.AddClaim("C6b", "M6", "222222222", "1000000002", "2025-12-01",
+               {{"99213", "2025-04-01", "60.00", "60.00"}});
     for (const auto& m : s.members_) book.AddMember(m);
     for (const auto& p : s.providers_) book.AddProvider(p);
     for (const auto& c : s.contracts_) book.AddContract(c);
@@ -88,7 +101,8 @@ TEST(AuditBookTest, SettlesExactlyLikeBatchSettlement) {
   ASSERT_EQ(ev->contracts().size(), batch.result.contracts.size());
   for (size_t i = 0; i < ev->contracts().size(); ++i) {
     const auto& c = ev->contracts()[i];
-    EXPECT_EQ(StatementJson(c.figures, 1, c.tins).dump(), batch.StatementText(c.figures.contract_id.str()));
+    EXPECT_EQ(StatementJson(c.figures, 1, c.tins).dump(),
+              batch.StatementText(c.figures.contract_id.str()));
   }
   // The hand-computed figures of the header comment.
   auto a = StatementJson(ev->Find(ContractId(std::string("A")))->figures, 1, {});
@@ -113,14 +127,19 @@ TEST(WhatIfTest, AnMsrTableTakesContractABelowItsMinimumSavingsRate) {
   spec.overrides["msr"] = nlohmann::json::parse(
       R"([{"lo": 1, "hi": 10, "r_lo": "0.05", "r_hi": "0.03"}, {"lo": 10, "r_lo": "0.02"}])");
   auto b = t.Run(spec);
-  audit::WhatIfOutput out = audit::CompareSides({a.get(), b.get(), {"own", "", {}}, {"own", "", spec.overrides}, "test"});
-  EXPECT_EQ(Figure(out, "A", "msr"), (ordered_json{{"a", "0.0200000000"}, {"b", "0.0433333333"}, {"delta", "0.0233333333"}}));
+  audit::WhatIfOutput out =
+      audit::CompareSides({a.get(), b.get(), {"own", "", {}}, {"own", "", spec.overrides}, "test"});
+  EXPECT_EQ(
+      Figure(out, "A", "msr"),
+      (ordered_json{{"a", "0.0200000000"}, {"b", "0.0433333333"}, {"delta", "0.0233333333"}}));
   EXPECT_EQ(Figure(out, "A", "shared_savings")["delta"], "-10.00");
-  EXPECT_EQ(Figure(out, "A", "net_payment"), (ordered_json{{"a", "10.00"}, {"b", "0.00"}, {"delta", "-10.00"}}));
+  EXPECT_EQ(Figure(out, "A", "net_payment"),
+            (ordered_json{{"a", "10.00"}, {"b", "0.00"}, {"delta", "-10.00"}}));
   EXPECT_EQ(Figure(out, "B", "msr")["b"], "0.0477777778");
   EXPECT_EQ(Figure(out, "B", "net_payment")["delta"], "0.00");
   EXPECT_EQ(Figure(out, "A", "assigned_members")["delta"], "0");
-  EXPECT_EQ(out.deltas["totals"]["net_payment"], (ordered_json{{"a", "15.00"}, {"b", "5.00"}, {"delta", "-10.00"}}));
+  EXPECT_EQ(out.deltas["totals"]["net_payment"],
+            (ordered_json{{"a", "15.00"}, {"b", "5.00"}, {"delta", "-10.00"}}));
   EXPECT_EQ(out.attribution_moves, 0u);  // MSR is contract-level: nobody moves
   EXPECT_EQ(out.expenditure_changes, 0u);
   for (const auto& c : out.deltas["contracts"]) {
@@ -141,7 +160,8 @@ TEST(WhatIfTest, DroppingACodeFromThePrimaryCareListMovesMembersAndMoney) {
   //      nothing shared (-5.00)
   Tiny t;
   auto a = t.Run({});
-  nlohmann::json codes = t.s.registry_.Find("vbp-reference@2025.1")->default_parameters()["primary_care_codes"];
+  nlohmann::json codes =
+      t.s.registry_.Find("vbp-reference@2025.1")->default_parameters()["primary_care_codes"];
   nlohmann::json without = nlohmann::json::array();
   for (const auto& c : codes) {
     if (c != "99214") without.push_back(c);
@@ -158,15 +178,22 @@ TEST(WhatIfTest, DroppingACodeFromThePrimaryCareListMovesMembersAndMoney) {
   ASSERT_NE(spec.force_rule_set, nullptr);
   auto ev = audit::Evaluation::Run(t.book, registry, spec);
   ASSERT_TRUE(ev.ok());
-  audit::WhatIfOutput out = audit::CompareSides(
-      {a.get(), ev->get(), {"own", "", {}}, {spec.force_rule_set->id(), spec.force_rule_set->hash(), {}}, "test"});
-  EXPECT_EQ(Figure(out, "A", "assigned_members"), (ordered_json{{"a", "4"}, {"b", "3"}, {"delta", "-1"}}));
+  audit::WhatIfOutput out =
+      audit::CompareSides({a.get(),
+                           ev->get(),
+                           {"own", "", {}},
+                           {spec.force_rule_set->id(), spec.force_rule_set->hash(), {}},
+                           "test"});
+  EXPECT_EQ(Figure(out, "A", "assigned_members"),
+            (ordered_json{{"a", "4"}, {"b", "3"}, {"delta", "-1"}}));
   EXPECT_EQ(Figure(out, "A", "expenditure_total")["b"], "510.00");
   EXPECT_EQ(Figure(out, "A", "savings_rate")["b"], "0.1282051282");
-  EXPECT_EQ(Figure(out, "A", "net_payment"), (ordered_json{{"a", "10.00"}, {"b", "37.50"}, {"delta", "27.50"}}));
+  EXPECT_EQ(Figure(out, "A", "net_payment"),
+            (ordered_json{{"a", "10.00"}, {"b", "37.50"}, {"delta", "27.50"}}));
   EXPECT_EQ(Figure(out, "B", "assigned_members")["b"], "2");
   EXPECT_EQ(Figure(out, "B", "expenditure_total")["b"], "370.00");
-  EXPECT_EQ(Figure(out, "B", "net_payment"), (ordered_json{{"a", "5.00"}, {"b", "0.00"}, {"delta", "-5.00"}}));
+  EXPECT_EQ(Figure(out, "B", "net_payment"),
+            (ordered_json{{"a", "5.00"}, {"b", "0.00"}, {"delta", "-5.00"}}));
   EXPECT_EQ(out.deltas["totals"]["net_payment"]["delta"], "22.50");
   EXPECT_EQ(out.attribution_moves, 2u);
   const ordered_json* m2 = Move(out, "M2");
@@ -184,12 +211,16 @@ TEST(WhatIfTest, DroppingACodeFromThePrimaryCareListMovesMembersAndMoney) {
   EXPECT_EQ((*m3)["to"]["status"], "no_qualifying_service");
   EXPECT_EQ(Move(out, "M1"), nullptr);
   // The CSV and HTML carry the same.
-  EXPECT_NE(out.members_csv.find("M2,2025,attribution,A,contract:A,1,attributed"), std::string::npos)
+  EXPECT_NE(out.members_csv.find("M2,2025,attribution,A,contract:A,1,attributed"),
+            std::string::npos)
       << out.members_csv;
-  EXPECT_NE(out.contracts_csv.find("A,2025,vbp-reference@2025.1,vbp-reference@2025.1-no99214,4,3,-1"),
-            std::string::npos) << out.contracts_csv;
+  EXPECT_NE(
+      out.contracts_csv.find("A,2025,vbp-reference@2025.1,vbp-reference@2025.1-no99214,4,3,-1"),
+      std::string::npos)
+      << out.contracts_csv;
   EXPECT_NE(out.html.find("<svg"), std::string::npos);
-  EXPECT_EQ(out.html.find("http://") , out.html.find("http://www.w3.org/2000/svg"));  // no external assets
+  EXPECT_EQ(out.html.find("http://"),
+            out.html.find("http://www.w3.org/2000/svg"));  // no external assets
   EXPECT_NE(out.html.find("27.50"), std::string::npos);
 }
 
@@ -266,7 +297,8 @@ TEST(ExplainTest, AFigureDrillsDownToItsMembersAndTheirLines) {
     contributions.push_back(m["contribution"]);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"M1", "M2", "M4", "M6"}));
-  EXPECT_EQ(contributions, (std::vector<std::string>{"180.000000", "250.000000", "210.000000", "120.000000"}));
+  EXPECT_EQ(contributions,
+            (std::vector<std::string>{"180.000000", "250.000000", "210.000000", "120.000000"}));
   EXPECT_EQ((*r)["sum_of_contributions"], "760.00");
   EXPECT_TRUE((*r)["sum_equals_recomputed_value"].get<bool>());
   EXPECT_EQ((*r)["member_detail"]["lines"].size(), 2u);

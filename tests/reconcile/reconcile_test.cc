@@ -1,8 +1,9 @@
 // Reconciliation cases over tests/api/data; every expected difference is computed by hand in
 // the comment beside it (tests/api/data/README.md lists the members and claims).
+#include "engine/reconcile.h"
+
 #include <gtest/gtest.h>
 
-#include "engine/reconcile.h"
 #include "tests/api/test_support.h"
 
 namespace vbp {
@@ -54,8 +55,9 @@ api::Snapshot* ReconcileTest::snapshot_ = nullptr;
 TEST_F(ReconcileTest, MatchingListHasNoDifference) {
   // C-ACME's own figures: M01 80 + 40; M04 A6 v2 60 + A8 40; M05 A9 60; M06 1500 (truncation is
   // reported only when a paid figure is given); M10 30.
-  ReconcileReport r = Run("member_id,expected_paid,claim_count\n"
-                          "M01,120.00,2\nM04,100,2\nM05,60.00,1\nM10,30.00,1\nM06,,\n");
+  ReconcileReport r =
+      Run("member_id,expected_paid,claim_count\n"
+          "M01,120.00,2\nM04,100,2\nM05,60.00,1\nM10,30.00,1\nM06,,\n");
   ExpectDifferences(r, {});
   EXPECT_EQ(r.their_members, 5);
   EXPECT_EQ(r.our_members, 5);
@@ -88,8 +90,7 @@ TEST_F(ReconcileTest, EveryKindOfDifferenceWithItsReason) {
            "attributed_to_other_contract"},
           // M03: D1 300 under TIN 444444444 (no contract) beats A4 60.
           {"member_not_attributed", "M03", "", "", "", "", "won_by_non_contract_unit"},
-          {"claim_not_counted", "M03", "A4", "50.00", "0.00", "-50.00",
-           "won_by_non_contract_unit"},
+          {"claim_not_counted", "M03", "A4", "50.00", "0.00", "-50.00", "won_by_non_contract_unit"},
           // M04: 60 (A6 v2) + 40 (A8) = 100 counted against 170 expected.
           {"member_paid_differs", "M04", "", "170.00", "100.00", "-70.00", "attributed"},
           // A6 and A8 have a line in expenditure: 2 claims, not 4.
@@ -101,8 +102,7 @@ TEST_F(ReconcileTest, EveryKindOfDifferenceWithItsReason) {
           // A7 paid 2026-04-15 > cutoff 2026-03-31.
           {"claim_paid_after_runout", "M04", "A7", "30.00", "0.00", "-30.00", "attributed"},
           // A10 served in August; M05 is covered January to June.
-          {"claim_outside_eligible_months", "M05", "A10", "45.00", "0.00", "-45.00",
-           "attributed"},
+          {"claim_outside_eligible_months", "M05", "A10", "45.00", "0.00", "-45.00", "attributed"},
           // A9 (TIN 111111111, C-ACME) counts 60 but their file lists only A10 for M05.
           {"claim_not_listed", "M05", "A9", "", "60.00", "", "attributed"},
           // 1500 paid, cap 1200 x 12 / 12 = 1200.
@@ -114,7 +114,7 @@ TEST_F(ReconcileTest, EveryKindOfDifferenceWithItsReason) {
           {"member_not_listed", "M10", "", "", "30.00", "", "attributed"},
           {"unknown_member", "M99", "", "10.00", "0.00", "-10.00", "unknown_member"},
       });
-  EXPECT_EQ(r.their_members, 8);  // M01 M02 M03 M04 M05 M06 M08 M99
+  EXPECT_EQ(r.their_members, 8);    // M01 M02 M03 M04 M05 M06 M08 M99
   EXPECT_EQ(r.members_in_both, 4);  // M01, M04, M05, M06
   EXPECT_EQ(r.their_claims, 7);
   ASSERT_EQ(r.notes.size(), 1u);
@@ -154,7 +154,8 @@ TEST_F(ReconcileTest, ExcludedAndNotServedMembersSayWhy) {
   EXPECT_NE(acme.differences[0].reason.find("medicare_advantage covers 2025-01-01"),
             std::string::npos);
   ReconcileReport beta = Run("member_id\nM02\nM08\nM01\n", "C-BETA");
-  ExpectDifferences(beta, {{"member_not_attributed", "M01", "", "", "", "", "attributed_to_other_contract"}});
+  ExpectDifferences(
+      beta, {{"member_not_attributed", "M01", "", "", "", "", "attributed_to_other_contract"}});
 }
 
 TEST_F(ReconcileTest, RowsOfOneClaimAddUp) {
@@ -168,8 +169,8 @@ TEST_F(ReconcileTest, RowsOfOneClaimAddUp) {
 }
 
 TEST_F(ReconcileTest, CsvAndJsonOutput) {
-  ReconcileReport r = Run(
-      "member_id,expected_paid\nM99,10.00\nM01,120.00\nM04,100.00\nM05,60\nM06,\nM10,30\n");
+  ReconcileReport r =
+      Run("member_id,expected_paid\nM99,10.00\nM01,120.00\nM04,100.00\nM05,60\nM06,\nM10,30\n");
   ASSERT_EQ(r.differences.size(), 1u);
   const std::string csv = ReconcileCsv(r);
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
@@ -186,8 +187,9 @@ TEST_F(ReconcileTest, CsvAndJsonOutput) {
 }
 
 TEST(TheirCsvTest, ParsesQuotedFieldsAndRefusesBadValuesByLine) {
-  auto ok = ParseTheirCsv("\xEF\xBB\xBFMember_ID , Claim_ID,expected_paid\r\n"
-                          "\"M,1\",\"A\"\"1\",12.5\r\n\r\nM2,,\n");
+  auto ok = ParseTheirCsv(
+      "\xEF\xBB\xBFMember_ID , Claim_ID,expected_paid\r\n"
+      "\"M,1\",\"A\"\"1\",12.5\r\n\r\nM2,,\n");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   ASSERT_EQ(ok->rows.size(), 2u);
   EXPECT_EQ(ok->rows[0].member_id, "M,1");
