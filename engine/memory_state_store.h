@@ -5,14 +5,19 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "engine/ports.h"
 
 namespace vbp {
 
+// Thread-safe (the streaming engine commits from its worker thread while it reads).
 class MemoryStateStore : public StateStore {
  public:
+  MemoryStateStore() = default;
+  MemoryStateStore(const MemoryStateStore& o);
+  MemoryStateStore& operator=(const MemoryStateStore&) = delete;
   Result<std::optional<std::string>> Get(Space space, std::string_view key) const override;
   Status Scan(Space space, std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>& visit)
@@ -24,9 +29,14 @@ class MemoryStateStore : public StateStore {
   std::unique_ptr<MemoryStateStore> Clone() const;
   // Equality of the committed contents of the given spaces.
   bool SameContents(const MemoryStateStore& o, std::initializer_list<Space> spaces) const;
-  size_t commits() const { return commits_; }
+  size_t commits() const {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    return commits_;
+  }
 
  private:
+  // Recursive: a Scan visitor may read the store again.
+  mutable std::recursive_mutex mu_;
   std::array<std::map<std::string, std::string, std::less<>>, kSpaceCount> spaces_;
   size_t commits_ = 0;
 };

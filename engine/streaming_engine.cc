@@ -144,15 +144,22 @@ struct StreamingEngine::Shard {
   bool dirty_all = false;
   std::set<std::pair<int, ContractId>> changed_parts;
   bool touched = false;
+  int64_t recomputed = 0;  // members recomputed in this step (metrics)
 };
 
 StreamingEngine::StreamingEngine(StreamingOptions options, Ports ports, DecodeFn decode,
                                  const RuleRegistry* registry)
-    : options_(std::move(options)), ports_(ports), decode_(std::move(decode)), registry_(registry) {
+    : options_(std::move(options)),
+      ports_(ports),
+      decode_(std::move(decode)),
+      registry_(registry),
+      worker_(std::make_unique<SerialWorker>(options_.pipeline)) {
   metrics_.batch_latency_buckets_us.assign(std::size(kLatencyBoundsUs) + 1, 0);
 }
 
-StreamingEngine::~StreamingEngine() = default;
+StreamingEngine::~StreamingEngine() { (void)worker_->Wait(); }
+
+Status StreamingEngine::Drain() { return worker_->Wait(); }
 
 std::string StreamingEngine::TopicOf(RecordKind kind) const {
   switch (kind) {
@@ -189,8 +196,8 @@ Status StreamingEngine::Start() {
       }));
   pending_keys_ = unpublished;
   VBP_RETURN_IF_ERROR(
-      ports_.state->Scan(Space::kMeta, "reject", [&](std::string_view, std::string_view v) {
-        pending_rejects_.emplace_back(v);
+      ports_.state->Scan(Space::kMeta, "reject", [&](std::string_view k, std::string_view v) {
+        pending_rejects_.emplace_back(std::string(k), std::string(v));
         return true;
       }));
   auto count = ports_.input->PartitionCount(TopicOf(RecordKind::kClaim));
@@ -199,7 +206,8 @@ Status StreamingEngine::Start() {
   if (ports_.reference) VBP_RETURN_IF_ERROR(ports_.reference->Start(this));
   if (ports_.parts_source) VBP_RETURN_IF_ERROR(ports_.parts_source->Start(this));
   VBP_RETURN_IF_ERROR(ports_.input->Start(this));
-  VBP_RETURN_IF_ERROR(PublishPendingRejects());
+  VBP_RETURN_IF_ERROR(PublishRejects(pending_rejects_));
+  pending_rejects_.clear();
   VBP_RETURN_IF_ERROR(PublishPendingRevisions());
   // The stored revisions may predate input committed just before a crash: recompute once,
   // and publish the caught-up round.
@@ -357,6 +365,8 @@ Status StreamingEngine::LoadShard(int32_t partition) {
 }
 
 Status StreamingEngine::OnAssigned(std::vector<std::pair<LogPartition, int64_t>>& starts) {
+  // The store must hold every applied batch before a shard is loaded from it.
+  VBP_RETURN_IF_ERROR(worker_->Wait());
   const std::string claims = TopicOf(RecordKind::kClaim);
   const std::string members = TopicOf(RecordKind::kMember);
   for (auto& [lp, start] : starts) {
@@ -379,7 +389,10 @@ Status StreamingEngine::OnAssigned(std::vector<std::pair<LogPartition, int64_t>>
 }
 
 void StreamingEngine::OnRevoked(const std::vector<LogPartition>& parts) {
-  // Every step commits before it returns, so revoked shards hold no uncommitted change.
+  // Once the in-flight batch is committed, revoked shards hold no uncommitted change (every
+  // step submits its commit before it returns). A failed commit stays in the worker and the
+  // next Step returns it.
+  (void)worker_->Wait();
   const std::string claims = TopicOf(RecordKind::kClaim);
   for (const auto& lp : parts) {
     if (lp.topic == claims) shards_.erase(lp.partition);
@@ -400,7 +413,7 @@ void StreamingEngine::AddReject(Reject r, RecordKind kind, Shard* shard, StateSt
   std::string key = "reject";
   binary::AppendU64(&key, static_cast<uint64_t>(pending_reject_seq_++));
   batch.Put(Space::kMeta, key, line);
-  pending_rejects_.push_back(std::move(line));
+  pending_rejects_.emplace_back(std::move(key), std::move(line));
 }
 
 void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& batch,
@@ -616,10 +629,7 @@ void StreamingEngine::Recompute(Shard& shard, const std::string& member_id,
            fresh[i].contract == slot.contributions[i].contract &&
            fresh[i].aggregate == slot.contributions[i].aggregate;
   }
-  {
-    std::lock_guard<std::mutex> lock(metrics_mu_);
-    ++metrics_.members_recomputed;
-  }
+  ++shard.recomputed;
   if (same) return;
   for (const auto& old : slot.contributions) {
     shard.parts[{old.year, old.contract}].Merge(old.aggregate, -1);
@@ -670,8 +680,11 @@ void StreamingEngine::WriteShardMeta(Shard& shard, StateStore::Batch& batch) {
 }
 
 Result<bool> StreamingEngine::Step() {
+  // A commit of an earlier step failed: stop before applying anything more.
+  VBP_RETURN_IF_ERROR(worker_->Error());
   const int64_t started = ports_.clock->NowMicros();
-  StateStore::Batch batch;
+  auto out = std::make_shared<StepOutput>();
+  StateStore::Batch& batch = out->batch;
   bool reference_changed = false;
   size_t processed = 0;
 
@@ -696,7 +709,12 @@ Result<bool> StreamingEngine::Step() {
   for (const auto& m : input) ApplyInput(m, batch);
   processed += input.size();
 
-  if (reference_changed) RebuildPlans();
+  if (reference_changed) {
+    // The in-flight batch's revisions read the current plans.
+    VBP_RETURN_IF_ERROR(worker_->Wait());
+    RebuildPlans();
+  }
+  int64_t recomputed = 0;
   for (auto& [p, shard] : shards_) {
     if (reference_changed) {
       for (const auto& [id, slot] : shard->members) Recompute(*shard, id, batch);
@@ -710,17 +728,24 @@ Result<bool> StreamingEngine::Step() {
       parts_to_publish_.insert(p);
     }
     shard->touched = false;
-  }
-  if (!batch.empty()) {
-    VBP_RETURN_IF_ERROR(ports_.state->Commit(batch, options_.sync_commits));
+    recomputed += shard->recomputed;
+    shard->recomputed = 0;
   }
   if (processed) input_since_revision_ = final_due_ = true;
-  VBP_RETURN_IF_ERROR(PublishParts());
+  out->parts = PartsRecords();
   VBP_RETURN_IF_ERROR(PollRemoteParts());
-  VBP_RETURN_IF_ERROR(PublishPendingRejects());
+  out->rejects = std::move(pending_rejects_);
+  pending_rejects_.clear();
   const bool caught_up =
       ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp());
-  VBP_RETURN_IF_ERROR(MaybePublishRevisions(/*force=*/caught_up && processed == 0));
+  auto round = MaybeRevisionRound(/*force=*/caught_up && processed == 0);
+  if (!round.ok()) return round.status();
+  out->revisions = std::move(*round);
+  const bool commits = !batch.empty();
+
+  // At most one batch in flight: the previous step's commit and publications finish first.
+  VBP_RETURN_IF_ERROR(worker_->Wait());
+  worker_->Submit([this, out] { return CommitAndPublish(*out); });
 
   const int64_t elapsed = ports_.clock->NowMicros() - started;
   RunCounts totals;
@@ -742,11 +767,12 @@ Result<bool> StreamingEngine::Step() {
   metrics_.caught_up = caught_up;
   metrics_.counts = totals;
   metrics_.state_bytes = bytes;
+  metrics_.members_recomputed += recomputed;
   if (!lag.empty()) metrics_.lag = std::move(lag);
   if (processed) {
     ++metrics_.batches;
     metrics_.messages += static_cast<int64_t>(processed);
-    if (!batch.empty()) ++metrics_.commits;
+    if (commits) ++metrics_.commits;
     size_t b = 0;
     while (b < std::size(kLatencyBoundsUs) && elapsed > kLatencyBoundsUs[b]) ++b;
     ++metrics_.batch_latency_buckets_us[b];
@@ -755,9 +781,24 @@ Result<bool> StreamingEngine::Step() {
   return processed > 0;
 }
 
-Status StreamingEngine::PublishPendingRejects() {
-  if (pending_rejects_.empty()) return Status::Ok();
-  for (const auto& line : pending_rejects_) {
+Status StreamingEngine::CommitAndPublish(StepOutput& out) {
+  if (!out.batch.empty()) {
+    VBP_RETURN_IF_ERROR(ports_.state->Commit(out.batch, options_.sync_commits));
+  }
+  if (ports_.parts && !out.parts.empty()) {
+    for (const auto& r : out.parts) VBP_RETURN_IF_ERROR(ports_.parts->Publish(r));
+    VBP_RETURN_IF_ERROR(ports_.parts->Flush(30000));
+  }
+  VBP_RETURN_IF_ERROR(PublishRejects(out.rejects));
+  if (out.revisions) VBP_RETURN_IF_ERROR(PublishRevisions(*out.revisions));
+  return Status::Ok();
+}
+
+Status StreamingEngine::PublishRejects(
+    const std::vector<std::pair<std::string, std::string>>& rejects) {
+  if (rejects.empty()) return Status::Ok();
+  StateStore::Batch done;
+  for (const auto& [key, line] : rejects) {
     PublishedRecord r;
     auto j = nlohmann::json::parse(line);
     r.key = j.value("key", "");
@@ -766,20 +807,12 @@ Status StreamingEngine::PublishPendingRejects() {
                  {"field", j.value("field", "")},
                  {"reason", j.value("reason", "")}};
     VBP_RETURN_IF_ERROR(ports_.rejects->Publish(r));
+    done.Delete(Space::kMeta, key);
   }
   VBP_RETURN_IF_ERROR(ports_.rejects->Flush(30000));
-  StateStore::Batch done;
-  VBP_RETURN_IF_ERROR(
-      ports_.state->Scan(Space::kMeta, "reject", [&](std::string_view k, std::string_view) {
-        done.Delete(Space::kMeta, std::string(k));
-        return true;
-      }));
-  if (!done.empty()) VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
-  {
-    std::lock_guard<std::mutex> lock(metrics_mu_);
-    metrics_.rejects_published += static_cast<int64_t>(pending_rejects_.size());
-  }
-  pending_rejects_.clear();
+  VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
+  std::lock_guard<std::mutex> lock(metrics_mu_);
+  metrics_.rejects_published += static_cast<int64_t>(rejects.size());
   return Status::Ok();
 }
 
@@ -795,10 +828,11 @@ Result<int64_t> StreamingEngine::InputWatermark() const {
   return w;
 }
 
-Status StreamingEngine::PublishParts() {
-  if (!ports_.parts || parts_to_publish_.empty()) {
+std::vector<PublishedRecord> StreamingEngine::PartsRecords() {
+  std::vector<PublishedRecord> out;
+  if (!ports_.parts) {
     parts_to_publish_.clear();
-    return Status::Ok();
+    return out;
   }
   for (int32_t p : parts_to_publish_) {
     auto f = shards_.find(p);
@@ -818,10 +852,10 @@ Status StreamingEngine::PublishParts() {
     PublishedRecord r;
     r.key = std::to_string(p);
     r.value = w.Take();
-    VBP_RETURN_IF_ERROR(ports_.parts->Publish(r));
+    out.push_back(std::move(r));
   }
   parts_to_publish_.clear();
-  return ports_.parts->Flush(30000);
+  return out;
 }
 
 Status StreamingEngine::PollRemoteParts() {
@@ -890,20 +924,24 @@ Status StreamingEngine::PublishPendingRevisions() {
   return Status::Ok();
 }
 
-Status StreamingEngine::MaybePublishRevisions(bool force) {
+Result<std::optional<StreamingEngine::RevisionRound>> StreamingEngine::MaybeRevisionRound(
+    bool force) {
   const int64_t now = ports_.clock->NowMicros();
-  if (!input_since_revision_ && !(force && final_due_)) return Status::Ok();
+  if (!input_since_revision_ && !(force && final_due_)) return std::optional<RevisionRound>();
   if (!force && options_.revision_interval_ms > 0 &&
       now - last_revision_us_ < options_.revision_interval_ms * 1000) {
-    return Status::Ok();
+    return std::optional<RevisionRound>();
   }
   // Only the instance holding partition 0 of the claims topic publishes (one writer per key).
-  if (!IsLeader()) return Status::Ok();
+  if (!IsLeader()) return std::optional<RevisionRound>();
   // Never publish a statement that misses a partition another instance holds.
-  if (!CompleteView()) return Status::Ok();
+  if (!CompleteView()) return std::optional<RevisionRound>();
   auto watermark = InputWatermark();
   if (!watermark.ok()) return watermark.status();
 
+  RevisionRound round;
+  round.force = force;
+  round.watermark = *watermark;
   std::optional<Date> max_paid;
   for (const auto& [p, shard] : shards_) {
     if (shard->max_paid && (!max_paid || *shard->max_paid > *max_paid)) max_paid = shard->max_paid;
@@ -912,95 +950,106 @@ Status StreamingEngine::MaybePublishRevisions(bool force) {
     if (shards_.count(p)) continue;
     if (part.max_paid && (!max_paid || *part.max_paid > *max_paid)) max_paid = part.max_paid;
   }
-  StateStore::Batch batch;
-  std::vector<PublishedRecord> out;
-  std::vector<std::string> meta_keys;
+  nlohmann::ordered_json& wm = round.input_watermark;
+  for (const auto& [p, shard] : shards_) {
+    wm[TopicOf(RecordKind::kClaim) + "[" + std::to_string(p) + "]"] =
+        std::max<int64_t>(0, shard->next_claims);
+    wm[TopicOf(RecordKind::kMember) + "[" + std::to_string(p) + "]"] =
+        std::max<int64_t>(0, shard->next_members);
+  }
+  for (const auto& [p, part] : remote_) {
+    if (shards_.count(p)) continue;
+    wm[TopicOf(RecordKind::kClaim) + "[" + std::to_string(p) + "]"] = part.next_claims;
+    wm[TopicOf(RecordKind::kMember) + "[" + std::to_string(p) + "]"] = part.next_members;
+  }
+  for (const auto& [lp, off] : reference_offsets_) wm[lp.ToString()] = off;
   for (const YearPlan& plan : plans_) {
     const Date as_of = options_.as_of.value_or(max_paid.value_or(Date::LastOfYear(plan.year)));
     for (const EvaluationGroup& group : plan.groups) {
       for (const ResolvedContract* c : group.contracts) {
-        rules::ContractAggregate total;
+        RevisionRound::Item item;
+        item.plan = &plan;
+        item.contract = c;
+        item.as_of = as_of;
         for (const auto& [p, shard] : shards_) {
           auto f = shard->parts.find({plan.year, c->record.contract_id});
-          if (f != shard->parts.end()) total.Merge(f->second);
+          if (f != shard->parts.end()) item.total.Merge(f->second);
         }
         for (const auto& [p, part] : remote_) {
           if (shards_.count(p)) continue;
           auto f = part.parts.find({plan.year, c->record.contract_id});
-          if (f != part.parts.end()) total.Merge(f->second);
+          if (f != part.parts.end()) item.total.Merge(f->second);
         }
-        rules::ContractIdentity id{c->record.contract_id, plan.year,          c->rule_set->id(),
-                                   c->rule_set->hash(),   c->parameters_hash, as_of};
-        rules::StatementFigures figures = rules::SettleContract(id, total, c->params);
-        nlohmann::ordered_json j =
-            StatementJson(figures, *watermark, plan.units.TinsOf(c->record.contract_id));
-        // The previous revision of this statement, if any.
-        const std::string prefix = RevisionPrefix(c->record.contract_id, plan.year);
-        std::optional<nlohmann::ordered_json> prev;
-        VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kRevisions, prefix,
-                                               [&](std::string_view, std::string_view v) {
-                                                 prev = nlohmann::ordered_json::parse(v);
-                                                 return true;
-                                               }));
-        if (prev && (*prev)["revision"].get<int64_t>() >= *watermark) continue;
-        if (prev && !force) {
-          nlohmann::ordered_json a = j, b = *prev;
-          for (auto* x : {&a, &b}) {
-            x->erase("revision");
-            x->erase("revision_info");
-            x->erase("hash");
-          }
-          if (a == b) continue;  // nothing changed since the last revision
-        }
-        nlohmann::ordered_json info;
-        info["previous_revision"] = prev ? (*prev)["revision"] : nlohmann::ordered_json(0);
-        info["previous_hash"] = prev ? (*prev)["hash"] : nlohmann::ordered_json("");
-        nlohmann::ordered_json wm;
-        for (const auto& [p, shard] : shards_) {
-          wm[TopicOf(RecordKind::kClaim) + "[" + std::to_string(p) + "]"] =
-              std::max<int64_t>(0, shard->next_claims);
-          wm[TopicOf(RecordKind::kMember) + "[" + std::to_string(p) + "]"] =
-              std::max<int64_t>(0, shard->next_members);
-        }
-        for (const auto& [p, part] : remote_) {
-          if (shards_.count(p)) continue;
-          wm[TopicOf(RecordKind::kClaim) + "[" + std::to_string(p) + "]"] = part.next_claims;
-          wm[TopicOf(RecordKind::kMember) + "[" + std::to_string(p) + "]"] = part.next_members;
-        }
-        for (const auto& [lp, off] : reference_offsets_) wm[lp.ToString()] = off;
-        info["input_watermark"] = wm;
-        nlohmann::ordered_json delta;
-        for (const char* f : {"benchmark_total", "expenditure_total", "gross_savings",
-                              "shared_savings", "shared_losses", "pmpm_total", "net_payment"}) {
-          BigInt now_c = RoundHalfEvenScaled(*ParseExactDecimal(j[f].get<std::string>()), 2);
-          BigInt was_c =
-              prev ? RoundHalfEvenScaled(*ParseExactDecimal((*prev)[f].get<std::string>()), 2)
-                   : BigInt(0);
-          delta[f] = FormatScaled(now_c - was_c, 2);
-        }
-        delta["assigned_members"] =
-            j["assigned_members"].get<int64_t>() -
-            (prev ? (*prev)["assigned_members"].get<int64_t>() : int64_t{0});
-        info["delta"] = delta;
-        j["revision_info"] = info;
-        j["hash"] = "sha256:" + rules::Sha256Hex(j.dump());
-        std::string key = prefix;
-        binary::AppendU64(&key, static_cast<uint64_t>(*watermark));
-        std::string text = j.dump();
-        batch.Put(Space::kRevisions, key, text);
-        batch.Put(Space::kMeta, "unpublished" + key, "");
-        meta_keys.push_back("unpublished" + key);
-        PublishedRecord r;
-        r.key = c->record.contract_id.str() + "|" + std::to_string(plan.year);
-        r.value = std::move(text);
-        r.headers = {{"revision", std::to_string(*watermark)}};
-        out.push_back(std::move(r));
+        round.items.push_back(std::move(item));
       }
     }
   }
   last_revision_us_ = now;
   input_since_revision_ = false;
   if (force) final_due_ = false;
+  return std::optional<RevisionRound>(std::move(round));
+}
+
+Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
+  StateStore::Batch batch;
+  std::vector<PublishedRecord> out;
+  std::vector<std::string> meta_keys;
+  for (const RevisionRound::Item& item : round.items) {
+    const YearPlan& plan = *item.plan;
+    const ResolvedContract* c = item.contract;
+    rules::ContractIdentity id{c->record.contract_id, plan.year,          c->rule_set->id(),
+                               c->rule_set->hash(),   c->parameters_hash, item.as_of};
+    rules::StatementFigures figures = rules::SettleContract(id, item.total, c->params);
+    nlohmann::ordered_json j =
+        StatementJson(figures, round.watermark, plan.units.TinsOf(c->record.contract_id));
+    // The previous revision of this statement, if any.
+    const std::string prefix = RevisionPrefix(c->record.contract_id, plan.year);
+    std::optional<nlohmann::ordered_json> prev;
+    VBP_RETURN_IF_ERROR(
+        ports_.state->Scan(Space::kRevisions, prefix, [&](std::string_view, std::string_view v) {
+          prev = nlohmann::ordered_json::parse(v);
+          return true;
+        }));
+    if (prev && (*prev)["revision"].get<int64_t>() >= round.watermark) continue;
+    if (prev && !round.force) {
+      nlohmann::ordered_json a = j, b = *prev;
+      for (auto* x : {&a, &b}) {
+        x->erase("revision");
+        x->erase("revision_info");
+        x->erase("hash");
+      }
+      if (a == b) continue;  // nothing changed since the last revision
+    }
+    nlohmann::ordered_json info;
+    info["previous_revision"] = prev ? (*prev)["revision"] : nlohmann::ordered_json(0);
+    info["previous_hash"] = prev ? (*prev)["hash"] : nlohmann::ordered_json("");
+    info["input_watermark"] = round.input_watermark;
+    nlohmann::ordered_json delta;
+    for (const char* f : {"benchmark_total", "expenditure_total", "gross_savings",
+                          "shared_savings", "shared_losses", "pmpm_total", "net_payment"}) {
+      BigInt now_c = RoundHalfEvenScaled(*ParseExactDecimal(j[f].get<std::string>()), 2);
+      BigInt was_c = prev
+                         ? RoundHalfEvenScaled(*ParseExactDecimal((*prev)[f].get<std::string>()), 2)
+                         : BigInt(0);
+      delta[f] = FormatScaled(now_c - was_c, 2);
+    }
+    delta["assigned_members"] = j["assigned_members"].get<int64_t>() -
+                                (prev ? (*prev)["assigned_members"].get<int64_t>() : int64_t{0});
+    info["delta"] = delta;
+    j["revision_info"] = info;
+    j["hash"] = "sha256:" + rules::Sha256Hex(j.dump());
+    std::string key = prefix;
+    binary::AppendU64(&key, static_cast<uint64_t>(round.watermark));
+    std::string text = j.dump();
+    batch.Put(Space::kRevisions, key, text);
+    batch.Put(Space::kMeta, "unpublished" + key, "");
+    meta_keys.push_back("unpublished" + key);
+    PublishedRecord r;
+    r.key = c->record.contract_id.str() + "|" + std::to_string(plan.year);
+    r.value = std::move(text);
+    r.headers = {{"revision", std::to_string(round.watermark)}};
+    out.push_back(std::move(r));
+  }
   if (out.empty()) return Status::Ok();
   VBP_RETURN_IF_ERROR(ports_.state->Commit(batch, options_.sync_commits));
   for (const auto& r : out) VBP_RETURN_IF_ERROR(ports_.statements->Publish(r));
@@ -1048,7 +1097,15 @@ Status StreamingEngine::RunUntilCaughtUp() {
       }
       continue;
     }
-    if (!IsLeader() || !(input_since_revision_ || final_due_)) return Status::Ok();
+    if (!IsLeader() || !(input_since_revision_ || final_due_)) {
+      // Done once the last batch and the final revisions are committed and published.
+      Status st = worker_->Wait();
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> lock(metrics_mu_);
+        metrics_.last_error = st.ToString();
+      }
+      return st;
+    }
     // Caught up, but the statements wait for other instances' parts.
     const int64_t now = ports_.clock->NowMicros();
     if (waiting_since < 0) waiting_since = now;
@@ -1079,7 +1136,12 @@ Status StreamingEngine::Run(const std::atomic<bool>& stop) {
       return r.status();
     }
   }
-  return Status::Ok();
+  Status st = worker_->Wait();
+  if (!st.ok()) {
+    std::lock_guard<std::mutex> lock(metrics_mu_);
+    metrics_.last_error = st.ToString();
+  }
+  return st;
 }
 
 EngineMetrics StreamingEngine::Metrics() const {

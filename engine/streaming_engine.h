@@ -18,6 +18,16 @@
 // input gives the same (contract, year, revision) and the same bytes, crash or not; a
 // duplicate publication is harmless downstream.
 //
+// Pipelining (StreamingOptions::pipeline, on by default): a step hands its batch to a second
+// thread, which commits it and then publishes what depends on that commit (contract parts,
+// rejects, statement revisions), while the engine thread polls, decodes and applies the next
+// batch. At most one batch is in flight: the next step waits for it before submitting its
+// own, so commits and publications keep their sequential order exactly (the same commits in
+// the same order as without pipelining). A failed commit stops everything after it (no later
+// batch is ever committed past it) and is returned by the next Step. The in-flight batch is
+// finished before a partition assignment changes, before the contract plans are rebuilt,
+// and before RunUntilCaughtUp/Run/Drain return.
+//
 // Threading: one thread drives Start/Step/Run; Metrics() may be called from any thread.
 
 #include <atomic>
@@ -25,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,6 +46,7 @@
 #include "engine/contract_plan.h"
 #include "engine/ports.h"
 #include "engine/rule_registry.h"
+#include "engine/serial_worker.h"
 #include "rules/core/settlement.h"
 
 namespace vbp {
@@ -52,6 +64,8 @@ struct StreamingOptions {
   bool sync_commits = false;
   std::optional<Date> as_of;  // default: the latest paid_date seen (event time)
   bool keep_history = true;   // every input record version, with its position (audit)
+  // Commit and publish batch N on a second thread while batch N+1 is polled and applied.
+  bool pipeline = true;
   // RunUntilCaughtUp on the publishing instance waits this long for the other instances'
   // parts before giving up with kUnavailable.
   int64_t complete_view_timeout_ms = 60000;
@@ -115,8 +129,12 @@ class StreamingEngine : private RecordSource::Listener {
   // Loads reference data and pending publications from the store, then starts the sources
   // (which call back with assignments).
   Status Start();
-  // One poll-apply-commit-publish cycle. Returns true when input was processed.
+  // One poll-apply-commit-publish cycle. Returns true when input was processed. With
+  // pipelining the commit and publications of this step may still be in flight when it
+  // returns (Drain waits for them); an earlier step's failed commit is returned here.
   Result<bool> Step();
+  // Waits until every step's commit and publications are done; the first error of any.
+  Status Drain();
   // Steps until every assigned partition is read to its end, then publishes the final
   // revisions. kDataLoss and other errors stop it.
   Status RunUntilCaughtUp();
@@ -159,13 +177,39 @@ class StreamingEngine : private RecordSource::Listener {
   void AddReject(Reject r, RecordKind kind, Shard* shard, StateStore::Batch& batch);
   void Recompute(Shard& shard, const std::string& member_id, StateStore::Batch& batch);
   void WriteShardMeta(Shard& shard, StateStore::Batch& batch);
-  Status PublishPendingRejects();
+  // A decided revision round: what the statements are computed from, captured on the engine
+  // thread (the totals of the contract parts, the input watermark) and published after the
+  // batch it reflects is committed.
+  struct RevisionRound {
+    bool force = false;
+    int64_t watermark = 0;
+    nlohmann::ordered_json input_watermark;
+    struct Item {
+      const YearPlan* plan = nullptr;
+      const ResolvedContract* contract = nullptr;
+      Date as_of;
+      rules::ContractAggregate total;
+    };
+    std::vector<Item> items;
+  };
+  // What one step hands to the worker: runs in this order after the previous step's.
+  struct StepOutput {
+    StateStore::Batch batch;
+    std::vector<PublishedRecord> parts;
+    std::vector<std::pair<std::string, std::string>> rejects;  // kMeta key, JSON line
+    std::optional<RevisionRound> revisions;
+  };
+  // Runs on the worker (or inline): touches only the ports, plans_ and metrics.
+  Status CommitAndPublish(StepOutput& out);
+  Status PublishRejects(const std::vector<std::pair<std::string, std::string>>& rejects);
+  Status PublishRevisions(const RevisionRound& round);
   Status PublishPendingRevisions();
-  Status PublishParts();
+  std::vector<PublishedRecord> PartsRecords();
   Status PollRemoteParts();
   // True when every input partition has a local shard or a remote part.
   bool CompleteView() const;
-  Status MaybePublishRevisions(bool force);
+  // Decides whether a revision round is due and captures it.
+  Result<std::optional<RevisionRound>> MaybeRevisionRound(bool force);
   bool IsLeader() const { return shards_.count(0) != 0; }
   Result<int64_t> InputWatermark() const;
   std::string TopicOf(RecordKind kind) const;
@@ -188,7 +232,8 @@ class StreamingEngine : private RecordSource::Listener {
   std::map<int32_t, RemotePart> remote_;
   int32_t input_partitions_ = 0;
   std::set<int32_t> parts_to_publish_;
-  std::vector<std::string> pending_rejects_;  // JSON lines committed, not yet published
+  // Rejects of this step: kMeta key and JSON line, committed with the step, published after.
+  std::vector<std::pair<std::string, std::string>> pending_rejects_;
   int64_t pending_reject_seq_ = 0;
   int64_t last_revision_us_ = 0;
   int64_t last_lag_us_ = 0;
@@ -200,6 +245,9 @@ class StreamingEngine : private RecordSource::Listener {
 
   mutable std::mutex metrics_mu_;
   EngineMetrics metrics_;
+
+  // Last member: destroyed (drained and joined) before everything its jobs use.
+  std::unique_ptr<SerialWorker> worker_;
 };
 
 }  // namespace vbp
