@@ -6,32 +6,53 @@ namespace vbp {
 
 int64_t MemoryLog::Append(const std::string& topic, int32_t partition, std::string key,
                           std::string value) {
-  EnsurePartitions(topic, partition + 1);
+  std::lock_guard<std::mutex> lock(mu_);
+  EnsurePartitionsLocked(topic, partition + 1);
   auto& p = topics_[topic][static_cast<size_t>(partition)];
   p.push_back({std::move(key), std::move(value)});
   return static_cast<int64_t>(p.size()) - 1;
 }
 
 void MemoryLog::EnsurePartitions(const std::string& topic, int32_t count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  EnsurePartitionsLocked(topic, count);
+}
+
+void MemoryLog::EnsurePartitionsLocked(const std::string& topic, int32_t count) {
   auto& t = topics_[topic];
   if (static_cast<int32_t>(t.size()) < count) t.resize(static_cast<size_t>(count));
 }
 
 int32_t MemoryLog::Partitions(const std::string& topic) const {
+  std::lock_guard<std::mutex> lock(mu_);
   auto f = topics_.find(topic);
   return f == topics_.end() ? 0 : static_cast<int32_t>(f->second.size());
 }
 
-const std::vector<MemoryLog::Entry>& MemoryLog::Read(const std::string& topic,
-                                                     int32_t partition) const {
-  return topics_.at(topic).at(static_cast<size_t>(partition));
+std::vector<MemoryLog::Entry> MemoryLog::Read(const std::string& topic, int32_t partition) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto& p = topics_.at(topic).at(static_cast<size_t>(partition));
+  return {p.begin(), p.end()};
+}
+
+int64_t MemoryLog::Size(const std::string& topic, int32_t partition) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int64_t>(topics_.at(topic).at(static_cast<size_t>(partition)).size());
+}
+
+const MemoryLog::Entry* MemoryLog::At(const std::string& topic, int32_t partition,
+                                      int64_t offset) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return &topics_.at(topic).at(static_cast<size_t>(partition)).at(static_cast<size_t>(offset));
 }
 
 void MemoryLog::Truncate(const std::string& topic, int32_t partition, int64_t offset) {
+  std::lock_guard<std::mutex> lock(mu_);
   low_[{topic, partition}] = offset;
 }
 
 int64_t MemoryLog::LowWatermark(const std::string& topic, int32_t partition) const {
+  std::lock_guard<std::mutex> lock(mu_);
   auto f = low_.find({topic, partition});
   return f == low_.end() ? 0 : f->second;
 }
@@ -75,14 +96,13 @@ Status MemorySource::Poll(size_t max, int, std::vector<InputMessage>* out) {
     const LogPartition& lp = *parts[cursor_ % parts.size()].first;
     int64_t& pos = *parts[cursor_ % parts.size()].second;
     ++cursor_;
-    const auto& entries = log_->Read(lp.topic, lp.partition);
-    if (pos >= static_cast<int64_t>(entries.size())) {
+    if (pos >= log_->Size(lp.topic, lp.partition)) {
       ++idle;
       continue;
     }
     idle = 0;
-    const auto& e = entries[static_cast<size_t>(pos)];
-    out->push_back({lp.topic, lp.partition, pos, e.key, e.value});
+    const MemoryLog::Entry* e = log_->At(lp.topic, lp.partition, pos);
+    out->push_back({lp.topic, lp.partition, pos, e->key, e->value});
     ++pos;
   }
   return Status::Ok();
@@ -90,7 +110,7 @@ Status MemorySource::Poll(size_t max, int, std::vector<InputMessage>* out) {
 
 bool MemorySource::CaughtUp() const {
   for (const auto& [lp, pos] : positions_) {
-    if (pos < static_cast<int64_t>(log_->Read(lp.topic, lp.partition).size())) return false;
+    if (pos < log_->Size(lp.topic, lp.partition)) return false;
   }
   return true;
 }
@@ -98,7 +118,7 @@ bool MemorySource::CaughtUp() const {
 std::vector<RecordSource::PartitionLag> MemorySource::Lag() {
   std::vector<PartitionLag> out;
   for (const auto& [lp, pos] : positions_) {
-    out.push_back({lp, pos, static_cast<int64_t>(log_->Read(lp.topic, lp.partition).size())});
+    out.push_back({lp, pos, log_->Size(lp.topic, lp.partition)});
   }
   return out;
 }

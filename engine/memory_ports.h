@@ -3,7 +3,9 @@
 // assignment), and a sink collecting what is published. Deterministic: Poll round-robins the
 // assigned partitions in (topic, partition) order.
 
+#include <deque>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,9 @@
 
 namespace vbp {
 
+// Thread-safe: a MemorySink may append (from the engine's worker thread) while a
+// MemorySource reads. Entries never move once appended (deques), so the views a source hands
+// out stay valid.
 class MemoryLog {
  public:
   struct Entry {
@@ -21,13 +26,20 @@ class MemoryLog {
   int64_t Append(const std::string& topic, int32_t partition, std::string key, std::string value);
   void EnsurePartitions(const std::string& topic, int32_t count);
   int32_t Partitions(const std::string& topic) const;
-  const std::vector<Entry>& Read(const std::string& topic, int32_t partition) const;
+  // Every entry of a partition (a copy, for tests).
+  std::vector<Entry> Read(const std::string& topic, int32_t partition) const;
+  int64_t Size(const std::string& topic, int32_t partition) const;
+  // The entry at `offset` (< Size); the pointer stays valid for the log's lifetime.
+  const Entry* At(const std::string& topic, int32_t partition, int64_t offset) const;
   // Drops everything before `offset` (retention), as the mock broker does.
   void Truncate(const std::string& topic, int32_t partition, int64_t offset);
   int64_t LowWatermark(const std::string& topic, int32_t partition) const;
 
  private:
-  std::map<std::string, std::vector<std::vector<Entry>>> topics_;
+  void EnsurePartitionsLocked(const std::string& topic, int32_t count);
+
+  mutable std::mutex mu_;
+  std::map<std::string, std::deque<std::deque<Entry>>> topics_;
   std::map<std::pair<std::string, int32_t>, int64_t> low_;
 };
 
