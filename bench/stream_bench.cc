@@ -382,6 +382,7 @@ void Throughput(const Flags& f, const Population& pop, const RuleRegistry& regis
   StreamingOptions options;
   options.batch_records_max = static_cast<size_t>(f.batch);
   options.revision_interval_ms = f.revision_interval_ms;
+  if (std::getenv("NOHIST")) options.keep_history = false;
   const std::string state = state_root + "/throughput";
   auto e = BuildEngine(bootstrap, state, options, &registry);
   const auto start = SteadyClock::now();

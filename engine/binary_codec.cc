@@ -1,5 +1,8 @@
 #include "engine/binary_codec.h"
 
+#include <charconv>
+#include <limits>
+
 namespace vbp::binary {
 
 constexpr uint8_t kFormat = 1;
@@ -22,7 +25,28 @@ void Writer::OptDate(const std::optional<vbp::Date>& d) {
   if (d) Date(*d);
 }
 
-void Writer::Big(const BigInt& v) { Str(v.str()); }
+void Writer::Big(const BigInt& v) {
+  if (v >= std::numeric_limits<int64_t>::min() && v <= std::numeric_limits<int64_t>::max()) {
+    Int(static_cast<int64_t>(v));
+  } else {
+    Str(v.str());
+  }
+}
+
+void Writer::Int(int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  Str(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+}
+
+void Writer::Money(const vbp::Money& m) {
+  const Int128& v = m.micros();
+  if (v >= std::numeric_limits<int64_t>::min() && v <= std::numeric_limits<int64_t>::max()) {
+    Int(static_cast<int64_t>(v));
+  } else {
+    Str(BigInt(v).str());
+  }
+}
 
 void Writer::Rat(const Rational& v) {
   Big(boost::multiprecision::numerator(v));
@@ -52,15 +76,25 @@ uint64_t Reader::Varint() {
   return 0;
 }
 
-std::string Reader::Str() {
+std::string_view Reader::StrView() {
   uint64_t n = Varint();
   if (!ok_ || n > in_.size() - pos_) {
     ok_ = false;
     return {};
   }
-  std::string s(in_.substr(pos_, n));
+  std::string_view s = in_.substr(pos_, n);
   pos_ += n;
   return s;
+}
+
+std::string Reader::Str() { return std::string(StrView()); }
+
+bool Reader::ValidDigits(std::string_view s) {
+  if (s.empty() || s.size() > 200) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!((s[i] >= '0' && s[i] <= '9') || (i == 0 && s[i] == '-' && s.size() > 1))) return false;
+  }
+  return true;
 }
 
 std::optional<vbp::Date> Reader::OptDate() {
@@ -69,18 +103,37 @@ std::optional<vbp::Date> Reader::OptDate() {
 }
 
 BigInt Reader::Big() {
-  std::string s = Str();
-  if (!ok_ || s.empty() || s.size() > 200) {
+  std::string_view s = StrView();
+  if (!ok_ || !ValidDigits(s)) {
     ok_ = false;
     return 0;
   }
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (!((s[i] >= '0' && s[i] <= '9') || (i == 0 && s[i] == '-'))) {
-      ok_ = false;
-      return 0;
-    }
+  int64_t v = 0;
+  if (s.size() <= 18) {  // fits in 64 bits whatever the digits
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
   }
-  return BigInt(s);
+  return BigInt(std::string(s));
+}
+
+vbp::Money Reader::Money() {
+  std::string_view s = StrView();
+  if (!ok_ || !ValidDigits(s)) {
+    ok_ = false;
+    return {};
+  }
+  int64_t v = 0;
+  if (s.size() <= 18) {
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return vbp::Money::FromMicros(Int128(v));
+  }
+  BigInt b{std::string(s)};
+  // Beyond 128 bits the value cannot be a Money this engine wrote.
+  if (boost::multiprecision::msb(boost::multiprecision::abs(b)) >= 127) {
+    ok_ = false;
+    return {};
+  }
+  return vbp::Money::FromMicros(Int128(b));
 }
 
 Rational Reader::Rat() {

@@ -23,7 +23,10 @@ class Writer {
   void OptDate(const std::optional<vbp::Date>& d);
   void Big(const BigInt& v);
   void Rat(const Rational& v);
-  void Money(const vbp::Money& m) { Big(BigInt(m.micros())); }
+  // The decimal digits of the value, as Big writes them (a fast path for values that fit
+  // in 64 bits writes the same bytes).
+  void Money(const vbp::Money& m);
+  void Int(int64_t v);  // same bytes as Big(BigInt(v))
   std::string Take() { return std::move(out_); }
 
  private:
@@ -46,9 +49,13 @@ class Reader {
   std::optional<vbp::Date> OptDate();
   BigInt Big();
   Rational Rat();
-  vbp::Money Money() { return vbp::Money::FromMicros(Int128(Big())); }
+  vbp::Money Money();
 
  private:
+  // The bytes of a Str field, without copying; empty and !ok() when truncated.
+  std::string_view StrView();
+  // Parses Big's digits; false when they are not "-?[0-9]+".
+  static bool ValidDigits(std::string_view s);
   std::string_view in_;
   size_t pos_ = 0;
   bool ok_ = true;

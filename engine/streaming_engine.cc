@@ -159,7 +159,10 @@ StreamingEngine::StreamingEngine(StreamingOptions options, Ports ports, DecodeFn
 
 StreamingEngine::~StreamingEngine() { (void)worker_->Wait(); }
 
-Status StreamingEngine::Drain() { return worker_->Wait(); }
+Status StreamingEngine::Drain() {
+  worker_->Submit([this] { return FlushSinks(); });
+  return worker_->Wait();
+}
 
 std::string StreamingEngine::TopicOf(RecordKind kind) const {
   switch (kind) {
@@ -207,6 +210,7 @@ Status StreamingEngine::Start() {
   if (ports_.parts_source) VBP_RETURN_IF_ERROR(ports_.parts_source->Start(this));
   VBP_RETURN_IF_ERROR(ports_.input->Start(this));
   VBP_RETURN_IF_ERROR(PublishRejects(pending_rejects_));
+  VBP_RETURN_IF_ERROR(FlushSinks());
   pending_rejects_.clear();
   VBP_RETURN_IF_ERROR(PublishPendingRevisions());
   // The stored revisions may predate input committed just before a crash: recompute once,
@@ -741,6 +745,12 @@ Result<bool> StreamingEngine::Step() {
   auto round = MaybeRevisionRound(/*force=*/caught_up && processed == 0);
   if (!round.ok()) return round.status();
   out->revisions = std::move(*round);
+  // Sinks are flushed (deliveries confirmed, then the rejects' and revisions' "unpublished"
+  // markers deleted) with every revision round, when caught up, and at least at the
+  // revision cadence; other steps only hand their records to the producers.
+  out->flush = out->revisions.has_value() || caught_up ||
+               started - last_flush_us_ >= options_.revision_interval_ms * 1000;
+  if (out->flush) last_flush_us_ = started;
   const bool commits = !batch.empty();
 
   // At most one batch in flight: the previous step's commit and publications finish first.
@@ -785,19 +795,17 @@ Status StreamingEngine::CommitAndPublish(StepOutput& out) {
   if (!out.batch.empty()) {
     VBP_RETURN_IF_ERROR(ports_.state->Commit(out.batch, options_.sync_commits));
   }
-  if (ports_.parts && !out.parts.empty()) {
+  if (ports_.parts) {
     for (const auto& r : out.parts) VBP_RETURN_IF_ERROR(ports_.parts->Publish(r));
-    VBP_RETURN_IF_ERROR(ports_.parts->Flush(30000));
   }
   VBP_RETURN_IF_ERROR(PublishRejects(out.rejects));
   if (out.revisions) VBP_RETURN_IF_ERROR(PublishRevisions(*out.revisions));
+  if (out.flush) VBP_RETURN_IF_ERROR(FlushSinks());
   return Status::Ok();
 }
 
 Status StreamingEngine::PublishRejects(
     const std::vector<std::pair<std::string, std::string>>& rejects) {
-  if (rejects.empty()) return Status::Ok();
-  StateStore::Batch done;
   for (const auto& [key, line] : rejects) {
     PublishedRecord r;
     auto j = nlohmann::json::parse(line);
@@ -807,12 +815,26 @@ Status StreamingEngine::PublishRejects(
                  {"field", j.value("field", "")},
                  {"reason", j.value("reason", "")}};
     VBP_RETURN_IF_ERROR(ports_.rejects->Publish(r));
-    done.Delete(Space::kMeta, key);
+    unflushed_rejects_.push_back(key);
   }
-  VBP_RETURN_IF_ERROR(ports_.rejects->Flush(30000));
+  return Status::Ok();
+}
+
+Status StreamingEngine::FlushSinks() {
+  if (ports_.parts) VBP_RETURN_IF_ERROR(ports_.parts->Flush(30000));
+  if (!unflushed_rejects_.empty()) VBP_RETURN_IF_ERROR(ports_.rejects->Flush(30000));
+  if (!unflushed_revisions_.empty()) VBP_RETURN_IF_ERROR(ports_.statements->Flush(30000));
+  if (unflushed_rejects_.empty() && unflushed_revisions_.empty()) return Status::Ok();
+  // Delivered: the markers that would republish them after a crash go.
+  StateStore::Batch done;
+  for (const auto& k : unflushed_rejects_) done.Delete(Space::kMeta, k);
+  for (const auto& k : unflushed_revisions_) done.Delete(Space::kMeta, k);
   VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
   std::lock_guard<std::mutex> lock(metrics_mu_);
-  metrics_.rejects_published += static_cast<int64_t>(rejects.size());
+  metrics_.rejects_published += static_cast<int64_t>(unflushed_rejects_.size());
+  metrics_.revisions_published += static_cast<int64_t>(unflushed_revisions_.size());
+  unflushed_rejects_.clear();
+  unflushed_revisions_.clear();
   return Status::Ok();
 }
 
@@ -1053,12 +1075,7 @@ Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
   if (out.empty()) return Status::Ok();
   VBP_RETURN_IF_ERROR(ports_.state->Commit(batch, options_.sync_commits));
   for (const auto& r : out) VBP_RETURN_IF_ERROR(ports_.statements->Publish(r));
-  VBP_RETURN_IF_ERROR(ports_.statements->Flush(30000));
-  StateStore::Batch done;
-  for (const auto& k : meta_keys) done.Delete(Space::kMeta, k);
-  VBP_RETURN_IF_ERROR(ports_.state->Commit(done, options_.sync_commits));
-  std::lock_guard<std::mutex> lock(metrics_mu_);
-  metrics_.revisions_published += static_cast<int64_t>(out.size());
+  for (auto& k : meta_keys) unflushed_revisions_.push_back(std::move(k));
   return Status::Ok();
 }
 
@@ -1099,7 +1116,7 @@ Status StreamingEngine::RunUntilCaughtUp() {
     }
     if (!IsLeader() || !(input_since_revision_ || final_due_)) {
       // Done once the last batch and the final revisions are committed and published.
-      Status st = worker_->Wait();
+      Status st = Drain();
       if (!st.ok()) {
         std::lock_guard<std::mutex> lock(metrics_mu_);
         metrics_.last_error = st.ToString();
@@ -1136,7 +1153,7 @@ Status StreamingEngine::Run(const std::atomic<bool>& stop) {
       return r.status();
     }
   }
-  Status st = worker_->Wait();
+  Status st = Drain();
   if (!st.ok()) {
     std::lock_guard<std::mutex> lock(metrics_mu_);
     metrics_.last_error = st.ToString();

@@ -133,7 +133,8 @@ class StreamingEngine : private RecordSource::Listener {
   // pipelining the commit and publications of this step may still be in flight when it
   // returns (Drain waits for them); an earlier step's failed commit is returned here.
   Result<bool> Step();
-  // Waits until every step's commit and publications are done; the first error of any.
+  // Waits until every step's commit and publications are done and their deliveries
+  // confirmed; the first error of any.
   Status Drain();
   // Steps until every assigned partition is read to its end, then publishes the final
   // revisions. kDataLoss and other errors stop it.
@@ -198,11 +199,15 @@ class StreamingEngine : private RecordSource::Listener {
     std::vector<PublishedRecord> parts;
     std::vector<std::pair<std::string, std::string>> rejects;  // kMeta key, JSON line
     std::optional<RevisionRound> revisions;
+    bool flush = false;  // confirm the deliveries of this and earlier steps
   };
   // Runs on the worker (or inline): touches only the ports, plans_ and metrics.
   Status CommitAndPublish(StepOutput& out);
   Status PublishRejects(const std::vector<std::pair<std::string, std::string>>& rejects);
   Status PublishRevisions(const RevisionRound& round);
+  // Waits for the sinks' deliveries, then deletes the markers of the delivered rejects and
+  // revisions (what a restart would otherwise publish again).
+  Status FlushSinks();
   Status PublishPendingRevisions();
   std::vector<PublishedRecord> PartsRecords();
   Status PollRemoteParts();
@@ -245,6 +250,11 @@ class StreamingEngine : private RecordSource::Listener {
 
   mutable std::mutex metrics_mu_;
   EngineMetrics metrics_;
+
+  // Worker thread only: published, delivery not yet confirmed (kMeta keys).
+  std::vector<std::string> unflushed_rejects_;
+  std::vector<std::string> unflushed_revisions_;
+  int64_t last_flush_us_ = 0;
 
   // Last member: destroyed (drained and joined) before everything its jobs use.
   std::unique_ptr<SerialWorker> worker_;
