@@ -33,9 +33,10 @@ Status MemoryStateStore::Commit(const Batch& batch, bool) {
   for (const auto& op : batch.ops()) {
     auto& m = spaces_[static_cast<size_t>(op.space)];
     if (op.is_delete) {
-      m.erase(op.key);
+      auto f = m.find(op.key);
+      if (f != m.end()) m.erase(f);
     } else {
-      m.insert_or_assign(op.key, op.value);
+      m.insert_or_assign(std::string(op.key), std::string(op.value));
     }
   }
   ++commits_;

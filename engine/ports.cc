@@ -21,14 +21,15 @@ const char* SpaceName(Space s) {
   return "?";
 }
 
-void StateStore::Batch::Put(Space space, std::string key, std::string value) {
-  bytes_ += key.size() + value.size();
-  ops_.push_back({space, false, std::move(key), std::move(value)});
+void StateStore::Batch::Put(Space space, std::string_view key, std::string_view value) {
+  index_.push_back({space, false, buffer_.size(), key.size(), value.size()});
+  buffer_.append(key);
+  buffer_.append(value);
 }
 
-void StateStore::Batch::Delete(Space space, std::string key) {
-  bytes_ += key.size();
-  ops_.push_back({space, true, std::move(key), {}});
+void StateStore::Batch::Delete(Space space, std::string_view key) {
+  index_.push_back({space, true, buffer_.size(), key.size(), 0});
+  buffer_.append(key);
 }
 
 namespace {

@@ -46,24 +46,64 @@ const char* SpaceName(Space s);  // RocksDB column family names: "meta", "offset
 
 class StateStore {
  public:
+  // Operations to commit atomically. Keys and values are copied into one buffer (no
+  // allocation per operation; the batch is built on the engine thread and committed, then
+  // freed, on its worker thread).
   class Batch {
    public:
-    void Put(Space space, std::string key, std::string value);
-    void Delete(Space space, std::string key);
-    bool empty() const { return ops_.empty(); }
-    size_t size() const { return ops_.size(); }
+    void Put(Space space, std::string_view key, std::string_view value);
+    void Delete(Space space, std::string_view key);
+    bool empty() const { return index_.empty(); }
+    size_t size() const { return index_.size(); }
+    // A view of one operation, valid while the batch lives and is not modified.
     struct Op {
       Space space;
       bool is_delete;
-      std::string key;
-      std::string value;
+      std::string_view key;
+      std::string_view value;
     };
-    const std::vector<Op>& ops() const { return ops_; }
-    size_t ByteSize() const { return bytes_; }
+    Op op(size_t i) const {
+      const Entry& e = index_[i];
+      return {e.space, e.is_delete, std::string_view(buffer_).substr(e.key_at, e.key_size),
+              std::string_view(buffer_).substr(e.key_at + e.key_size, e.value_size)};
+    }
+    class Ops {
+     public:
+      class iterator {
+       public:
+        iterator(const Batch* b, size_t i) : b_(b), i_(i) {}
+        Op operator*() const { return b_->op(i_); }
+        iterator& operator++() {
+          ++i_;
+          return *this;
+        }
+        bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+       private:
+        const Batch* b_;
+        size_t i_;
+      };
+      explicit Ops(const Batch* b) : b_(b) {}
+      iterator begin() const { return {b_, 0}; }
+      iterator end() const { return {b_, b_->size()}; }
+      Op front() const { return b_->op(0); }
+
+     private:
+      const Batch* b_;
+    };
+    Ops ops() const { return Ops(this); }
+    size_t ByteSize() const { return buffer_.size(); }
 
    private:
-    std::vector<Op> ops_;
-    size_t bytes_ = 0;
+    struct Entry {
+      Space space;
+      bool is_delete;
+      size_t key_at;
+      size_t key_size;
+      size_t value_size;
+    };
+    std::string buffer_;
+    std::vector<Entry> index_;
   };
 
   virtual ~StateStore() = default;

@@ -155,6 +155,14 @@ StreamingEngine::StreamingEngine(StreamingOptions options, Ports ports, DecodeFn
       registry_(registry),
       worker_(std::make_unique<SerialWorker>(options_.pipeline)) {
   metrics_.batch_latency_buckets_us.assign(std::size(kLatencyBoundsUs) + 1, 0);
+  for (RecordKind k :
+       {RecordKind::kClaim, RecordKind::kMember, RecordKind::kProvider, RecordKind::kContract}) {
+    const char* name = k == RecordKind::kClaim    ? "claims"
+                       : k == RecordKind::kMember ? "members"
+                       : k == RecordKind::kProvider ? "providers"
+                                                    : "contracts";
+    topics_[static_cast<size_t>(k)] = options_.topic_prefix + name;
+  }
 }
 
 StreamingEngine::~StreamingEngine() { (void)worker_->Wait(); }
@@ -164,18 +172,8 @@ Status StreamingEngine::Drain() {
   return worker_->Wait();
 }
 
-std::string StreamingEngine::TopicOf(RecordKind kind) const {
-  switch (kind) {
-    case RecordKind::kClaim:
-      return options_.topic_prefix + "claims";
-    case RecordKind::kMember:
-      return options_.topic_prefix + "members";
-    case RecordKind::kProvider:
-      return options_.topic_prefix + "providers";
-    case RecordKind::kContract:
-      return options_.topic_prefix + "contracts";
-  }
-  return "";
+const std::string& StreamingEngine::TopicOf(RecordKind kind) const {
+  return topics_[static_cast<size_t>(kind)];
 }
 
 Status StreamingEngine::Start() {
@@ -428,7 +426,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
   DecodeOutcome d = decode_(m.value, pos, kind);
   if (d.reject) {
     if (options_.keep_history) {
-      batch.Put(Space::kHistory, HistoryKey('x', "", m), std::string(m.value));
+      batch.Put(Space::kHistory, HistoryKey('x', "", m), m.value);
     }
     AddReject(std::move(*d.reject), kind, nullptr, batch);
   } else if (is_provider) {
@@ -441,7 +439,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
     }
     batch.Put(Space::kReference, ProviderKey(p), binary::EncodeProvider(p));
     if (options_.keep_history) {
-      batch.Put(Space::kHistory, HistoryKey('p', p.npi.str(), m), std::string(m.value));
+      batch.Put(Space::kHistory, HistoryKey('p', p.npi.str(), m), m.value);
     }
     *changed = true;
   } else {
@@ -449,7 +447,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
     auto rc = ResolveContract(c, *registry_);
     if (!rc.ok()) {
       if (options_.keep_history) {
-        batch.Put(Space::kHistory, HistoryKey('x', "", m), std::string(m.value));
+        batch.Put(Space::kHistory, HistoryKey('x', "", m), m.value);
       }
       Reject r = ContractReject(c, rc.status());
       r.record = std::string(m.value);
@@ -464,7 +462,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
       contracts_[c.contract_id] = c;
       batch.Put(Space::kReference, "c" + c.contract_id.str(), binary::EncodeContract(c));
       if (options_.keep_history) {
-        batch.Put(Space::kHistory, HistoryKey('k', c.contract_id.str(), m), std::string(m.value));
+        batch.Put(Space::kHistory, HistoryKey('k', c.contract_id.str(), m), m.value);
         // The rule set the contract resolved against, so that recalculation does not depend
         // on the binary's shipped sets or on this run's --rules files (engine/audit.h).
         std::string key = "rule_set" + rc->rule_set->id();
@@ -495,7 +493,7 @@ void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch
   DecodeOutcome d = decode_(m.value, pos, kind);
   if (d.reject) {
     if (options_.keep_history) {
-      batch.Put(Space::kHistory, HistoryKey('x', "", m), std::string(m.value));
+      batch.Put(Space::kHistory, HistoryKey('x', "", m), m.value);
     }
     AddReject(std::move(*d.reject), kind, &shard, batch);
   } else if (is_claim) {
@@ -504,13 +502,13 @@ void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch
       std::string key = c.claim_id.str();
       key.push_back('\0');
       binary::AppendU64(&key, static_cast<uint64_t>(c.version));
-      batch.Put(Space::kHistory, HistoryKey('c', key, m), std::string(m.value));
+      batch.Put(Space::kHistory, HistoryKey('c', key, m), m.value);
     }
     ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch);
   } else {
     if (options_.keep_history) {
       batch.Put(Space::kHistory, HistoryKey('m', std::get<Member>(*d.record).member_id.str(), m),
-                std::string(m.value));
+                m.value);
     }
     ApplyMember(shard, std::get<Member>(std::move(*d.record)), batch);
   }
@@ -521,12 +519,16 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
   RunCounts& counts = shard.counts;
   ++counts.claims.read;
   counts.claim_lines_read += static_cast<int64_t>(c.lines.size());
-  auto f = shard.claims.find(c.claim_id.str());
-  const ClaimHead* current = f == shard.claims.end() ? nullptr : &f->second.head;
+  // One hash lookup: a new claim's slot is created here and filled below (removed again if
+  // the claim is not applied).
+  auto [f, inserted] = shard.claims.try_emplace(c.claim_id.str());
+  const ClaimHead* current = inserted ? nullptr : &f->second.head;
+  const VersionDecision decision = DecideVersion(current, c.version, c.content_hash);
+  if (inserted && decision != VersionDecision::kApply) shard.claims.erase(f);
   auto note_paid = [&] {
     if (!shard.max_paid || c.paid_date > *shard.max_paid) shard.max_paid = c.paid_date;
   };
-  switch (DecideVersion(current, c.version, c.content_hash)) {
+  switch (decision) {
     case VersionDecision::kApply: {
       note_paid();
       if (current) {
@@ -551,7 +553,7 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
       shard.dirty.insert(slot.member_id);
       std::string key = PartitionPrefix(shard.partition) + c.claim_id.str();
       batch.Put(Space::kClaims, std::move(key), binary::EncodeClaim(c));
-      shard.claims.insert_or_assign(c.claim_id.str(), std::move(slot));
+      f->second = std::move(slot);
       return;
     }
     case VersionDecision::kDuplicate:

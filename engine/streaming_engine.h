@@ -217,9 +217,10 @@ class StreamingEngine : private RecordSource::Listener {
   Result<std::optional<RevisionRound>> MaybeRevisionRound(bool force);
   bool IsLeader() const { return shards_.count(0) != 0; }
   Result<int64_t> InputWatermark() const;
-  std::string TopicOf(RecordKind kind) const;
+  const std::string& TopicOf(RecordKind kind) const;
 
   StreamingOptions options_;
+  std::string topics_[4];  // input topic names by RecordKind
   Ports ports_;
   DecodeFn decode_;
   const RuleRegistry* registry_;
