@@ -25,6 +25,9 @@
 // Usage: vbp_stream_bench [--members N] [--seed S] [--partitions P] [--batch B]
 //                         [--rate R] [--seconds D] [--revision-interval-ms I]
 //                         [--phase all|throughput|latency] [--state-dir DIR]
+//                         [--history on|off] [--pipeline on|off]
+//   --history off: without the audit trail of every input message (what it costs);
+//   --pipeline off: the sequential engine (commit on the engine thread), for comparison.
 #include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
@@ -88,6 +91,8 @@ struct Flags {
   int64_t revision_interval_ms = 250;
   std::string phase = "all";
   std::string state_dir;
+  bool history = true;
+  bool pipeline = true;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -382,7 +387,8 @@ void Throughput(const Flags& f, const Population& pop, const RuleRegistry& regis
   StreamingOptions options;
   options.batch_records_max = static_cast<size_t>(f.batch);
   options.revision_interval_ms = f.revision_interval_ms;
-  if (std::getenv("NOHIST")) options.keep_history = false;
+  options.keep_history = f.history;
+  options.pipeline = f.pipeline;
   const std::string state = state_root + "/throughput";
   auto e = BuildEngine(bootstrap, state, options, &registry);
   const auto start = SteadyClock::now();
@@ -530,6 +536,8 @@ void Latency(const Flags& f, const Population& pop, const RuleRegistry& registry
   StreamingOptions options;
   options.batch_records_max = static_cast<size_t>(f.batch);
   options.revision_interval_ms = f.revision_interval_ms;
+  options.keep_history = f.history;
+  options.pipeline = f.pipeline;
   auto e = BuildEngine(bootstrap, state_root + "/latency", options, &registry);
   Status st = e->engine->Start();
   if (!st.ok()) Die("engine", st);
@@ -640,6 +648,12 @@ int Main(int argc, char** argv) {
       f.phase = v;
     } else if (k == "--state-dir") {
       f.state_dir = v;
+    } else if (k == "--history" || k == "--pipeline") {
+      if (std::string(v) != "on" && std::string(v) != "off") {
+        std::fprintf(stderr, "%s takes on or off\n", argv[i]);
+        return 2;
+      }
+      (k == "--history" ? f.history : f.pipeline) = std::string(v) == "on";
     } else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;
@@ -649,10 +663,11 @@ int Main(int argc, char** argv) {
               std::thread::hardware_concurrency());
   std::printf(
       "reproduce: %s --members %lld --seed %llu --partitions %d --batch %lld --rate %.0f "
-      "--seconds %d --revision-interval-ms %lld --phase %s\n",
+      "--seconds %d --revision-interval-ms %lld --phase %s --history %s --pipeline %s\n",
       argv[0], static_cast<long long>(f.members), static_cast<unsigned long long>(f.seed),
       f.partitions, static_cast<long long>(f.batch), f.rate, f.seconds,
-      static_cast<long long>(f.revision_interval_ms), f.phase.c_str());
+      static_cast<long long>(f.revision_interval_ms), f.phase.c_str(), f.history ? "on" : "off",
+      f.pipeline ? "on" : "off");
   const std::string state_root =
       (f.state_dir.empty() ? fs::temp_directory_path().string() : f.state_dir) +
       "/vbp_stream_bench_" + std::to_string(::getpid());
