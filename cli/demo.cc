@@ -13,6 +13,7 @@
 
 #include "cli/common.h"
 #include "cli/settle_input.h"
+#include "engine/batch_settlement.h"
 #include "cli/verbs.h"
 #include "connectors/files/ndjson_file.h"
 #include "connectors/generate/generator.h"

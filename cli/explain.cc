@@ -18,41 +18,6 @@
 namespace vbp::cli {
 namespace {
 
-// A data directory (members, providers, contracts, claims NDJSON, in `vbp settle`'s order)
-// into the book. Rejected lines are left out, as settlement leaves them out.
-Status LoadData(const std::string& dir, audit::AuditBook* book) {
-  const RecordKind kinds[] = {RecordKind::kMember, RecordKind::kProvider, RecordKind::kContract,
-                              RecordKind::kClaim};
-  for (size_t i = 0; i < 4; ++i) {
-    const std::string path = dir + "/" + kDataFiles[i];
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-      return Status::NotFound(path +
-                              " is missing: a data directory holds members.ndjson, "
-                              "providers.ndjson, contracts.ndjson and claims.ndjson");
-    }
-    VBP_RETURN_IF_ERROR(files::StreamNdjsonFile(path, kinds[i], 2, [&](files::DecodedChunk& chunk) {
-      for (auto& rec : chunk.records) {
-        std::visit(
-            [&](auto&& r) {
-              using T = std::decay_t<decltype(r)>;
-              if constexpr (std::is_same_v<T, Claim>) {
-                book->AddClaim(r);
-              } else if constexpr (std::is_same_v<T, Member>) {
-                book->AddMember(std::move(r));
-              } else if constexpr (std::is_same_v<T, Provider>) {
-                book->AddProvider(r);
-              } else {
-                book->AddContract(std::move(r));
-              }
-            },
-            std::move(rec));
-      }
-      return Status::Ok();
-    }));
-  }
-  return Status::Ok();
-}
 
 struct ExplainFlags {
   std::string member;
@@ -129,7 +94,7 @@ int Explain(const ExplainFlags& f) {
       }
     }
   } else {
-    Status st = LoadData(f.data, &book);
+    Status st = LoadDirectory(f.data, &book, {});
     if (!st.ok()) return Fail("explain", st);
   }
   book.Finish();

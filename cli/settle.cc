@@ -9,6 +9,7 @@
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "cli/settle_input.h"
+#include "engine/batch_settlement.h"
 #include "connectors/files/ndjson_file.h"
 #include "engine/statement_json.h"
 

@@ -25,49 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A data directory (members, providers, contracts, claims NDJSON, in `vbp settle`'s order)
-// into the book; rejected lines are left out, as settlement leaves them out.
-Status LoadData(const std::string& dir, audit::AuditBook* book, bool progress) {
-  const RecordKind kinds[] = {RecordKind::kMember, RecordKind::kProvider, RecordKind::kContract,
-                              RecordKind::kClaim};
-  for (size_t i = 0; i < 4; ++i) {
-    const std::string path = dir + "/" + kDataFiles[i];
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-      return Status::NotFound(path +
-                              " is missing: a data directory holds members.ndjson, "
-                              "providers.ndjson, contracts.ndjson and claims.ndjson");
-    }
-    uint64_t done = 0;
-    VBP_RETURN_IF_ERROR(files::StreamNdjsonFile(path, kinds[i], 2, [&](files::DecodedChunk& chunk) {
-      for (auto& rec : chunk.records) {
-        std::visit(
-            [&](auto&& r) {
-              using T = std::decay_t<decltype(r)>;
-              if constexpr (std::is_same_v<T, Claim>) {
-                book->AddClaim(r);
-              } else if constexpr (std::is_same_v<T, Member>) {
-                book->AddMember(std::move(r));
-              } else if constexpr (std::is_same_v<T, Provider>) {
-                book->AddProvider(r);
-              } else {
-                book->AddContract(std::move(r));
-              }
-            },
-            std::move(rec));
-      }
-      done += chunk.bytes;
-      if (progress && st.st_size > 0) {
-        std::fprintf(stderr, "\rreading %s %3d%%   ", kDataFiles[i],
-                     static_cast<int>(done * 100 / static_cast<uint64_t>(st.st_size)));
-        std::fflush(stderr);
-      }
-      return Status::Ok();
-    }));
-  }
-  if (progress) std::fprintf(stderr, "\n");
-  return Status::Ok();
-}
 
 // A consistent copy of a stopped engine's state directory: taken while holding the read-only
 // (shared) lock, so no writer can change it meanwhile; immutable SST files are hard-linked,
@@ -221,7 +178,7 @@ int WhatIf(const WhatIfFlags& f) {
     registry = std::move(r).value();
     source = "state " + f.state + " (snapshot)";
   } else {
-    Status st = LoadData(f.data, &book, progress && isatty(STDERR_FILENO));
+    Status st = LoadDirectory(f.data, &book, {2, progress && isatty(STDERR_FILENO)});
     if (!st.ok()) return Fail("whatif", st);
     source = "data " + f.data;
   }
