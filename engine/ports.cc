@@ -27,6 +27,16 @@ void StateStore::Batch::Put(Space space, std::string_view key, std::string_view 
   buffer_.append(value);
 }
 
+void StateStore::Batch::Append(const Batch& other) {
+  const size_t base = buffer_.size();
+  buffer_.append(other.buffer_);
+  index_.reserve(index_.size() + other.index_.size());
+  for (Entry e : other.index_) {
+    e.key_at += base;
+    index_.push_back(e);
+  }
+}
+
 void StateStore::Batch::Delete(Space space, std::string_view key) {
   index_.push_back({space, true, buffer_.size(), key.size(), 0});
   buffer_.append(key);

@@ -53,6 +53,8 @@ class StateStore {
    public:
     void Put(Space space, std::string_view key, std::string_view value);
     void Delete(Space space, std::string_view key);
+    // Appends every operation of `other`, in its order.
+    void Append(const Batch& other);
     bool empty() const { return index_.empty(); }
     size_t size() const { return index_.size(); }
     // A view of one operation, valid while the batch lives and is not modified.

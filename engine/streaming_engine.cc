@@ -24,6 +24,8 @@ namespace vbp {
 namespace {
 
 constexpr int64_t kOffsetBeginning = -2;
+// Batches smaller than this are applied on the engine thread alone.
+constexpr size_t kParallelApplyMin = 64;
 
 std::string PartitionPrefix(int32_t p) {
   std::string k;
@@ -145,6 +147,7 @@ struct StreamingEngine::Shard {
   std::set<std::pair<int, ContractId>> changed_parts;
   bool touched = false;
   int64_t recomputed = 0;  // members recomputed in this step (metrics)
+  bool publish = false;    // its contract parts go to the parts topic after this step
 };
 
 StreamingEngine::StreamingEngine(StreamingOptions options, Ports ports, DecodeFn decode,
@@ -153,6 +156,7 @@ StreamingEngine::StreamingEngine(StreamingOptions options, Ports ports, DecodeFn
       ports_(ports),
       decode_(std::move(decode)),
       registry_(registry),
+      helper_(std::make_unique<SerialWorker>(options_.parallel_apply)),
       worker_(std::make_unique<SerialWorker>(options_.pipeline)) {
   metrics_.batch_latency_buckets_us.assign(std::size(kLatencyBoundsUs) + 1, 0);
   for (RecordKind k :
@@ -401,7 +405,8 @@ void StreamingEngine::OnRevoked(const std::vector<LogPartition>& parts) {
   }
 }
 
-void StreamingEngine::AddReject(Reject r, RecordKind kind, Shard* shard, StateStore::Batch& batch) {
+void StreamingEngine::AddReject(Reject r, RecordKind kind, Shard* shard,
+                                std::vector<std::string>& rejects) {
   if (shard) {
     ++shard->counts.For(kind).read;
     ++shard->counts.For(kind).rejected;
@@ -410,16 +415,22 @@ void StreamingEngine::AddReject(Reject r, RecordKind kind, Shard* shard, StateSt
     ++k.read;
     ++k.rejected;
   }
-  std::string line =
-      RejectJson(r).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  std::string key = "reject";
-  binary::AppendU64(&key, static_cast<uint64_t>(pending_reject_seq_++));
-  batch.Put(Space::kMeta, key, line);
-  pending_rejects_.emplace_back(std::move(key), std::move(line));
+  rejects.push_back(
+      RejectJson(r).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
+void StreamingEngine::StoreRejects(std::vector<std::string>& lines, StateStore::Batch& batch) {
+  for (auto& line : lines) {
+    std::string key = "reject";
+    binary::AppendU64(&key, static_cast<uint64_t>(pending_reject_seq_++));
+    batch.Put(Space::kMeta, key, line);
+    pending_rejects_.emplace_back(std::move(key), std::move(line));
+  }
+  lines.clear();
 }
 
 void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& batch,
-                                     bool* changed) {
+                                     bool* changed, std::vector<std::string>& rejects) {
   const bool is_provider = m.topic == TopicOf(RecordKind::kProvider);
   const RecordKind kind = is_provider ? RecordKind::kProvider : RecordKind::kContract;
   SourcePos pos{std::string(m.topic), m.partition, m.offset};
@@ -428,7 +439,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
     if (options_.keep_history) {
       batch.Put(Space::kHistory, HistoryKey('x', "", m), m.value);
     }
-    AddReject(std::move(*d.reject), kind, nullptr, batch);
+    AddReject(std::move(*d.reject), kind, nullptr, rejects);
   } else if (is_provider) {
     const Provider& p = std::get<Provider>(*d.record);
     ++provider_counts_.read;
@@ -451,7 +462,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
       }
       Reject r = ContractReject(c, rc.status());
       r.record = std::string(m.value);
-      AddReject(std::move(r), kind, nullptr, batch);
+      AddReject(std::move(r), kind, nullptr, rejects);
     } else {
       ++contract_counts_.read;
       if (contracts_.count(c.contract_id)) {
@@ -478,7 +489,8 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
             std::to_string(m.offset + 1));
 }
 
-void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch) {
+void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch,
+                                 std::vector<std::string>& rejects) {
   auto f = shards_.find(m.partition);
   if (f == shards_.end()) {
     // A message fetched before its partition was revoked: not ours any more. Its offset is
@@ -495,7 +507,7 @@ void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch
     if (options_.keep_history) {
       batch.Put(Space::kHistory, HistoryKey('x', "", m), m.value);
     }
-    AddReject(std::move(*d.reject), kind, &shard, batch);
+    AddReject(std::move(*d.reject), kind, &shard, rejects);
   } else if (is_claim) {
     if (options_.keep_history) {
       const Claim& c = std::get<Claim>(*d.record);
@@ -504,7 +516,7 @@ void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch
       binary::AppendU64(&key, static_cast<uint64_t>(c.version));
       batch.Put(Space::kHistory, HistoryKey('c', key, m), m.value);
     }
-    ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch);
+    ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch, rejects);
   } else {
     if (options_.keep_history) {
       batch.Put(Space::kHistory, HistoryKey('m', std::get<Member>(*d.record).member_id.str(), m),
@@ -515,7 +527,8 @@ void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch
   (is_claim ? shard.next_claims : shard.next_members) = m.offset + 1;
 }
 
-void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch) {
+void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch,
+                                 std::vector<std::string>& rejects) {
   RunCounts& counts = shard.counts;
   ++counts.claims.read;
   counts.claim_lines_read += static_cast<int64_t>(c.lines.size());
@@ -579,7 +592,7 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
       r.reason = "conflict: claim " + c.claim_id.str() + " version " + std::to_string(c.version) +
                  " was already received with different content at " + f->second.source.ToString() +
                  "; the first one stays (send a higher version to correct it)";
-      AddReject(std::move(r), RecordKind::kClaim, &shard, batch);
+      AddReject(std::move(r), RecordKind::kClaim, &shard, rejects);
       return;
     }
   }
@@ -661,6 +674,22 @@ void StreamingEngine::Recompute(Shard& shard, const std::string& member_id,
   }
 }
 
+void StreamingEngine::FinishShard(int32_t, Shard& shard, bool all_members,
+                                  StateStore::Batch& batch) {
+  if (all_members) {
+    for (const auto& [id, slot] : shard.members) Recompute(shard, id, batch);
+    shard.touched = true;
+  } else {
+    for (const auto& id : shard.dirty) Recompute(shard, id, batch);
+  }
+  shard.dirty.clear();
+  if (shard.touched) {
+    WriteShardMeta(shard, batch);
+    shard.publish = true;
+  }
+  shard.touched = false;
+}
+
 void StreamingEngine::WriteShardMeta(Shard& shard, StateStore::Batch& batch) {
   for (const auto& key : shard.changed_parts) {
     auto f = shard.parts.find(key);
@@ -693,13 +722,14 @@ Result<bool> StreamingEngine::Step() {
   StateStore::Batch& batch = out->batch;
   bool reference_changed = false;
   size_t processed = 0;
+  std::vector<std::string> rejects;
 
   // Reference data first: it changes how every member is evaluated.
   if (ports_.reference) {
     std::vector<InputMessage> ref;
     Status st = ports_.reference->Poll(options_.batch_records_max, 0, &ref);
     if (!st.ok()) return st;
-    for (const auto& m : ref) ApplyReference(m, batch, &reference_changed);
+    for (const auto& m : ref) ApplyReference(m, batch, &reference_changed, rejects);
     processed += ref.size();
     if (!ref.empty()) {
       RunCounts rc;
@@ -712,28 +742,50 @@ Result<bool> StreamingEngine::Step() {
   Status st = ports_.input->Poll(options_.batch_records_max,
                                  processed ? 0 : options_.poll_timeout_ms, &input);
   if (!st.ok()) return st;
-  for (const auto& m : input) ApplyInput(m, batch);
   processed += input.size();
 
-  if (reference_changed) {
-    // The in-flight batch's revisions read the current plans.
-    VBP_RETURN_IF_ERROR(worker_->Wait());
-    RebuildPlans();
+  // Partitions are independent: the helper thread decodes, applies and recomputes the odd
+  // partitions into its own batch while this thread does the even ones (each message is
+  // applied right after it is decoded, while it is in cache). The batches and reject lists
+  // are then joined, even partitions first. When reference data changed, every member is
+  // recomputed under the new plans on this thread.
+  const bool split = helper_->threaded() && !reference_changed && shards_.size() >= 2 &&
+                     input.size() >= kParallelApplyMin;
+  if (split) {
+    StateStore::Batch odd_batch;
+    std::vector<std::string> odd_rejects;
+    helper_->Submit([this, &input, &odd_batch, &odd_rejects] {
+      for (const auto& m : input) {
+        if (m.partition % 2 == 1) ApplyInput(m, odd_batch, odd_rejects);
+      }
+      for (auto& [p, shard] : shards_) {
+        if (p % 2 == 1) FinishShard(p, *shard, false, odd_batch);
+      }
+      return Status::Ok();
+    });
+    for (const auto& m : input) {
+      if (m.partition % 2 == 0) ApplyInput(m, batch, rejects);
+    }
+    for (auto& [p, shard] : shards_) {
+      if (p % 2 == 0) FinishShard(p, *shard, false, batch);
+    }
+    VBP_RETURN_IF_ERROR(helper_->Wait());
+    batch.Append(odd_batch);
+    for (auto& line : odd_rejects) rejects.push_back(std::move(line));
+  } else {
+    for (const auto& m : input) ApplyInput(m, batch, rejects);
+    if (reference_changed) {
+      // The in-flight batch's revisions read the current plans.
+      VBP_RETURN_IF_ERROR(worker_->Wait());
+      RebuildPlans();
+    }
+    for (auto& [p, shard] : shards_) FinishShard(p, *shard, reference_changed, batch);
   }
+  StoreRejects(rejects, batch);
   int64_t recomputed = 0;
   for (auto& [p, shard] : shards_) {
-    if (reference_changed) {
-      for (const auto& [id, slot] : shard->members) Recompute(*shard, id, batch);
-      shard->touched = true;
-    } else {
-      for (const auto& id : shard->dirty) Recompute(*shard, id, batch);
-    }
-    shard->dirty.clear();
-    if (shard->touched) {
-      WriteShardMeta(*shard, batch);
-      parts_to_publish_.insert(p);
-    }
-    shard->touched = false;
+    if (shard->publish) parts_to_publish_.insert(p);
+    shard->publish = false;
     recomputed += shard->recomputed;
     shard->recomputed = 0;
   }

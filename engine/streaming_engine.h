@@ -66,12 +66,17 @@ struct StreamingOptions {
   bool keep_history = true;   // every input record version, with its position (audit)
   // Commit and publish batch N on a second thread while batch N+1 is polled and applied.
   bool pipeline = true;
+  // Decode, apply and recompute the odd partitions on a helper thread while the engine
+  // thread does the even ones (the DecodeFn must then be callable from two threads).
+  bool parallel_apply = true;
   // RunUntilCaughtUp on the publishing instance waits this long for the other instances'
   // parts before giving up with kUnavailable.
   int64_t complete_view_timeout_ms = 60000;
 };
 
-// Decodes one input message into a domain record or a Reject (the codec adapter).
+// Decodes one input message into a domain record or a Reject (the codec adapter). Called
+// from two threads at once when StreamingOptions::parallel_apply is set: keep it stateless
+// or thread_local.
 using DecodedRecord = std::variant<Claim, Member, Provider, Contract>;
 struct DecodeOutcome {
   std::optional<DecodedRecord> record;
@@ -171,11 +176,21 @@ class StreamingEngine : private RecordSource::Listener {
   Status LoadReference();
   Status LoadShard(int32_t partition);
   void RebuildPlans();
-  void ApplyReference(const InputMessage& m, StateStore::Batch& batch, bool* changed);
-  void ApplyInput(const InputMessage& m, StateStore::Batch& batch);
-  void ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch);
+  // The Apply* functions touch only the message's shard, `batch` and `rejects` (and read the
+  // roster and plans): two threads apply disjoint sets of partitions at once.
+  void ApplyReference(const InputMessage& m, StateStore::Batch& batch, bool* changed,
+                      std::vector<std::string>& rejects);
+  void ApplyInput(const InputMessage& m, StateStore::Batch& batch,
+                  std::vector<std::string>& rejects);
+  void ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch,
+                  std::vector<std::string>& rejects);
   void ApplyMember(Shard& shard, Member m, StateStore::Batch& batch);
-  void AddReject(Reject r, RecordKind kind, Shard* shard, StateStore::Batch& batch);
+  // Counts a reject and adds its JSON line to `rejects`; StoreRejects numbers the lines, puts
+  // them in the batch and queues them for publication.
+  void AddReject(Reject r, RecordKind kind, Shard* shard, std::vector<std::string>& rejects);
+  void StoreRejects(std::vector<std::string>& lines, StateStore::Batch& batch);
+  // Recomputes the shard's dirty members and writes its metadata (offsets, counters, parts).
+  void FinishShard(int32_t p, Shard& shard, bool all_members, StateStore::Batch& batch);
   void Recompute(Shard& shard, const std::string& member_id, StateStore::Batch& batch);
   void WriteShardMeta(Shard& shard, StateStore::Batch& batch);
   // A decided revision round: what the statements are computed from, captured on the engine
@@ -257,7 +272,8 @@ class StreamingEngine : private RecordSource::Listener {
   std::vector<std::string> unflushed_revisions_;
   int64_t last_flush_us_ = 0;
 
-  // Last member: destroyed (drained and joined) before everything its jobs use.
+  // Last members: destroyed (drained and joined) before everything their jobs use.
+  std::unique_ptr<SerialWorker> helper_;  // the odd partitions of each step (parallel_apply)
   std::unique_ptr<SerialWorker> worker_;
 };
 

@@ -7,9 +7,11 @@
 namespace vbp::stream {
 
 DecodeFn MakeJsonDecodeFn() {
-  auto decoder = std::make_shared<codec::RecordDecoder>();
-  return [decoder](std::string_view text, const SourcePos& pos, RecordKind kind) {
-    codec::DecodeResult r = decoder->Decode(text, pos, kind);
+  // One decoder (simdjson parser and buffers) per thread: the engine applies two groups of
+  // partitions on two threads at once.
+  return [](std::string_view text, const SourcePos& pos, RecordKind kind) {
+    thread_local codec::RecordDecoder decoder;
+    codec::DecodeResult r = decoder.Decode(text, pos, kind);
     DecodeOutcome out;
     if (r.record) {
       std::visit([&out](auto&& rec) { out.record = DecodedRecord(std::move(rec)); },
