@@ -28,6 +28,10 @@
 // finished before a partition assignment changes, before the contract plans are rebuilt,
 // and before RunUntilCaughtUp/Run/Drain return.
 //
+// Parallel apply (StreamingOptions::parallel_apply, on by default): a helper thread decodes,
+// applies and recomputes the odd partitions of each batch while the driving thread does the
+// even ones (engine/README.md, "Threads").
+//
 // Threading: one thread drives Start/Step/Run; Metrics() may be called from any thread.
 
 #include <atomic>
