@@ -72,7 +72,9 @@ Result<Settings> Resolve(const RunFlags& f) {
                                                 "batch_records_max",
                                                 "revision_interval_ms",
                                                 "sync_commits",
-                                                "keep_history"};
+                                                "keep_history",
+                                                "pipeline",
+                                                "parallel_apply"};
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (!known.count(it.key())) {
         return Status::Invalid(f.config + ": unknown setting '" + it.key() + "'");
@@ -101,6 +103,8 @@ Result<Settings> Resolve(const RunFlags& f) {
           j.value("revision_interval_ms", s.engine.revision_interval_ms);
       s.engine.sync_commits = j.value("sync_commits", s.engine.sync_commits);
       s.engine.keep_history = j.value("keep_history", s.engine.keep_history);
+      s.engine.pipeline = j.value("pipeline", s.engine.pipeline);
+      s.engine.parallel_apply = j.value("parallel_apply", s.engine.parallel_apply);
     } catch (const nlohmann::json::exception& e) {
       return Status::Invalid(f.config + ": " + e.what());
     }
