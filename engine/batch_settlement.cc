@@ -11,47 +11,15 @@ BatchSettlement::BatchSettlement(const RuleRegistry* registry) : registry_(regis
 BatchSettlement::~BatchSettlement() = default;
 
 void BatchSettlement::AddClaim(const Claim& c) {
-  ++counts_.claims.read;
-  counts_.claim_lines_read += static_cast<int64_t>(c.lines.size());
   const uint32_t current_index = ledger_.Find(c.claim_id.str());
   const ClaimHead* current =
       current_index == ClaimArena::kNone ? nullptr : &arena_.head(current_index);
   const VersionDecision decision = DecideVersion(current, c.version, c.content_hash);
-  if (decision != VersionDecision::kConflict && (!max_paid_ || c.paid_date > *max_paid_)) {
-    max_paid_ = c.paid_date;
-  }
-  switch (decision) {
-    case VersionDecision::kApply:
-      if (current) {
-        ++counts_.claims.superseded;  // the previous effective version
-      } else {
-        ++counts_.claims.applied;
-      }
-      ledger_.Put(arena_.Add(c));
-      return;
-    case VersionDecision::kDuplicate:
-      ++counts_.claims.superseded;
-      ++counts_.duplicates;
-      return;
-    case VersionDecision::kStale:
-      ++counts_.claims.superseded;
-      ++counts_.stale;
-      return;
-    case VersionDecision::kConflict: {
-      ++counts_.claims.rejected;
-      ++counts_.conflicts;
-      Reject r;
-      r.source = c.source;
-      r.kind = RecordKind::kClaim;
-      r.key = c.claim_id.str();
-      r.field = "version";
-      r.reason = "conflict: claim " + c.claim_id.str() + " version " + std::to_string(c.version) +
-                 " was already received with different content at " +
-                 arena_.source(current_index).ToString() +
-                 "; the first one stays (send a higher version to correct it)";
-      rejects_.push_back(std::move(r));
-      return;
-    }
+  CountClaimVersion(c, decision, current != nullptr, &counts_, &max_paid_);
+  if (decision == VersionDecision::kApply) {
+    ledger_.Put(arena_.Add(c));
+  } else if (decision == VersionDecision::kConflict) {
+    rejects_.push_back(ConflictReject(c, arena_.source(current_index)));
   }
 }
 

@@ -34,4 +34,42 @@ const KindCounts& RunCounts::For(RecordKind k) const {
   return const_cast<RunCounts*>(this)->For(k);
 }
 
+void CountClaimVersion(const Claim& c, VersionDecision decision, bool had_effective,
+                       RunCounts* counts, std::optional<Date>* max_paid) {
+  ++counts->claims.read;
+  counts->claim_lines_read += static_cast<int64_t>(c.lines.size());
+  if (decision != VersionDecision::kConflict && (!*max_paid || c.paid_date > **max_paid)) {
+    *max_paid = c.paid_date;
+  }
+  switch (decision) {
+    case VersionDecision::kApply:
+      ++(had_effective ? counts->claims.superseded : counts->claims.applied);
+      return;
+    case VersionDecision::kDuplicate:
+      ++counts->claims.superseded;
+      ++counts->duplicates;
+      return;
+    case VersionDecision::kStale:
+      ++counts->claims.superseded;
+      ++counts->stale;
+      return;
+    case VersionDecision::kConflict:
+      ++counts->claims.rejected;
+      ++counts->conflicts;
+      return;
+  }
+}
+
+Reject ConflictReject(const Claim& c, const SourcePos& first) {
+  Reject r;
+  r.source = c.source;
+  r.kind = RecordKind::kClaim;
+  r.key = c.claim_id.str();
+  r.field = "version";
+  r.reason = "conflict: claim " + c.claim_id.str() + " version " + std::to_string(c.version) +
+             " was already received with different content at " + first.ToString() +
+             "; the first one stays (send a higher version to correct it)";
+  return r;
+}
+
 }  // namespace vbp

@@ -8,9 +8,11 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "domain/records.h"
+#include "domain/reject.h"
 
 namespace vbp {
 
@@ -60,5 +62,16 @@ struct RunCounts {
            contracts.Balanced();
   }
 };
+
+// The bookkeeping every holder of claim versions shares (batch settlement, the streaming
+// engine's shards, reconciliation): counts the claim read and its lines, then the decision's
+// outcome (kApply: applied, or superseded when it replaces an effective version; duplicate and
+// stale: superseded; conflict: rejected), and moves the latest paid date with every version
+// but a conflict (SPEC §3: the default as-of).
+void CountClaimVersion(const Claim& c, VersionDecision decision, bool had_effective,
+                       RunCounts* counts, std::optional<Date>* max_paid);
+
+// The reject of a same-version conflict; `first` is where the effective version came from.
+Reject ConflictReject(const Claim& c, const SourcePos& first);
 
 }  // namespace vbp

@@ -11,8 +11,6 @@ ReconcileBook::~ReconcileBook() = default;
 
 void ReconcileBook::AddClaim(const Claim& c) {
   VBP_CHECK(!finished_);
-  ++counts_.claims.read;
-  counts_.claim_lines_read += static_cast<int64_t>(c.lines.size());
   auto [it, inserted] = claims_.try_emplace(c.claim_id.str());
   ClaimSlot& slot = it->second;
   const VersionDecision decision =
@@ -25,43 +23,21 @@ void ReconcileBook::AddClaim(const Claim& c) {
   v.lines = static_cast<int32_t>(c.lines.size());
   v.source = c.source;
   v.decision = decision;
-  // The same watermark rule as BatchSettlement: conflicts do not move it.
-  if (decision != VersionDecision::kConflict && (!max_paid_ || c.paid_date > *max_paid_)) {
-    max_paid_ = c.paid_date;
-  }
+  // The same counts and watermark rule as BatchSettlement.
+  CountClaimVersion(c, decision, !inserted, &counts_, &max_paid_);
   slot.history.claim_id = c.claim_id.str();
   slot.history.versions.push_back(std::move(v));
-  switch (decision) {
-    case VersionDecision::kApply:
-      if (inserted) {
-        ++counts_.claims.applied;
-      } else {
-        ++counts_.claims.superseded;
-      }
-      slot.head = {c.version, c.frequency, c.content_hash};
-      slot.history.effective = slot.history.versions.size() - 1;
-      slot.history.member_id = c.member_id.str();
-      if (!c.billing_tin.empty()) slot.history.billing_tin = c.billing_tin.str();
-      // Voids are stored too (their member is interned); only non-voids are evaluated.
-      if (c.frequency == Frequency::kVoid) {
-        slot.arena_index = -1;
-        arena_.members().Intern(c.member_id.str());
-      } else {
-        slot.arena_index = static_cast<int64_t>(arena_.Add(c));
-      }
-      return;
-    case VersionDecision::kDuplicate:
-      ++counts_.claims.superseded;
-      ++counts_.duplicates;
-      return;
-    case VersionDecision::kStale:
-      ++counts_.claims.superseded;
-      ++counts_.stale;
-      return;
-    case VersionDecision::kConflict:
-      ++counts_.claims.rejected;
-      ++counts_.conflicts;
-      return;
+  if (decision != VersionDecision::kApply) return;
+  slot.head = {c.version, c.frequency, c.content_hash};
+  slot.history.effective = slot.history.versions.size() - 1;
+  slot.history.member_id = c.member_id.str();
+  if (!c.billing_tin.empty()) slot.history.billing_tin = c.billing_tin.str();
+  // Voids are stored too (their member is interned); only non-voids are evaluated.
+  if (c.frequency == Frequency::kVoid) {
+    slot.arena_index = -1;
+    arena_.members().Intern(c.member_id.str());
+  } else {
+    slot.arena_index = static_cast<int64_t>(arena_.Add(c));
   }
 }
 

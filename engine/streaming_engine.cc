@@ -406,12 +406,11 @@ void StreamingEngine::OnRevoked(const std::vector<LogPartition>& parts) {
 }
 
 void StreamingEngine::AddReject(Reject r, RecordKind kind, Shard* shard,
-                                std::vector<std::string>& rejects) {
-  if (shard) {
-    ++shard->counts.For(kind).read;
-    ++shard->counts.For(kind).rejected;
-  } else {
-    KindCounts& k = kind == RecordKind::kProvider ? provider_counts_ : contract_counts_;
+                                std::vector<std::string>& rejects, bool count) {
+  if (count) {
+    KindCounts& k = shard ? shard->counts.For(kind)
+                    : kind == RecordKind::kProvider ? provider_counts_
+                                                    : contract_counts_;
     ++k.read;
     ++k.rejected;
   }
@@ -529,73 +528,40 @@ void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch
 
 void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch,
                                  std::vector<std::string>& rejects) {
-  RunCounts& counts = shard.counts;
-  ++counts.claims.read;
-  counts.claim_lines_read += static_cast<int64_t>(c.lines.size());
   // One hash lookup: a new claim's slot is created here and filled below (removed again if
   // the claim is not applied).
   auto [f, inserted] = shard.claims.try_emplace(c.claim_id.str());
   const ClaimHead* current = inserted ? nullptr : &f->second.head;
   const VersionDecision decision = DecideVersion(current, c.version, c.content_hash);
   if (inserted && decision != VersionDecision::kApply) shard.claims.erase(f);
-  auto note_paid = [&] {
-    if (!shard.max_paid || c.paid_date > *shard.max_paid) shard.max_paid = c.paid_date;
-  };
-  switch (decision) {
-    case VersionDecision::kApply: {
-      note_paid();
-      if (current) {
-        ++counts.claims.superseded;
-        Shard::ClaimSlot& old = f->second;
-        if (old.arena >= 0) {
-          auto& ids = shard.members[old.member_id].claim_ids;
-          ids.erase(std::remove(ids.begin(), ids.end(), c.claim_id.str()), ids.end());
-        }
-        shard.dirty.insert(old.member_id);
-      } else {
-        ++counts.claims.applied;
-      }
-      Shard::ClaimSlot slot;
-      slot.head = {c.version, c.frequency, c.content_hash};
-      slot.member_id = c.member_id.str();
-      slot.source = c.source;
-      if (c.frequency != Frequency::kVoid) {
-        slot.arena = shard.arena.Add(c);
-        shard.members[slot.member_id].claim_ids.push_back(c.claim_id.str());
-      }
-      shard.dirty.insert(slot.member_id);
-      std::string key = PartitionPrefix(shard.partition) + c.claim_id.str();
-      batch.Put(Space::kClaims, std::move(key), binary::EncodeClaim(c));
-      f->second = std::move(slot);
-      return;
-    }
-    case VersionDecision::kDuplicate:
-      note_paid();
-      ++counts.claims.superseded;
-      ++counts.duplicates;
-      return;
-    case VersionDecision::kStale:
-      note_paid();
-      ++counts.claims.superseded;
-      ++counts.stale;
-      return;
-    case VersionDecision::kConflict: {
-      // AddReject counts it as read + rejected; undo the read counted above.
-      --counts.claims.read;
-      counts.claim_lines_read -= static_cast<int64_t>(c.lines.size());
-      ++counts.conflicts;
-      Reject r;
-      r.source = c.source;
-      r.kind = RecordKind::kClaim;
-      r.key = c.claim_id.str();
-      r.field = "version";
-      r.reason = "conflict: claim " + c.claim_id.str() + " version " + std::to_string(c.version) +
-                 " was already received with different content at " + f->second.source.ToString() +
-                 "; the first one stays (send a higher version to correct it)";
-      AddReject(std::move(r), RecordKind::kClaim, &shard, rejects);
-      return;
-    }
+  CountClaimVersion(c, decision, current != nullptr, &shard.counts, &shard.max_paid);
+  if (decision == VersionDecision::kConflict) {
+    // Counted above; the reject only goes out.
+    AddReject(ConflictReject(c, f->second.source), RecordKind::kClaim, nullptr, rejects,
+              /*count=*/false);
+    return;
   }
+  if (decision != VersionDecision::kApply) return;
+  if (current) {
+    Shard::ClaimSlot& old = f->second;
+    if (old.arena >= 0) {
+      auto& ids = shard.members[old.member_id].claim_ids;
+      ids.erase(std::remove(ids.begin(), ids.end(), c.claim_id.str()), ids.end());
+    }
+    shard.dirty.insert(old.member_id);
+  }
+  Shard::ClaimSlot slot;
+  slot.head = {c.version, c.frequency, c.content_hash};
+  slot.member_id = c.member_id.str();
+  slot.source = c.source;
+  if (c.frequency != Frequency::kVoid) {
+    slot.arena = shard.arena.Add(c);
+    shard.members[slot.member_id].claim_ids.push_back(c.claim_id.str());
+  }
+  shard.dirty.insert(slot.member_id);
+  std::string key = PartitionPrefix(shard.partition) + c.claim_id.str();
+  batch.Put(Space::kClaims, std::move(key), binary::EncodeClaim(c));
+  f->second = std::move(slot);
 }
 
 void StreamingEngine::ApplyMember(Shard& shard, Member m, StateStore::Batch& batch) {

@@ -191,7 +191,9 @@ class StreamingEngine : private RecordSource::Listener {
   void ApplyMember(Shard& shard, Member m, StateStore::Batch& batch);
   // Counts a reject and adds its JSON line to `rejects`; StoreRejects numbers the lines, puts
   // them in the batch and queues them for publication.
-  void AddReject(Reject r, RecordKind kind, Shard* shard, std::vector<std::string>& rejects);
+  // (`count` false: already counted, e.g. a version conflict.)
+  void AddReject(Reject r, RecordKind kind, Shard* shard, std::vector<std::string>& rejects,
+                 bool count = true);
   void StoreRejects(std::vector<std::string>& lines, StateStore::Batch& batch);
   // Recomputes the shard's dirty members and writes its metadata (offsets, counters, parts).
   void FinishShard(int32_t p, Shard& shard, bool all_members, StateStore::Batch& batch);

@@ -191,6 +191,7 @@ struct RunResult {
   std::vector<std::string> statements;  // latest revisions, revision_info and hash removed
   std::vector<int64_t> revisions;
   size_t published = 0;
+  RunCounts counts;
 };
 
 std::string Canonical(const std::string& json) {
@@ -232,6 +233,7 @@ RunResult RunEngine(const MemoryLog& log, StateStore* state, size_t max_per_poll
   r.status = engine.Start();
   if (r.status.ok()) r.status = engine.RunUntilCaughtUp();
   r.published = statements.records.size();
+  r.counts = engine.Metrics().counts;
   if (published) *published = statements.records;
   if (!r.status.ok()) return r;
   auto latest = StreamingEngine::LatestRevisions(*state);
@@ -258,6 +260,16 @@ TEST(StreamingSimTest, StreamedStatementsEqualBatchSettlement) {
   ASSERT_TRUE(streamed.status.ok()) << streamed.status.ToString();
   // Batch settlement of the same records in the same per-partition order, as-of = max paid.
   auto batch = w.scenario.Settle();
+  // The same version bookkeeping (CountClaimVersion) in both: the same claim counts.
+  EXPECT_EQ(streamed.counts.claims.applied, batch.counts.claims.applied);
+  EXPECT_EQ(streamed.counts.claims.superseded, batch.counts.claims.superseded);
+  EXPECT_EQ(streamed.counts.duplicates, batch.counts.duplicates);
+  EXPECT_EQ(streamed.counts.stale, batch.counts.stale);
+  EXPECT_EQ(streamed.counts.conflicts, batch.counts.conflicts);
+  EXPECT_GT(batch.counts.conflicts, 0);
+  EXPECT_GT(batch.counts.stale + batch.counts.duplicates, 0);
+  EXPECT_EQ(streamed.counts.claim_lines_read, batch.counts.claim_lines_read);
+  EXPECT_TRUE(streamed.counts.Balanced());
   ASSERT_EQ(streamed.statements.size(), batch.result.contracts.size());
   for (size_t i = 0; i < streamed.statements.size(); ++i) {
     auto s = nlohmann::ordered_json::parse(streamed.statements[i]);
