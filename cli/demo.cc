@@ -13,7 +13,6 @@
 
 #include "cli/common.h"
 #include "cli/settle_input.h"
-#include "engine/batch_settlement.h"
 #include "cli/verbs.h"
 #include "connectors/files/ndjson_file.h"
 #include "connectors/generate/generator.h"
@@ -23,6 +22,7 @@
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
 #include "connectors/stream/kafka_ports.h"
+#include "engine/batch_settlement.h"
 #include "engine/statement_json.h"
 
 namespace vbp::cli {

@@ -18,7 +18,6 @@
 namespace vbp::cli {
 namespace {
 
-
 struct ExplainFlags {
   std::string member;
   std::string contract;

@@ -3,14 +3,13 @@
 
 #include <chrono>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
-#include "cli/verbs.h"
 #include "cli/settle_input.h"
-#include "engine/batch_settlement.h"
+#include "cli/verbs.h"
 #include "connectors/files/ndjson_file.h"
+#include "engine/batch_settlement.h"
 #include "engine/statement_json.h"
 
 namespace vbp::cli {
@@ -42,7 +41,7 @@ int Settle(const SettleFlags& f) {
     forced = registry->Find(f.force_rules);
     if (!forced) {
       return Fail("settle", Status::NotFound("--force-rules " + f.force_rules +
-                                            ": no such rule set (load it with --rules FILE)"));
+                                             ": no such rule set (load it with --rules FILE)"));
     }
   }
   SettleOptions opt;
@@ -118,11 +117,11 @@ int Settle(const SettleFlags& f) {
     std::fputs(StatementTable(texts).c_str(), stdout);
     std::fprintf(stdout, "\nas of %s; %lld members evaluated\n", result->as_of.ToString().c_str(),
                  static_cast<long long>(result->members_evaluated));
-    std::fprintf(stdout, "%-10s %12s %12s %12s %12s\n", "records", "read", "applied",
-                 "superseded", "rejected");
-    for (auto [name, k] : {std::pair{"claims", &c.claims}, std::pair{"members", &c.members},
-                           std::pair{"providers", &c.providers},
-                           std::pair{"contracts", &c.contracts}}) {
+    std::fprintf(stdout, "%-10s %12s %12s %12s %12s\n", "records", "read", "applied", "superseded",
+                 "rejected");
+    for (auto [name, k] :
+         {std::pair{"claims", &c.claims}, std::pair{"members", &c.members},
+          std::pair{"providers", &c.providers}, std::pair{"contracts", &c.contracts}}) {
       std::fprintf(stdout, "%-10s %12lld %12lld %12lld %12lld\n", name,
                    static_cast<long long>(k->read), static_cast<long long>(k->applied),
                    static_cast<long long>(k->superseded), static_cast<long long>(k->rejected));

@@ -36,7 +36,8 @@ Status LoadDirectory(const std::string& dir, Book* book, const LoadOptions& opti
     struct stat st {};
     std::string path = dir + "/" + name;
     if (::stat(path.c_str(), &st) != 0) {
-      return Status::NotFound(path + " is missing: a data directory holds members.ndjson, "
+      return Status::NotFound(path +
+                              " is missing: a data directory holds members.ndjson, "
                               "providers.ndjson, contracts.ndjson and claims.ndjson (an empty "
                               "file is fine); `vbp generate` or `vbp import tuva` make one");
     }

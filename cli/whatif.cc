@@ -25,7 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // A consistent copy of a stopped engine's state directory: taken while holding the read-only
 // (shared) lock, so no writer can change it meanwhile; immutable SST files are hard-linked,
 // the rest copied. The live directory is only read.

@@ -17,7 +17,9 @@ class Writer {
  public:
   void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void Varint(uint64_t v);
-  void Signed(int64_t v) { Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void Signed(int64_t v) {
+    Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
   void Str(std::string_view s);
   void Date(const vbp::Date& d) { Signed(d.days()); }
   void OptDate(const std::optional<vbp::Date>& d);

@@ -4,10 +4,14 @@ namespace vbp {
 
 const char* VersionDecisionName(VersionDecision d) {
   switch (d) {
-    case VersionDecision::kApply: return "apply";
-    case VersionDecision::kDuplicate: return "duplicate";
-    case VersionDecision::kStale: return "stale";
-    case VersionDecision::kConflict: return "conflict";
+    case VersionDecision::kApply:
+      return "apply";
+    case VersionDecision::kDuplicate:
+      return "duplicate";
+    case VersionDecision::kStale:
+      return "stale";
+    case VersionDecision::kConflict:
+      return "conflict";
   }
   return "?";
 }
@@ -22,10 +26,14 @@ VersionDecision DecideVersion(const ClaimHead* current, int64_t version,
 
 KindCounts& RunCounts::For(RecordKind k) {
   switch (k) {
-    case RecordKind::kClaim: return claims;
-    case RecordKind::kMember: return members;
-    case RecordKind::kProvider: return providers;
-    case RecordKind::kContract: return contracts;
+    case RecordKind::kClaim:
+      return claims;
+    case RecordKind::kMember:
+      return members;
+    case RecordKind::kProvider:
+      return providers;
+    case RecordKind::kContract:
+      return contracts;
   }
   return claims;
 }

@@ -58,8 +58,7 @@ struct RunCounts {
   KindCounts& For(RecordKind k);
   const KindCounts& For(RecordKind k) const;
   bool Balanced() const {
-    return claims.Balanced() && members.Balanced() && providers.Balanced() &&
-           contracts.Balanced();
+    return claims.Balanced() && members.Balanced() && providers.Balanced() && contracts.Balanced();
   }
 };
 

@@ -80,8 +80,8 @@ class MemorySink : public RecordSink {
     if (log_) {
       uint32_t h = 2166136261u;
       for (char c : record.key) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
-      log_->Append(topic_, static_cast<int32_t>(h % static_cast<uint32_t>(partitions_)),
-                   record.key, record.value);
+      log_->Append(topic_, static_cast<int32_t>(h % static_cast<uint32_t>(partitions_)), record.key,
+                   record.value);
     }
     return Status::Ok();
   }

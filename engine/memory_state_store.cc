@@ -16,9 +16,9 @@ Result<std::optional<std::string>> MemoryStateStore::Get(Space space, std::strin
   return std::optional<std::string>(f->second);
 }
 
-Status MemoryStateStore::Scan(Space space, std::string_view prefix,
-                              const std::function<bool(std::string_view, std::string_view)>& visit)
-    const {
+Status MemoryStateStore::Scan(
+    Space space, std::string_view prefix,
+    const std::function<bool(std::string_view, std::string_view)>& visit) const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   const auto& m = spaces_[static_cast<size_t>(space)];
   for (auto it = m.lower_bound(prefix); it != m.end(); ++it) {

@@ -20,8 +20,7 @@ class MemoryStateStore : public StateStore {
   MemoryStateStore& operator=(const MemoryStateStore&) = delete;
   Result<std::optional<std::string>> Get(Space space, std::string_view key) const override;
   Status Scan(Space space, std::string_view prefix,
-              const std::function<bool(std::string_view, std::string_view)>& visit)
-      const override;
+              const std::function<bool(std::string_view, std::string_view)>& visit) const override;
   Status Commit(const Batch& batch, bool sync) override;
   Status Checkpoint(const std::string& dir) const override;
   uint64_t ApproximateBytes() const override;
@@ -50,8 +49,7 @@ class FaultyStateStore : public StateStore {
     return inner_->Get(space, key);
   }
   Status Scan(Space space, std::string_view prefix,
-              const std::function<bool(std::string_view, std::string_view)>& visit)
-      const override {
+              const std::function<bool(std::string_view, std::string_view)>& visit) const override {
     return inner_->Scan(space, prefix, visit);
   }
   Status Commit(const Batch& batch, bool sync) override;

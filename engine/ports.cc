@@ -6,17 +6,28 @@ namespace vbp {
 
 const char* SpaceName(Space s) {
   switch (s) {
-    case Space::kMeta: return "meta";
-    case Space::kOffsets: return "offsets";
-    case Space::kClaims: return "claims";
-    case Space::kMemberClaims: return "member_claims";
-    case Space::kMembers: return "members";
-    case Space::kResults: return "results";
-    case Space::kParts: return "parts";
-    case Space::kReference: return "reference";
-    case Space::kRevisions: return "revisions";
-    case Space::kHistory: return "history";
-    case Space::kCounters: return "counters";
+    case Space::kMeta:
+      return "meta";
+    case Space::kOffsets:
+      return "offsets";
+    case Space::kClaims:
+      return "claims";
+    case Space::kMemberClaims:
+      return "member_claims";
+    case Space::kMembers:
+      return "members";
+    case Space::kResults:
+      return "results";
+    case Space::kParts:
+      return "parts";
+    case Space::kReference:
+      return "reference";
+    case Space::kRevisions:
+      return "revisions";
+    case Space::kHistory:
+      return "history";
+    case Space::kCounters:
+      return "counters";
   }
   return "?";
 }

@@ -29,17 +29,17 @@ namespace vbp {
 // Threading: one writer; reads may run concurrently with each other, not with Commit.
 // ---------------------------------------------------------------------------------------
 enum class Space : uint8_t {
-  kMeta = 0,     // schema version, instance settings
-  kOffsets,      // input position per topic partition (the source of truth on restart)
-  kClaims,       // effective claim version per (partition, claim_id)
-  kMemberClaims, // index: (partition, member_id, claim_id) -> ""
-  kMembers,      // member record per (partition, member_id)
-  kResults,      // a member's contributions per (partition, member_id), to subtract on change
-  kParts,        // per-partition contract aggregates (partition, year, contract_id)
-  kReference,    // providers and contracts (replicated to every instance)
-  kRevisions,    // published statement revisions (contract, year, revision)
-  kHistory,      // every input record version with its source position (audit)
-  kCounters,     // applied / superseded / rejected per partition and kind
+  kMeta = 0,      // schema version, instance settings
+  kOffsets,       // input position per topic partition (the source of truth on restart)
+  kClaims,        // effective claim version per (partition, claim_id)
+  kMemberClaims,  // index: (partition, member_id, claim_id) -> ""
+  kMembers,       // member record per (partition, member_id)
+  kResults,       // a member's contributions per (partition, member_id), to subtract on change
+  kParts,         // per-partition contract aggregates (partition, year, contract_id)
+  kReference,     // providers and contracts (replicated to every instance)
+  kRevisions,     // published statement revisions (contract, year, revision)
+  kHistory,       // every input record version with its source position (audit)
+  kCounters,      // applied / superseded / rejected per partition and kind
 };
 inline constexpr int kSpaceCount = 11;
 const char* SpaceName(Space s);  // RocksDB column family names: "meta", "offsets", ...
@@ -110,9 +110,9 @@ class StateStore {
 
   virtual ~StateStore() = default;
   virtual Result<std::optional<std::string>> Get(Space space, std::string_view key) const = 0;
-  virtual Status Scan(Space space, std::string_view prefix,
-                      const std::function<bool(std::string_view key, std::string_view value)>&
-                          visit) const = 0;
+  virtual Status Scan(
+      Space space, std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
   // Atomic. `sync` also forces the write-ahead log to disk (survives an OS crash, not just a
   // process crash).
   virtual Status Commit(const Batch& batch, bool sync) = 0;

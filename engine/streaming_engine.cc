@@ -161,8 +161,8 @@ StreamingEngine::StreamingEngine(StreamingOptions options, Ports ports, DecodeFn
   metrics_.batch_latency_buckets_us.assign(std::size(kLatencyBoundsUs) + 1, 0);
   for (RecordKind k :
        {RecordKind::kClaim, RecordKind::kMember, RecordKind::kProvider, RecordKind::kContract}) {
-    const char* name = k == RecordKind::kClaim    ? "claims"
-                       : k == RecordKind::kMember ? "members"
+    const char* name = k == RecordKind::kClaim      ? "claims"
+                       : k == RecordKind::kMember   ? "members"
                        : k == RecordKind::kProvider ? "providers"
                                                     : "contracts";
     topics_[static_cast<size_t>(k)] = options_.topic_prefix + name;
@@ -408,7 +408,7 @@ void StreamingEngine::OnRevoked(const std::vector<LogPartition>& parts) {
 void StreamingEngine::AddReject(Reject r, RecordKind kind, Shard* shard,
                                 std::vector<std::string>& rejects, bool count) {
   if (count) {
-    KindCounts& k = shard ? shard->counts.For(kind)
+    KindCounts& k = shard                           ? shard->counts.For(kind)
                     : kind == RecordKind::kProvider ? provider_counts_
                                                     : contract_counts_;
     ++k.read;
@@ -428,8 +428,8 @@ void StreamingEngine::StoreRejects(std::vector<std::string>& lines, StateStore::
   lines.clear();
 }
 
-void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& batch,
-                                     bool* changed, std::vector<std::string>& rejects) {
+void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& batch, bool* changed,
+                                     std::vector<std::string>& rejects) {
   const bool is_provider = m.topic == TopicOf(RecordKind::kProvider);
   const RecordKind kind = is_provider ? RecordKind::kProvider : RecordKind::kContract;
   SourcePos pos{std::string(m.topic), m.partition, m.offset};
@@ -1072,8 +1072,8 @@ Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
     info["previous_hash"] = prev ? (*prev)["hash"] : nlohmann::ordered_json("");
     info["input_watermark"] = round.input_watermark;
     nlohmann::ordered_json delta;
-    for (const char* f : {"benchmark_total", "expenditure_total", "gross_savings",
-                          "shared_savings", "shared_losses", "pmpm_total", "net_payment"}) {
+    for (const char* f : {"benchmark_total", "expenditure_total", "gross_savings", "shared_savings",
+                          "shared_losses", "pmpm_total", "net_payment"}) {
       BigInt now_c = RoundHalfEvenScaled(*ParseExactDecimal(j[f].get<std::string>()), 2);
       BigInt was_c = prev
                          ? RoundHalfEvenScaled(*ParseExactDecimal((*prev)[f].get<std::string>()), 2)

@@ -58,9 +58,8 @@ TEST(BinaryCodecTest, BigAndMoneyReadBackExactly) {
 }
 
 TEST(BinaryCodecTest, CorruptDigitsAreRefused) {
-  for (const std::string& text :
-       {std::string(""), std::string("-"), std::string("1a"), std::string("+1"),
-        std::string("1-"), std::string(" 1")}) {
+  for (const std::string& text : {std::string(""), std::string("-"), std::string("1a"),
+                                  std::string("+1"), std::string("1-"), std::string(" 1")}) {
     SCOPED_TRACE("\"" + text + "\"");
     Writer w;
     w.Str(text);
@@ -81,7 +80,10 @@ TEST(BinaryCodecTest, CorruptDigitsAreRefused) {
   m.Money();
   EXPECT_FALSE(m.ok());
   // A length beyond the bytes.
-  Reader t(std::string("\x05" "12", 3));
+  Reader t(
+      std::string("\x05"
+                  "12",
+                  3));
   t.Big();
   EXPECT_FALSE(t.ok());
 }

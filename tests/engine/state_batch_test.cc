@@ -29,10 +29,10 @@ TEST(StateBatchTest, OperationsReadBackInOrderAndAppendKeepsBothOrders) {
   EXPECT_EQ(a.ByteSize(), 2u + 2u + 4u + 7u);
   a.Append(b);
   EXPECT_EQ(a.size(), 5u);
-  EXPECT_EQ(Describe(a),
-            (std::vector<std::string>{"claims put k1=v1", "results del gone=",
-                                      "history put " + std::string("bin\0key", 7) + "=",
-                                      "offsets put o=42", "meta del m="}));
+  EXPECT_EQ(Describe(a), (std::vector<std::string>{
+                             "claims put k1=v1",
+                             "results del gone=", "history put " + std::string("bin\0key", 7) + "=",
+                             "offsets put o=42", "meta del m="}));
   EXPECT_EQ(a.ops().front().key, "k1");
   // The appended batch is unchanged.
   EXPECT_EQ(Describe(b), (std::vector<std::string>{"offsets put o=42", "meta del m="}));

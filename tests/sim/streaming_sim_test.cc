@@ -322,9 +322,9 @@ TEST(StreamingSimTest, PipelinedAndSequentialEnginesCommitAndPublishTheSame) {
     ASSERT_TRUE(b.status.ok()) << b.status.ToString();
     EXPECT_EQ(sequential.commits(), pipelined.commits());
     EXPECT_TRUE(pipelined.SameContents(
-        sequential, {Space::kClaims, Space::kMembers, Space::kResults, Space::kParts,
-                     Space::kReference, Space::kOffsets, Space::kCounters, Space::kHistory,
-                     Space::kRevisions, Space::kMeta}));
+        sequential,
+        {Space::kClaims, Space::kMembers, Space::kResults, Space::kParts, Space::kReference,
+         Space::kOffsets, Space::kCounters, Space::kHistory, Space::kRevisions, Space::kMeta}));
     ASSERT_EQ(out_seq.size(), out_pipe.size());
     ASSERT_GT(out_seq.size(), 3u);
     for (size_t i = 0; i < out_seq.size(); ++i) {
