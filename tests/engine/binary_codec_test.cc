@@ -80,10 +80,8 @@ TEST(BinaryCodecTest, CorruptDigitsAreRefused) {
   m.Money();
   EXPECT_FALSE(m.ok());
   // A length beyond the bytes.
-  Reader t(
-      std::string("\x05"
-                  "12",
-                  3));
+  const std::string truncated = std::string(1, '\x05') + "12";  // outlives the Reader
+  Reader t(truncated);
   t.Big();
   EXPECT_FALSE(t.ok());
 }
