@@ -87,21 +87,9 @@ Status LoadStateRecords(const StateStore& state, AuditBook* book) {
   }));
   VBP_RETURN_IF_ERROR(err);
   std::vector<Contract> contracts;
-  VBP_RETURN_IF_ERROR(
-      state.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
-        if (k.empty()) return true;
-        if (k[0] == 'p') {
-          auto p = binary::DecodeProvider(v);
-          if (!p.ok()) return fail(p.status());
-          book->AddProvider(*p);
-        } else if (k[0] == 'c') {
-          auto c = binary::DecodeContract(v);
-          if (!c.ok()) return fail(c.status());
-          contracts.push_back(std::move(c).value());
-        }
-        return true;
-      }));
-  VBP_RETURN_IF_ERROR(err);
+  VBP_RETURN_IF_ERROR(binary::ScanReference(
+      state, [&](Provider p) { book->AddProvider(p); },
+      [&](Contract c) { contracts.push_back(std::move(c)); }));
   for (auto& c : contracts) book->AddContract(std::move(c));
   VBP_RETURN_IF_ERROR(state.Scan(Space::kClaims, "", [&](std::string_view, std::string_view v) {
     auto c = binary::DecodeClaim(v);

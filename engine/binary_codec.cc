@@ -461,4 +461,30 @@ uint64_t ReadU64(std::string_view s, size_t at) {
   return v;
 }
 
+Status ScanReference(const StateStore& state, const std::function<void(Provider)>& provider,
+                     const std::function<void(Contract)>& contract) {
+  Status err;
+  VBP_RETURN_IF_ERROR(
+      state.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
+        if (k.empty()) return true;
+        if (k[0] == 'p') {
+          auto p = DecodeProvider(v);
+          if (!p.ok()) {
+            err = p.status();
+            return false;
+          }
+          provider(std::move(p).value());
+        } else if (k[0] == 'c') {
+          auto c = DecodeContract(v);
+          if (!c.ok()) {
+            err = c.status();
+            return false;
+          }
+          contract(std::move(c).value());
+        }
+        return true;
+      }));
+  return err;
+}
+
 }  // namespace vbp::binary

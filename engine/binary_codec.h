@@ -4,11 +4,13 @@
 // reads back identically. Readers validate lengths and fail with kDataLoss on corrupt bytes.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "domain/records.h"
 #include "domain/status.h"
+#include "engine/ports.h"
 #include "rules/core/settlement.h"
 
 namespace vbp::binary {
@@ -73,6 +75,12 @@ std::string EncodeContract(const Contract& c);
 Result<Contract> DecodeContract(std::string_view bytes);
 std::string EncodeAggregate(const rules::ContractAggregate& a);
 Result<rules::ContractAggregate> DecodeAggregate(std::string_view bytes);
+
+// Every record of the reference space as the streaming engine stores it (engine/README.md:
+// "p" npi ... -> provider, "c" contract_id -> contract), in key order; the first corrupt
+// value stops the scan with its decoding error.
+Status ScanReference(const StateStore& state, const std::function<void(Provider)>& provider,
+                     const std::function<void(Contract)>& contract);
 
 // Big-endian fixed-width integers for keys (byte order == numeric order for unsigned).
 void AppendU32(std::string* key, uint32_t v);

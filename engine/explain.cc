@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/statement_json.h"
+#include "engine/whatif.h"
 
 namespace vbp::audit {
 
@@ -404,27 +405,10 @@ std::string ExplainMemberText(const ordered_json& j) {
   return out;
 }
 
-const std::vector<std::string>& ExplainableFigures() {
-  static const std::vector<std::string> kFigures = {"assigned_members",
-                                                    "person_years",
-                                                    "benchmark_total",
-                                                    "expenditure_total",
-                                                    "gross_savings",
-                                                    "pmpm_total",
-                                                    "savings_rate",
-                                                    "msr",
-                                                    "mlr",
-                                                    "quality_score",
-                                                    "final_sharing_rate",
-                                                    "shared_savings",
-                                                    "shared_losses",
-                                                    "net_payment"};
-  return kFigures;
-}
-
 Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
                                    const FigureQuery& q) {
-  const auto& names = ExplainableFigures();
+  // Every statement figure can be drilled into.
+  const auto& names = StatementFigureNames();
   if (std::find(names.begin(), names.end(), q.figure) == names.end()) {
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;

@@ -36,12 +36,9 @@ std::string ExplainMemberText(const nlohmann::ordered_json& j);
 // amount)", or why not.
 std::string WhyText(const rules::MemberOutcome& m);
 
-// The statement figures `ExplainFigure` can drill into.
-const std::vector<std::string>& ExplainableFigures();
-
 struct FigureQuery {
   ContractId contract;
-  std::string figure;                    // one of ExplainableFigures()
+  std::string figure;                    // one of StatementFigureNames() (engine/whatif.h)
   std::optional<std::string> member_id;  // also list this member's claim lines behind it
   // The statement to reconcile with (a stored revision's text); empty: only the recomputed.
   std::string statement_text;

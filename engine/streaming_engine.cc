@@ -222,28 +222,12 @@ Status StreamingEngine::Start() {
 }
 
 Status StreamingEngine::LoadReference() {
-  Status decode_error;
-  VBP_RETURN_IF_ERROR(
-      ports_.state->Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
-        if (k.empty()) return true;
-        if (k[0] == 'p') {
-          auto p = binary::DecodeProvider(v);
-          if (!p.ok()) {
-            decode_error = p.status();
-            return false;
-          }
-          roster_.Upsert(*p);
-        } else if (k[0] == 'c') {
-          auto c = binary::DecodeContract(v);
-          if (!c.ok()) {
-            decode_error = c.status();
-            return false;
-          }
-          contracts_[c->contract_id] = *c;
-        }
-        return true;
+  VBP_RETURN_IF_ERROR(binary::ScanReference(
+      *ports_.state, [&](Provider p) { roster_.Upsert(p); },
+      [&](Contract c) {
+        ContractId id = c.contract_id;
+        contracts_[id] = std::move(c);
       }));
-  VBP_RETURN_IF_ERROR(decode_error);
   for (const std::string& topic :
        {TopicOf(RecordKind::kProvider), TopicOf(RecordKind::kContract)}) {
     std::string prefix = topic;
@@ -640,8 +624,7 @@ void StreamingEngine::Recompute(Shard& shard, const std::string& member_id,
   }
 }
 
-void StreamingEngine::FinishShard(int32_t, Shard& shard, bool all_members,
-                                  StateStore::Batch& batch) {
+void StreamingEngine::FinishShard(Shard& shard, bool all_members, StateStore::Batch& batch) {
   if (all_members) {
     for (const auto& [id, slot] : shard.members) Recompute(shard, id, batch);
     shard.touched = true;
@@ -725,7 +708,7 @@ Result<bool> StreamingEngine::Step() {
         if (m.partition % 2 == 1) ApplyInput(m, odd_batch, odd_rejects);
       }
       for (auto& [p, shard] : shards_) {
-        if (p % 2 == 1) FinishShard(p, *shard, false, odd_batch);
+        if (p % 2 == 1) FinishShard(*shard, false, odd_batch);
       }
       return Status::Ok();
     });
@@ -733,7 +716,7 @@ Result<bool> StreamingEngine::Step() {
       if (m.partition % 2 == 0) ApplyInput(m, batch, rejects);
     }
     for (auto& [p, shard] : shards_) {
-      if (p % 2 == 0) FinishShard(p, *shard, false, batch);
+      if (p % 2 == 0) FinishShard(*shard, false, batch);
     }
     VBP_RETURN_IF_ERROR(helper_->Wait());
     batch.Append(odd_batch);
@@ -745,7 +728,7 @@ Result<bool> StreamingEngine::Step() {
       VBP_RETURN_IF_ERROR(worker_->Wait());
       RebuildPlans();
     }
-    for (auto& [p, shard] : shards_) FinishShard(p, *shard, reference_changed, batch);
+    for (auto& [p, shard] : shards_) FinishShard(*shard, reference_changed, batch);
   }
   StoreRejects(rejects, batch);
   int64_t recomputed = 0;
@@ -1111,11 +1094,7 @@ Status StreamingEngine::RunUntilCaughtUp() {
   int64_t last_progress = watch_stall ? ports_.clock->NowMicros() : 0;
   while (true) {
     auto r = Step();
-    if (!r.ok()) {
-      std::lock_guard<std::mutex> lock(metrics_mu_);
-      metrics_.last_error = r.status().ToString();
-      return r.status();
-    }
+    if (!r.ok()) return Stopped(r.status());
     const bool caught_up =
         !*r && ports_.input->CaughtUp() && (!ports_.reference || ports_.reference->CaughtUp());
     if (!caught_up) {
@@ -1133,20 +1112,13 @@ Status StreamingEngine::RunUntilCaughtUp() {
             " s and is not caught up (assigned: " + (lag.empty() ? "none" : lag) +
             "): check that the brokers are reachable and that the group's partitions are "
             "assigned, then run again (the state is exactly-once; nothing is lost)");
-        std::lock_guard<std::mutex> lock(metrics_mu_);
-        metrics_.last_error = st.ToString();
-        return st;
+        return Stopped(std::move(st));
       }
       continue;
     }
     if (!IsLeader() || !(input_since_revision_ || final_due_)) {
       // Done once the last batch and the final revisions are committed and published.
-      Status st = Drain();
-      if (!st.ok()) {
-        std::lock_guard<std::mutex> lock(metrics_mu_);
-        metrics_.last_error = st.ToString();
-      }
-      return st;
+      return Stopped(Drain());
     }
     // Caught up, but the statements wait for other instances' parts.
     const int64_t now = ports_.clock->NowMicros();
@@ -1162,9 +1134,7 @@ Status StreamingEngine::RunUntilCaughtUp() {
           std::to_string(options_.complete_view_timeout_ms) +
           " ms; statements are not published from a partial view. Is every instance of the "
           "group running, with the same parts topic?");
-      std::lock_guard<std::mutex> lock(metrics_mu_);
-      metrics_.last_error = st.ToString();
-      return st;
+      return Stopped(std::move(st));
     }
   }
 }
@@ -1172,13 +1142,12 @@ Status StreamingEngine::RunUntilCaughtUp() {
 Status StreamingEngine::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     auto r = Step();
-    if (!r.ok()) {
-      std::lock_guard<std::mutex> lock(metrics_mu_);
-      metrics_.last_error = r.status().ToString();
-      return r.status();
-    }
+    if (!r.ok()) return Stopped(r.status());
   }
-  Status st = Drain();
+  return Stopped(Drain());
+}
+
+Status StreamingEngine::Stopped(Status st) {
   if (!st.ok()) {
     std::lock_guard<std::mutex> lock(metrics_mu_);
     metrics_.last_error = st.ToString();

@@ -180,8 +180,9 @@ class StreamingEngine : private RecordSource::Listener {
   Status LoadReference();
   Status LoadShard(int32_t partition);
   void RebuildPlans();
-  // The Apply* functions touch only the message's shard, `batch` and `rejects` (and read the
-  // roster and plans): two threads apply disjoint sets of partitions at once.
+  // ApplyInput, ApplyClaim, ApplyMember, Recompute and FinishShard touch only the message's
+  // shard, `batch` and `rejects` (and read the roster and plans): two threads apply disjoint
+  // sets of partitions at once. ApplyReference runs on the driving thread only.
   void ApplyReference(const InputMessage& m, StateStore::Batch& batch, bool* changed,
                       std::vector<std::string>& rejects);
   void ApplyInput(const InputMessage& m, StateStore::Batch& batch,
@@ -196,7 +197,7 @@ class StreamingEngine : private RecordSource::Listener {
                  bool count = true);
   void StoreRejects(std::vector<std::string>& lines, StateStore::Batch& batch);
   // Recomputes the shard's dirty members and writes its metadata (offsets, counters, parts).
-  void FinishShard(int32_t p, Shard& shard, bool all_members, StateStore::Batch& batch);
+  void FinishShard(Shard& shard, bool all_members, StateStore::Batch& batch);
   void Recompute(Shard& shard, const std::string& member_id, StateStore::Batch& batch);
   void WriteShardMeta(Shard& shard, StateStore::Batch& batch);
   // A decided revision round: what the statements are computed from, captured on the engine
@@ -220,7 +221,7 @@ class StreamingEngine : private RecordSource::Listener {
     std::vector<PublishedRecord> parts;
     std::vector<std::pair<std::string, std::string>> rejects;  // kMeta key, JSON line
     std::optional<RevisionRound> revisions;
-    bool flush = false;  // confirm the deliveries of this and earlier steps
+    bool flush = false;  // confirm earlier steps' deliveries before this step publishes
   };
   // Runs on the worker (or inline): touches only the ports, plans_ and metrics.
   Status CommitAndPublish(StepOutput& out);
@@ -238,6 +239,8 @@ class StreamingEngine : private RecordSource::Listener {
   Result<std::optional<RevisionRound>> MaybeRevisionRound(bool force);
   bool IsLeader() const { return shards_.count(0) != 0; }
   Result<int64_t> InputWatermark() const;
+  // Records a non-OK status as the metrics' last error; returns it.
+  Status Stopped(Status st);
   const std::string& TopicOf(RecordKind kind) const;
 
   StreamingOptions options_;

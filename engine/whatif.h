@@ -18,7 +18,8 @@
 
 namespace vbp::audit {
 
-// The SPEC §4 figures compared, in statement order.
+// The SPEC §4 figures of a statement, in statement order (what whatif compares and explain
+// drills into).
 const std::vector<std::string>& StatementFigureNames();
 
 struct SideDescription {

@@ -141,22 +141,12 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   s->book = std::make_unique<ReconcileBook>(s->registry.get());
 
   // Reference data and members.
-  VBP_RETURN_IF_ERROR(
-      store.Scan(Space::kReference, "", [&](std::string_view k, std::string_view v) {
-        if (k.empty()) return true;
-        if (k[0] == 'p') {
-          auto p = binary::DecodeProvider(v);
-          if (!p.ok()) return fail(p.status());
-          s->book->AddProvider(*p);
-        } else if (k[0] == 'c') {
-          auto c = binary::DecodeContract(v);
-          if (!c.ok()) return fail(c.status());
-          s->contracts[c->contract_id] = *c;
-          s->book->AddContract(std::move(c).value());
-        }
-        return true;
+  VBP_RETURN_IF_ERROR(binary::ScanReference(
+      store, [&](Provider p) { s->book->AddProvider(p); },
+      [&](Contract c) {
+        s->contracts[c.contract_id] = c;
+        s->book->AddContract(std::move(c));
       }));
-  VBP_RETURN_IF_ERROR(err);
   VBP_RETURN_IF_ERROR(store.Scan(Space::kMembers, "", [&](std::string_view, std::string_view v) {
     auto m = binary::DecodeMember(v);
     if (!m.ok()) return fail(m.status());
