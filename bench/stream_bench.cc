@@ -29,6 +29,7 @@
 //   --history off: without the audit trail of every input message (what it costs);
 //   --pipeline off: the sequential engine (commit on the engine thread), for comparison.
 #include <librdkafka/rdkafka.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,6 +68,15 @@ constexpr const char* kPrefix = "vbp.";
 constexpr int kDrainTimeoutSec = 600;
 constexpr int kFlushTimeoutMs = 300000;
 constexpr int kCaughtUpTimeoutSec = 600;
+
+// CPU seconds (user + system) used so far by every thread of this process: the engine's
+// threads, librdkafka's and RocksDB's, and the in-process mock broker.
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return sec(u.ru_utime) + sec(u.ru_stime);
+}
 
 double Seconds(SteadyClock::time_point a, SteadyClock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -194,6 +204,7 @@ struct Drain {
   int64_t messages = 0;
   int64_t bytes = 0;
   double seconds = 0;
+  double cpu_seconds = 0;  // every thread of the process, consumer set-up included
 };
 
 rd_kafka_t* BareConsumer(const std::string& bootstrap, const std::vector<const Topic*>& topics,
@@ -229,6 +240,7 @@ Drain DrainBatchQueue(const std::string& bootstrap, const std::vector<const Topi
   rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(rk);
   std::vector<rd_kafka_message_t*> msgs(10000);
   Drain d;
+  const double cpu_before = ProcessCpuSeconds();
   const auto start = SteadyClock::now();
   const auto deadline = start + std::chrono::seconds(kDrainTimeoutSec);
   while (d.messages < expected && SteadyClock::now() < deadline) {
@@ -242,6 +254,7 @@ Drain DrainBatchQueue(const std::string& bootstrap, const std::vector<const Topi
     }
   }
   d.seconds = Seconds(start, SteadyClock::now());
+  d.cpu_seconds = ProcessCpuSeconds() - cpu_before;
   rd_kafka_queue_destroy(q);
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
@@ -253,6 +266,7 @@ Drain DrainConsumerPoll(const std::string& bootstrap, const std::vector<const To
                         int partitions, int64_t expected) {
   rd_kafka_t* rk = BareConsumer(bootstrap, topics, partitions);
   Drain d;
+  const double cpu_before = ProcessCpuSeconds();
   const auto start = SteadyClock::now();
   const auto deadline = start + std::chrono::seconds(kDrainTimeoutSec);
   while (d.messages < expected && SteadyClock::now() < deadline) {
@@ -265,6 +279,7 @@ Drain DrainConsumerPoll(const std::string& bootstrap, const std::vector<const To
     rd_kafka_message_destroy(m);
   }
   d.seconds = Seconds(start, SteadyClock::now());
+  d.cpu_seconds = ProcessCpuSeconds() - cpu_before;
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
   if (d.messages < expected) Die("bare drain timed out");
@@ -359,8 +374,9 @@ std::unique_ptr<Engine> BuildEngine(const std::string& bootstrap, const std::str
 // Phase 1: throughput
 
 void PrintDrain(const char* name, const Drain& d, int64_t claims) {
-  std::printf("  %-46s %6.2f s  %9.0f claims/s  %9.0f msg/s  %6.1f MB/s\n", name, d.seconds,
-              claims / d.seconds, d.messages / d.seconds, d.bytes / d.seconds / 1e6);
+  std::printf("  %-46s %6.2f s  %9.0f claims/s  %9.0f msg/s  %6.1f MB/s  %5.2f us CPU/claim\n",
+              name, d.seconds, claims / d.seconds, d.messages / d.seconds,
+              d.bytes / d.seconds / 1e6, 1e6 * d.cpu_seconds / claims);
 }
 
 void Throughput(const Flags& f, const Population& pop, const RuleRegistry& registry,
@@ -391,10 +407,12 @@ void Throughput(const Flags& f, const Population& pop, const RuleRegistry& regis
   options.pipeline = f.pipeline;
   const std::string state = state_root + "/throughput";
   auto e = BuildEngine(bootstrap, state, options, &registry);
+  const double cpu_before = ProcessCpuSeconds();
   const auto start = SteadyClock::now();
   Status st = e->engine->Start();
   if (st.ok()) st = e->engine->RunUntilCaughtUp();
   const auto end = SteadyClock::now();
+  const double cpu_s = ProcessCpuSeconds() - cpu_before;
   if (!st.ok()) Die("engine", st);
   const EngineMetrics m = e->engine->Metrics();
   const auto first = e->timed_input->first().value_or(start);
@@ -421,6 +439,9 @@ void Throughput(const Flags& f, const Population& pop, const RuleRegistry& regis
   std::printf("  %-46s %6.2f s  %9.0f claims/s  (group join %.2f s)\n",
               "  (from Start(), incl. the group join)", total_s, claims / total_s,
               Seconds(start, first));
+  std::printf("  %-46s %6.2f s  %9.2f us per claim  (%.2f of %u cores busy, group join included)\n",
+              "  CPU, all threads of the process", cpu_s, 1e6 * cpu_s / claims,
+              cpu_s / total_s, std::thread::hardware_concurrency());
   PrintDrain("raw: bare consume_batch_queue, before", raw1, claims);
   PrintDrain("raw: bare consume_batch_queue, after", raw2, claims);
   PrintDrain("raw: bare consumer_poll, before", poll1, claims);

@@ -48,6 +48,13 @@ void StateStore::Batch::Append(const Batch& other) {
   }
 }
 
+Status StateStore::CommitParts(const std::vector<const Batch*>& parts, bool sync) {
+  if (parts.size() == 1) return Commit(*parts.front(), sync);
+  Batch all;
+  for (const Batch* b : parts) all.Append(*b);
+  return Commit(all, sync);
+}
+
 void StateStore::Batch::Delete(Space space, std::string_view key) {
   index_.push_back({space, true, buffer_.size(), key.size(), 0});
   buffer_.append(key);

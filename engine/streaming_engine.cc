@@ -1,6 +1,8 @@
 #include "engine/streaming_engine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <unordered_map>
 
 #include "engine/binary_codec.h"
 #include "engine/statement_json.h"
@@ -693,34 +695,54 @@ Result<bool> StreamingEngine::Step() {
   if (!st.ok()) return st;
   processed += input.size();
 
-  // Partitions are independent: the helper thread decodes, applies and recomputes the odd
-  // partitions into its own batch while this thread does the even ones (each message is
-  // applied right after it is decoded, while it is in cache). The batches and reject lists
-  // are then joined, even partitions first. When reference data changed, every member is
-  // recomputed under the new plans on this thread.
+  // Partitions are independent: this thread and the helper thread take partitions from a
+  // shared counter, largest first, and decode, apply and recompute each one into its own
+  // batch (each message is applied right after it is decoded, while it is in cache). Which
+  // thread took which partition changes nothing: the batches and reject lists are joined in
+  // partition order. When reference data changed, every member is recomputed under the new
+  // plans on this thread.
   const bool split = helper_->threaded() && !reference_changed && shards_.size() >= 2 &&
                      input.size() >= kParallelApplyMin;
   if (split) {
-    StateStore::Batch odd_batch;
-    std::vector<std::string> odd_rejects;
-    helper_->Submit([this, &input, &odd_batch, &odd_rejects] {
-      for (const auto& m : input) {
-        if (m.partition % 2 == 1) ApplyInput(m, odd_batch, odd_rejects);
-      }
-      for (auto& [p, shard] : shards_) {
-        if (p % 2 == 1) FinishShard(*shard, false, odd_batch);
+    struct PartitionWork {
+      Shard* shard;
+      std::vector<const InputMessage*> messages;
+      StateStore::Batch batch;
+      std::vector<std::string> rejects;
+    };
+    std::vector<PartitionWork> work;
+    work.reserve(shards_.size());
+    std::unordered_map<int32_t, size_t> slot;
+    for (auto& [p, shard] : shards_) {
+      slot.emplace(p, work.size());
+      work.push_back({shard.get(), {}, {}, {}});
+    }
+    for (const auto& m : input) {
+      auto f = slot.find(m.partition);
+      if (f != slot.end()) work[f->second].messages.push_back(&m);
+      // else: fetched before its partition was revoked; not ours any more (ApplyInput).
+    }
+    std::vector<size_t> largest_first(work.size());
+    for (size_t i = 0; i < work.size(); ++i) largest_first[i] = i;
+    std::stable_sort(largest_first.begin(), largest_first.end(), [&work](size_t a, size_t b) {
+      return work[a].messages.size() > work[b].messages.size();
+    });
+    std::atomic<size_t> next{0};
+    auto take = [this, &work, &largest_first, &next] {
+      for (size_t i = next.fetch_add(1); i < work.size(); i = next.fetch_add(1)) {
+        PartitionWork& w = work[largest_first[i]];
+        for (const InputMessage* m : w.messages) ApplyInput(*m, w.batch, w.rejects);
+        FinishShard(*w.shard, false, w.batch);
       }
       return Status::Ok();
-    });
-    for (const auto& m : input) {
-      if (m.partition % 2 == 0) ApplyInput(m, batch, rejects);
-    }
-    for (auto& [p, shard] : shards_) {
-      if (p % 2 == 0) FinishShard(*shard, false, batch);
-    }
+    };
+    helper_->Submit(take);
+    (void)take();
     VBP_RETURN_IF_ERROR(helper_->Wait());
-    batch.Append(odd_batch);
-    for (auto& line : odd_rejects) rejects.push_back(std::move(line));
+    for (auto& w : work) {
+      if (!w.batch.empty()) out->partitions.push_back(std::move(w.batch));
+      for (auto& line : w.rejects) rejects.push_back(std::move(line));
+    }
   } else {
     for (const auto& m : input) ApplyInput(m, batch, rejects);
     if (reference_changed) {
@@ -730,7 +752,7 @@ Result<bool> StreamingEngine::Step() {
     }
     for (auto& [p, shard] : shards_) FinishShard(*shard, reference_changed, batch);
   }
-  StoreRejects(rejects, batch);
+  StoreRejects(rejects, split ? out->tail : batch);
   int64_t recomputed = 0;
   for (auto& [p, shard] : shards_) {
     if (shard->publish) parts_to_publish_.insert(p);
@@ -755,7 +777,7 @@ Result<bool> StreamingEngine::Step() {
   out->flush = out->revisions.has_value() || caught_up ||
                started - last_flush_us_ >= options_.revision_interval_ms * 1000;
   if (out->flush) last_flush_us_ = started;
-  const bool commits = !batch.empty();
+  const bool commits = !batch.empty() || !out->partitions.empty() || !out->tail.empty();
 
   // At most one batch in flight: the previous step's commit and publications finish first.
   VBP_RETURN_IF_ERROR(worker_->Wait());
@@ -796,8 +818,12 @@ Result<bool> StreamingEngine::Step() {
 }
 
 Status StreamingEngine::CommitAndPublish(StepOutput& out) {
-  if (!out.batch.empty()) {
-    VBP_RETURN_IF_ERROR(ports_.state->Commit(out.batch, options_.sync_commits));
+  std::vector<const StateStore::Batch*> parts;
+  if (!out.batch.empty()) parts.push_back(&out.batch);
+  for (const auto& b : out.partitions) parts.push_back(&b);
+  if (!out.tail.empty()) parts.push_back(&out.tail);
+  if (!parts.empty()) {
+    VBP_RETURN_IF_ERROR(ports_.state->CommitParts(parts, options_.sync_commits));
   }
   // Confirms what earlier steps published, before this step publishes: those records left
   // at least one step ago and are normally delivered already, so the flush rarely waits for

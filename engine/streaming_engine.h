@@ -217,7 +217,11 @@ class StreamingEngine : private RecordSource::Listener {
   };
   // What one step hands to the worker: runs in this order after the previous step's.
   struct StepOutput {
+    // Committed as one atomic batch, in this order: `batch` (reference data, or everything
+    // when the step ran on one thread), the partitions' batches in partition order, `tail`.
     StateStore::Batch batch;
+    std::vector<StateStore::Batch> partitions;
+    StateStore::Batch tail;
     std::vector<PublishedRecord> parts;
     std::vector<std::pair<std::string, std::string>> rejects;  // kMeta key, JSON line
     std::optional<RevisionRound> revisions;

@@ -456,6 +456,10 @@ Status RocksDbStateStore::Scan(
 }
 
 Status RocksDbStateStore::Commit(const Batch& batch, bool sync) {
+  return CommitParts({&batch}, sync);
+}
+
+Status RocksDbStateStore::CommitParts(const std::vector<const Batch*>& parts, bool sync) {
   if (impl_->db == nullptr) return Status::Invalid("commit to closed store " + impl_->dir);
   if (impl_->read_only) {
     return Status::Invalid("commit to " + impl_->dir + ", which this process opened read-only");
@@ -463,31 +467,42 @@ Status RocksDbStateStore::Commit(const Batch& batch, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync || impl_->opts.sync_every_commit;
   wo.disableWAL = false;
-  if (batch.empty()) {
+  size_t ops = 0;
+  size_t bytes = 0;
+  const Batch* first = nullptr;
+  for (const Batch* b : parts) {
+    ops += b->size();
+    bytes += b->ByteSize();
+    if (first == nullptr && !b->empty()) first = b;
+  }
+  if (ops == 0) {
     // Nothing to write, but a sync request still means "make everything so far durable".
     if (!wo.sync) return Status::Ok();
     return FromRocks(impl_->db->SyncWAL(), "sync write-ahead log of " + impl_->dir);
   }
-  rocksdb::WriteBatch wb(batch.ByteSize() + 16 * batch.size());
+  rocksdb::WriteBatch wb(bytes + 16 * ops);
   std::set<Space> spaces;
-  for (const auto& op : batch.ops()) {
-    rocksdb::ColumnFamilyHandle* h = impl_->Family(op.space);
-    rocksdb::Status s = op.is_delete ? wb.Delete(h, ToSlice(op.key))
-                                     : wb.Put(h, ToSlice(op.key), ToSlice(op.value));
-    if (!s.ok()) {
-      return FromRocks(s, std::string("commit: add ") + (op.is_delete ? "delete of " : "put of ") +
-                              impl_->Where(op.space, op.key));
+  for (const Batch* b : parts) {
+    for (const auto& op : b->ops()) {
+      rocksdb::ColumnFamilyHandle* h = impl_->Family(op.space);
+      rocksdb::Status s = op.is_delete ? wb.Delete(h, ToSlice(op.key))
+                                       : wb.Put(h, ToSlice(op.key), ToSlice(op.value));
+      if (!s.ok()) {
+        return FromRocks(s, std::string("commit: add ") +
+                                (op.is_delete ? "delete of " : "put of ") +
+                                impl_->Where(op.space, op.key));
+      }
+      spaces.insert(op.space);
     }
-    spaces.insert(op.space);
   }
   rocksdb::Status s = impl_->db->Write(wo, &wb);
   if (!s.ok()) {
     std::vector<std::string> names;
     for (Space sp : spaces) names.emplace_back(SpaceName(sp));
-    const auto& first = batch.ops().front();
-    return FromRocks(s, "commit of " + std::to_string(batch.size()) + " operations (" +
-                            std::to_string(batch.ByteSize()) + " bytes) over " + Join(names) +
-                            ", first " + impl_->Where(first.space, first.key));
+    const auto& front = first->ops().front();
+    return FromRocks(s, "commit of " + std::to_string(ops) + " operations (" +
+                            std::to_string(bytes) + " bytes) over " + Join(names) +
+                            ", first " + impl_->Where(front.space, front.key));
   }
   return Status::Ok();
 }

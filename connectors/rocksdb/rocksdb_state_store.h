@@ -94,6 +94,7 @@ class RocksDbStateStore final : public StateStore {
               const std::function<bool(std::string_view key, std::string_view value)>& visit)
       const override;
   Status Commit(const Batch& batch, bool sync) override;
+  Status CommitParts(const std::vector<const Batch*>& parts, bool sync) override;
   // A RocksDB checkpoint at `dir`, which must not exist (kAlreadyExists) and whose parent must.
   // Memtables are flushed first; SST files are hard links when on the same file system, so a
   // checkpoint is cheap and independent of later writes to this store. Open it with Open (to

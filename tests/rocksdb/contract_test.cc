@@ -167,6 +167,61 @@ TYPED_TEST(StateStoreContractTest, ABatchOverEverySpaceLandsWhole) {
   }
 }
 
+// CommitParts is Commit of the parts' concatenation: one atomic batch, later parts winning
+// on a shared key, empty parts ignored.
+TYPED_TEST(StateStoreContractTest, CommitPartsIsCommitOfThePartsInOrder) {
+  StateStore::Batch before;
+  before.Put(Space::kClaims, "deleted-by-part-b", "old");
+  this->CommitOk(before);
+
+  StateStore::Batch a;
+  a.Put(Space::kClaims, "shared", "from-a");
+  a.Put(Space::kHistory, "only-a", "1");
+  a.Put(Space::kClaims, "put-then-deleted", "x");
+  StateStore::Batch empty;
+  StateStore::Batch b;
+  b.Put(Space::kClaims, "shared", "from-b");
+  b.Delete(Space::kClaims, "deleted-by-part-b");
+  b.Delete(Space::kClaims, "put-then-deleted");
+  b.Put(Space::kOffsets, "p0", "41");
+  StateStore::Batch c;
+  c.Put(Space::kOffsets, "p0", "42");
+  Status st = this->store().CommitParts({&a, &empty, &b, &c}, /*sync=*/false);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(this->GetOk(Space::kClaims, "shared"), "from-b");
+  EXPECT_EQ(this->GetOk(Space::kHistory, "only-a"), "1");
+  EXPECT_EQ(this->GetOk(Space::kClaims, "deleted-by-part-b"), std::nullopt);
+  EXPECT_EQ(this->GetOk(Space::kClaims, "put-then-deleted"), std::nullopt);
+  EXPECT_EQ(this->GetOk(Space::kOffsets, "p0"), "42");
+  EXPECT_EQ(this->ScanKeys(Space::kClaims, ""), (std::vector<std::string>{"shared"}));
+
+  // Only empty parts, or none: nothing changes, with or without sync.
+  ASSERT_TRUE(this->store().CommitParts({&empty}, true).ok());
+  ASSERT_TRUE(this->store().CommitParts({}, false).ok());
+  EXPECT_EQ(this->GetOk(Space::kOffsets, "p0"), "42");
+  if constexpr (TypeParam::kPersistent) {
+    ASSERT_TRUE(this->f_.Reopen().ok());
+    EXPECT_EQ(this->GetOk(Space::kClaims, "shared"), "from-b");
+    EXPECT_EQ(this->GetOk(Space::kOffsets, "p0"), "42");
+  }
+}
+
+// A failing CommitParts lands none of its parts (the fault-injecting wrapper fails the
+// whole commit).
+TYPED_TEST(StateStoreContractTest, AFailedCommitPartsLandsNoPart) {
+  FaultyStateStore faulty(&this->store(), /*fail_at=*/2);
+  StateStore::Batch a;
+  a.Put(Space::kOffsets, "p0", "1");
+  ASSERT_TRUE(faulty.CommitParts({&a}, false).ok());
+  StateStore::Batch b;
+  b.Put(Space::kOffsets, "p0", "2");
+  StateStore::Batch c;
+  c.Put(Space::kClaims, "c2", "x");
+  EXPECT_EQ(faulty.CommitParts({&b, &c}, false).code(), StatusCode::kIoError);
+  EXPECT_EQ(this->GetOk(Space::kOffsets, "p0"), "1");
+  EXPECT_EQ(this->GetOk(Space::kClaims, "c2"), std::nullopt);
+}
+
 TYPED_TEST(StateStoreContractTest, AnEmptyBatchCommitsWithOrWithoutSync) {
   StateStore::Batch empty;
   this->CommitOk(empty, false);
