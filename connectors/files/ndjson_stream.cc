@@ -49,9 +49,14 @@ Status StreamNdjsonFile(const std::string& path, std::optional<RecordKind> kind,
   size_t next_to_take = 0;     // next chunk a worker starts
   size_t next_to_consume = 0;  // next chunk the consumer takes
   bool stop = false;
+  // Consumed chunks go back to the decoding threads to be freed: their records were
+  // allocated there, and freeing them on the consuming thread (the serial one) cost it ~7%
+  // of a settlement's CPU in glibc's cross-thread free path.
+  std::vector<DecodedChunk> consumed;
 
   auto worker = [&] {
     codec::RecordDecoder decoder;
+    std::vector<DecodedChunk> to_free;
     while (true) {
       size_t i;
       {
@@ -59,7 +64,9 @@ Status StreamNdjsonFile(const std::string& path, std::optional<RecordKind> kind,
         room.wait(lock, [&] { return stop || next_to_take < next_to_consume + ahead; });
         if (stop || next_to_take >= chunks.size()) return;
         i = next_to_take++;
+        to_free.swap(consumed);
       }
+      to_free.clear();
       DecodedChunk out;
       out.bytes = chunks[i].size();
       NdjsonLines lines(chunks[i], 1);  // numbered from 1 within the chunk; renumbered below
@@ -107,6 +114,10 @@ Status StreamNdjsonFile(const std::string& path, std::optional<RecordKind> kind,
     file->Discard(chunks[i]);  // decoded records own their bytes: drop the pages from RSS
     result = consume(chunk);
     if (!result.ok()) break;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      consumed.push_back(std::move(chunk));
+    }
   }
   {
     std::lock_guard<std::mutex> lock(mu);
