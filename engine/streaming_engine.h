@@ -28,9 +28,10 @@
 // finished before a partition assignment changes, before the contract plans are rebuilt,
 // and before RunUntilCaughtUp/Run/Drain return.
 //
-// Parallel apply (StreamingOptions::parallel_apply, on by default): a helper thread decodes,
-// applies and recomputes the odd partitions of each batch while the driving thread does the
-// even ones (engine/README.md, "Threads").
+// Parallel apply (StreamingOptions::parallel_apply, on by default): a helper thread and the
+// driving thread take the partitions of each batch from a shared counter and decode, apply
+// and recompute each into a batch of its own, committed in partition order
+// (engine/README.md, "Threads").
 //
 // Threading: one thread drives Start/Step/Run; Metrics() may be called from any thread.
 
@@ -70,8 +71,8 @@ struct StreamingOptions {
   bool keep_history = true;   // every input record version, with its position (audit)
   // Commit and publish batch N on a second thread while batch N+1 is polled and applied.
   bool pipeline = true;
-  // Decode, apply and recompute the odd partitions on a helper thread while the engine
-  // thread does the even ones (the DecodeFn must then be callable from two threads).
+  // Decode, apply and recompute the batch's partitions on two threads, the engine thread
+  // and a helper (the DecodeFn must then be callable from two threads).
   bool parallel_apply = true;
   // RunUntilCaughtUp on the publishing instance waits this long for the other instances'
   // parts before giving up with kUnavailable.
@@ -286,7 +287,7 @@ class StreamingEngine : private RecordSource::Listener {
   int64_t last_flush_us_ = 0;
 
   // Last members: destroyed (drained and joined) before everything their jobs use.
-  std::unique_ptr<SerialWorker> helper_;  // the odd partitions of each step (parallel_apply)
+  std::unique_ptr<SerialWorker> helper_;  // the second apply thread (parallel_apply)
   std::unique_ptr<SerialWorker> worker_;
 };
 

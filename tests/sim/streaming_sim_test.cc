@@ -302,7 +302,7 @@ TEST(StreamingSimTest, StreamedStatementsEqualBatchSettlement) {
 }
 
 // The pipelined engine (commit and publications of batch N on the worker thread while batch
-// N+1 is applied; odd partitions applied on a helper thread when a poll brings >= 64
+// N+1 is applied; partitions shared out between two threads when a poll brings >= 64
 // messages, as with poll size 400 here) makes exactly the sequential engine's commits and
 // publications.
 TEST(StreamingSimTest, PipelinedAndSequentialEnginesCommitAndPublishTheSame) {
