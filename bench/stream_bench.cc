@@ -440,8 +440,8 @@ void Throughput(const Flags& f, const Population& pop, const RuleRegistry& regis
               "  (from Start(), incl. the group join)", total_s, claims / total_s,
               Seconds(start, first));
   std::printf("  %-46s %6.2f s  %9.2f us per claim  (%.2f of %u cores busy, group join included)\n",
-              "  CPU, all threads of the process", cpu_s, 1e6 * cpu_s / claims,
-              cpu_s / total_s, std::thread::hardware_concurrency());
+              "  CPU, all threads of the process", cpu_s, 1e6 * cpu_s / claims, cpu_s / total_s,
+              std::thread::hardware_concurrency());
   PrintDrain("raw: bare consume_batch_queue, before", raw1, claims);
   PrintDrain("raw: bare consume_batch_queue, after", raw2, claims);
   PrintDrain("raw: bare consumer_poll, before", poll1, claims);

@@ -501,8 +501,8 @@ Status RocksDbStateStore::CommitParts(const std::vector<const Batch*>& parts, bo
     for (Space sp : spaces) names.emplace_back(SpaceName(sp));
     const auto& front = first->ops().front();
     return FromRocks(s, "commit of " + std::to_string(ops) + " operations (" +
-                            std::to_string(bytes) + " bytes) over " + Join(names) +
-                            ", first " + impl_->Where(front.space, front.key));
+                            std::to_string(bytes) + " bytes) over " + Join(names) + ", first " +
+                            impl_->Where(front.space, front.key));
   }
   return Status::Ok();
 }
