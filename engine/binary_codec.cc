@@ -8,11 +8,14 @@ namespace vbp::binary {
 constexpr uint8_t kFormat = 1;
 
 void Writer::Varint(uint64_t v) {
+  char buf[10];  // 64 bits in 7-bit groups; one append instead of one push_back per byte
+  size_t n = 0;
   while (v >= 0x80) {
-    out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  out_.push_back(static_cast<char>(v));
+  buf[n++] = static_cast<char>(v);
+  out_.append(buf, n);
 }
 
 void Writer::Str(std::string_view s) {
@@ -442,11 +445,15 @@ Result<rules::ContractAggregate> DecodeAggregate(std::string_view bytes) {
 }
 
 void AppendU32(std::string* key, uint32_t v) {
-  for (int i = 3; i >= 0; --i) key->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  char b[4];
+  for (int i = 0; i < 4; ++i) b[i] = static_cast<char>((v >> (8 * (3 - i))) & 0xff);
+  key->append(b, sizeof b);
 }
 
 void AppendU64(std::string* key, uint64_t v) {
-  for (int i = 7; i >= 0; --i) key->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (8 * (7 - i))) & 0xff);
+  key->append(b, sizeof b);
 }
 
 uint32_t ReadU32(std::string_view s, size_t at) {

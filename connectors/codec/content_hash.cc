@@ -3,35 +3,30 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
 namespace vbp::codec::internal {
 namespace {
 
-// Appends tagged, self-delimiting values to a byte string.
+// Appends tagged, self-delimiting values to a byte buffer (the caller's scratch string,
+// reused between calls): writes go through a pointer into the buffer, growing it only when
+// a record needs more room, and the bytes hashed are the first size() of it. The byte
+// stream is pinned by ContentHashTest.IsStableAcrossReleases.
 class CanonicalWriter {
  public:
   explicit CanonicalWriter(std::string* out) : out_(out) {
-    out_->clear();
-    out_->reserve(1024);
+    if (out_->size() < kInitialBytes) out_->resize(kInitialBytes);
   }
 
-  void U8(uint8_t v) { out_->push_back(static_cast<char>(v)); }
-  void U32(uint32_t v) {
-    char b[4];
-    for (int i = 0; i < 4; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
-    out_->append(b, sizeof(b));
-  }
-  void I64(int64_t v) {
-    uint64_t u = static_cast<uint64_t>(v);
-    char b[8];
-    for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((u >> (8 * i)) & 0xFF);
-    out_->append(b, sizeof(b));
-  }
+  void U8(uint8_t v) { *Room(1) = static_cast<char>(v); }
+  void U32(uint32_t v) { Little(v); }
+  void I64(int64_t v) { Little(static_cast<uint64_t>(v)); }
   void Str(std::string_view s) {
     U32(static_cast<uint32_t>(s.size()));
-    out_->append(s.data(), s.size());
+    if (!s.empty()) std::memcpy(Room(s.size()), s.data(), s.size());
   }
   void Day(const Date& d) { I64(d.days()); }
   void OptDay(bool present, const Date& d) {
@@ -49,12 +44,34 @@ class CanonicalWriter {
   }
 
   std::array<uint64_t, 2> Hash() const {
-    XXH128_hash_t h = XXH3_128bits(out_->data(), out_->size());
+    XXH128_hash_t h = XXH3_128bits(out_->data(), size_);
     return {h.low64, h.high64};
   }
 
  private:
+  static constexpr size_t kInitialBytes = 1024;
+
+  // Little-endian bytes of `v` (one store on a little-endian machine).
+  template <typename U>
+  void Little(U v) {
+    char b[sizeof(U)];
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(b, &v, sizeof(U));
+    } else {
+      for (size_t i = 0; i < sizeof(U); ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+    }
+    std::memcpy(Room(sizeof(U)), b, sizeof(U));
+  }
+
+  char* Room(size_t n) {
+    if (size_ + n > out_->size()) out_->resize(std::max(2 * out_->size(), size_ + n));
+    char* at = out_->data() + size_;
+    size_ += n;
+    return at;
+  }
+
   std::string* out_;
+  size_t size_ = 0;
 };
 
 }  // namespace

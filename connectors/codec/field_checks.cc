@@ -163,18 +163,53 @@ int CompareWithPowerOfTen(std::string_view s, int k) {
   return f.empty() ? 0 : 1;
 }
 
+bool FastAmountMicros(std::string_view s, int64_t* micros) {
+  constexpr size_t kIntDigitsMax = 13;  // 10^12 has 13 digits
+  constexpr size_t kFracDigitsMax = 6;
+  constexpr int64_t kMaxMicros = int64_t{1'000'000'000'000} * 1'000'000;
+  size_t i = 0;
+  int64_t whole = 0;
+  while (i < s.size() && IsDigit(s[i])) {
+    if (i == kIntDigitsMax) return false;
+    whole = whole * 10 + (s[i] - '0');
+    ++i;
+  }
+  if (i == 0) return false;
+  int64_t frac = 0;
+  size_t frac_digits = 0;
+  if (i < s.size()) {
+    if (s[i] != '.') return false;
+    ++i;
+    while (i < s.size() && IsDigit(s[i])) {
+      if (frac_digits == kFracDigitsMax) return false;
+      frac = frac * 10 + (s[i] - '0');
+      ++frac_digits;
+      ++i;
+    }
+    if (frac_digits == 0 || i != s.size()) return false;
+  }
+  for (size_t d = frac_digits; d < kFracDigitsMax; ++d) frac *= 10;
+  if (whole > kMaxMicros / 1'000'000) return false;  // before multiplying: 13 digits overflow
+  const int64_t value = whole * 1'000'000 + frac;    // <= 10^18 + 10^6
+  if (value > kMaxMicros) return false;
+  *micros = value;
+  return true;
+}
+
 bool ParseDateDays(std::string_view s, int32_t* days) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  int v[3] = {0, 0, 0};
-  constexpr size_t kStart[3] = {0, 5, 8};
-  constexpr size_t kLen[3] = {4, 2, 2};
-  for (int f = 0; f < 3; ++f) {
-    for (size_t i = 0; i < kLen[f]; ++i) {
-      char c = s[kStart[f] + i];
-      if (!IsDigit(c)) return false;
-      v[f] = v[f] * 10 + (c - '0');
-    }
+  // Eight digit checks without a branch each (a date is on every claim line).
+  unsigned digit[8];
+  constexpr size_t kAt[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+  bool all_digits = true;
+  for (size_t i = 0; i < 8; ++i) {
+    digit[i] = static_cast<unsigned>(static_cast<unsigned char>(s[kAt[i]])) - '0';
+    all_digits &= digit[i] <= 9;
   }
+  if (!all_digits) return false;
+  const int v[3] = {static_cast<int>(digit[0] * 1000 + digit[1] * 100 + digit[2] * 10 + digit[3]),
+                    static_cast<int>(digit[4] * 10 + digit[5]),
+                    static_cast<int>(digit[6] * 10 + digit[7])};
   const int y = v[0];
   const int m = v[1];
   const int d = v[2];

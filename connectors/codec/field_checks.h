@@ -50,6 +50,11 @@ bool IsZeroDecimal(std::string_view s);
 // For an IsUnsignedDecimal text: compares its value with 10^k (-1, 0, 1).
 int CompareWithPowerOfTen(std::string_view s, int k);
 
+// The micro-dollars of a common amount text, [0-9]{1,13}(\.[0-9]{1,6})? with value <= 10^12
+// ("135.98" -> 135980000), in one pass. False for anything else (other forms, more digits,
+// too large): callers then take the general path, which accepts or explains the text.
+bool FastAmountMicros(std::string_view s, int64_t* micros);
+
 // Days since 1970-01-01 of a strict "YYYY-MM-DD" real calendar day in 1900..2199 — the same
 // language as Date::Parse, without building a Status on the hot path. False when not such a
 // day (callers then ask Date::Parse for the reason).

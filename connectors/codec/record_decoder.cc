@@ -37,6 +37,7 @@ using simdjson::error_code;
 using internal::AppendJsonString;
 using internal::CanonicalDecimal;
 using internal::CompareWithPowerOfTen;
+using internal::FastAmountMicros;
 using internal::IsAlnumN;
 using internal::IsDigits;
 using internal::IsDigitsBetween;
@@ -698,6 +699,11 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadMoney(od::value& v, const Path
   if (t == od::json_type::string) {
     std::string_view s;
     if (auto e = v.get_string().get(s)) return Err(FailJson(p, e));
+    // Fast path for the usual "135.98": one pass, same value as the checks below + Parse.
+    if (int64_t micros = 0; FastAmountMicros(s, &micros)) {
+      *out = Money::FromMicros(Int128(micros));
+      return Got::kValue;
+    }
     if (!s.empty() && s.front() == '-' && IsUnsignedDecimal(s.substr(1))) {
       return Err(Fail(p, "negative amount " + QuoteForReason(s) + " (must be >= 0)"));
     }
@@ -771,6 +777,12 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadUnits(od::value& v, const Path
   if (t != od::json_type::number) return WrongType(p, t, kWant);
   std::string_view tok;
   if (!NumberToken(v, p, &tok)) return Got::kError;
+  // Fast path for the usual 1, 2, 30: a JSON integer (no leading zero) of at most 9 digits is
+  // below 10^9 and already in canonical form.
+  if ((tok.size() == 1 || tok.front() != '0') && IsDigitsBetween(tok, 1, 9)) {
+    out->assign(tok);
+    return Got::kValue;
+  }
   std::string_view digits = tok.front() == '-' ? tok.substr(1) : tok;
   if (IsJsonIntegerLiteral(tok) && digits.size() <= 15) {
     if (tok.front() == '-' && !IsZeroDecimal(digits)) {

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <random>
+#include <string>
 
 #include "domain/date.h"
+#include "domain/decimal.h"
 
 namespace vbp::codec::internal {
 namespace {
@@ -92,6 +95,59 @@ TEST(FieldChecksTest, ParsesDatesExactlyAsDateParse) {
     EXPECT_FALSE(Date::Parse(bad).ok()) << bad;
   }
   EXPECT_GT(checked, 4000);
+}
+
+TEST(FieldChecksTest, FastAmountMicrosReadsTheCommonForms) {
+  int64_t m = -1;
+  EXPECT_TRUE(FastAmountMicros("135.98", &m));
+  EXPECT_EQ(m, 135'980'000);
+  EXPECT_TRUE(FastAmountMicros("0", &m));
+  EXPECT_EQ(m, 0);
+  EXPECT_TRUE(FastAmountMicros("007.5", &m));
+  EXPECT_EQ(m, 7'500'000);
+  EXPECT_TRUE(FastAmountMicros("0.000001", &m));
+  EXPECT_EQ(m, 1);
+  EXPECT_TRUE(FastAmountMicros("1000000000000", &m));
+  EXPECT_EQ(m, int64_t{1'000'000'000'000} * 1'000'000);
+  EXPECT_TRUE(FastAmountMicros("1000000000000.000000", &m));
+  EXPECT_TRUE(FastAmountMicros("999999999999.999999", &m));
+  EXPECT_EQ(m, int64_t{1'000'000'000'000} * 1'000'000 - 1);
+  // Left to the general path: the value is over 10^12, more than 13 integer digits or 6
+  // decimals (even trailing zeros), a sign, no digit on a side of the point, anything else.
+  for (const char* other : {"1000000000000.000001", "2000000000000", "9902758253795",
+                            "0001000000000000",
+                            "1.0000000", "1.1234567", "-1", "+1", ".5", "5.", "", "1e3",
+                            " 1", "1 ", "1.2.3", "0x10", "１"}) {
+    EXPECT_FALSE(FastAmountMicros(other, &m)) << other;
+  }
+}
+
+// An independent route: whatever the fast path accepts, the general checks accept with the
+// same value (the decoder's ReadMoney: IsUnsignedDecimal, <= 6 significant decimals,
+// <= 10^12, then Money::Parse).
+TEST(FieldChecksTest, FastAmountMicrosAgreesWithTheGeneralPath) {
+  std::mt19937_64 rng(20261127);
+  const std::string alphabet = "0123456789.-";
+  int accepted = 0;
+  for (int n = 0; n < 200000; ++n) {
+    std::string s;
+    const size_t len = 1 + rng() % 22;
+    for (size_t i = 0; i < len; ++i) {
+      // Mostly digits, sometimes a point or a sign.
+      const uint64_t r = rng() % 100;
+      s.push_back(r < 90 ? alphabet[r % 10] : r < 98 ? '.' : '-');
+    }
+    int64_t fast = -1;
+    if (!FastAmountMicros(s, &fast)) continue;
+    ++accepted;
+    ASSERT_TRUE(IsUnsignedDecimal(s)) << s;
+    ASSERT_LE(SignificantDecimals(s), 6u) << s;
+    ASSERT_LE(CompareWithPowerOfTen(s, 12), 0) << s;
+    auto general = Money::Parse(s);
+    ASSERT_TRUE(general.ok()) << s << ": " << general.status().ToString();
+    ASSERT_EQ(general->micros(), Int128(fast)) << s;
+  }
+  EXPECT_GT(accepted, 10000);
 }
 
 }  // namespace
