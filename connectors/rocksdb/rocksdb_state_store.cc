@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -482,18 +483,36 @@ Status RocksDbStateStore::CommitParts(const std::vector<const Batch*>& parts, bo
   }
   rocksdb::WriteBatch wb(bytes + 16 * ops);
   std::set<Space> spaces;
+  // The operations go to the WriteBatch ordered by (family, key), ties in batch order (a
+  // later put or delete of the same key still wins): the memtable's skip list then inserts
+  // each key next to the previous one instead of searching from its head. The batch is
+  // atomic, so the order of distinct keys inside it is invisible to readers. Measured with
+  // vbp_stream_bench (20k members, 3 interleaved runs): 12.97-13.38 -> 11.84-12.57 us of
+  // CPU per claim.
+  struct Sorted {
+    Batch::Op op;
+    uint32_t seq;
+  };
+  std::vector<Sorted> sorted;
+  sorted.reserve(ops);
+  uint32_t seq = 0;
   for (const Batch* b : parts) {
-    for (const auto& op : b->ops()) {
-      rocksdb::ColumnFamilyHandle* h = impl_->Family(op.space);
-      rocksdb::Status s = op.is_delete ? wb.Delete(h, ToSlice(op.key))
-                                       : wb.Put(h, ToSlice(op.key), ToSlice(op.value));
-      if (!s.ok()) {
-        return FromRocks(s, std::string("commit: add ") +
-                                (op.is_delete ? "delete of " : "put of ") +
-                                impl_->Where(op.space, op.key));
-      }
-      spaces.insert(op.space);
+    for (const auto& op : b->ops()) sorted.push_back({op, seq++});
+  }
+  std::sort(sorted.begin(), sorted.end(), [](const Sorted& a, const Sorted& b) {
+    if (a.op.space != b.op.space) return a.op.space < b.op.space;
+    if (const int c = a.op.key.compare(b.op.key); c != 0) return c < 0;
+    return a.seq < b.seq;
+  });
+  for (const auto& [op, unused] : sorted) {
+    rocksdb::ColumnFamilyHandle* h = impl_->Family(op.space);
+    rocksdb::Status s = op.is_delete ? wb.Delete(h, ToSlice(op.key))
+                                     : wb.Put(h, ToSlice(op.key), ToSlice(op.value));
+    if (!s.ok()) {
+      return FromRocks(s, std::string("commit: add ") + (op.is_delete ? "delete of " : "put of ") +
+                              impl_->Where(op.space, op.key));
     }
+    if (spaces.empty() || *spaces.rbegin() != op.space) spaces.insert(op.space);
   }
   rocksdb::Status s = impl_->db->Write(wo, &wb);
   if (!s.ok()) {
