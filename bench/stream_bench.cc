@@ -218,6 +218,12 @@ rd_kafka_t* BareConsumer(const std::string& bootstrap, const std::vector<const T
   for (auto& p : kv) {
     if (rd_kafka_conf_set(conf, p[0], p[1], err, sizeof(err)) != RD_KAFKA_CONF_OK) Die(err);
   }
+  // The same prefetch queue as the engine's input consumer: like is compared with like.
+  for (const auto& [k, v] : stream::InputPrefetchDefaults()) {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+      Die(err);
+    }
+  }
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
   if (rk == nullptr) Die(err);
   rd_kafka_poll_set_consumer(rk);

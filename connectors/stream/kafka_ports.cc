@@ -2,11 +2,20 @@
 
 namespace vbp::stream {
 
+const kafka::KafkaConfig& InputPrefetchDefaults() {
+  static const kafka::KafkaConfig kDefaults = {
+      {"queued.min.messages", "1000000"},
+      {"queued.max.messages.kbytes", "262144"},
+  };
+  return kDefaults;
+}
+
 Result<std::unique_ptr<KafkaRecordSource>> KafkaRecordSource::Create(
     kafka::KafkaConfig config, std::vector<std::string> topics, Mode mode) {
   if (mode == Mode::kGroup) {
     // Claims and members partitions with the same number must land on the same instance.
     config.emplace("partition.assignment.strategy", "range");
+    for (const auto& [k, v] : InputPrefetchDefaults()) config.emplace(k, v);
   }
   auto consumer = kafka::Consumer::Create(std::move(config));
   if (!consumer.ok()) return consumer.status();
