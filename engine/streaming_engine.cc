@@ -132,7 +132,11 @@ struct StreamingEngine::Shard {
   };
   struct MemberSlot {
     std::optional<Member> record;
-    std::vector<std::string> claim_ids;  // effective, non-void
+    struct EffectiveClaim {
+      std::string id;
+      uint32_t arena;  // where the claim's view lives (no lookup by id when recomputing)
+    };
+    std::vector<EffectiveClaim> claims;  // effective, non-void
     std::vector<Contribution> contributions;
   };
   int32_t partition = 0;
@@ -284,7 +288,8 @@ Status StreamingEngine::LoadShard(int32_t partition) {
         slot.source = c->source;
         if (c->frequency != Frequency::kVoid) {
           slot.arena = shard->arena.Add(*c);
-          shard->members[slot.member_id].claim_ids.push_back(c->claim_id.str());
+          shard->members[slot.member_id].claims.push_back(
+              {c->claim_id.str(), static_cast<uint32_t>(slot.arena)});
         }
         shard->claims.emplace(c->claim_id.str(), std::move(slot));
         return true;
@@ -531,8 +536,10 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
   if (current) {
     Shard::ClaimSlot& old = f->second;
     if (old.arena >= 0) {
-      auto& ids = shard.members[old.member_id].claim_ids;
-      ids.erase(std::remove(ids.begin(), ids.end(), c.claim_id.str()), ids.end());
+      auto& claims = shard.members[old.member_id].claims;
+      std::erase_if(claims, [&c](const Shard::MemberSlot::EffectiveClaim& e) {
+        return e.id == c.claim_id.str();
+      });
     }
     shard.dirty.insert(old.member_id);
   }
@@ -542,7 +549,8 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
   slot.source = c.source;
   if (c.frequency != Frequency::kVoid) {
     slot.arena = shard.arena.Add(c);
-    shard.members[slot.member_id].claim_ids.push_back(c.claim_id.str());
+    shard.members[slot.member_id].claims.push_back(
+        {c.claim_id.str(), static_cast<uint32_t>(slot.arena)});
   }
   shard.dirty.insert(slot.member_id);
   std::string key = PartitionPrefix(shard.partition) + c.claim_id.str();
@@ -569,13 +577,14 @@ void StreamingEngine::Recompute(Shard& shard, const std::string& member_id,
   auto mf = shard.members.find(member_id);
   if (mf == shard.members.end()) return;
   Shard::MemberSlot& slot = mf->second;
-  std::vector<std::string>& ids = slot.claim_ids;
-  std::sort(ids.begin(), ids.end());
+  auto& claims = slot.claims;
+  std::sort(claims.begin(), claims.end(),
+            [](const Shard::MemberSlot::EffectiveClaim& a,
+               const Shard::MemberSlot::EffectiveClaim& b) { return a.id < b.id; });
   std::vector<rules::ClaimView> views;
-  views.reserve(ids.size());
-  for (const auto& id : ids) {
-    const auto& cs = shard.claims.find(id)->second;
-    views.push_back(shard.arena.View(static_cast<uint32_t>(cs.arena)));
+  views.reserve(claims.size());
+  for (const auto& e : claims) {
+    views.push_back(shard.arena.View(e.arena));
   }
   const Date as_of = options_.as_of.value_or(Date::FromDays(INT32_MAX / 2));
   std::vector<Contribution> fresh;
