@@ -114,10 +114,9 @@ TEST(FieldChecksTest, FastAmountMicrosReadsTheCommonForms) {
   EXPECT_EQ(m, int64_t{1'000'000'000'000} * 1'000'000 - 1);
   // Left to the general path: the value is over 10^12, more than 13 integer digits or 6
   // decimals (even trailing zeros), a sign, no digit on a side of the point, anything else.
-  for (const char* other : {"1000000000000.000001", "2000000000000", "9902758253795",
-                            "0001000000000000",
-                            "1.0000000", "1.1234567", "-1", "+1", ".5", "5.", "", "1e3",
-                            " 1", "1 ", "1.2.3", "0x10", "１"}) {
+  for (const char* other :
+       {"1000000000000.000001", "2000000000000", "9902758253795", "0001000000000000", "1.0000000",
+        "1.1234567", "-1", "+1", ".5", "5.", "", "1e3", " 1", "1 ", "1.2.3", "0x10", "１"}) {
     EXPECT_FALSE(FastAmountMicros(other, &m)) << other;
   }
 }
