@@ -47,8 +47,8 @@ const char* SpaceName(Space s);  // RocksDB column family names: "meta", "offset
 class StateStore {
  public:
   // Operations to commit atomically. Keys and values are copied into one buffer (no
-  // allocation per operation; the batch is built on the engine thread and committed, then
-  // freed, on its worker thread).
+  // allocation per operation; the engine builds batches on its apply threads and commits,
+  // then frees, them on its worker thread).
   class Batch {
    public:
     void Put(Space space, std::string_view key, std::string_view value);

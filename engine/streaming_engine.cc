@@ -479,15 +479,8 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
             std::to_string(m.offset + 1));
 }
 
-void StreamingEngine::ApplyInput(const InputMessage& m, StateStore::Batch& batch,
+void StreamingEngine::ApplyInput(Shard& shard, const InputMessage& m, StateStore::Batch& batch,
                                  std::vector<std::string>& rejects) {
-  auto f = shards_.find(m.partition);
-  if (f == shards_.end()) {
-    // A message fetched before its partition was revoked: not ours any more. Its offset is
-    // not stored, so the new owner applies it.
-    return;
-  }
-  Shard& shard = *f->second;
   shard.touched = true;
   const bool is_claim = m.topic == TopicOf(RecordKind::kClaim);
   const RecordKind kind = is_claim ? RecordKind::kClaim : RecordKind::kMember;
@@ -728,8 +721,9 @@ Result<bool> StreamingEngine::Step() {
     }
     for (const auto& m : input) {
       auto f = slot.find(m.partition);
+      // A message fetched before its partition was revoked is not ours any more: its offset
+      // is not stored, so the new owner applies it.
       if (f != slot.end()) work[f->second].messages.push_back(&m);
-      // else: fetched before its partition was revoked; not ours any more (ApplyInput).
     }
     std::vector<size_t> largest_first(work.size());
     for (size_t i = 0; i < work.size(); ++i) largest_first[i] = i;
@@ -740,7 +734,7 @@ Result<bool> StreamingEngine::Step() {
     auto take = [this, &work, &largest_first, &next] {
       for (size_t i = next.fetch_add(1); i < work.size(); i = next.fetch_add(1)) {
         PartitionWork& w = work[largest_first[i]];
-        for (const InputMessage* m : w.messages) ApplyInput(*m, w.batch, w.rejects);
+        for (const InputMessage* m : w.messages) ApplyInput(*w.shard, *m, w.batch, w.rejects);
         FinishShard(*w.shard, false, w.batch);
       }
       return Status::Ok();
@@ -753,7 +747,10 @@ Result<bool> StreamingEngine::Step() {
       for (auto& line : w.rejects) rejects.push_back(std::move(line));
     }
   } else {
-    for (const auto& m : input) ApplyInput(m, batch, rejects);
+    for (const auto& m : input) {
+      auto f = shards_.find(m.partition);  // not found: revoked, as above
+      if (f != shards_.end()) ApplyInput(*f->second, m, batch, rejects);
+    }
     if (reference_changed) {
       // The in-flight batch's revisions read the current plans.
       VBP_RETURN_IF_ERROR(worker_->Wait());

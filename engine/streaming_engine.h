@@ -186,7 +186,9 @@ class StreamingEngine : private RecordSource::Listener {
   // sets of partitions at once. ApplyReference runs on the driving thread only.
   void ApplyReference(const InputMessage& m, StateStore::Batch& batch, bool* changed,
                       std::vector<std::string>& rejects);
-  void ApplyInput(const InputMessage& m, StateStore::Batch& batch,
+  // `shard` is the message's partition's (callers look it up once, and skip messages of a
+  // partition already revoked).
+  void ApplyInput(Shard& shard, const InputMessage& m, StateStore::Batch& batch,
                   std::vector<std::string>& rejects);
   void ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch,
                   std::vector<std::string>& rejects);

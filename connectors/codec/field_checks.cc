@@ -1,5 +1,7 @@
 #include "connectors/codec/field_checks.h"
 
+#include "domain/decimal.h"
+
 namespace vbp::codec::internal {
 
 bool IsDigits(std::string_view s, size_t n) { return s.size() == n && IsDigitsBetween(s, n, n); }
@@ -165,8 +167,7 @@ int CompareWithPowerOfTen(std::string_view s, int k) {
 
 bool FastAmountMicros(std::string_view s, int64_t* micros) {
   constexpr size_t kIntDigitsMax = 13;  // 10^12 has 13 digits
-  constexpr size_t kFracDigitsMax = 6;
-  constexpr int64_t kMaxMicros = int64_t{1'000'000'000'000} * 1'000'000;
+  constexpr size_t kFracDigitsMax = static_cast<size_t>(Money::kScale);
   size_t i = 0;
   int64_t whole = 0;
   while (i < s.size() && IsDigit(s[i])) {
@@ -189,10 +190,9 @@ bool FastAmountMicros(std::string_view s, int64_t* micros) {
     if (frac_digits == 0 || i != s.size()) return false;
   }
   for (size_t d = frac_digits; d < kFracDigitsMax; ++d) frac *= 10;
-  if (whole > kMaxMicros / 1'000'000) return false;  // before multiplying: 13 digits overflow
-  const int64_t value = whole * 1'000'000 + frac;    // <= 10^18 + 10^6
-  if (value > kMaxMicros) return false;
-  *micros = value;
+  // Checked before multiplying: 13 digits times 10^6 would overflow.
+  if (whole > Money::kAbsMaxDollars || (whole == Money::kAbsMaxDollars && frac > 0)) return false;
+  *micros = whole * Money::kMicrosPerDollar + frac;
   return true;
 }
 

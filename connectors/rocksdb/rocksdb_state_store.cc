@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <set>
 #include <vector>
 
 #include "connectors/rocksdb/rocksdb_internal.h"
@@ -470,11 +469,9 @@ Status RocksDbStateStore::CommitParts(const std::vector<const Batch*>& parts, bo
   wo.disableWAL = false;
   size_t ops = 0;
   size_t bytes = 0;
-  const Batch* first = nullptr;
   for (const Batch* b : parts) {
     ops += b->size();
     bytes += b->ByteSize();
-    if (first == nullptr && !b->empty()) first = b;
   }
   if (ops == 0) {
     // Nothing to write, but a sync request still means "make everything so far durable".
@@ -482,7 +479,6 @@ Status RocksDbStateStore::CommitParts(const std::vector<const Batch*>& parts, bo
     return FromRocks(impl_->db->SyncWAL(), "sync write-ahead log of " + impl_->dir);
   }
   rocksdb::WriteBatch wb(bytes + 16 * ops);
-  std::set<Space> spaces;
   // The operations go to the WriteBatch ordered by (family, key), ties in batch order (a
   // later put or delete of the same key still wins): the memtable's skip list then inserts
   // each key next to the previous one instead of searching from its head. The batch is
@@ -499,6 +495,7 @@ Status RocksDbStateStore::CommitParts(const std::vector<const Batch*>& parts, bo
   for (const Batch* b : parts) {
     for (const auto& op : b->ops()) sorted.push_back({op, seq++});
   }
+  const Batch::Op first = sorted.front().op;  // in batch order, for an error message
   std::sort(sorted.begin(), sorted.end(), [](const Sorted& a, const Sorted& b) {
     if (a.op.space != b.op.space) return a.op.space < b.op.space;
     if (const int c = a.op.key.compare(b.op.key); c != 0) return c < 0;
@@ -512,16 +509,18 @@ Status RocksDbStateStore::CommitParts(const std::vector<const Batch*>& parts, bo
       return FromRocks(s, std::string("commit: add ") + (op.is_delete ? "delete of " : "put of ") +
                               impl_->Where(op.space, op.key));
     }
-    if (spaces.empty() || *spaces.rbegin() != op.space) spaces.insert(op.space);
   }
   rocksdb::Status s = impl_->db->Write(wo, &wb);
   if (!s.ok()) {
-    std::vector<std::string> names;
-    for (Space sp : spaces) names.emplace_back(SpaceName(sp));
-    const auto& front = first->ops().front();
+    std::vector<std::string> names;  // each family once (the operations are sorted by family)
+    for (const auto& [op, unused] : sorted) {
+      if (names.empty() || names.back() != SpaceName(op.space)) {
+        names.emplace_back(SpaceName(op.space));
+      }
+    }
     return FromRocks(s, "commit of " + std::to_string(ops) + " operations (" +
                             std::to_string(bytes) + " bytes) over " + Join(names) + ", first " +
-                            impl_->Where(front.space, front.key));
+                            impl_->Where(first.space, first.key));
   }
   return Status::Ok();
 }
