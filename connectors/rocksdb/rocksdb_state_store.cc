@@ -1,10 +1,10 @@
 #include "connectors/rocksdb/rocksdb_state_store.h"
 
+#include <fcntl.h>
 #include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,9 +82,11 @@ Result<int> LockForReading(const std::string& dir) {
 
 Status CheckOptions(const RocksDbOptions& o) {
   if (o.write_buffer_mb == 0 || o.write_buffer_total_mb < o.write_buffer_mb) {
-    return Status::Invalid("RocksDB options: write_buffer_mb must be at least 1 and at most "
-                           "write_buffer_total_mb (got " + std::to_string(o.write_buffer_mb) +
-                           " and " + std::to_string(o.write_buffer_total_mb) + ")");
+    return Status::Invalid(
+        "RocksDB options: write_buffer_mb must be at least 1 and at most "
+        "write_buffer_total_mb (got " +
+        std::to_string(o.write_buffer_mb) + " and " + std::to_string(o.write_buffer_total_mb) +
+        ")");
   }
   if (o.max_background_jobs < 1) {
     return Status::Invalid("RocksDB options: max_background_jobs must be at least 1 (got " +
@@ -173,9 +175,9 @@ struct RocksDbStateStore::Impl {
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     for (const auto& name : names) {
       auto space = SpaceNamed(name);
-      descriptors.emplace_back(
-          name, space ? rocksdb_internal::MakeFamilyOptions(*space, opts, shared)
-                      : rocksdb::ColumnFamilyOptions());
+      descriptors.emplace_back(name, space
+                                         ? rocksdb_internal::MakeFamilyOptions(*space, opts, shared)
+                                         : rocksdb::ColumnFamilyOptions());
     }
     rocksdb::Status s;
     if (read_only) {
@@ -281,9 +283,10 @@ struct RocksDbStateStore::Impl {
     for (const auto& name : missing) {
       rocksdb::ColumnFamilyHandle* h = nullptr;
       const Space space = *SpaceNamed(name);
-      VBP_RETURN_IF_ERROR(FromRocks(
-          db->CreateColumnFamily(rocksdb_internal::MakeFamilyOptions(space, opts, shared), name, &h),
-          "create column family " + name + " in " + dir));
+      VBP_RETURN_IF_ERROR(
+          FromRocks(db->CreateColumnFamily(rocksdb_internal::MakeFamilyOptions(space, opts, shared),
+                                           name, &h),
+                    "create column family " + name + " in " + dir));
       handles.push_back(h);
       families[static_cast<size_t>(space)] = h;
     }
@@ -298,9 +301,9 @@ struct RocksDbStateStore::Impl {
     std::vector<rocksdb::ColumnFamilyHandle*> probe_handles;
     rocksdb::DB* probe = nullptr;
     const std::string what = "inspect (read-only) " + dir;
-    VBP_RETURN_IF_ERROR(FromRocks(
-        rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descriptors, &probe_handles, &probe),
-        what));
+    VBP_RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir,
+                                                               descriptors, &probe_handles, &probe),
+                                  what));
     Status st;
     bool empty = true;
     for (auto* h : probe_handles) {
@@ -323,10 +326,9 @@ struct RocksDbStateStore::Impl {
   // Opens a database that exists at `dir` (CURRENT present).
   Status OpenExisting() {
     std::vector<std::string> names;
-    VBP_RETURN_IF_ERROR(
-        FromRocks(rocksdb::DB::ListColumnFamilies(rocksdb_internal::MakeDbOptions(opts, shared),
-                                                  dir, &names),
-                  "list column families of " + dir));
+    VBP_RETURN_IF_ERROR(FromRocks(
+        rocksdb::DB::ListColumnFamilies(rocksdb_internal::MakeDbOptions(opts, shared), dir, &names),
+        "list column families of " + dir));
     std::vector<std::string> unknown;
     bool has_meta = false;
     for (const auto& name : names) {
@@ -334,10 +336,10 @@ struct RocksDbStateStore::Impl {
       if (name == SpaceName(Space::kMeta)) has_meta = true;
       if (!SpaceNamed(name)) unknown.push_back(name);
     }
-    const Status not_vbp = Status::Invalid(
-        dir + " is a RocksDB database but not a vbp state directory (no \"" +
-        std::string(SpaceName(Space::kMeta)) +
-        "\" column family). Point vbp at a new or empty directory");
+    const Status not_vbp =
+        Status::Invalid(dir + " is a RocksDB database but not a vbp state directory (no \"" +
+                        std::string(SpaceName(Space::kMeta)) +
+                        "\" column family). Point vbp at a new or empty directory");
     if (!has_meta && !unknown.empty()) return not_vbp;
     if (!has_meta) {
       // A creation cut short before the meta family existed, or someone else's database: look
@@ -428,8 +430,7 @@ Result<std::unique_ptr<RocksDbStateStore>> RocksDbStateStore::OpenReadOnly(
   return std::unique_ptr<RocksDbStateStore>(new RocksDbStateStore(std::move(impl)));
 }
 
-Result<std::optional<std::string>> RocksDbStateStore::Get(Space space,
-                                                          std::string_view key) const {
+Result<std::optional<std::string>> RocksDbStateStore::Get(Space space, std::string_view key) const {
   if (impl_->db == nullptr) return Status::Invalid("get from closed store " + impl_->dir);
   return impl_->Get(space, key);
 }

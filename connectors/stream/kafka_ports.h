@@ -43,7 +43,7 @@ class KafkaRecordSource : public RecordSource {
   std::vector<std::string> topics_;
   Mode mode_ = Mode::kGroup;
   Listener* listener_ = nullptr;
-  kafka::MessageBatch batch_;  // keeps the last poll's bytes alive
+  kafka::MessageBatch batch_;                  // keeps the last poll's bytes alive
   std::map<LogPartition, int64_t> positions_;  // next offset per assigned partition
   bool assigned_ = false;
 };

@@ -242,14 +242,14 @@ TYPED_TEST(StateStoreContractTest, LargeValuesRoundTrip) {
 // 0xFF (whose successor must carry), an all-0xFF prefix (no successor), the empty key.
 const std::vector<std::string>& EdgeKeys() {
   static const std::vector<std::string> keys = {
-      std::string(""),           std::string("\0", 1),     std::string("\0\0", 2),
-      std::string("\0\xff", 2),  std::string("\x01"),      std::string("a"),
-      std::string("a\0", 2),     std::string("a\0\0", 3),  std::string("a\x7f"),
-      std::string("a\x80"),      std::string("a\xfe\xff"), std::string("a\xff"),
-      std::string("a\xff\0", 3), std::string("a\xff\xff"), std::string("a\xff\xff\xff"),
-      std::string("ab"),         std::string("b"),         std::string("b\0", 2),
-      std::string("\x7f"),       std::string("\x80"),      std::string("\xfe"),
-      std::string("\xfe\xff"),   std::string("\xff"),      std::string("\xff\0", 2),
+      std::string(""),           std::string("\0", 1),       std::string("\0\0", 2),
+      std::string("\0\xff", 2),  std::string("\x01"),        std::string("a"),
+      std::string("a\0", 2),     std::string("a\0\0", 3),    std::string("a\x7f"),
+      std::string("a\x80"),      std::string("a\xfe\xff"),   std::string("a\xff"),
+      std::string("a\xff\0", 3), std::string("a\xff\xff"),   std::string("a\xff\xff\xff"),
+      std::string("ab"),         std::string("b"),           std::string("b\0", 2),
+      std::string("\x7f"),       std::string("\x80"),        std::string("\xfe"),
+      std::string("\xfe\xff"),   std::string("\xff"),        std::string("\xff\0", 2),
       std::string("\xff\xff"),   std::string("\xff\xff\xff")};
   return keys;
 }
@@ -283,9 +283,9 @@ TYPED_TEST(StateStoreContractTest, ScanVisitsThePrefixInUnsignedByteOrderAtEvery
         << "prefix " << rocksdb_test::Printable(prefix);
   }
   // A prefix ending in 0xff stops before the next key up ("b").
-  EXPECT_EQ(this->ScanKeys(Space::kMemberClaims, "a\xff"),
-            (std::vector<std::string>{"a\xff", std::string("a\xff\0", 3), "a\xff\xff",
-                                      "a\xff\xff\xff"}));
+  EXPECT_EQ(
+      this->ScanKeys(Space::kMemberClaims, "a\xff"),
+      (std::vector<std::string>{"a\xff", std::string("a\xff\0", 3), "a\xff\xff", "a\xff\xff\xff"}));
   // Values travel with their keys.
   std::vector<std::pair<std::string, std::string>> seen;
   ASSERT_TRUE(this->store()
@@ -406,7 +406,8 @@ TYPED_TEST(StateStoreContractTest, CommitsAfterAnInjectedFailureNeverLand) {
 TYPED_TEST(StateStoreContractTest, ApproximateBytesGrowsWithData) {
   const uint64_t before = this->store().ApproximateBytes();
   StateStore::Batch b;
-  for (int i = 0; i < 1000; ++i) b.Put(Space::kHistory, "h" + std::to_string(i), std::string(100, 'x'));
+  for (int i = 0; i < 1000; ++i)
+    b.Put(Space::kHistory, "h" + std::to_string(i), std::string(100, 'x'));
   this->CommitOk(b);
   EXPECT_GT(this->store().ApproximateBytes(), before);
 }
