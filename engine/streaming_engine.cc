@@ -123,33 +123,56 @@ void AddCounts(RunCounts& into, const RunCounts& c) {
 
 }  // namespace
 
+struct StreamingEngine::MemberSlot {
+  std::optional<Member> record;
+  struct EffectiveClaim {
+    std::string id;
+    uint32_t arena;  // where the claim's view lives (no lookup by id when recomputing)
+  };
+  std::vector<EffectiveClaim> claims;  // effective, non-void
+  std::vector<Contribution> contributions;
+  bool dirty = false;  // listed in the shard's `dirty` (recomputed when the step finishes)
+};
+
 struct StreamingEngine::Shard {
+  using MemberSlot = StreamingEngine::MemberSlot;
+  // Members by id; a std::map, whose nodes never move: claim slots and the dirty list point
+  // at them (members are never erased while the shard lives).
+  using MemberMap = std::map<std::string, MemberSlot, std::less<>>;
+  using MemberEntry = MemberMap::value_type;
   struct ClaimSlot {
     ClaimHead head;
-    std::string member_id;
-    int64_t arena = -1;  // -1 for a void
-    SourcePos source;
-  };
-  struct MemberSlot {
-    std::optional<Member> record;
-    struct EffectiveClaim {
-      std::string id;
-      uint32_t arena;  // where the claim's view lives (no lookup by id when recomputing)
-    };
-    std::vector<EffectiveClaim> claims;  // effective, non-void
-    std::vector<Contribution> contributions;
+    // The claim's member; null for a void of a member the shard does not know (a void adds
+    // no member).
+    MemberEntry* member = nullptr;
+    int64_t arena = -1;    // -1 for a void
+    int64_t position = 0;  // where this version was read: claims topic, this partition
   };
   int32_t partition = 0;
   ClaimArena arena;
   rules::StringMap<ClaimSlot> claims;
-  std::map<std::string, MemberSlot, std::less<>> members;
+  MemberMap members;
   std::map<std::pair<int, ContractId>, rules::ContractAggregate> parts;
   RunCounts counts;
   std::optional<Date> max_paid;
   int64_t next_claims = kOffsetBeginning;
   int64_t next_members = kOffsetBeginning;
-  std::set<std::string> dirty;
+  // Members to recompute when the step finishes (each once: MemberSlot::dirty), in the order
+  // they were touched; FinishShard recomputes them in member id order.
+  std::vector<MemberEntry*> dirty;
   bool dirty_all = false;
+  MemberEntry& Member(const std::string& id) { return *members.try_emplace(id).first; }
+  // A claim version's member entry: created unless the version is a void.
+  MemberEntry* MemberOf(const Claim& c) {
+    if (c.frequency != Frequency::kVoid) return &Member(c.member_id.str());
+    auto f = members.find(c.member_id.str());
+    return f == members.end() ? nullptr : &*f;
+  }
+  void MarkDirty(MemberEntry* e) {
+    if (e == nullptr || e->second.dirty) return;
+    e->second.dirty = true;
+    dirty.push_back(e);
+  }
   std::set<std::pair<int, ContractId>> changed_parts;
   bool touched = false;
   int64_t recomputed = 0;  // members recomputed in this step (metrics)
@@ -284,11 +307,11 @@ Status StreamingEngine::LoadShard(int32_t partition) {
         }
         Shard::ClaimSlot slot;
         slot.head = {c->version, c->frequency, c->content_hash};
-        slot.member_id = c->member_id.str();
-        slot.source = c->source;
+        slot.member = shard->MemberOf(*c);
+        slot.position = c->source.position;
         if (c->frequency != Frequency::kVoid) {
           slot.arena = shard->arena.Add(*c);
-          shard->members[slot.member_id].claims.push_back(
+          slot.member->second.claims.push_back(
               {c->claim_id.str(), static_cast<uint32_t>(slot.arena)});
         }
         shard->claims.emplace(c->claim_id.str(), std::move(slot));
@@ -521,7 +544,9 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
   CountClaimVersion(c, decision, current != nullptr, &shard.counts, &shard.max_paid);
   if (decision == VersionDecision::kConflict) {
     // Counted above; the reject only goes out.
-    AddReject(ConflictReject(c, f->second.source), RecordKind::kClaim, nullptr, rejects,
+    const SourcePos first{std::string(TopicOf(RecordKind::kClaim)), shard.partition,
+                          f->second.position};
+    AddReject(ConflictReject(c, first), RecordKind::kClaim, nullptr, rejects,
               /*count=*/false);
     return;
   }
@@ -529,23 +554,24 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
   if (current) {
     Shard::ClaimSlot& old = f->second;
     if (old.arena >= 0) {
-      auto& claims = shard.members[old.member_id].claims;
-      std::erase_if(claims, [&c](const Shard::MemberSlot::EffectiveClaim& e) {
+      std::erase_if(old.member->second.claims, [&c](const Shard::MemberSlot::EffectiveClaim& e) {
         return e.id == c.claim_id.str();
       });
     }
-    shard.dirty.insert(old.member_id);
+    shard.MarkDirty(old.member);
   }
   Shard::ClaimSlot slot;
   slot.head = {c.version, c.frequency, c.content_hash};
-  slot.member_id = c.member_id.str();
-  slot.source = c.source;
+  // Mostly the old version's member: no lookup then.
+  slot.member = current && f->second.member && f->second.member->first == c.member_id.str()
+                    ? f->second.member
+                    : shard.MemberOf(c);
+  slot.position = c.source.position;
   if (c.frequency != Frequency::kVoid) {
     slot.arena = shard.arena.Add(c);
-    shard.members[slot.member_id].claims.push_back(
-        {c.claim_id.str(), static_cast<uint32_t>(slot.arena)});
+    slot.member->second.claims.push_back({c.claim_id.str(), static_cast<uint32_t>(slot.arena)});
   }
-  shard.dirty.insert(slot.member_id);
+  shard.MarkDirty(slot.member);
   std::string key = PartitionPrefix(shard.partition) + c.claim_id.str();
   batch.Put(Space::kClaims, std::move(key), binary::EncodeClaim(c));
   f->second = std::move(slot);
@@ -554,7 +580,8 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
 void StreamingEngine::ApplyMember(Shard& shard, Member m, StateStore::Batch& batch) {
   ++shard.counts.members.read;
   std::string id = m.member_id.str();
-  Shard::MemberSlot& slot = shard.members[id];
+  Shard::MemberEntry& entry = shard.Member(id);
+  Shard::MemberSlot& slot = entry.second;
   if (slot.record) {
     ++shard.counts.members.superseded;
   } else {
@@ -562,14 +589,11 @@ void StreamingEngine::ApplyMember(Shard& shard, Member m, StateStore::Batch& bat
   }
   batch.Put(Space::kMembers, PartitionPrefix(shard.partition) + id, binary::EncodeMember(m));
   slot.record = std::move(m);
-  shard.dirty.insert(id);
+  shard.MarkDirty(&entry);
 }
 
-void StreamingEngine::Recompute(Shard& shard, const std::string& member_id,
+void StreamingEngine::Recompute(Shard& shard, const std::string& member_id, MemberSlot& slot,
                                 StateStore::Batch& batch) {
-  auto mf = shard.members.find(member_id);
-  if (mf == shard.members.end()) return;
-  Shard::MemberSlot& slot = mf->second;
   auto& claims = slot.claims;
   std::sort(claims.begin(), claims.end(),
             [](const Shard::MemberSlot::EffectiveClaim& a,
@@ -630,11 +654,17 @@ void StreamingEngine::Recompute(Shard& shard, const std::string& member_id,
 
 void StreamingEngine::FinishShard(Shard& shard, bool all_members, StateStore::Batch& batch) {
   if (all_members) {
-    for (const auto& [id, slot] : shard.members) Recompute(shard, id, batch);
+    for (auto& [id, slot] : shard.members) Recompute(shard, id, slot, batch);
     shard.touched = true;
   } else {
-    for (const auto& id : shard.dirty) Recompute(shard, id, batch);
+    // Member id order, as the committed batch and a replay see it.
+    std::sort(shard.dirty.begin(), shard.dirty.end(),
+              [](const Shard::MemberEntry* a, const Shard::MemberEntry* b) {
+                return a->first < b->first;
+              });
+    for (Shard::MemberEntry* e : shard.dirty) Recompute(shard, e->first, e->second, batch);
   }
+  for (Shard::MemberEntry* entry : shard.dirty) entry->second.dirty = false;
   shard.dirty.clear();
   if (shard.touched) {
     WriteShardMeta(shard, batch);

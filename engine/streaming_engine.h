@@ -161,6 +161,7 @@ class StreamingEngine : private RecordSource::Listener {
 
  private:
   struct Shard;
+  struct MemberSlot;  // one member of a shard: its record, effective claims, contributions
   // Another instance's latest published view of one partition.
   struct RemotePart {
     int64_t next_claims = 0;
@@ -201,7 +202,8 @@ class StreamingEngine : private RecordSource::Listener {
   void StoreRejects(std::vector<std::string>& lines, StateStore::Batch& batch);
   // Recomputes the shard's dirty members and writes its metadata (offsets, counters, parts).
   void FinishShard(Shard& shard, bool all_members, StateStore::Batch& batch);
-  void Recompute(Shard& shard, const std::string& member_id, StateStore::Batch& batch);
+  void Recompute(Shard& shard, const std::string& member_id, MemberSlot& slot,
+                 StateStore::Batch& batch);
   void WriteShardMeta(Shard& shard, StateStore::Batch& batch);
   // A decided revision round: what the statements are computed from, captured on the engine
   // thread (the totals of the contract parts, the input watermark) and published after the

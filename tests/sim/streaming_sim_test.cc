@@ -207,7 +207,8 @@ std::string Canonical(const std::string& json) {
 RunResult RunEngine(const MemoryLog& log, StateStore* state, size_t max_per_poll,
                     const RuleRegistry& registry, std::vector<int32_t> partitions = {},
                     MemoryLog* parts_log = nullptr, bool pipeline = true,
-                    std::vector<PublishedRecord>* published = nullptr) {
+                    std::vector<PublishedRecord>* published = nullptr,
+                    std::vector<PublishedRecord>* rejected = nullptr) {
   MemorySource input(&log, {"vbp.claims", "vbp.members"}, partitions);
   MemorySource reference(&log, {"vbp.providers", "vbp.contracts"});
   input.set_max_per_poll(max_per_poll);
@@ -235,6 +236,7 @@ RunResult RunEngine(const MemoryLog& log, StateStore* state, size_t max_per_poll
   r.published = statements.records.size();
   r.counts = engine.Metrics().counts;
   if (published) *published = statements.records;
+  if (rejected) *rejected = rejects.records;
   if (!r.status.ok()) return r;
   auto latest = StreamingEngine::LatestRevisions(*state);
   EXPECT_TRUE(latest.ok());
@@ -421,6 +423,50 @@ TEST(StreamingSimTest, LogTruncatedPastTheStoredOffsetIsReportedAsDataLoss) {
   RunResult r = RunEngine(w.log, &state, 1000, w.scenario.registry_);
   EXPECT_EQ(r.status.code(), StatusCode::kDataLoss);
   EXPECT_NE(r.status.message().find("vbp.claims[1]"), std::string::npos) << r.status.ToString();
+}
+
+// A version conflict's reject names where the effective version was read: in the run that
+// read both, and after a restart, when the engine knows that version from its state only.
+TEST(StreamingSimTest, AConflictNamesWhereTheEffectiveVersionWasReadAlsoAfterARestart) {
+  World w;
+  BuildWorld(5, 40, &w);
+  Scenario extra;
+  const std::string member = "M-CONFLICT";
+  const int32_t p = PartitionOf(member);
+  auto version1 = [&](const char* allowed) {
+    return binary::EncodeClaim(extra.AddClaim("CONFLICT-1", member, "111111111", "1000000000",
+                                              "2026-03-01",
+                                              {{"99213", "2025-11-02", allowed, "100.00"}}));
+  };
+  const auto first = static_cast<int64_t>(w.log.Read("vbp.claims", p).size());
+  w.log.Append("vbp.claims", p, member, version1("140.00"));
+  w.log.Append("vbp.claims", p, member, version1("150.00"));  // same version, other content
+  const std::string at = "at vbp.claims/" + std::to_string(p) + "@" + std::to_string(first) + ";";
+  auto conflicts = [](const std::vector<PublishedRecord>& rejects) {
+    std::vector<std::string> reasons;
+    for (const auto& r : rejects) {
+      auto j = nlohmann::json::parse(r.value);
+      if (j.value("key", "") == "CONFLICT-1") reasons.push_back(j.value("reason", ""));
+    }
+    return reasons;
+  };
+  MemoryStateStore state;
+  std::vector<PublishedRecord> rejects;
+  RunResult r1 =
+      RunEngine(w.log, &state, 1000, w.scenario.registry_, {}, nullptr, true, nullptr, &rejects);
+  ASSERT_TRUE(r1.status.ok()) << r1.status.ToString();
+  auto reasons = conflicts(rejects);
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_NE(reasons[0].find(at), std::string::npos) << reasons[0] << " lacks " << at;
+
+  w.log.Append("vbp.claims", p, member, version1("160.00"));
+  RunResult r2 =
+      RunEngine(w.log, &state, 1000, w.scenario.registry_, {}, nullptr, true, nullptr, &rejects);
+  ASSERT_TRUE(r2.status.ok()) << r2.status.ToString();
+  reasons = conflicts(rejects);
+  ASSERT_EQ(reasons.size(), 1u);  // this run's only
+  EXPECT_NE(reasons[0].find(at), std::string::npos) << reasons[0] << " lacks " << at;
+  EXPECT_EQ(r2.counts.conflicts, r1.counts.conflicts + 1);  // counts carry over the restart
 }
 
 TEST(StreamingSimTest, TwoInstancesSplittingPartitionsThenOneLeavingGiveTheSameStatements) {
