@@ -160,7 +160,6 @@ struct StreamingEngine::Shard {
   // Members to recompute when the step finishes (each once: MemberSlot::dirty), in the order
   // they were touched; FinishShard recomputes them in member id order.
   std::vector<MemberEntry*> dirty;
-  bool dirty_all = false;
   MemberEntry& Member(const std::string& id) { return *members.try_emplace(id).first; }
   // A claim version's member entry: created unless the version is a void.
   MemberEntry* MemberOf(const Claim& c) {

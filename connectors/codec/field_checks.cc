@@ -196,6 +196,10 @@ bool FastAmountMicros(std::string_view s, int64_t* micros) {
   return true;
 }
 
+bool IsSmallCanonicalInteger(std::string_view s) {
+  return (s.size() == 1 || (!s.empty() && s.front() != '0')) && IsDigitsBetween(s, 1, 9);
+}
+
 bool ParseDateDays(std::string_view s, int32_t* days) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   // Eight digit checks without a branch each (a date is on every claim line).

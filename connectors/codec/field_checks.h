@@ -55,6 +55,10 @@ int CompareWithPowerOfTen(std::string_view s, int k);
 // too large): callers then take the general path, which accepts or explains the text.
 bool FastAmountMicros(std::string_view s, int64_t* micros);
 
+// A non-negative integer of at most 9 digits without a leading zero ("0", "7", "30"): below
+// 10^9 and its own CanonicalDecimal.
+bool IsSmallCanonicalInteger(std::string_view s);
+
 // Days since 1970-01-01 of a strict "YYYY-MM-DD" real calendar day in 1900..2199 — the same
 // language as Date::Parse, without building a Status on the hot path. False when not such a
 // day (callers then ask Date::Parse for the reason).

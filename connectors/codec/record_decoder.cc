@@ -44,6 +44,7 @@ using internal::IsDigitsBetween;
 using internal::IsHcpcs;
 using internal::IsJsonIntegerLiteral;
 using internal::IsJsonNumber;
+using internal::IsSmallCanonicalInteger;
 using internal::IsUnsignedDecimal;
 using internal::IsZeroDecimal;
 using internal::NormalizeIcd10Cm;
@@ -756,9 +757,15 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadUnits(od::value& v, const Path
   od::json_type t;
   Got g = Type(v, p, &t);
   if (g != Got::kValue) return g;
+  // Fast path for the usual "1", 2, "30" (string or JSON number): below 10^9 and already in
+  // canonical form.
   if (t == od::json_type::string) {
     std::string_view s;
     if (auto e = v.get_string().get(s)) return Err(FailJson(p, e));
+    if (IsSmallCanonicalInteger(s)) {
+      out->assign(s);
+      return Got::kValue;
+    }
     if (!s.empty() && s.front() == '-' && IsUnsignedDecimal(s.substr(1))) {
       return Err(Fail(p, "negative units " + QuoteForReason(s) + " (must be >= 0)"));
     }
@@ -777,9 +784,7 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadUnits(od::value& v, const Path
   if (t != od::json_type::number) return WrongType(p, t, kWant);
   std::string_view tok;
   if (!NumberToken(v, p, &tok)) return Got::kError;
-  // Fast path for the usual 1, 2, 30: a JSON integer (no leading zero) of at most 9 digits is
-  // below 10^9 and already in canonical form.
-  if ((tok.size() == 1 || tok.front() != '0') && IsDigitsBetween(tok, 1, 9)) {
+  if (IsSmallCanonicalInteger(tok)) {
     out->assign(tok);
     return Got::kValue;
   }

@@ -149,5 +149,34 @@ TEST(FieldChecksTest, FastAmountMicrosAgreesWithTheGeneralPath) {
   EXPECT_GT(accepted, 10000);
 }
 
+// The decoder's units fast path returns the text itself: whatever IsSmallCanonicalInteger
+// accepts, the general checks (ReadUnits: IsUnsignedDecimal, no decimals, <= 10^9) accept and
+// CanonicalDecimal leaves unchanged.
+TEST(FieldChecksTest, SmallCanonicalIntegersAgreeWithTheGeneralPath) {
+  for (const char* yes : {"0", "1", "30", "999999999"}) {
+    EXPECT_TRUE(IsSmallCanonicalInteger(yes)) << yes;
+  }
+  for (const char* no : {"", "00", "01", "1000000000", "1.0", "-1", "+1", "1e3", " 1", "１"}) {
+    EXPECT_FALSE(IsSmallCanonicalInteger(no)) << no;
+  }
+  std::mt19937_64 rng(20261128);
+  int accepted = 0;
+  for (int n = 0; n < 100000; ++n) {
+    std::string s;
+    const size_t len = 1 + rng() % 11;
+    for (size_t i = 0; i < len; ++i) {
+      const uint64_t r = rng() % 100;
+      s.push_back(r < 95 ? static_cast<char>('0' + r % 10) : r < 98 ? '.' : '-');
+    }
+    if (!IsSmallCanonicalInteger(s)) continue;
+    ++accepted;
+    ASSERT_TRUE(IsUnsignedDecimal(s)) << s;
+    ASSERT_EQ(SignificantDecimals(s), 0u) << s;
+    ASSERT_LE(CompareWithPowerOfTen(s, 9), 0) << s;
+    ASSERT_EQ(CanonicalDecimal(s), s) << s;
+  }
+  EXPECT_GT(accepted, 10000);
+}
+
 }  // namespace
 }  // namespace vbp::codec::internal
