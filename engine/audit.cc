@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <random>
 #include <set>
 
 #include "engine/binary_codec.h"
+#include "engine/history_key.h"
 #include "engine/memory_state_store.h"
 
 namespace vbp::audit {
@@ -852,45 +854,67 @@ Result<std::map<LogPartition, int64_t>> ParseWatermark(const ordered_json& wm) {
 }
 
 Result<HistoryIndex> HistoryIndex::Load(const StateStore& state) {
-  // Topic names: the history key ends with one; the offsets family names every topic read.
+  // Every topic the history names must be one the offsets family knows (the engine stores a
+  // position for every message it applies).
   auto offsets = CurrentOffsets(state);
   if (!offsets.ok()) return offsets.status();
-  std::set<std::string> topics;
+  std::set<std::string, std::less<>> topics;
   for (const auto& [lp, v] : *offsets) topics.insert(lp.topic);
-  HistoryIndex idx;
+  struct Seen {
+    HistoryEntry entry;
+    uint64_t hash;  // of the message text, to tell a re-read copy from another message
+  };
+  std::map<LogPartition, std::vector<Seen>> seen;
   Status err;
-  VBP_RETURN_IF_ERROR(state.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view) {
-    // kind key \0 u32(partition) u64(offset) topic
-    const std::string* topic = nullptr;
-    for (const auto& t : topics) {
-      if (k.size() >= t.size() + 14 && k.substr(k.size() - t.size()) == t &&
-          k[k.size() - t.size() - 13] == '\0' && (!topic || t.size() > topic->size())) {
-        topic = &t;
-      }
-    }
-    if (!topic) {
-      err = Status::DataLoss("history: a key that ends with no known topic (" +
-                             std::to_string(k.size()) + " bytes)");
+  // Keys come in arrival (step) order; within a partition the stable sort below keeps that
+  // order among entries of one offset, so the first is the message as first applied.
+  VBP_RETURN_IF_ERROR(state.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view v) {
+    auto parts = ParseHistoryKey(k);
+    if (!parts.ok()) {
+      err = parts.status();
       return false;
     }
-    const size_t tail = topic->size() + 12;
+    auto t = topics.find(parts->topic);
+    if (t == topics.end()) {
+      err = Status::DataLoss("history: a message of topic '" + std::string(parts->topic) +
+                             "', which the offsets family does not name");
+      return false;
+    }
     HistoryEntry e;
-    e.kind = k[0];
-    e.offset = static_cast<int64_t>(binary::ReadU64(k, k.size() - topic->size() - 8));
-    const int32_t partition =
-        static_cast<int32_t>(binary::ReadU32(k, k.size() - topic->size() - 12));
-    std::string_view group = k.substr(1, k.size() - 1 - tail - 1);
-    if (e.kind == 'c' && group.size() >= 9) group = group.substr(0, group.size() - 9);
-    e.group = std::string(group);
+    e.kind = parts->kind;
+    e.offset = parts->offset;
+    e.group = std::string(parts->Group());
     e.key = std::string(k);
-    idx.partitions[{*topic, partition}].push_back(std::move(e));
-    ++idx.messages;
+    seen[{*t, parts->partition}].push_back({std::move(e), std::hash<std::string_view>{}(v)});
     return true;
   }));
   VBP_RETURN_IF_ERROR(err);
-  for (auto& [lp, v] : idx.partitions) {
-    std::sort(v.begin(), v.end(),
-              [](const HistoryEntry& a, const HistoryEntry& b) { return a.offset < b.offset; });
+  HistoryIndex idx;
+  for (auto& [lp, v] : seen) {
+    std::stable_sort(v.begin(), v.end(),
+                     [](const Seen& a, const Seen& b) { return a.entry.offset < b.entry.offset; });
+    auto& out = idx.partitions[lp];
+    out.reserve(v.size());
+    uint64_t last_hash = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!out.empty() && out.back().offset == v[i].entry.offset) {
+        // The same position again: the state's offsets were reset and the message read again.
+        // The same text is a copy (kept out of replays, deleted by retention); other text
+        // means the input log was replaced under this state.
+        const HistoryEntry& first = out.back();
+        if (last_hash != v[i].hash || first.kind != v[i].entry.kind ||
+            first.group != v[i].entry.group) {
+          return Status::DataLoss("history holds two different messages at " + lp.ToString() + "@" +
+                                  std::to_string(v[i].entry.offset) +
+                                  ": the input log was replaced under this state");
+        }
+        idx.copies.push_back(std::move(v[i].entry.key));
+        continue;
+      }
+      last_hash = v[i].hash;
+      out.push_back(std::move(v[i].entry));
+      ++idx.messages;
+    }
   }
   return idx;
 }
@@ -1261,6 +1285,14 @@ Result<CompactReport> CompactHistory(StateStore& state, const CompactOptions& op
       auto v = state.Get(Space::kHistory, entries[i].key);
       if (v.ok() && v->has_value()) rep.bytes_dropped += static_cast<int64_t>((*v)->size());
     }
+  }
+  // Copies of messages read again after a reset of the offsets say nothing the first copy
+  // does not: all of them go.
+  for (const auto& key : prepared->index.copies) {
+    ++rep.dropped;
+    if (!options.dry_run) batch.Delete(Space::kHistory, key);
+    auto v = state.Get(Space::kHistory, key);
+    if (v.ok() && v->has_value()) rep.bytes_dropped += static_cast<int64_t>((*v)->size());
   }
   rep.info.before_revision = before;
   rep.info.floor = floor;

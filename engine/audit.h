@@ -83,7 +83,11 @@ struct HistoryEntry {
 };
 struct HistoryIndex {
   std::map<LogPartition, std::vector<HistoryEntry>> partitions;  // sorted by offset
-  size_t messages = 0;
+  size_t messages = 0;                                           // distinct positions
+  // Keys of later copies of a message at a position already indexed (the same text read
+  // again after the state's offsets were reset by hand): not replayed, dropped by retention.
+  // Different text at one position is kDataLoss.
+  std::vector<std::string> copies;
   static Result<HistoryIndex> Load(const StateStore& state);
 };
 

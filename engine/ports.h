@@ -42,6 +42,11 @@ enum class Space : uint8_t {
   kCounters,      // applied / superseded / rejected per partition and kind
 };
 inline constexpr int kSpaceCount = 11;
+
+// meta "schema_version" of a state store: the key layout of engine/streaming_engine.cc (and of
+// engine/history_key.h). 2: history keys begin with the history step (arrival order); 1 began
+// with the record kind and key.
+inline constexpr std::string_view kStateSchemaVersion = "2";
 const char* SpaceName(Space s);  // RocksDB column family names: "meta", "offsets", ...
 
 class StateStore {

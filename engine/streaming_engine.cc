@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <unordered_map>
 
 #include "engine/binary_codec.h"
+#include "engine/history_key.h"
 #include "engine/statement_json.h"
 
 namespace vbp {
@@ -17,11 +19,13 @@ namespace vbp {
 //   parts:      u32(partition) u32(year) contract_id       -> EncodeAggregate
 //   reference:  "p" npi \0 u32(effective days) | "c" contract_id -> record
 //   revisions:  contract_id \0 u32(year) u64(revision)      -> statement JSON as published
-//   history:    kind-letter key \0 u32(partition) u64(offset) topic -> raw record text
-//               (c claim: claim_id \0 u64(version); m member; p provider; k contract;
-//                x a rejected message, empty key): every input message is kept
+//   history:    u64(step) topic \0 u32(partition) u64(offset) kind-letter key -> raw record
+//               text (engine/history_key.h; c claim: claim_id \0 u64(version); m member;
+//               p provider; k contract; x a rejected message, empty key): every input
+//               message is kept, in arrival order
 //   counters:   u32(partition) | "ref"                     -> counts
 //   meta:       "schema_version" | "unpublished" key | "reject" u64(seq)
+//               | "history_step" -> decimal next history step
 //               | "rule_set" id \0 rules_hash -> canonical rule set JSON (with history)
 namespace {
 
@@ -63,14 +67,12 @@ std::string ProviderKey(const Provider& p) {
   return k;
 }
 
-std::string HistoryKey(char kind, std::string_view key, const InputMessage& m) {
-  std::string k(1, kind);
-  k.append(key);
-  k.push_back('\0');
-  binary::AppendU32(&k, static_cast<uint32_t>(m.partition));
-  binary::AppendU64(&k, static_cast<uint64_t>(m.offset));
-  k.append(m.topic);
-  return k;
+// A decimal number >= 0 and nothing else, or nullopt.
+std::optional<int64_t> ParseNonNegative(std::string_view s) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < 0) return std::nullopt;
+  return v;
 }
 
 std::string EncodeCounts(const RunCounts& c, const std::optional<Date>& max_paid) {
@@ -211,13 +213,22 @@ const std::string& StreamingEngine::TopicOf(RecordKind kind) const {
 Status StreamingEngine::Start() {
   auto version = ports_.state->Get(Space::kMeta, "schema_version");
   if (!version.ok()) return version.status();
+  const std::string ours(kStateSchemaVersion);
   if (!version->has_value()) {
     StateStore::Batch b;
-    b.Put(Space::kMeta, "schema_version", "1");
+    b.Put(Space::kMeta, "schema_version", ours);
     VBP_RETURN_IF_ERROR(ports_.state->Commit(b, true));
-  } else if (**version != "1") {
+  } else if (**version != ours) {
     return Status::Invalid("state store has schema version " + **version +
-                           "; this engine reads version 1 (use a new --state directory)");
+                           "; this engine reads version " + ours +
+                           " (use a new --state directory: state is rebuilt from the input log)");
+  }
+  auto step = ports_.state->Get(Space::kMeta, "history_step");
+  if (!step.ok()) return step.status();
+  if (step->has_value()) {
+    auto parsed = ParseNonNegative(**step);
+    if (!parsed) return Status::DataLoss("meta history_step is not a step number: " + **step);
+    history_step_ = static_cast<uint64_t>(*parsed);
   }
   VBP_RETURN_IF_ERROR(LoadReference());
   // Publications that were committed but maybe not delivered before a crash.
@@ -449,7 +460,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
   DecodeOutcome d = decode_(m.value, pos, kind);
   if (d.reject) {
     if (options_.keep_history) {
-      batch.Put(Space::kHistory, HistoryKey('x', "", m), m.value);
+      batch.Put(Space::kHistory, HistoryKey(history_step_, 'x', "", m), m.value);
     }
     AddReject(std::move(*d.reject), kind, nullptr, rejects);
   } else if (is_provider) {
@@ -462,7 +473,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
     }
     batch.Put(Space::kReference, ProviderKey(p), binary::EncodeProvider(p));
     if (options_.keep_history) {
-      batch.Put(Space::kHistory, HistoryKey('p', p.npi.str(), m), m.value);
+      batch.Put(Space::kHistory, HistoryKey(history_step_, 'p', p.npi.str(), m), m.value);
     }
     *changed = true;
   } else {
@@ -470,7 +481,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
     auto rc = ResolveContract(c, *registry_);
     if (!rc.ok()) {
       if (options_.keep_history) {
-        batch.Put(Space::kHistory, HistoryKey('x', "", m), m.value);
+        batch.Put(Space::kHistory, HistoryKey(history_step_, 'x', "", m), m.value);
       }
       Reject r = ContractReject(c, rc.status());
       r.record = std::string(m.value);
@@ -485,7 +496,7 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
       contracts_[c.contract_id] = c;
       batch.Put(Space::kReference, "c" + c.contract_id.str(), binary::EncodeContract(c));
       if (options_.keep_history) {
-        batch.Put(Space::kHistory, HistoryKey('k', c.contract_id.str(), m), m.value);
+        batch.Put(Space::kHistory, HistoryKey(history_step_, 'k', c.contract_id.str(), m), m.value);
         // The rule set the contract resolved against, so that recalculation does not depend
         // on the binary's shipped sets or on this run's --rules files (engine/audit.h).
         std::string key = "rule_set" + rc->rule_set->id();
@@ -510,7 +521,7 @@ void StreamingEngine::ApplyInput(Shard& shard, const InputMessage& m, StateStore
   DecodeOutcome d = decode_(m.value, pos, kind);
   if (d.reject) {
     if (options_.keep_history) {
-      batch.Put(Space::kHistory, HistoryKey('x', "", m), m.value);
+      batch.Put(Space::kHistory, HistoryKey(history_step_, 'x', "", m), m.value);
     }
     AddReject(std::move(*d.reject), kind, &shard, rejects);
   } else if (is_claim) {
@@ -519,12 +530,13 @@ void StreamingEngine::ApplyInput(Shard& shard, const InputMessage& m, StateStore
       std::string key = c.claim_id.str();
       key.push_back('\0');
       binary::AppendU64(&key, static_cast<uint64_t>(c.version));
-      batch.Put(Space::kHistory, HistoryKey('c', key, m), m.value);
+      batch.Put(Space::kHistory, HistoryKey(history_step_, 'c', key, m), m.value);
     }
     ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch, rejects);
   } else {
     if (options_.keep_history) {
-      batch.Put(Space::kHistory, HistoryKey('m', std::get<Member>(*d.record).member_id.str(), m),
+      batch.Put(Space::kHistory,
+                HistoryKey(history_step_, 'm', std::get<Member>(*d.record).member_id.str(), m),
                 m.value);
     }
     ApplyMember(shard, std::get<Member>(std::move(*d.record)), batch);
@@ -788,6 +800,11 @@ Result<bool> StreamingEngine::Step() {
     for (auto& [p, shard] : shards_) FinishShard(*shard, reference_changed, batch);
   }
   StoreRejects(rejects, split ? out->tail : batch);
+  if (processed && options_.keep_history) {
+    // This step's history keys began with history_step_; the next step's sort after them.
+    ++history_step_;
+    batch.Put(Space::kMeta, "history_step", std::to_string(history_step_));
+  }
   int64_t recomputed = 0;
   for (auto& [p, shard] : shards_) {
     if (shard->publish) parts_to_publish_.insert(p);

@@ -281,6 +281,9 @@ class StreamingEngine : private RecordSource::Listener {
   // watermark is due even if interval rounds since then found no statement changed.
   bool final_due_ = false;
   std::vector<std::string> pending_keys_;  // kMeta keys of committed, unpublished revisions
+  // The step number of this step's history keys (engine/history_key.h); read by the apply
+  // threads, advanced by the engine thread between steps.
+  uint64_t history_step_ = 0;
 
   mutable std::mutex metrics_mu_;
   EngineMetrics metrics_;

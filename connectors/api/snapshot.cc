@@ -8,6 +8,7 @@
 #include "connectors/files/ndjson_stream.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "engine/binary_codec.h"
+#include "engine/history_key.h"
 #include "engine/statement_json.h"
 
 namespace vbp::api {
@@ -156,13 +157,15 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   VBP_RETURN_IF_ERROR(err);
 
   // Claims: for each claim_id (in id order), the earlier versions kept in `history` (first
-  // received of each version), then the effective version from `claims`, so the book's
-  // version decisions end on exactly the effective version the engine holds.
+  // received of each version, in version order), then the effective version from `claims`,
+  // so the book's version decisions end on exactly the effective version the engine holds.
+  // History keys are in arrival order (engine/history_key.h): one pass over the family keeps
+  // the earlier versions' messages of the claims in `effective`.
   struct Effective {
     int64_t version = 0;
     std::string key;  // claims family key
   };
-  std::map<std::string, Effective> effective;
+  std::map<std::string, Effective, std::less<>> effective;
   VBP_RETURN_IF_ERROR(store.Scan(Space::kClaims, "", [&](std::string_view k, std::string_view v) {
     auto c = binary::DecodeClaim(v);
     if (!c.ok()) return fail(c.status());
@@ -170,29 +173,36 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
     return true;
   }));
   VBP_RETURN_IF_ERROR(err);
+  struct Earlier {
+    SourcePos pos;
+    std::string text;
+  };
+  std::map<std::string_view, std::map<int64_t, Earlier>> earlier;  // claim_id -> version -> first
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view v) {
+    auto parts = ParseHistoryKey(k);
+    if (!parts.ok()) return fail(parts.status());
+    if (parts->kind != 'c') return true;
+    auto e = effective.find(parts->Group());
+    if (e == effective.end()) return true;
+    const int64_t version =
+        static_cast<int64_t>(binary::ReadU64(parts->key, parts->key.size() - sizeof(uint64_t)));
+    if (version >= e->second.version) return true;
+    // try_emplace: a later copy of the same version does not replace the first received.
+    earlier[e->first].try_emplace(
+        version, Earlier{SourcePos{std::string(parts->topic), parts->partition, parts->offset},
+                         std::string(v)});
+    return true;
+  }));
+  VBP_RETURN_IF_ERROR(err);
   codec::RecordDecoder decoder;
   for (const auto& [claim_id, eff] : effective) {
-    std::string prefix = "c" + claim_id;
-    prefix.push_back('\0');
-    int64_t last_version = 0;
-    VBP_RETURN_IF_ERROR(
-        store.Scan(Space::kHistory, prefix, [&](std::string_view k, std::string_view v) {
-          // key: 'c' claim_id \0 u64(version) \0 u32(partition) u64(offset) topic
-          if (k.size() < prefix.size() + 8 + 1 + 12)
-            return fail(Status::DataLoss("short history key"));
-          const int64_t version = static_cast<int64_t>(binary::ReadU64(k, prefix.size()));
-          if (version >= eff.version || version == last_version) return true;
-          last_version = version;
-          SourcePos pos;
-          const size_t at = prefix.size() + 9;
-          pos.partition = static_cast<int32_t>(binary::ReadU32(k, at));
-          pos.position = static_cast<int64_t>(binary::ReadU64(k, at + 4));
-          pos.source = std::string(k.substr(at + 12));
-          codec::DecodeResult d = decoder.Decode(v, pos, RecordKind::kClaim);
-          if (d.record) s->book->AddClaim(std::get<Claim>(*d.record));
-          return true;
-        }));
-    VBP_RETURN_IF_ERROR(err);
+    auto f = earlier.find(claim_id);
+    if (f != earlier.end()) {
+      for (const auto& [version, msg] : f->second) {
+        codec::DecodeResult d = decoder.Decode(msg.text, msg.pos, RecordKind::kClaim);
+        if (d.record) s->book->AddClaim(std::get<Claim>(*d.record));
+      }
+    }
     auto v = store.Get(Space::kClaims, eff.key);
     if (!v.ok()) return v.status();
     if (!v->has_value()) return Status::DataLoss("claim " + claim_id + " vanished during the load");

@@ -148,6 +148,15 @@ rocksdb::ColumnFamilyOptions MakeFamilyOptions(Space space, const RocksDbOptions
   o.level_compaction_dynamic_level_bytes = true;
   o.compression = ToRocks(opts.compression);
   o.bottommost_compression = ToRocks(opts.bottommost_compression);
+  if (space == Space::kHistory) {
+    // Append-only, keys in arrival order (engine/history_key.h): each flushed file lies beyond
+    // all earlier data, so its compaction is a trivial move to the bottom level, provided it
+    // is the only L0 file (RocksDB 7.8 moves one L0 file at a time) and its codec is the
+    // bottom level's. The history is then written once instead of being merged and
+    // recompressed at every L0 compaction.
+    o.level0_file_num_compaction_trigger = 1;
+    o.compression = o.bottommost_compression = ToRocks(opts.history_compression);
+  }
 
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = shared.block_cache;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "engine/audit.h"
+#include "engine/history_key.h"
 #include "tests/audit/audit_world.h"
 
 namespace vbp::testing {
@@ -305,8 +306,11 @@ TEST_F(TamperTest, AnEditedHistoryMessageChangesTheRecomputedFigures) {
   // Find a claim message of a member attributed somewhere and double its amounts.
   std::string key, value;
   ASSERT_TRUE(store_
-                  ->Scan(Space::kHistory, "c",
+                  ->Scan(Space::kHistory, "",
                          [&](std::string_view k, std::string_view v) {
+                           auto parts = ParseHistoryKey(k);
+                           EXPECT_TRUE(parts.ok()) << parts.status().ToString();
+                           if (!parts.ok() || parts->kind != 'c') return true;
                            auto c = binary::DecodeClaim(v);
                            if (!c.ok() || c->lines.empty() || c->frequency == Frequency::kVoid)
                              return true;

@@ -3,13 +3,16 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <rocksdb/statistics.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "connectors/rocksdb/rocksdb_internal.h"
@@ -94,7 +97,7 @@ TEST(RocksDbOpenTest, ANewDirectoryGetsEveryFamilyAndTheSchemaVersion) {
     ASSERT_NE(store, nullptr);
     EXPECT_FALSE(store->read_only());
     EXPECT_EQ(store->dir(), dir);
-    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "1");
+    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "2");
     ASSERT_TRUE(store->Close().ok());
     ASSERT_TRUE(store->Close().ok());  // idempotent
   }
@@ -153,7 +156,7 @@ TEST(RocksDbOpenTest, UnknownFamiliesAreRefused) {
   TempDir tmp;
   auto families = AllFamilies();
   families.push_back("future_space");
-  MakeRawDb(tmp.path(), families, {{"schema_version", "1"}});
+  MakeRawDb(tmp.path(), families, {{"schema_version", "2"}});
   auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
@@ -165,12 +168,12 @@ TEST(RocksDbOpenTest, AnotherSchemaVersionIsRefusedWithWhatToDo) {
   {
     auto store = OpenOk(tmp.path());
     ASSERT_NE(store, nullptr);
-    Put(*store, Space::kMeta, "schema_version", "2", /*sync=*/true);
+    Put(*store, Space::kMeta, "schema_version", "1", /*sync=*/true);
   }
   auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("schema version \"2\""), std::string::npos)
+  EXPECT_NE(r.status().message().find("schema version \"1\""), std::string::npos)
       << r.status().message();
   EXPECT_NE(r.status().message().find("new state directory"), std::string::npos);
   EXPECT_EQ(RocksDbStateStore::OpenReadOnly(tmp.path(), SmallOptions()).status().code(),
@@ -181,7 +184,7 @@ TEST(RocksDbOpenTest, AMissingFamilyOfThisSchemaIsDataLoss) {
   TempDir tmp;
   auto families = AllFamilies();
   families.erase(std::find(families.begin(), families.end(), "history"));
-  MakeRawDb(tmp.path(), families, {{"schema_version", "1"}});
+  MakeRawDb(tmp.path(), families, {{"schema_version", "2"}});
   auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
@@ -227,7 +230,7 @@ TEST(RocksDbOpenTest, ACreationInterruptedBeforeTheMetaFamilyIsCompleted) {
   MakeRawDb(tmp.path(), {});
   auto store = OpenOk(tmp.path());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "1");
+  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "2");
 }
 
 // A creation interrupted after some families existed but before the schema version landed
@@ -240,7 +243,7 @@ TEST(RocksDbOpenTest, AnInterruptedCreationIsCompleted) {
   {
     auto store = OpenOk(tmp.path());
     ASSERT_NE(store, nullptr);
-    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "1");
+    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "2");
     Put(*store, Space::kHistory, "h", "1");
   }
   auto store = OpenOk(tmp.path());
@@ -256,7 +259,7 @@ TEST(RocksDbOpenTest, ACreationInterruptedBeforeCurrentIsStartedAgain) {
   }
   auto store = OpenOk(tmp.path());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "1");
+  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "2");
 }
 
 TEST(RocksDbOpenTest, RocksDbFilesWithDataButNoCurrentAreRefused) {
@@ -400,7 +403,7 @@ TEST(RocksDbCheckpointTest, ACheckpointIsIndependentOfLaterWritesAndOpensReadOnl
   EXPECT_EQ(GetOk(*cp, Space::kClaims, "keep"), "old");
   EXPECT_EQ(GetOk(*cp, Space::kClaims, "doomed"), "x");
   EXPECT_EQ(GetOk(*cp, Space::kHistory, "later"), std::nullopt);
-  EXPECT_EQ(GetOk(*cp, Space::kMeta, "schema_version"), "1");
+  EXPECT_EQ(GetOk(*cp, Space::kMeta, "schema_version"), "2");
   StateStore::Batch b;
   b.Put(Space::kClaims, "k", "v");
   EXPECT_EQ(cp->Commit(b, false).code(), StatusCode::kInvalidArgument);
@@ -540,6 +543,90 @@ TEST(RocksDbOptionsTest, PointLookupFamiliesGetBloomFiltersAndBusyFamiliesBigMem
   EXPECT_EQ(db.max_background_jobs, 2);
   EXPECT_FALSE(db.manual_wal_flush);
   EXPECT_EQ(db.wal_recovery_mode, rocksdb::WALRecoveryMode::kPointInTimeRecovery);
+}
+
+// The history family's options (level-0 trigger 1, one codec at every level) make RocksDB
+// move each flushed file to the bottom level as it is when keys arrive in order, as history
+// keys do (engine/history_key.h): compaction writes nothing. The same options with keys in
+// random order, or with the default codecs (LZ4 flushes, ZSTD bottom), make it rewrite the
+// flushed data, which is what the options exist to avoid.
+struct HistoryCompactionCase {
+  const char* name;
+  bool arrival_order;
+  bool family_codec;  // the history family's options as MakeFamilyOptions builds them
+};
+
+uint64_t CompactionBytesWritten(const HistoryCompactionCase& c) {
+  TempDir tmp;
+  RocksDbOptions opts = SmallOptions();
+  const auto shared = rocksdb_internal::MakeSharedResources(opts);
+  rocksdb::DBOptions dbo = rocksdb_internal::MakeDbOptions(opts, shared);
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  dbo.statistics = rocksdb::CreateDBStatistics();
+  rocksdb::ColumnFamilyOptions cfo =
+      rocksdb_internal::MakeFamilyOptions(Space::kHistory, opts, shared);
+  if (!c.family_codec) {
+    cfo.compression = rocksdb::kLZ4Compression;
+    cfo.bottommost_compression = rocksdb::kZSTD;
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfds = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}, {"history", cfo}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status st = rocksdb::DB::Open(dbo, tmp.path(), cfds, &handles, &raw);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  if (!st.ok()) return 0;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* h = handles[1];
+  constexpr int kRounds = 5, kPerRound = 2000;
+  uint64_t n = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int i = 0; i < kPerRound; ++i, ++n) {
+      // Arrival order: a growing counter; random order: the same keys, bits scrambled.
+      const uint64_t k = c.arrival_order ? n : (n * 0x9E3779B97F4A7C15ull) ^ (n >> 7);
+      std::string key;
+      for (int b = 7; b >= 0; --b) key.push_back(static_cast<char>((k >> (8 * b)) & 0xff));
+      EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), h, key, std::string(300, 'a' + i % 26)).ok());
+    }
+    EXPECT_TRUE(db->Flush(rocksdb::FlushOptions(), h).ok());
+    // Each flushed file alone in level 0 when its compaction is picked.
+    for (int waited = 0; waited < 1000; ++waited) {
+      uint64_t pending = 1, running = 1;
+      std::string l0;
+      EXPECT_TRUE(db->GetIntProperty(h, "rocksdb.compaction-pending", &pending));
+      EXPECT_TRUE(db->GetIntProperty(h, "rocksdb.num-running-compactions", &running));
+      EXPECT_TRUE(db->GetProperty(h, "rocksdb.num-files-at-level0", &l0));
+      if (pending == 0 && running == 0 && l0 == "0") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  std::string l0;
+  db->GetProperty(h, "rocksdb.num-files-at-level0", &l0);
+  EXPECT_EQ(l0, "0") << c.name << ": level 0 was never compacted";
+  // Everything is still there.
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+  uint64_t seen = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++seen;
+  EXPECT_EQ(seen, n) << c.name;
+  it.reset();
+  const uint64_t written = dbo.statistics->getTickerCount(rocksdb::COMPACT_WRITE_BYTES);
+  for (auto* hh : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(hh).ok());
+  EXPECT_TRUE(db->Close().ok());
+  return written;
+}
+
+TEST(RocksDbOptionsTest, HistoryFilesInArrivalOrderAreMovedToTheBottomNotRewritten) {
+  const RocksDbOptions opts;
+  const auto shared = rocksdb_internal::MakeSharedResources(opts);
+  const auto history = rocksdb_internal::MakeFamilyOptions(Space::kHistory, opts, shared);
+  EXPECT_EQ(history.level0_file_num_compaction_trigger, 1);
+  EXPECT_EQ(history.compression, rocksdb::kLZ4Compression);
+  EXPECT_EQ(history.bottommost_compression, rocksdb::kLZ4Compression);
+
+  EXPECT_EQ(CompactionBytesWritten({"arrival order", true, true}), 0u);
+  EXPECT_GT(CompactionBytesWritten({"random order", false, true}), 0u);
+  EXPECT_GT(CompactionBytesWritten({"arrival order, LZ4 then ZSTD", true, false}), 0u);
 }
 
 // ---- helpers ------------------------------------------------------------------------------

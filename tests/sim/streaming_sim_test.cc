@@ -7,9 +7,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <random>
+#include <tuple>
 
+#include "engine/audit.h"
 #include "engine/binary_codec.h"
+#include "engine/history_key.h"
 #include "engine/memory_ports.h"
 #include "engine/memory_state_store.h"
 #include "engine/streaming_engine.h"
@@ -204,6 +208,49 @@ std::string Canonical(const std::string& json) {
 // Runs an engine over the log until caught up (or until the store fails). `max_per_poll`
 // varies batch boundaries.
 // With `parts_log`, the instance exchanges contract parts through its "vbp.parts" topic.
+// The history as what it must hold, whatever the batch boundaries were: every message once,
+// by position (topic, partition, offset) -> kind, record key and text. The keys' leading step
+// numbers depend on where batches ended; ArrivalOrdered checks those.
+using HistoryByPosition =
+    std::map<std::tuple<std::string, int32_t, int64_t>, std::pair<std::string, std::string>>;
+HistoryByPosition ReadHistory(const StateStore& state) {
+  HistoryByPosition out;
+  Status st = state.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view v) {
+    auto p = ParseHistoryKey(k);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    if (!p.ok()) return false;
+    bool fresh = out.try_emplace({std::string(p->topic), p->partition, p->offset},
+                                 std::string(1, p->kind) + std::string(p->key), std::string(v))
+                     .second;
+    EXPECT_TRUE(fresh) << "two history keys for " << p->topic << "[" << p->partition << "]@"
+                       << p->offset;
+    return true;
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return out;
+}
+
+// History keys in key order are in arrival order: within each partition, offsets only grow
+// (a restart that forgot the stored history step would start again below earlier keys).
+void ExpectArrivalOrdered(const StateStore& state) {
+  std::map<std::pair<std::string, int32_t>, int64_t> last;
+  uint64_t steps = 0, previous_step = 0;
+  Status st = state.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view) {
+    auto p = ParseHistoryKey(k);
+    if (!p.ok()) return false;
+    auto [it, fresh] = last.try_emplace({std::string(p->topic), p->partition}, p->offset);
+    if (!fresh) {
+      EXPECT_GT(p->offset, it->second) << p->topic << "[" << p->partition << "] step " << p->step;
+      it->second = p->offset;
+    }
+    if (p->step != previous_step) ++steps;
+    previous_step = p->step;
+    return true;
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_GT(steps, 1u) << "every message under one step: the test shows nothing";
+}
+
 RunResult RunEngine(const MemoryLog& log, StateStore* state, size_t max_per_poll,
                     const RuleRegistry& registry, std::vector<int32_t> partitions = {},
                     MemoryLog* parts_log = nullptr, bool pipeline = true,
@@ -365,7 +412,9 @@ void CrashAndRestart(uint64_t seed) {
     EXPECT_EQ(resumed.revisions, clean.revisions);
     EXPECT_TRUE(durable.SameContents(
         reference_state, {Space::kClaims, Space::kMembers, Space::kResults, Space::kParts,
-                          Space::kReference, Space::kOffsets, Space::kCounters, Space::kHistory}));
+                          Space::kReference, Space::kOffsets, Space::kCounters}));
+    EXPECT_EQ(ReadHistory(durable), ReadHistory(reference_state));
+    ExpectArrivalOrdered(durable);
   }
 }
 
@@ -385,6 +434,7 @@ TEST(StreamingSimTest, ReplayingTheLogsFromOffsetZeroChangesNoFigure) {
   MemoryStateStore state;
   RunResult first = RunEngine(w.log, &state, 50, w.scenario.registry_);
   ASSERT_TRUE(first.status.ok());
+  MemoryStateStore first_state = *state.Clone();
   // Forget every stored offset: the engine reads everything again into the same state.
   StateStore::Batch reset;
   ASSERT_TRUE(state
@@ -408,6 +458,21 @@ TEST(StreamingSimTest, ReplayingTheLogsFromOffsetZeroChangesNoFigure) {
   }
   // Claims, member aggregates and contract parts are untouched.
   EXPECT_TRUE(state.SameContents(before, {Space::kClaims, Space::kResults, Space::kParts}));
+  // The history holds every message read again as a copy under a later step: the index of
+  // positions is the first run's, and lists each copy.
+  auto first_index = audit::HistoryIndex::Load(first_state);
+  auto index = audit::HistoryIndex::Load(state);
+  ASSERT_TRUE(first_index.ok()) << first_index.status().ToString();
+  ASSERT_TRUE(index.ok()) << index.status().ToString();
+  EXPECT_GT(first_index->messages, 0u);
+  EXPECT_TRUE(first_index->copies.empty());
+  EXPECT_EQ(index->messages, first_index->messages);
+  EXPECT_EQ(index->copies.size(), first_index->messages);
+  for (const auto& [lp, entries] : index->partitions) {
+    const auto& was = first_index->partitions.at(lp);
+    ASSERT_EQ(entries.size(), was.size()) << lp.ToString();
+    for (size_t i = 0; i < entries.size(); ++i) EXPECT_EQ(entries[i].key, was[i].key);
+  }
 }
 
 TEST(StreamingSimTest, LogTruncatedPastTheStoredOffsetIsReportedAsDataLoss) {
