@@ -4,8 +4,10 @@
 // stored revisions is found and named; retention keeps later revisions recomputable.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 
 #include "engine/audit.h"
 #include "engine/history_key.h"
@@ -330,6 +332,85 @@ TEST_F(TamperTest, AnEditedHistoryMessageChangesTheRecomputedFigures) {
   bool figures = false;
   for (const auto& f : r.findings) figures |= f.what == "figures";
   EXPECT_TRUE(figures) << Describe(r);
+}
+
+// --- Copies of a message at one position ----------------------------------------------------
+
+// The history keys of `state`, with the step of every `every`-th message moved past the last
+// step: what a state whose offsets were reset by hand holds after reading those messages again.
+// `text` replaces the copy's text when given (another message at the same position).
+size_t AddCopies(MemoryStateStore* state, size_t every, std::optional<std::string> text) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  uint64_t last_step = 0;
+  EXPECT_TRUE(state
+                  ->Scan(Space::kHistory, "",
+                         [&](std::string_view k, std::string_view v) {
+                           entries.emplace_back(k, v);
+                           auto p = ParseHistoryKey(k);
+                           if (p.ok()) last_step = std::max(last_step, p->step);
+                           return true;
+                         })
+                  .ok());
+  StateStore::Batch b;
+  size_t copies = 0;
+  for (size_t i = 0; i < entries.size(); i += every) {
+    std::string key = entries[i].first;
+    const uint64_t step = last_step + 1 + i;
+    for (int byte = 0; byte < 8; ++byte) key[byte] = static_cast<char>(step >> (56 - 8 * byte));
+    b.Put(Space::kHistory, key, text.value_or(entries[i].second));
+    ++copies;
+  }
+  EXPECT_TRUE(state->Commit(b, false).ok());
+  return copies;
+}
+
+TEST(HistoryCopiesTest, CopiesAreNotReplayedAndRetentionDropsThem) {
+  Fixture f(Seed(67), 80, 9);
+  auto clean = audit::HistoryIndex::Load(f.state);
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  ASSERT_TRUE(clean->copies.empty());
+  const size_t copies = AddCopies(&f.state, 7, std::nullopt);
+  ASSERT_GT(copies, 10u);
+  auto index = audit::HistoryIndex::Load(f.state);
+  ASSERT_TRUE(index.ok()) << index.status().ToString();
+  EXPECT_EQ(index->messages, clean->messages);
+  EXPECT_EQ(index->copies.size(), copies);
+  // Each position is indexed under its first key, as before the copies.
+  for (const auto& [lp, entries] : index->partitions) {
+    const auto& was = clean->partitions.at(lp);
+    ASSERT_EQ(entries.size(), was.size()) << lp.ToString();
+    for (size_t i = 0; i < entries.size(); ++i) EXPECT_EQ(entries[i].key, was[i].key);
+  }
+  // Every revision still recomputes byte for byte: copies are not replayed.
+  audit::VerifyReport r = f.Verify();
+  EXPECT_TRUE(r.ok()) << Describe(r);
+  EXPECT_GT(r.recomputed, 0u);
+  EXPECT_EQ(r.identical, r.recomputed);
+  // Retention drops every copy, whatever the floor.
+  auto chain = Chain(f.state, "A");
+  ASSERT_FALSE(chain.empty());
+  audit::CompactOptions o;
+  o.before_revision = chain.front().revision;
+  o.decode = BinaryDecode;
+  auto rep = audit::CompactHistory(f.state, o);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_GE(rep->dropped, static_cast<int64_t>(copies));
+  auto after = audit::HistoryIndex::Load(f.state);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_TRUE(after->copies.empty());
+  audit::VerifyReport again = f.Verify();
+  EXPECT_TRUE(again.ok()) << Describe(again);
+  EXPECT_EQ(again.identical, again.recomputed);
+}
+
+TEST(HistoryCopiesTest, AnotherTextAtAKnownPositionIsDataLoss) {
+  Fixture f(Seed(71), 40, 9);
+  AddCopies(&f.state, 50, std::string("{\"not\": \"the same message\"}"));
+  auto index = audit::HistoryIndex::Load(f.state);
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(index.status().message().find("two different messages"), std::string::npos)
+      << index.status().message();
 }
 
 // --- Retention --------------------------------------------------------------------------
