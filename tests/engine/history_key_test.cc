@@ -41,10 +41,13 @@ TEST(HistoryKeyTest, WhatIsWrittenIsReadBack) {
   EXPECT_EQ(p->key, claim);
   EXPECT_EQ(p->Group(), "CLM-9");
 
-  auto m = ParseHistoryKey(HistoryKey(0, 'm', "M1", At("t", 0, 0)));
+  // The parts are views into the key: it must outlive them.
+  const std::string mk = HistoryKey(0, 'm', "M1", At("t", 0, 0));
+  auto m = ParseHistoryKey(mk);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->Group(), "M1");
-  auto x = ParseHistoryKey(HistoryKey(5, 'x', "", At("vbp.members", 2, 9)));
+  const std::string xk = HistoryKey(5, 'x', "", At("vbp.members", 2, 9));
+  auto x = ParseHistoryKey(xk);
   ASSERT_TRUE(x.ok());
   EXPECT_EQ(x->kind, 'x');
   EXPECT_EQ(x->Group(), "");
