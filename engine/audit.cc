@@ -899,11 +899,10 @@ Result<HistoryIndex> HistoryIndex::Load(const StateStore& state) {
     for (size_t i = 0; i < v.size(); ++i) {
       if (!out.empty() && out.back().offset == v[i].entry.offset) {
         // The same position again: the state's offsets were reset and the message read again.
-        // The same text is a copy (kept out of replays, deleted by retention); other text
-        // means the input log was replaced under this state.
-        const HistoryEntry& first = out.back();
-        if (last_hash != v[i].hash || first.kind != v[i].entry.kind ||
-            first.group != v[i].entry.group) {
+        // The same text is a copy (kept out of replays, deleted by retention), even if it was
+        // judged otherwise the second time (say, a contract rejected, then accepted under a
+        // rule set added since); other text means the input log was replaced under this state.
+        if (last_hash != v[i].hash) {
           return Status::DataLoss("history holds two different messages at " + lp.ToString() + "@" +
                                   std::to_string(v[i].entry.offset) +
                                   ": the input log was replaced under this state");
