@@ -26,9 +26,12 @@ constexpr size_t kInfoLogFilesKept = 5;
 
 rocksdb::CompressionType ToRocks(RocksDbCompression c) {
   switch (c) {
-    case RocksDbCompression::kNone: return rocksdb::kNoCompression;
-    case RocksDbCompression::kLz4: return rocksdb::kLZ4Compression;
-    case RocksDbCompression::kZstd: return rocksdb::kZSTD;
+    case RocksDbCompression::kNone:
+      return rocksdb::kNoCompression;
+    case RocksDbCompression::kLz4:
+      return rocksdb::kLZ4Compression;
+    case RocksDbCompression::kZstd:
+      return rocksdb::kZSTD;
   }
   return rocksdb::kNoCompression;
 }
@@ -103,7 +106,8 @@ SharedResources MakeSharedResources(const RocksDbOptions& opts) {
   SharedResources r;
   r.block_cache = rocksdb::NewLRUCache(opts.block_cache_mb * kMiB);
   // Memtable memory is accounted only (no cache charging): the cap triggers flushes.
-  r.write_buffers = std::make_shared<rocksdb::WriteBufferManager>(opts.write_buffer_total_mb * kMiB);
+  r.write_buffers =
+      std::make_shared<rocksdb::WriteBufferManager>(opts.write_buffer_total_mb * kMiB);
   return r;
 }
 

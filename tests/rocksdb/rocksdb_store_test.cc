@@ -280,8 +280,7 @@ TEST(RocksDbOpenTest, ASecondWriterIsRefusedByTheLock) {
   auto second = RocksDbStateStore::Open(tmp.path(), SmallOptions());
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kIoError);
-  EXPECT_NE(second.status().message().find("LOCK"), std::string::npos)
-      << second.status().message();
+  EXPECT_NE(second.status().message().find("LOCK"), std::string::npos) << second.status().message();
   // The refused open left the first one working.
   Put(*first, Space::kClaims, "k", "v");
   EXPECT_EQ(GetOk(*first, Space::kClaims, "k"), "v");
@@ -482,9 +481,8 @@ TEST(RocksDbCorruptionTest, ACorruptTableReadsAsDataLossNamingTheFamily) {
   if (!opened.ok()) {
     st = opened.status();
   } else {
-    st = (*opened)->Scan(Space::kHistory, "", [](std::string_view, std::string_view) {
-      return true;
-    });
+    st = (*opened)->Scan(Space::kHistory, "",
+                         [](std::string_view, std::string_view) { return true; });
   }
   EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
   EXPECT_NE(st.message().find("history"), std::string::npos) << st.message();
@@ -502,12 +500,14 @@ TEST(RocksDbOptionsTest, EveryCompressionChoiceRoundTrips) {
     ASSERT_NE(store, nullptr);
     StateStore::Batch b;
     for (int i = 0; i < 2000; ++i) {
-      b.Put(Space::kClaims, "c" + std::to_string(i), std::string(200, static_cast<char>('a' + i % 26)));
+      b.Put(Space::kClaims, "c" + std::to_string(i),
+            std::string(200, static_cast<char>('a' + i % 26)));
     }
     ASSERT_TRUE(store->Commit(b, false).ok());
     ASSERT_TRUE(store->Flush().ok());
     EXPECT_GT(store->ApproximateBytes(), 0u);
-    EXPECT_EQ(GetOk(*store, Space::kClaims, "c1999"), std::string(200, static_cast<char>('a' + 1999 % 26)));
+    EXPECT_EQ(GetOk(*store, Space::kClaims, "c1999"),
+              std::string(200, static_cast<char>('a' + 1999 % 26)));
     EXPECT_EQ(GetOk(*store, Space::kClaims, "c2000"), std::nullopt);
   }
 }
@@ -644,7 +644,8 @@ TEST(RocksDbStatusTest, CorruptionIsDataLossAndIoIsIoError) {
   EXPECT_EQ(FromRocks(rocksdb::Status::Aborted("x"), "op").code(), StatusCode::kInternal);
   const Status st = FromRocks(rocksdb::Status::Corruption("block checksum mismatch"),
                               "get claims key \"k\" in /s");
-  EXPECT_EQ(st.message(), "get claims key \"k\" in /s: rocksdb Corruption: block checksum mismatch");
+  EXPECT_EQ(st.message(),
+            "get claims key \"k\" in /s: rocksdb Corruption: block checksum mismatch");
 }
 
 TEST(RocksDbStatusTest, BinaryKeysAreHexEscapedAndLongOnesCut) {
