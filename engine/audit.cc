@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <functional>
 #include <random>
 #include <set>
 
@@ -860,15 +859,11 @@ Result<HistoryIndex> HistoryIndex::Load(const StateStore& state) {
   if (!offsets.ok()) return offsets.status();
   std::set<std::string, std::less<>> topics;
   for (const auto& [lp, v] : *offsets) topics.insert(lp.topic);
-  struct Seen {
-    HistoryEntry entry;
-    uint64_t hash;  // of the message text, to tell a re-read copy from another message
-  };
-  std::map<LogPartition, std::vector<Seen>> seen;
+  HistoryIndex idx;
   Status err;
   // Keys come in arrival (step) order; within a partition the stable sort below keeps that
   // order among entries of one offset, so the first is the message as first applied.
-  VBP_RETURN_IF_ERROR(state.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view v) {
+  VBP_RETURN_IF_ERROR(state.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view) {
     auto parts = ParseHistoryKey(k);
     if (!parts.ok()) {
       err = parts.status();
@@ -885,35 +880,38 @@ Result<HistoryIndex> HistoryIndex::Load(const StateStore& state) {
     e.offset = parts->offset;
     e.group = std::string(parts->Group());
     e.key = std::string(k);
-    seen[{*t, parts->partition}].push_back({std::move(e), std::hash<std::string_view>{}(v)});
+    idx.partitions[{*t, parts->partition}].push_back(std::move(e));
     return true;
   }));
   VBP_RETURN_IF_ERROR(err);
-  HistoryIndex idx;
-  for (auto& [lp, v] : seen) {
-    std::stable_sort(v.begin(), v.end(),
-                     [](const Seen& a, const Seen& b) { return a.entry.offset < b.entry.offset; });
-    auto& out = idx.partitions[lp];
-    out.reserve(v.size());
-    uint64_t last_hash = 0;
+  for (auto& [lp, v] : idx.partitions) {
+    std::stable_sort(v.begin(), v.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
+      return a.offset < b.offset;
+    });
+    size_t kept = 0;
     for (size_t i = 0; i < v.size(); ++i) {
-      if (!out.empty() && out.back().offset == v[i].entry.offset) {
+      if (kept > 0 && v[kept - 1].offset == v[i].offset) {
         // The same position again: the state's offsets were reset and the message read again.
         // The same text is a copy (kept out of replays, deleted by retention), even if it was
         // judged otherwise the second time (say, a contract rejected, then accepted under a
         // rule set added since); other text means the input log was replaced under this state.
-        if (last_hash != v[i].hash) {
+        auto first = state.Get(Space::kHistory, v[kept - 1].key);
+        auto again = state.Get(Space::kHistory, v[i].key);
+        if (!first.ok()) return first.status();
+        if (!again.ok()) return again.status();
+        if (*first != *again) {
           return Status::DataLoss("history holds two different messages at " + lp.ToString() + "@" +
-                                  std::to_string(v[i].entry.offset) +
+                                  std::to_string(v[i].offset) +
                                   ": the input log was replaced under this state");
         }
-        idx.copies.push_back(std::move(v[i].entry.key));
+        idx.copies.push_back(std::move(v[i].key));
         continue;
       }
-      last_hash = v[i].hash;
-      out.push_back(std::move(v[i].entry));
-      ++idx.messages;
+      if (kept != i) v[kept] = std::move(v[i]);
+      ++kept;
     }
+    v.resize(kept);
+    idx.messages += kept;
   }
   return idx;
 }
@@ -1222,6 +1220,12 @@ Result<CompactReport> CompactHistory(StateStore& state, const CompactOptions& op
   }
   rep.messages = static_cast<int64_t>(prepared->index.messages);
   StateStore::Batch batch;
+  auto drop = [&](const std::string& key) {
+    ++rep.dropped;
+    if (!options.dry_run) batch.Delete(Space::kHistory, key);
+    auto v = state.Get(Space::kHistory, key);
+    if (v.ok() && v->has_value()) rep.bytes_dropped += static_cast<int64_t>((*v)->size());
+  };
   for (const auto& [lp, entries] : prepared->index.partitions) {
     auto ff = floor.find(lp);
     const int64_t fl = ff == floor.end() ? 0 : ff->second;
@@ -1278,21 +1282,12 @@ Result<CompactReport> CompactHistory(StateStore& state, const CompactOptions& op
     for (const auto& [k, i] : last) keep[i] = true;
     if (max_paid) keep[max_paid_at] = true;
     for (size_t i = 0; i < n; ++i) {
-      if (keep[i]) continue;
-      ++rep.dropped;
-      if (!options.dry_run) batch.Delete(Space::kHistory, entries[i].key);
-      auto v = state.Get(Space::kHistory, entries[i].key);
-      if (v.ok() && v->has_value()) rep.bytes_dropped += static_cast<int64_t>((*v)->size());
+      if (!keep[i]) drop(entries[i].key);
     }
   }
   // Copies of messages read again after a reset of the offsets say nothing the first copy
   // does not: all of them go.
-  for (const auto& key : prepared->index.copies) {
-    ++rep.dropped;
-    if (!options.dry_run) batch.Delete(Space::kHistory, key);
-    auto v = state.Get(Space::kHistory, key);
-    if (v.ok() && v->has_value()) rep.bytes_dropped += static_cast<int64_t>((*v)->size());
-  }
+  for (const auto& key : prepared->index.copies) drop(key);
   rep.info.before_revision = before;
   rep.info.floor = floor;
   rep.info.dropped = rep.dropped + (prepared->compaction ? prepared->compaction->dropped : 0);

@@ -17,6 +17,17 @@ std::string_view HistoryKeyParts::Group() const {
   return kind == 'c' ? key.substr(0, key.size() - kVersionSuffixBytes) : key;
 }
 
+int64_t HistoryKeyParts::ClaimVersion() const {
+  return static_cast<int64_t>(binary::ReadU64(key, key.size() - sizeof(uint64_t)));
+}
+
+std::string HistoryClaimKey(std::string_view claim_id, int64_t version) {
+  std::string k(claim_id);
+  k.push_back('\0');
+  binary::AppendU64(&k, static_cast<uint64_t>(version));
+  return k;
+}
+
 std::string HistoryKey(uint64_t step, char kind, std::string_view key, const InputMessage& m) {
   std::string k;
   k.reserve(kStepBytes + m.topic.size() + 1 + kPositionBytes + 1 + key.size());

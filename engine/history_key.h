@@ -36,9 +36,13 @@ struct HistoryKeyParts {
   std::string_view key;  // as written: for claims claim_id \0 u64(version)
   // The record's identity within its kind: the key, without a claim's version suffix.
   std::string_view Group() const;
+  // A claim's version (kind 'c' only).
+  int64_t ClaimVersion() const;
 };
 
 std::string HistoryKey(uint64_t step, char kind, std::string_view key, const InputMessage& m);
+// The key part of a claim's history key: claim_id \0 u64(version).
+std::string HistoryClaimKey(std::string_view claim_id, int64_t version);
 
 // Splits a key written by HistoryKey; the views point into `k`. kDataLoss when `k` cannot be
 // one (too short, no topic terminator, an unknown kind, a claim key without its version).

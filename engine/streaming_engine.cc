@@ -527,10 +527,9 @@ void StreamingEngine::ApplyInput(Shard& shard, const InputMessage& m, StateStore
   } else if (is_claim) {
     if (options_.keep_history) {
       const Claim& c = std::get<Claim>(*d.record);
-      std::string key = c.claim_id.str();
-      key.push_back('\0');
-      binary::AppendU64(&key, static_cast<uint64_t>(c.version));
-      batch.Put(Space::kHistory, HistoryKey(history_step_, 'c', key, m), m.value);
+      batch.Put(Space::kHistory,
+                HistoryKey(history_step_, 'c', HistoryClaimKey(c.claim_id.str(), c.version), m),
+                m.value);
     }
     ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch, rejects);
   } else {

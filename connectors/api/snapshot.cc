@@ -184,8 +184,7 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
     if (parts->kind != 'c') return true;
     auto e = effective.find(parts->Group());
     if (e == effective.end()) return true;
-    const int64_t version =
-        static_cast<int64_t>(binary::ReadU64(parts->key, parts->key.size() - sizeof(uint64_t)));
+    const int64_t version = parts->ClaimVersion();
     if (version >= e->second.version) return true;
     // try_emplace: a later copy of the same version does not replace the first received.
     earlier[e->first].try_emplace(

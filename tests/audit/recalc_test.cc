@@ -354,10 +354,15 @@ size_t AddCopies(MemoryStateStore* state, size_t every, std::optional<std::strin
   StateStore::Batch b;
   size_t copies = 0;
   for (size_t i = 0; i < entries.size(); i += every) {
-    std::string key = entries[i].first;
-    const uint64_t step = last_step + 1 + i;
-    for (int byte = 0; byte < 8; ++byte) key[byte] = static_cast<char>(step >> (56 - 8 * byte));
-    b.Put(Space::kHistory, key, text.value_or(entries[i].second));
+    auto p = ParseHistoryKey(entries[i].first);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    if (!p.ok()) break;
+    InputMessage at;
+    at.topic = p->topic;
+    at.partition = p->partition;
+    at.offset = p->offset;
+    b.Put(Space::kHistory, HistoryKey(last_step + 1 + i, p->kind, p->key, at),
+          text.value_or(entries[i].second));
     ++copies;
   }
   EXPECT_TRUE(state->Commit(b, false).ok());

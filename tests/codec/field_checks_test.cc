@@ -121,21 +121,26 @@ TEST(FieldChecksTest, FastAmountMicrosReadsTheCommonForms) {
   }
 }
 
+// 1 to `max_len` characters, mostly digits (`digit_percent` in 100), else a point (up to 98)
+// or a minus sign.
+std::string RandomNumberish(std::mt19937_64& rng, size_t max_len, uint64_t digit_percent) {
+  std::string s;
+  const size_t len = 1 + rng() % max_len;
+  for (size_t i = 0; i < len; ++i) {
+    const uint64_t r = rng() % 100;
+    s.push_back(r < digit_percent ? static_cast<char>('0' + r % 10) : r < 98 ? '.' : '-');
+  }
+  return s;
+}
+
 // An independent route: whatever the fast path accepts, the general checks accept with the
 // same value (the decoder's ReadMoney: IsUnsignedDecimal, <= 6 significant decimals,
 // <= 10^12, then Money::Parse).
 TEST(FieldChecksTest, FastAmountMicrosAgreesWithTheGeneralPath) {
   std::mt19937_64 rng(20261127);
-  const std::string alphabet = "0123456789.-";
   int accepted = 0;
   for (int n = 0; n < 200000; ++n) {
-    std::string s;
-    const size_t len = 1 + rng() % 22;
-    for (size_t i = 0; i < len; ++i) {
-      // Mostly digits, sometimes a point or a sign.
-      const uint64_t r = rng() % 100;
-      s.push_back(r < 90 ? alphabet[r % 10] : r < 98 ? '.' : '-');
-    }
+    const std::string s = RandomNumberish(rng, 22, 90);
     int64_t fast = -1;
     if (!FastAmountMicros(s, &fast)) continue;
     ++accepted;
@@ -162,12 +167,7 @@ TEST(FieldChecksTest, SmallCanonicalIntegersAgreeWithTheGeneralPath) {
   std::mt19937_64 rng(20261128);
   int accepted = 0;
   for (int n = 0; n < 100000; ++n) {
-    std::string s;
-    const size_t len = 1 + rng() % 11;
-    for (size_t i = 0; i < len; ++i) {
-      const uint64_t r = rng() % 100;
-      s.push_back(r < 95 ? static_cast<char>('0' + r % 10) : r < 98 ? '.' : '-');
-    }
+    const std::string s = RandomNumberish(rng, 11, 95);
     if (!IsSmallCanonicalInteger(s)) continue;
     ++accepted;
     ASSERT_TRUE(IsUnsignedDecimal(s)) << s;

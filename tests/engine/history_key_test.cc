@@ -40,6 +40,8 @@ TEST(HistoryKeyTest, WhatIsWrittenIsReadBack) {
   EXPECT_EQ(p->kind, 'c');
   EXPECT_EQ(p->key, claim);
   EXPECT_EQ(p->Group(), "CLM-9");
+  EXPECT_EQ(p->ClaimVersion(), 3);
+  EXPECT_EQ(HistoryClaimKey("CLM-9", 3), claim);
 
   // The parts are views into the key: it must outlive them.
   const std::string mk = HistoryKey(0, 'm', "M1", At("t", 0, 0));
