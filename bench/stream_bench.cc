@@ -29,11 +29,14 @@
 // Usage: vbp_stream_bench [--members N] [--seed S] [--partitions P] [--batch B]
 //                         [--rate R] [--seconds D] [--revision-interval-ms I]
 //                         [--phase all|throughput|latency] [--state-dir DIR]
-//                         [--history on|off] [--pipeline on|off]
+//                         [--history on|off] [--pipeline on|off] [--store rocksdb|discard]
 //   --partitions: default 16 per started 25k members (16 at 20k, 32 at 50k), so that no
 //     partition of the mock broker outgrows its ~5 MB window (see CheckNothingDropped);
 //   --history off: without the audit trail of every input message (what it costs);
-//   --pipeline off: the sequential engine (commit on the engine thread), for comparison.
+//   --pipeline off: the sequential engine (commit on the engine thread), for comparison;
+//   --store discard: a store that drops every write and finds nothing (the engine keeps its
+//     working state in memory and reads the store only on assignment and for the previous
+//     revision): what the engine costs with a free store; an experiment, not a way to run it.
 #include <librdkafka/rdkafka.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -109,6 +112,7 @@ struct Flags {
   std::string state_dir;
   bool history = true;
   bool pipeline = true;
+  bool discard_store = false;  // --store discard: writes dropped (what the store costs)
 };
 
 // ---------------------------------------------------------------------------------------
@@ -336,8 +340,31 @@ class FirstRecordClock : public RecordSource {
   std::optional<SteadyClock::time_point> first_;
 };
 
+// --store discard: every write is dropped (counted), every read finds nothing.
+class DiscardStateStore final : public StateStore {
+ public:
+  Result<std::optional<std::string>> Get(Space, std::string_view) const override {
+    return std::optional<std::string>();
+  }
+  Status Scan(Space, std::string_view,
+              const std::function<bool(std::string_view, std::string_view)>&) const override {
+    return Status::Ok();
+  }
+  Status Commit(const Batch& batch, bool) override {
+    for (const Batch::Op op : batch.ops()) bytes_ += op.key.size() + op.value.size();
+    return Status::Ok();
+  }
+  Status Checkpoint(const std::string&) const override {
+    return Status::Unavailable("a discarding store has nothing to check");
+  }
+  uint64_t ApproximateBytes() const override { return bytes_; }
+
+ private:
+  std::atomic<uint64_t> bytes_{0};
+};
+
 struct Engine {
-  std::unique_ptr<RocksDbStateStore> store;
+  std::unique_ptr<StateStore> store;
   std::unique_ptr<stream::KafkaRecordSource> input, reference, parts_source;
   std::unique_ptr<stream::KafkaRecordSink> statements, rejects, parts;
   std::unique_ptr<FirstRecordClock> timed_input;
@@ -351,11 +378,16 @@ struct Engine {
 };
 
 std::unique_ptr<Engine> BuildEngine(const std::string& bootstrap, const std::string& state,
-                                    const StreamingOptions& options, const RuleRegistry* registry) {
+                                    const StreamingOptions& options, const RuleRegistry* registry,
+                                    bool discard_store) {
   auto e = std::make_unique<Engine>();
-  auto store = RocksDbStateStore::Open(state, RocksDbOptions{});
-  if (!store.ok()) Die("state", store.status());
-  e->store = std::move(store).value();
+  if (discard_store) {
+    e->store = std::make_unique<DiscardStateStore>();
+  } else {
+    auto store = RocksDbStateStore::Open(state, RocksDbOptions{});
+    if (!store.ok()) Die("state", store.status());
+    e->store = std::move(store).value();
+  }
   const std::string p = kPrefix;
   kafka::KafkaConfig base = {{"bootstrap.servers", bootstrap}};
   kafka::KafkaConfig input_cfg = base;
@@ -407,7 +439,8 @@ void PrintDrain(const char* name, const Drain& d, int64_t claims) {
 
 void Throughput(const Flags& f, const Population& pop, const RuleRegistry& registry,
                 const std::string& state_root) {
-  std::printf("\n== throughput: broker -> committed RocksDB state\n");
+  std::printf("\n== throughput: broker -> committed %s state\n",
+              f.discard_store ? "discarded (--store discard: no state kept)" : "RocksDB");
   auto cluster = StartCluster(f.partitions);
   const std::string bootstrap = cluster->bootstrap_servers();
   const std::vector<const Topic*> topics = {&pop.members, &pop.providers, &pop.contracts,
@@ -432,7 +465,7 @@ void Throughput(const Flags& f, const Population& pop, const RuleRegistry& regis
   options.keep_history = f.history;
   options.pipeline = f.pipeline;
   const std::string state = state_root + "/throughput";
-  auto e = BuildEngine(bootstrap, state, options, &registry);
+  auto e = BuildEngine(bootstrap, state, options, &registry, f.discard_store);
   const double cpu_before = ProcessCpuSeconds();
   const auto start = SteadyClock::now();
   Status st = e->engine->Start();
@@ -585,7 +618,7 @@ void Latency(const Flags& f, const Population& pop, const RuleRegistry& registry
   options.revision_interval_ms = f.revision_interval_ms;
   options.keep_history = f.history;
   options.pipeline = f.pipeline;
-  auto e = BuildEngine(bootstrap, state_root + "/latency", options, &registry);
+  auto e = BuildEngine(bootstrap, state_root + "/latency", options, &registry, f.discard_store);
   Status st = e->engine->Start();
   if (!st.ok()) Die("engine", st);
   std::atomic<bool> stop{false};
@@ -705,6 +738,12 @@ int Main(int argc, char** argv) {
       f.phase = v;
     } else if (k == "--state-dir") {
       f.state_dir = v;
+    } else if (k == "--store") {
+      if (std::string(v) != "rocksdb" && std::string(v) != "discard") {
+        std::fprintf(stderr, "--store takes rocksdb or discard\n");
+        return 2;
+      }
+      f.discard_store = std::string(v) == "discard";
     } else if (k == "--history" || k == "--pipeline") {
       if (std::string(v) != "on" && std::string(v) != "off") {
         std::fprintf(stderr, "%s takes on or off\n", argv[i]);
@@ -721,11 +760,11 @@ int Main(int argc, char** argv) {
               std::thread::hardware_concurrency());
   std::printf(
       "reproduce: %s --members %lld --seed %llu --partitions %d --batch %lld --rate %.0f "
-      "--seconds %d --revision-interval-ms %lld --phase %s --history %s --pipeline %s\n",
+      "--seconds %d --revision-interval-ms %lld --phase %s --history %s --pipeline %s --store %s\n",
       argv[0], static_cast<long long>(f.members), static_cast<unsigned long long>(f.seed),
       f.partitions, static_cast<long long>(f.batch), f.rate, f.seconds,
       static_cast<long long>(f.revision_interval_ms), f.phase.c_str(), f.history ? "on" : "off",
-      f.pipeline ? "on" : "off");
+      f.pipeline ? "on" : "off", f.discard_store ? "discard" : "rocksdb");
   const std::string state_root =
       (f.state_dir.empty() ? fs::temp_directory_path().string() : f.state_dir) +
       "/vbp_stream_bench_" + std::to_string(::getpid());
