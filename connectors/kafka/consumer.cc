@@ -72,6 +72,7 @@ struct Consumer::Rep {
   Status sticky;   // data loss: returned by every PollBatch until the next Assign
   Status pending;  // returned once, by the next PollBatch
   bool closed = false;
+  bool read_headers = true;
   // The batch PollBatch is filling while librdkafka serves callbacks, so that a revocation can
   // withdraw records of the revoked partitions that the engine has not seen yet (the next
   // owner reads them again from the engine's stored offsets: no loss, no double count).
@@ -252,6 +253,8 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(KafkaConfig config) {
   return std::unique_ptr<Consumer>(new Consumer(std::move(rep)));
 }
 
+void Consumer::set_read_headers(bool on) { rep_->read_headers = on; }
+
 Status Consumer::Assign(const std::vector<TopicPartitionOffset>& assignment) {
   Rep& r = *rep_;
   if (r.closed) return Status::Invalid("kafka consumer: Assign after Close");
@@ -332,7 +335,7 @@ Result<MessageBatch> Consumer::PollBatch(size_t max_messages, int timeout_ms) {
       rd_kafka_timestamp_type_t tstype;
       v.timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
       rd_kafka_headers_t* hdrs = nullptr;
-      if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (r.read_headers && rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
         const char* name;
         const void* val;
         size_t size;

@@ -21,6 +21,7 @@ Result<std::unique_ptr<KafkaRecordSource>> KafkaRecordSource::Create(
   if (!consumer.ok()) return consumer.status();
   std::unique_ptr<KafkaRecordSource> s(new KafkaRecordSource());
   s->consumer_ = std::move(consumer).value();
+  s->consumer_->set_read_headers(false);  // InputMessage has no headers
   s->topics_ = std::move(topics);
   s->mode_ = mode;
   return s;

@@ -2,6 +2,7 @@
 // against the in-process mock cluster: same partitions, offsets, keys, values and headers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -108,8 +109,9 @@ class InteropTest : public ::testing::Test {
     return written;
   }
 
-  std::vector<Rec> ReadOurs(const std::string& topic) {
-    Result<std::vector<Message>> got = testutil::ReadAll(bootstrap_, topic);
+  std::vector<Rec> ReadOurs(const std::string& topic, bool read_headers = true) {
+    Result<std::vector<Message>> got =
+        testutil::ReadAll(bootstrap_, topic, testutil::kDeadlineMs, read_headers);
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     std::vector<Rec> out;
     if (!got.ok()) return out;
@@ -177,6 +179,20 @@ TEST_F(InteropTest, KcatReadsWhatOurProducerWrote) {
   }
   std::sort(read.begin(), read.end());
   EXPECT_EQ(read, written);
+}
+
+// The engine's input consumer skips header parsing (set_read_headers(false)): the same
+// records, without their headers; a default consumer reads them all.
+TEST_F(InteropTest, OurConsumerSkipsHeadersOnlyWhenToldTo) {
+  ASSERT_TRUE(cluster_->CreateTopic("interop.noheaders", 3).ok());
+  const std::vector<Rec> written = ProduceOurs("interop.noheaders", SampleInputs(30), "zstd");
+  ASSERT_EQ(std::count_if(written.begin(), written.end(),
+                          [](const Rec& r) { return !r.headers.empty(); }),
+            10);  // every third input carries a header
+  EXPECT_EQ(ReadOurs("interop.noheaders"), written);
+  std::vector<Rec> without = written;
+  for (Rec& r : without) r.headers.clear();
+  EXPECT_EQ(ReadOurs("interop.noheaders", /*read_headers=*/false), without);
 }
 
 TEST_F(InteropTest, KafkaPythonReadsWhatOurProducerWroteWithZstd) {

@@ -183,9 +183,10 @@ std::string Base64Decode(const std::string& in) {
 }
 
 Result<std::vector<Message>> ReadAll(const std::string& bootstrap, const std::string& topic,
-                                     int timeout_ms) {
+                                     int timeout_ms, bool read_headers) {
   Result<std::unique_ptr<Consumer>> consumer = Consumer::Create({{"bootstrap.servers", bootstrap}});
   if (!consumer.ok()) return consumer.status();
+  (*consumer)->set_read_headers(read_headers);
   Result<std::vector<int32_t>> partitions = (*consumer)->ListPartitions(topic);
   if (!partitions.ok()) return partitions.status();
   std::vector<TopicPartitionOffset> assignment;

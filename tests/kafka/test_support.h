@@ -42,8 +42,9 @@ std::string Base64Encode(const std::string& in);
 std::string Base64Decode(const std::string& in);
 
 // Reads every partition of `topic` from its beginning until each reports its end, with our
-// Consumer. Records come back ordered by (partition, offset).
+// Consumer (headers read unless read_headers is false). Records come back ordered by
+// (partition, offset).
 Result<std::vector<Message>> ReadAll(const std::string& bootstrap, const std::string& topic,
-                                     int timeout_ms = kDeadlineMs);
+                                     int timeout_ms = kDeadlineMs, bool read_headers = true);
 
 }  // namespace vbp::kafka::testutil
