@@ -486,11 +486,12 @@ void Throughput(const Flags& f, const Population& pop, const RuleRegistry& regis
   const double total_s = Seconds(start, end);
   std::printf(
       "  engine applied %lld messages (claims: %lld applied, %lld superseded, %lld "
-      "rejected) in %lld batches, %lld revisions; state %.1f MB\n",
+      "rejected) in %lld batches, %lld revisions; %s %.1f MB\n",
       static_cast<long long>(m.messages), static_cast<long long>(m.counts.claims.applied),
       static_cast<long long>(m.counts.claims.superseded),
       static_cast<long long>(m.counts.claims.rejected), static_cast<long long>(m.batches),
-      static_cast<long long>(m.revisions_published), state_bytes / 1e6);
+      static_cast<long long>(m.revisions_published),
+      f.discard_store ? "keys and values written (and dropped)" : "state", state_bytes / 1e6);
   if (m.messages != messages) Die("the engine did not apply every message");
   std::printf("  %-46s %6.2f s  %9.0f claims/s  %9.0f msg/s\n",
               "END TO END, first record -> caught up", ingest_s, claims / ingest_s,
