@@ -137,7 +137,7 @@ struct RocksDbStateStore::Impl {
 
   // CommitParts' buffers, kept from one commit to the next (under commit_mu): a streaming
   // step's write batch is tens of MB, and allocating and touching it afresh for every commit
-  // showed as page faults and system time; with mimalloc the streaming bench was 6-10% slower
+  // showed as page faults and system time; with mimalloc the streaming bench was 3-10% slower
   // than with glibc before this reuse, and on par after (README, Benchmarks).
   struct SortedOp {
     StateStore::Batch::Op op;
