@@ -4,9 +4,8 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace vbp::cli {
 
@@ -41,7 +40,8 @@ Result<RuleRegistry> LoadRegistry(const std::vector<std::string>& rule_files) {
     bool replaced = false;
     Status st = r.AddText(*text, f, &replaced);
     if (!st.ok()) return st;
-    if (replaced) Log("warn", "rule set file replaces a shipped rule set of the same id", {{"file", f}});
+    if (replaced)
+      Log("warn", "rule set file replaces a shipped rule set of the same id", {{"file", f}});
   }
   return r;
 }
@@ -95,21 +95,67 @@ std::string StatementTable(const std::vector<std::string>& statement_json) {
       auto r = ParseExactDecimal(rate);
       return r.ok() ? FormatHalfEven(*r * 100, 2) + "%" : rate;
     };
-    std::snprintf(buf, sizeof(buf), "%-12s %4d %8lld %10s %16s %16s %9s %9s %14s %14s %12s %14s\n",
-                  j["contract_id"].get<std::string>().c_str(), j["performance_year"].get<int>(),
-                  static_cast<long long>(j["assigned_members"].get<int64_t>()),
-                  FormatHalfEven(*ParseExactDecimal(j["person_years"].get<std::string>()), 2).c_str(),
-                  j["benchmark_total"].get<std::string>().c_str(),
-                  j["expenditure_total"].get<std::string>().c_str(),
-                  pct(j["savings_rate"].get<std::string>()).c_str(),
-                  pct(j["msr"].get<std::string>()).c_str(),
-                  j["shared_savings"].get<std::string>().c_str(),
-                  j["shared_losses"].get<std::string>().c_str(),
-                  j["pmpm_total"].get<std::string>().c_str(),
-                  j["net_payment"].get<std::string>().c_str());
+    std::snprintf(
+        buf, sizeof(buf), "%-12s %4d %8lld %10s %16s %16s %9s %9s %14s %14s %12s %14s\n",
+        j["contract_id"].get<std::string>().c_str(), j["performance_year"].get<int>(),
+        static_cast<long long>(j["assigned_members"].get<int64_t>()),
+        FormatHalfEven(*ParseExactDecimal(j["person_years"].get<std::string>()), 2).c_str(),
+        j["benchmark_total"].get<std::string>().c_str(),
+        j["expenditure_total"].get<std::string>().c_str(),
+        pct(j["savings_rate"].get<std::string>()).c_str(), pct(j["msr"].get<std::string>()).c_str(),
+        j["shared_savings"].get<std::string>().c_str(),
+        j["shared_losses"].get<std::string>().c_str(), j["pmpm_total"].get<std::string>().c_str(),
+        j["net_payment"].get<std::string>().c_str());
     out += buf;
   }
+  for (const auto& s : statement_json) {
+    std::string line = DataQualityLine(nlohmann::json::parse(s));
+    if (!line.empty()) out += line + "\n";
+  }
   return out;
+}
+
+std::string DataQualityLine(const nlohmann::json& statement) {
+  auto f = statement.find("data_quality");
+  if (f == statement.end() || !f->is_object()) return "";
+  const nlohmann::json& q = *f;
+  std::string parts;
+  auto add = [&parts](const std::string& text) {
+    parts += parts.empty() ? "" : "; ";
+    parts += text;
+  };
+  auto count = [&q](const char* key) { return q.value(key, int64_t{0}); };
+  if (count("rejected_claim_records") > 0) {
+    add(std::to_string(count("rejected_claim_records")) + " claim records rejected (paid " +
+        q.value("rejected_paid_total", std::string("?")) + " not counted)");
+  }
+  if (count("superseded_claim_records") > 0) {
+    add(std::to_string(count("superseded_claim_records")) + " superseded");
+  }
+  int64_t warnings = 0;
+  std::string by_field;
+  const auto cw = q.find("code_warnings");
+  const nlohmann::json fields = cw != q.end() && cw->is_object() ? *cw : nlohmann::json::object();
+  for (const auto& [field, n] : fields.items()) {
+    if (n.get<int64_t>() == 0) continue;
+    warnings += n.get<int64_t>();
+    by_field += (by_field.empty() ? "" : ", ") + field + " " + std::to_string(n.get<int64_t>());
+  }
+  if (warnings > 0) {
+    add(std::to_string(warnings) + " codes of unexpected shape (" + by_field +
+        "; kept, matching no code list)");
+  }
+  if (count("claims_of_unknown_members") > 0) {
+    add(std::to_string(count("claims_of_unknown_members")) +
+        " claims of members without a member record (paid " +
+        q.value("claims_of_unknown_members_paid_total", std::string("?")) + ")");
+  }
+  if (count("unknown_rendering_npis") > 0) {
+    add(std::to_string(count("unknown_rendering_npis")) + " rendering NPIs not on the roster");
+  }
+  if (parts.empty()) return "";
+  return "data quality " + statement.value("contract_id", std::string("?")) + " PY " +
+         std::to_string(statement.value("performance_year", 0)) + ": " + parts;
 }
 
 int Fail(const std::string& verb, const Status& st) {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,14 @@ std::string StatementsFile(const std::vector<std::string>& statement_json);
 
 // A fixed-width table of the statements for terminals.
 std::string StatementTable(const std::vector<std::string>& statement_json);
+
+// One line saying what a statement's `data_quality` block reports ("" when every figure is
+// zero); StatementTable prints one per contract under the table.
+std::string DataQualityLine(const nlohmann::json& statement);
+
+// Exit code of `settle`, `statements` and `recalc` when a contract record was rejected or a
+// contract got no statement (README.md, "Exit codes"); --allow-incomplete makes it a warning.
+inline constexpr int kExitIncomplete = 3;
 
 // Prints "vbp <verb>: <message>" to stderr and returns 1.
 int Fail(const std::string& verb, const Status& st);

@@ -70,6 +70,13 @@ int Recalc(const RecalcFlags& f) {
   if (!registry.ok()) return Fail("recalc", registry.status());
   const ContractId contract(f.contract);
   auto year = YearOf(**store, contract, f.year);
+  if (!year.ok() && year.status().code() == StatusCode::kNotFound) {
+    // The contract got no statement (its record was rejected, or never read): exit 3 as
+    // settle and statements do.
+    std::fprintf(stderr, "vbp recalc: %s; check the contract record on the rejects topic\n",
+                 year.status().message().c_str());
+    return kExitIncomplete;
+  }
   if (!year.ok()) return Fail("recalc", year.status());
   int64_t revision = f.revision;
   if (!f.as_of.empty()) {

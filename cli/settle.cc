@@ -26,10 +26,58 @@ struct SettleFlags {
   std::string summary;
   int threads = 2;
   bool quiet = false;
+  bool allow_incomplete = false;
 };
+
+// Every contract record that was rejected, named with why; and the case of no statement at
+// all. Returns the lines to print (empty: complete).
+std::vector<std::string> IncompleteContracts(const BatchSettlement& book,
+                                             const SettlementResult& result) {
+  std::vector<std::string> out;
+  for (const Reject& r : book.rejects()) {
+    if (r.kind != RecordKind::kContract) continue;
+    out.push_back("contract " + (r.key.empty() ? std::string("(no readable contract_id)") : r.key) +
+                  " at " + r.source.ToString() + " was rejected" +
+                  (r.field.empty() ? "" : " (" + r.field + ")") + ": " + r.reason +
+                  "; it gets no statement");
+  }
+  if (result.contracts.empty()) {
+    out.push_back("no statement was computed: the data holds no usable contract record");
+  }
+  return out;
+}
 
 double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
+}
+
+nlohmann::ordered_json CodeWarningsJson(const SettlementResult& r) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (size_t k = 0; k < kCodeFieldCount; ++k) {
+    if (r.code_warnings[k] == 0) continue;
+    nlohmann::ordered_json field;
+    field["count"] = r.code_warnings[k];
+    nlohmann::ordered_json first = nlohmann::ordered_json::array();
+    for (const auto& e : r.code_warning_examples[k]) {
+      first.push_back({{"source", e.source.ToString()}, {"field", e.path}, {"value", e.value}});
+    }
+    field["first"] = first;
+    j[CodeFieldName(static_cast<CodeField>(k))] = field;
+  }
+  return j;
+}
+
+void PrintCodeWarnings(const SettlementResult& r) {
+  for (size_t k = 0; k < kCodeFieldCount; ++k) {
+    if (r.code_warnings[k] == 0) continue;
+    const auto& first = r.code_warning_examples[k].front();
+    std::fprintf(stdout,
+                 "warning: %lld %s codes of unexpected shape were kept (they match no code "
+                 "list), first at %s %s = %s\n",
+                 static_cast<long long>(r.code_warnings[k]),
+                 CodeFieldName(static_cast<CodeField>(k)), first.source.ToString().c_str(),
+                 first.path.c_str(), nlohmann::json(first.value).dump(-1, ' ', true).c_str());
+  }
 }
 
 int Settle(const SettleFlags& f) {
@@ -101,6 +149,7 @@ int Settle(const SettleFlags& f) {
     if (!st.ok()) return Fail("settle", st);
   }
   const RunCounts& c = book.counts();
+  const std::vector<std::string> incomplete = IncompleteContracts(book, *result);
   if (!f.summary.empty()) {
     nlohmann::ordered_json s;
     s["as_of"] = result->as_of.ToString();
@@ -110,6 +159,8 @@ int Settle(const SettleFlags& f) {
     s["unknown_npis"] = result->unknown_npis.size();
     s["warnings"] = result->warnings;
     s["rejects"] = book.rejects().size();
+    s["code_warnings"] = CodeWarningsJson(*result);
+    s["incomplete"] = incomplete;
     st = WriteFile(f.summary, s.dump(2) + "\n");
     if (!st.ok()) return Fail("settle", st);
   }
@@ -133,6 +184,7 @@ int Settle(const SettleFlags& f) {
                    "roster (counted as 'other'; see --members for which)\n",
                    result->unknown_npis.size());
     }
+    PrintCodeWarnings(*result);
     if (!book.rejects().empty() && f.rejects.empty()) {
       std::fprintf(stdout, "note: %zu records rejected; write them with --rejects FILE\n",
                    book.rejects().size());
@@ -144,6 +196,18 @@ int Settle(const SettleFlags& f) {
                  Seconds(t0, t1), Seconds(t1, t2), Seconds(t2, t3), Seconds(t0, t3),
                  static_cast<long long>(c.claim_lines_read),
                  static_cast<double>(c.claim_lines_read) / std::max(1e-9, Seconds(t0, t3)));
+  }
+  for (const auto& line : incomplete) {
+    std::fprintf(stderr, "vbp settle: %s: %s\n", f.allow_incomplete ? "warning" : "error",
+                 line.c_str());
+  }
+  if (!incomplete.empty() && !f.allow_incomplete) {
+    std::fprintf(stderr,
+                 "vbp settle: exit %d: the statements are incomplete. Fix the contract records "
+                 "(see --rejects), or pass --allow-incomplete to accept the statements of the "
+                 "other contracts\n",
+                 kExitIncomplete);
+    return kExitIncomplete;
   }
   return 0;
 }
@@ -169,6 +233,9 @@ void AddSettleCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--summary", f->summary, "run summary (counts, warnings) as JSON");
   cmd->add_option("--threads", f->threads, "threads for decoding and calculation (default 2)");
   cmd->add_flag("--quiet", f->quiet, "no table, no timing");
+  cmd->add_flag("--allow-incomplete", f->allow_incomplete,
+                "exit 0 even when a contract record was rejected or no statement was computed "
+                "(default: exit 3, naming each)");
   cmd->callback([f, exit_code] { *exit_code = Settle(*f); });
 }
 

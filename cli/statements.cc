@@ -1,12 +1,43 @@
 // vbp statements: the current statements from a state directory, in settle's format.
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
+#include "engine/binary_codec.h"
 #include "engine/streaming_engine.h"
 
 namespace vbp::cli {
+namespace {
+
+// Contracts of the state without a statement revision, and contract records the engine
+// rejected (counted; their reasons went to the rejects topic). Empty: complete.
+Result<std::vector<std::string>> IncompleteStatements(
+    const StateStore& state, const std::vector<StatementRevision>& latest) {
+  std::set<std::pair<std::string, int>> have;
+  for (const auto& r : latest) have.insert({r.contract_id.str(), r.performance_year});
+  std::vector<std::string> out;
+  VBP_RETURN_IF_ERROR(binary::ScanReference(
+      state, [](Provider) {},
+      [&](Contract c) {
+        if (!have.count({c.contract_id.str(), c.performance_year})) {
+          out.push_back("contract " + c.contract_id.str() + " PY " +
+                        std::to_string(c.performance_year) + " (" + c.source.ToString() +
+                        ") has no statement revision");
+        }
+      }));
+  auto counts = StreamingEngine::StoredCounts(state);
+  if (!counts.ok()) return counts.status();
+  if (counts->contracts.rejected > 0) {
+    out.push_back(std::to_string(counts->contracts.rejected) +
+                  " contract records were rejected and have no statement");
+  }
+  if (latest.empty() && out.empty()) out.push_back("no statement was computed");
+  return out;
+}
+
+}  // namespace
 
 void AddStatementsCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
@@ -17,6 +48,10 @@ void AddStatementsCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--state", *state, "state directory of `vbp run`")->required();
   cmd->add_option("--out", *out, "output file (statements JSON array)");
   cmd->add_flag("--table", *table, "also print a table on stdout");
+  auto allow = std::make_shared<bool>(false);
+  cmd->add_flag("--allow-incomplete", *allow,
+                "exit 0 even when a contract record was rejected or a contract has no statement "
+                "(default: exit 3, naming each)");
   cmd->callback([=] {
     auto store = RocksDbStateStore::OpenReadOnly(*state, RocksDbOptions{});
     if (!store.ok()) {
@@ -49,6 +84,23 @@ void AddStatementsCommand(CLI::App& app, int* exit_code) {
       }
     }
     if (*table || out->empty()) std::fputs(StatementTable(texts).c_str(), stdout);
+    auto incomplete = IncompleteStatements(**store, *latest);
+    if (!incomplete.ok()) {
+      *exit_code = Fail("statements", incomplete.status());
+      return;
+    }
+    for (const auto& line : *incomplete) {
+      std::fprintf(stderr, "vbp statements: %s: %s\n", *allow ? "warning" : "error", line.c_str());
+    }
+    if (!incomplete->empty() && !*allow) {
+      std::fprintf(stderr,
+                   "vbp statements: exit %d: the statements are incomplete; fix the contract "
+                   "records (their reasons are on the rejects topic), or pass "
+                   "--allow-incomplete\n",
+                   kExitIncomplete);
+      *exit_code = kExitIncomplete;
+      return;
+    }
     *exit_code = 0;
   });
 }

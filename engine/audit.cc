@@ -1246,6 +1246,14 @@ Result<CompactReport> CompactHistory(StateStore& state, const CompactOptions& op
     size_t max_paid_at = 0;
     for (size_t i = 0; i < n; ++i) {
       const HistoryEntry& e = entries[i];
+      // Every claim record read stays: the statements' data quality counts the rejected and
+      // superseded ones (rules/core/data_quality.h), and must recompute the same.
+      const bool claims_topic =
+          lp.topic.size() >= 6 && lp.topic.compare(lp.topic.size() - 6, 6, "claims") == 0;
+      if (e.kind == 'c' || (e.kind == 'x' && claims_topic)) {
+        keep[i] = true;
+        continue;
+      }
       if (e.kind == 'x') continue;
       if (e.kind == 'm' || e.kind == 'k') {
         last[std::string(1, e.kind) + e.group] = i;

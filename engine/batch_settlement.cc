@@ -16,10 +16,30 @@ void BatchSettlement::AddClaim(const Claim& c) {
       current_index == ClaimArena::kNone ? nullptr : &arena_.head(current_index);
   const VersionDecision decision = DecideVersion(current, c.version, c.content_hash);
   CountClaimVersion(c, decision, current != nullptr, &counts_, &max_paid_);
+  ForEachCodeWarning(c, [&](CodeField f, int32_t line, int32_t element, std::string_view value) {
+    const auto k = static_cast<size_t>(f);
+    ++code_warnings_[k];
+    if (code_examples_[k].size() < kCodeWarningExamplesMax) {
+      code_examples_[k].push_back(
+          {c.source, CodeWarningPath(f, line, element), std::string(value)});
+    }
+  });
   if (decision == VersionDecision::kApply) {
+    if (current != nullptr && arena_.frequency(current_index) != Frequency::kVoid) {
+      // The version it replaces is superseded: noted under that version's member and TIN (a
+      // void has neither, and is not noted).
+      const rules::ClaimView old = arena_.View(current_index);
+      NoteClaimVersion(&notes_[arena_.members().Get(arena_.member(current_index))], old.billing_tin,
+                       old.from_date.year(), Int128(0), rules::RecordNoteKind::kSuperseded);
+    }
     ledger_.Put(arena_.Add(c));
   } else if (decision == VersionDecision::kConflict) {
+    NoteClaimVersion(&notes_[c.member_id.str()], c.billing_tin.str(), NoteYear(c), PaidMicros(c),
+                     rules::RecordNoteKind::kRejected);
     rejects_.push_back(ConflictReject(c, arena_.source(current_index)));
+  } else {
+    NoteClaimVersion(&notes_[c.member_id.str()], c.billing_tin.str(), NoteYear(c), Int128(0),
+                     rules::RecordNoteKind::kSuperseded);
   }
 }
 
@@ -56,6 +76,9 @@ void BatchSettlement::AddReject(Reject r, RecordKind kind) {
   KindCounts& k = counts_.For(kind);
   ++k.read;
   ++k.rejected;
+  if (kind == RecordKind::kClaim && r.claim_facts) {
+    NoteRejectedClaim(&notes_[r.claim_facts->member_id], *r.claim_facts);
+  }
   rejects_.push_back(std::move(r));
 }
 
@@ -178,14 +201,21 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
           auto mf = members_.find(member_id);
           const Member* member = mf == members_.end() ? nullptr : &mf->second;
           rules::MemberOutcome out = rules::EvaluateMember(MemberId(member_id), member, views, ctx);
-          if (out.contract) {
+          auto slot_of = [&](const ContractId& id) -> rules::ContractAggregate* {
             for (size_t k = first_slot;
                  k < slots.size() && slots[k].plan == p && slots[k].group == g; ++k) {
-              if (slots[k].contract->record.contract_id == *out.contract) {
-                s.aggregates[k].Apply(out, +1);
-                break;
-              }
+              if (slots[k].contract->record.contract_id == id) return &s.aggregates[k];
             }
+            return nullptr;  // a contract of another group: counted in that group's pass
+          };
+          if (out.contract) {
+            if (rules::ContractAggregate* a = slot_of(*out.contract)) a->Apply(out, +1);
+          }
+          auto nf = notes_.find(member_id);
+          for (const auto& [id, dq] : rules::MemberDataQuality(
+                   out, member != nullptr, views, nf == notes_.end() ? nullptr : &nf->second,
+                   plan.units, roster_)) {
+            if (rules::ContractAggregate* a = slot_of(id)) a->data_quality.Merge(dq, +1);
           }
           s.unknown_npis.insert(s.unknown_npis.end(), out.unknown_npis.begin(),
                                 out.unknown_npis.end());
@@ -220,6 +250,24 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
                                s.unknown_npis.end());
     result.claim_lines_evaluated += s.lines;
   }
+  // Records of member ids that have neither a member record nor an effective claim (or no
+  // readable member_id): they count toward the contracts of their billing TINs only.
+  for (const auto& [member_id, notes] : notes_) {
+    if (ids.Find(member_id) >= 0) continue;  // noted with the member's evaluation
+    const rules::MemberOutcome none;
+    for (size_t p = 0; p < plans.size(); ++p) {
+      for (const auto& [id, dq] :
+           rules::MemberDataQuality(none, false, {}, &notes, plans[p].units, roster_)) {
+        for (size_t k = 0; k < slots.size(); ++k) {
+          if (slots[k].plan == p && slots[k].contract->record.contract_id == id) {
+            totals[k].data_quality.Merge(dq, +1);
+          }
+        }
+      }
+    }
+  }
+  result.code_warnings = code_warnings_;
+  result.code_warning_examples = code_examples_;
   std::sort(result.unknown_npis.begin(), result.unknown_npis.end());
   result.unknown_npis.erase(std::unique(result.unknown_npis.begin(), result.unknown_npis.end()),
                             result.unknown_npis.end());

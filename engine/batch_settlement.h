@@ -22,6 +22,8 @@
 
 namespace vbp {
 
+inline constexpr size_t kCodeWarningExamplesMax = 5;
+
 struct SettleOptions {
   // Claims paid after this day do not count. Default: the latest paid_date among the claim
   // records read (the data's own watermark), so a run never depends on the wall clock.
@@ -45,6 +47,15 @@ struct SettlementResult {
   std::vector<ContractResult> contracts;  // sorted by (performance_year, contract_id)
   std::vector<std::string> warnings;
   std::vector<std::string> unknown_npis;  // rendering NPIs on primary-care lines, not on roster
+  // Descriptive codes of unexpected shape in the claim records read (SPEC §6), by field, with
+  // the first kCodeWarningExamplesMax of each (source and JSON path).
+  struct CodeWarningExample {
+    SourcePos source;
+    std::string path;
+    std::string value;
+  };
+  std::array<int64_t, kCodeFieldCount> code_warnings{};
+  std::array<std::vector<CodeWarningExample>, kCodeFieldCount> code_warning_examples;
   int64_t members_evaluated = 0;
   int64_t claim_lines_evaluated = 0;  // lines of effective claims seen by the calculation
 };
@@ -81,8 +92,12 @@ class BatchSettlement {
   std::map<ContractId, Contract> contracts_;
   std::vector<std::unique_ptr<ResolvedContract>> resolved_;
   std::vector<Reject> rejects_;
+  // Rejected and superseded claim records by member_id ("" when unreadable): data quality.
+  std::map<std::string, rules::RecordNotes, std::less<>> notes_;
   RunCounts counts_;
   std::optional<Date> max_paid_;
+  std::array<int64_t, kCodeFieldCount> code_warnings_{};
+  std::array<std::vector<SettlementResult::CodeWarningExample>, kCodeFieldCount> code_examples_;
   bool settled_ = false;
 };
 

@@ -415,6 +415,18 @@ std::string EncodeAggregate(const rules::ContractAggregate& a) {
     w.Signed(t.exclusions);
     w.Signed(t.numerator);
   }
+  const rules::DataQualityTally& q = a.data_quality;
+  w.Signed(q.rejected_claim_records);
+  w.Big(BigInt(q.rejected_paid_micros));
+  w.Signed(q.superseded_claim_records);
+  for (int64_t count : q.code_warnings) w.Signed(count);
+  w.Signed(q.unknown_member_claims);
+  w.Big(BigInt(q.unknown_member_paid_micros));
+  w.Varint(q.unknown_npis.size());
+  for (const auto& [npi, n] : q.unknown_npis) {
+    w.Str(npi);
+    w.Signed(n);
+  }
   return w.Take();
 }
 
@@ -441,7 +453,55 @@ Result<rules::ContractAggregate> DecodeAggregate(std::string_view bytes) {
     t.numerator = r.Signed();
     a.measures[id] = t;
   }
+  rules::DataQualityTally& q = a.data_quality;
+  q.rejected_claim_records = r.Signed();
+  q.rejected_paid_micros = Int128(r.Big());
+  q.superseded_claim_records = r.Signed();
+  for (int64_t& count : q.code_warnings) count = r.Signed();
+  q.unknown_member_claims = r.Signed();
+  q.unknown_member_paid_micros = Int128(r.Big());
+  const uint64_t npis = r.Varint();
+  for (uint64_t i = 0; i < npis && r.ok(); ++i) {
+    std::string npi = r.Str();
+    q.unknown_npis[npi] = r.Signed();
+  }
   return Finish(r, std::move(a), "aggregate");
+}
+
+std::string EncodeRecordNotes(const rules::RecordNotes& notes) {
+  Writer w;
+  w.U8(kFormat);
+  w.Varint(notes.size());
+  for (const auto& [key, tally] : notes) {
+    w.U8(static_cast<uint8_t>(key.kind));
+    w.Str(key.billing_tin);
+    w.Signed(key.year);
+    w.Signed(tally.records);
+    w.Big(BigInt(tally.paid_micros));
+  }
+  return w.Take();
+}
+
+Result<rules::RecordNotes> DecodeRecordNotes(std::string_view bytes) {
+  Reader r(bytes);
+  if (!StartRead(r)) return Status::DataLoss("record notes value has an unknown format version");
+  rules::RecordNotes notes;
+  const uint64_t n = r.Varint();
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    rules::RecordNoteKey key;
+    const uint8_t kind = r.U8();
+    if (kind > static_cast<uint8_t>(rules::RecordNoteKind::kSuperseded)) {
+      return Status::DataLoss("record notes value has an unknown kind");
+    }
+    key.kind = static_cast<rules::RecordNoteKind>(kind);
+    key.billing_tin = r.Str();
+    key.year = static_cast<int>(r.Signed());
+    rules::RecordNoteTally t;
+    t.records = r.Signed();
+    t.paid_micros = Int128(r.Big());
+    notes[std::move(key)] = t;
+  }
+  return Finish(r, std::move(notes), "record notes");
 }
 
 void AppendU32(std::string* key, uint32_t v) {

@@ -75,6 +75,9 @@ std::string EncodeContract(const Contract& c);
 Result<Contract> DecodeContract(std::string_view bytes);
 std::string EncodeAggregate(const rules::ContractAggregate& a);
 Result<rules::ContractAggregate> DecodeAggregate(std::string_view bytes);
+// A member's rejected and superseded claim records (data quality; Space::kNotes).
+std::string EncodeRecordNotes(const rules::RecordNotes& notes);
+Result<rules::RecordNotes> DecodeRecordNotes(std::string_view bytes);
 
 // Every record of the reference space as the streaming engine stores it (engine/README.md:
 // "p" npi ... -> provider, "c" contract_id -> contract), in key order; the first corrupt

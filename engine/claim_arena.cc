@@ -71,6 +71,11 @@ uint32_t ClaimArena::Add(const Claim& c) {
     h.institutional = static_cast<int32_t>(institutional_.size());
     institutional_.push_back(std::move(inst));
   }
+  const CodeWarningCounts warned = CountCodeWarnings(c);
+  if (warned != CodeWarningCounts{}) {
+    h.warnings = static_cast<int32_t>(warnings_.size());
+    warnings_.push_back(warned);
+  }
   const size_t index = headers_.Extend(1);
   headers_[index] = h;
   return static_cast<uint32_t>(index);
@@ -107,6 +112,7 @@ rules::ClaimView ClaimArena::View(uint32_t index) const {
         codes_.Run(inst.proc_begin, inst.proc_count), inst.proc_count);
     v.institutional = &inst.view;
   }
+  if (h.warnings >= 0) v.code_warnings = &warnings_[static_cast<size_t>(h.warnings)];
   return v;
 }
 

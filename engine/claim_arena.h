@@ -111,6 +111,7 @@ class ClaimArena {
     uint16_t source = 0;
     int16_t source_partition = -1;
     ClaimType claim_type = ClaimType::kProfessional;
+    int32_t warnings = -1;  // index in warnings_ when a descriptive code warns
   };
   Segmented<Header> headers_;
   Segmented<char, 20> ids_;
@@ -118,6 +119,7 @@ class ClaimArena {
   Segmented<rules::Icd10Code> codes_;  // diagnoses and procedures
   size_t line_total_ = 0;
   std::deque<Institutional> institutional_;
+  std::deque<CodeWarningCounts> warnings_;  // few claims warn: kept apart from the headers
   Interner tins_, npis_, members_, sources_;
 };
 

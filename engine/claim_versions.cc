@@ -80,4 +80,23 @@ Reject ConflictReject(const Claim& c, const SourcePos& first) {
   return r;
 }
 
+int NoteYear(const Claim& c) { return c.frequency == Frequency::kVoid ? 0 : c.from_date.year(); }
+
+void NoteClaimVersion(rules::RecordNotes* notes, std::string_view billing_tin, int year,
+                      const Int128& paid_micros, rules::RecordNoteKind kind) {
+  rules::AddRecordNote(notes, kind, std::string(billing_tin), year,
+                       kind == rules::RecordNoteKind::kRejected ? paid_micros : Int128(0));
+}
+
+void NoteRejectedClaim(rules::RecordNotes* notes, const RejectedClaimFacts& facts) {
+  rules::AddRecordNote(notes, rules::RecordNoteKind::kRejected, facts.billing_tin, facts.year,
+                       facts.paid_micros);
+}
+
+Int128 PaidMicros(const Claim& c) {
+  Int128 sum = 0;
+  for (const ClaimLine& l : c.lines) sum += l.paid.micros();
+  return sum;
+}
+
 }  // namespace vbp

@@ -13,6 +13,7 @@
 
 #include "domain/records.h"
 #include "domain/reject.h"
+#include "rules/core/data_quality.h"
 
 namespace vbp {
 
@@ -69,6 +70,18 @@ struct RunCounts {
 // but a conflict (SPEC §3: the default as-of).
 void CountClaimVersion(const Claim& c, VersionDecision decision, bool had_effective,
                        RunCounts* counts, std::optional<Date>* max_paid);
+
+// Data quality (rules/core/data_quality.h): a claim version that is rejected (a same-version
+// conflict) or superseded, noted in its member's notes with its billing TIN and from_date's
+// year; `paid_micros` counts for rejected versions only.
+void NoteClaimVersion(rules::RecordNotes* notes, std::string_view billing_tin, int year,
+                      const Int128& paid_micros, rules::RecordNoteKind kind);
+// The year a claim version's note belongs to: its from_date's, 0 for a void (no dates).
+int NoteYear(const Claim& c);
+// A claim record the decoder rejected, with what could be read from it.
+void NoteRejectedClaim(rules::RecordNotes* notes, const RejectedClaimFacts& facts);
+// The sum of a claim's line `paid` amounts, in micro-dollars.
+Int128 PaidMicros(const Claim& c);
 
 // The reject of a same-version conflict; `first` is where the effective version came from.
 Reject ConflictReject(const Claim& c, const SourcePos& first);

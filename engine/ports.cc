@@ -26,6 +26,8 @@ const char* SpaceName(Space s) {
       return "revisions";
     case Space::kHistory:
       return "history";
+    case Space::kNotes:
+      return "notes";
     case Space::kCounters:
       return "counters";
   }

@@ -40,13 +40,15 @@ enum class Space : uint8_t {
   kRevisions,     // published statement revisions (contract, year, revision)
   kHistory,       // every input record version with its source position (audit)
   kCounters,      // applied / superseded / rejected per partition and kind
+  kNotes,         // data quality: a member's rejected and superseded claim records
 };
-inline constexpr int kSpaceCount = 11;
+inline constexpr int kSpaceCount = 12;
 
 // meta "schema_version" of a state store: the key layout of engine/streaming_engine.cc (and of
-// engine/history_key.h). 2: history keys begin with the history step (arrival order); 1 began
-// with the record kind and key.
-inline constexpr std::string_view kStateSchemaVersion = "2";
+// engine/history_key.h). 3: contract aggregates carry data quality and the `notes` family
+// holds each member's rejected and superseded claim records; 2: history keys begin with the
+// history step (arrival order); 1 began with the record kind and key.
+inline constexpr std::string_view kStateSchemaVersion = "3";
 const char* SpaceName(Space s);  // RocksDB column family names: "meta", "offsets", ...
 
 class StateStore {

@@ -27,6 +27,23 @@ ordered_json TypeJson(const rules::TypeFigures& f, const Money& pbpy) {
 
 }  // namespace
 
+ordered_json DataQualityJson(const rules::DataQualityTally& q) {
+  ordered_json j;
+  j["rejected_claim_records"] = q.rejected_claim_records;
+  j["rejected_paid_total"] = MoneyText(Money::FromMicros(q.rejected_paid_micros).ToExact());
+  j["superseded_claim_records"] = q.superseded_claim_records;
+  ordered_json warnings;
+  for (size_t f = 0; f < kCodeFieldCount; ++f) {
+    warnings[CodeFieldName(static_cast<CodeField>(f))] = q.code_warnings[f];
+  }
+  j["code_warnings"] = warnings;
+  j["claims_of_unknown_members"] = q.unknown_member_claims;
+  j["claims_of_unknown_members_paid_total"] =
+      MoneyText(Money::FromMicros(q.unknown_member_paid_micros).ToExact());
+  j["unknown_rendering_npis"] = static_cast<int64_t>(q.unknown_npis.size());
+  return j;
+}
+
 ordered_json StatementJson(const rules::StatementFigures& s, int64_t revision,
                            const std::vector<Tin>& tins) {
   ordered_json j;
@@ -52,6 +69,7 @@ ordered_json StatementJson(const rules::StatementFigures& s, int64_t revision,
   j["shared_losses"] = s.shared_losses_cents.ToString();
   j["pmpm_total"] = s.pmpm_total_cents.ToString();
   j["net_payment"] = s.net_payment_cents.ToString();
+  j["data_quality"] = DataQualityJson(s.data_quality);
 
   ordered_json d;
   d["outcome"] = rules::OutcomeName(s.outcome);

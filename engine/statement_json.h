@@ -3,10 +3,9 @@
 // member detail lines, reject lines and run summaries. Field order is fixed and every number
 // is a decimal string, so equal figures give equal bytes.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/reject.h"
 #include "engine/claim_versions.h"
@@ -21,6 +20,8 @@ inline constexpr int kRateDecimals = 10;
 std::string MoneyText(const Rational& exact);
 std::string RateText(const Rational& exact);
 
+// SPEC §6, the statement's `data_quality` block (schemas/statement.schema.json).
+nlohmann::ordered_json DataQualityJson(const rules::DataQualityTally& q);
 nlohmann::ordered_json StatementJson(const rules::StatementFigures& s, int64_t revision,
                                      const std::vector<Tin>& tins);
 

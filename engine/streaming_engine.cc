@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <tuple>
 #include <unordered_map>
 
 #include "engine/binary_codec.h"
@@ -24,6 +25,8 @@ namespace vbp {
 //               p provider; k contract; x a rejected message, empty key): every input
 //               message is kept, in arrival order
 //   counters:   u32(partition) | "ref"                     -> counts
+//   notes:      u32(partition) member_id                   -> the member's rejected and
+//               superseded claim records (data quality; "" for unreadable member ids)
 //   meta:       "schema_version" | "unpublished" key | "reject" u64(seq)
 //               | "history_step" -> decimal next history step
 //               | "rule_set" id \0 rules_hash -> canonical rule set JSON (with history)
@@ -75,7 +78,11 @@ std::optional<int64_t> ParseNonNegative(std::string_view s) {
   return v;
 }
 
-std::string EncodeCounts(const RunCounts& c, const std::optional<Date>& max_paid) {
+// `notes_from`: the claims offset below which every message was already noted for data
+// quality (the highest next offset committed), so that messages read again after a hand
+// reset of the offsets are not noted twice.
+std::string EncodeCounts(const RunCounts& c, const std::optional<Date>& max_paid,
+                         int64_t notes_from = 0) {
   binary::Writer w;
   w.U8(1);
   for (const KindCounts* k : {&c.claims, &c.members, &c.providers, &c.contracts}) {
@@ -89,10 +96,12 @@ std::string EncodeCounts(const RunCounts& c, const std::optional<Date>& max_paid
   w.Signed(c.stale);
   w.Signed(c.conflicts);
   w.OptDate(max_paid);
+  w.Signed(notes_from);
   return w.Take();
 }
 
-bool DecodeCounts(std::string_view bytes, RunCounts* c, std::optional<Date>* max_paid) {
+bool DecodeCounts(std::string_view bytes, RunCounts* c, std::optional<Date>* max_paid,
+                  int64_t* notes_from = nullptr) {
   binary::Reader r(bytes);
   if (r.U8() != 1) return false;
   for (KindCounts* k : {&c->claims, &c->members, &c->providers, &c->contracts}) {
@@ -106,6 +115,8 @@ bool DecodeCounts(std::string_view bytes, RunCounts* c, std::optional<Date>* max
   c->stale = r.Signed();
   c->conflicts = r.Signed();
   *max_paid = r.OptDate();
+  const int64_t from = r.Signed();
+  if (notes_from != nullptr) *notes_from = from;
   return r.ok() && r.AtEnd();
 }
 
@@ -133,7 +144,10 @@ struct StreamingEngine::MemberSlot {
   };
   std::vector<EffectiveClaim> claims;  // effective, non-void
   std::vector<Contribution> contributions;
-  bool dirty = false;  // listed in the shard's `dirty` (recomputed when the step finishes)
+  // Data quality: the member's rejected and superseded claim records (Space::kNotes).
+  rules::RecordNotes notes;
+  bool notes_changed = false;  // written with the member's next recomputation
+  bool dirty = false;          // listed in the shard's `dirty` (recomputed when the step finishes)
 };
 
 struct StreamingEngine::Shard {
@@ -159,6 +173,8 @@ struct StreamingEngine::Shard {
   std::optional<Date> max_paid;
   int64_t next_claims = kOffsetBeginning;
   int64_t next_members = kOffsetBeginning;
+  // Claims messages below this offset were noted for data quality already (EncodeCounts).
+  int64_t notes_from = 0;
   // Members to recompute when the step finishes (each once: MemberSlot::dirty), in the order
   // they were touched; FinishShard recomputes them in member id order.
   std::vector<MemberEntry*> dirty;
@@ -367,6 +383,17 @@ Status StreamingEngine::LoadShard(int32_t partition) {
       }));
   VBP_RETURN_IF_ERROR(err);
   VBP_RETURN_IF_ERROR(
+      ports_.state->Scan(Space::kNotes, prefix, [&](std::string_view k, std::string_view v) {
+        auto notes = binary::DecodeRecordNotes(v);
+        if (!notes.ok()) {
+          err = notes.status();
+          return false;
+        }
+        shard->members[std::string(k.substr(4))].notes = std::move(notes).value();
+        return true;
+      }));
+  VBP_RETURN_IF_ERROR(err);
+  VBP_RETURN_IF_ERROR(
       ports_.state->Scan(Space::kParts, prefix, [&](std::string_view k, std::string_view v) {
         int year = static_cast<int>(binary::ReadU32(k, 4));
         ContractId c(std::string(k.substr(8)));
@@ -381,7 +408,8 @@ Status StreamingEngine::LoadShard(int32_t partition) {
   VBP_RETURN_IF_ERROR(err);
   auto counts = ports_.state->Get(Space::kCounters, prefix);
   if (!counts.ok()) return counts.status();
-  if (counts->has_value() && !DecodeCounts(**counts, &shard->counts, &shard->max_paid)) {
+  if (counts->has_value() &&
+      !DecodeCounts(**counts, &shard->counts, &shard->max_paid, &shard->notes_from)) {
     return Status::DataLoss("corrupt counters for partition " + std::to_string(partition));
   }
   for (auto [topic, field] : {std::pair{TopicOf(RecordKind::kClaim), &shard->next_claims},
@@ -523,6 +551,12 @@ void StreamingEngine::ApplyInput(Shard& shard, const InputMessage& m, StateStore
     if (options_.keep_history) {
       batch.Put(Space::kHistory, HistoryKey(history_step_, 'x', "", m), m.value);
     }
+    if (is_claim && d.reject->claim_facts && m.offset >= shard.notes_from) {
+      Shard::MemberEntry& e = shard.Member(d.reject->claim_facts->member_id);
+      NoteRejectedClaim(&e.second.notes, *d.reject->claim_facts);
+      e.second.notes_changed = true;
+      shard.MarkDirty(&e);
+    }
     AddReject(std::move(*d.reject), kind, &shard, rejects);
   } else if (is_claim) {
     if (options_.keep_history) {
@@ -552,6 +586,17 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
   const VersionDecision decision = DecideVersion(current, c.version, c.content_hash);
   if (inserted && decision != VersionDecision::kApply) shard.claims.erase(f);
   CountClaimVersion(c, decision, current != nullptr, &shard.counts, &shard.max_paid);
+  // A message read again (offsets reset by hand) was noted the first time.
+  const bool note = c.source.position >= shard.notes_from;
+  if (decision != VersionDecision::kApply && note) {
+    Shard::MemberEntry& e = shard.Member(c.member_id.str());
+    const bool conflict = decision == VersionDecision::kConflict;
+    NoteClaimVersion(
+        &e.second.notes, c.billing_tin.str(), NoteYear(c), conflict ? PaidMicros(c) : Int128(0),
+        conflict ? rules::RecordNoteKind::kRejected : rules::RecordNoteKind::kSuperseded);
+    e.second.notes_changed = true;
+    shard.MarkDirty(&e);
+  }
   if (decision == VersionDecision::kConflict) {
     // Counted above; the reject only goes out.
     const SourcePos first{std::string(TopicOf(RecordKind::kClaim)), shard.partition,
@@ -563,6 +608,14 @@ void StreamingEngine::ApplyClaim(Shard& shard, Claim c, StateStore::Batch& batch
   if (decision != VersionDecision::kApply) return;
   if (current) {
     Shard::ClaimSlot& old = f->second;
+    // The version it replaces is superseded: noted under that version's member and TIN (a
+    // void has neither, and is not noted).
+    if (old.arena >= 0 && note) {
+      const rules::ClaimView v = shard.arena.View(static_cast<uint32_t>(old.arena));
+      NoteClaimVersion(&old.member->second.notes, v.billing_tin, v.from_date.year(), Int128(0),
+                       rules::RecordNoteKind::kSuperseded);
+      old.member->second.notes_changed = true;
+    }
     if (old.arena >= 0) {
       std::erase_if(old.member->second.claims, [&c](const Shard::MemberSlot::EffectiveClaim& e) {
         return e.id == c.claim_id.str();
@@ -617,18 +670,40 @@ void StreamingEngine::Recompute(Shard& shard, const std::string& member_id, Memb
   std::vector<Contribution> fresh;
   const MemberId mid(member_id);
   const Member* record = slot.record ? &*slot.record : nullptr;
+  // One contribution per (year, contract): the attributed member's, and data quality for the
+  // contracts of its claims' and records' billing TINs (rules/core/data_quality.h).
+  auto contribution = [&fresh](int year, const ContractId& id) -> rules::ContractAggregate& {
+    for (auto& c : fresh) {
+      if (c.year == year && c.contract == id) return c.aggregate;
+    }
+    fresh.push_back(Contribution{year, id, {}});
+    return fresh.back().aggregate;
+  };
   for (const YearPlan& plan : plans_) {
     for (const EvaluationGroup& group : plan.groups) {
       rules::EvaluationContext ctx{plan.year, group.params, &plan.units, &roster_, as_of};
       rules::MemberOutcome out = rules::EvaluateMember(mid, record, views, ctx);
       if (out.contract && group.Has(*out.contract)) {
-        Contribution c;
-        c.year = plan.year;
-        c.contract = *out.contract;
-        c.aggregate.Apply(out, +1);
-        fresh.push_back(std::move(c));
+        contribution(plan.year, *out.contract).Apply(out, +1);
+      }
+      for (const auto& [id, dq] : rules::MemberDataQuality(
+               out, record != nullptr, views, slot.notes.empty() ? nullptr : &slot.notes,
+               plan.units, roster_)) {
+        if (group.Has(id)) contribution(plan.year, id).data_quality.Merge(dq, +1);
       }
     }
+  }
+  std::sort(fresh.begin(), fresh.end(), [](const Contribution& a, const Contribution& b) {
+    return std::tie(a.year, a.contract) < std::tie(b.year, b.contract);
+  });
+  if (slot.notes_changed) {
+    std::string key = PartitionPrefix(shard.partition) + member_id;
+    if (slot.notes.empty()) {
+      batch.Delete(Space::kNotes, std::move(key));
+    } else {
+      batch.Put(Space::kNotes, std::move(key), binary::EncodeRecordNotes(slot.notes));
+    }
+    slot.notes_changed = false;
   }
   bool same = fresh.size() == slot.contributions.size();
   for (size_t i = 0; same && i < fresh.size(); ++i) {
@@ -695,8 +770,9 @@ void StreamingEngine::WriteShardMeta(Shard& shard, StateStore::Batch& batch) {
     }
   }
   shard.changed_parts.clear();
+  shard.notes_from = std::max(shard.notes_from, shard.next_claims);
   batch.Put(Space::kCounters, PartitionPrefix(shard.partition),
-            EncodeCounts(shard.counts, shard.max_paid));
+            EncodeCounts(shard.counts, shard.max_paid, shard.notes_from));
   if (shard.next_claims >= 0) {
     batch.Put(Space::kOffsets, OffsetKey(TopicOf(RecordKind::kClaim), shard.partition),
               std::to_string(shard.next_claims));
@@ -1239,6 +1315,24 @@ EngineMetrics StreamingEngine::Metrics() const {
     m = metrics_;
   }
   return m;
+}
+
+Result<RunCounts> StreamingEngine::StoredCounts(const StateStore& state) {
+  RunCounts total;
+  Status err;
+  VBP_RETURN_IF_ERROR(state.Scan(Space::kCounters, "", [&](std::string_view k, std::string_view v) {
+    RunCounts c;
+    std::optional<Date> max_paid;
+    if (!DecodeCounts(v, &c, &max_paid)) {
+      err = Status::DataLoss("corrupt counters under key " + std::to_string(k.size()) +
+                             " bytes long in the counters family");
+      return false;
+    }
+    AddCounts(total, c);
+    return true;
+  }));
+  VBP_RETURN_IF_ERROR(err);
+  return total;
 }
 
 Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const StateStore& state) {

@@ -155,6 +155,8 @@ class StreamingEngine : private RecordSource::Listener {
   EngineMetrics Metrics() const;
   // The latest revision of every statement in the store, sorted by (year, contract_id).
   static Result<std::vector<StatementRevision>> LatestRevisions(const StateStore& state);
+  // The record counts of a state store: every partition's and the reference data's, summed.
+  static Result<RunCounts> StoredCounts(const StateStore& state);
   // Every stored revision of one contract and year, in revision order.
   static Result<std::vector<StatementRevision>> Revisions(const StateStore& state,
                                                           const ContractId& contract, int year);

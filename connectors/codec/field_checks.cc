@@ -4,52 +4,6 @@
 
 namespace vbp::codec::internal {
 
-bool IsDigits(std::string_view s, size_t n) { return s.size() == n && IsDigitsBetween(s, n, n); }
-
-bool IsDigitsBetween(std::string_view s, size_t lo, size_t hi) {
-  if (s.size() < lo || s.size() > hi) return false;
-  for (char c : s) {
-    if (!IsDigit(c)) return false;
-  }
-  return true;
-}
-
-bool IsAlnumN(std::string_view s, size_t n) {
-  if (s.size() != n) return false;
-  for (char c : s) {
-    if (!IsAlnum(c)) return false;
-  }
-  return true;
-}
-
-bool IsHcpcs(std::string_view s) {
-  if (s.size() != 5) return false;
-  for (char c : s) {
-    if (!IsUpperAlnum(c)) return false;
-  }
-  return true;
-}
-
-bool NormalizeIcd10Cm(std::string_view s, std::string* out) {
-  if (s.size() < 3 || s.size() > 8) return false;
-  if (!IsLetter(s[0]) || !IsDigit(s[1]) || !IsAlnum(s[2])) return false;
-  std::string_view rest = s.substr(3);
-  if (!rest.empty() && rest.front() == '.') {
-    rest.remove_prefix(1);
-    if (rest.empty()) return false;  // "E11." has nothing after the dot
-  }
-  if (rest.size() > 4) return false;
-  for (char c : rest) {
-    if (!IsAlnum(c)) return false;
-  }
-  out->clear();
-  out->push_back(ToUpper(s[0]));
-  out->push_back(s[1]);
-  out->push_back(ToUpper(s[2]));
-  for (char c : rest) out->push_back(ToUpper(c));
-  return true;
-}
-
 std::string UpperAscii(std::string_view s) {
   std::string r(s);
   for (char& c : r) c = ToUpper(c);

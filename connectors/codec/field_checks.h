@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/code_shape.h"
+
 namespace vbp::codec::internal {
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -16,18 +18,13 @@ inline bool IsAlnum(char c) { return IsUpperAlnum(c) || (c >= 'a' && c <= 'z'); 
 inline bool IsLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 inline char ToUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
 
-// Exactly `n` ASCII digits.
-bool IsDigits(std::string_view s, size_t n);
-// Between `lo` and `hi` ASCII digits.
-bool IsDigitsBetween(std::string_view s, size_t lo, size_t hi);
-// Exactly `n` characters [0-9A-Za-z].
-bool IsAlnumN(std::string_view s, size_t n);
-// HCPCS / CPT: exactly 5 characters [0-9A-Z].
-bool IsHcpcs(std::string_view s);
-
-// ICD-10-CM: ^[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$. On success writes the code in
-// upper case without the dot ("e11.65" -> "E1165").
-bool NormalizeIcd10Cm(std::string_view s, std::string* out);
+// The code shapes live with the domain (domain/code_shape.h): the decoder, the claim stores and
+// data quality check codes with one set of functions.
+using vbp::IsAlnumN;
+using vbp::IsDigits;
+using vbp::IsDigitsBetween;
+using vbp::IsHcpcs;
+using vbp::NormalizeIcd10Cm;
 // Upper-cases [0-9A-Za-z] text ("gt" -> "GT").
 std::string UpperAscii(std::string_view s);
 

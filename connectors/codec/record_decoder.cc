@@ -289,6 +289,8 @@ class RecordDecoder::Impl {
   bool DecodeProvider(od::object& obj, Provider* p);
   bool DecodeContract(od::object& obj, Contract* c);
   std::string ReadKey(RecordKind kind);
+  // What a rejected claim record still says (RejectedClaimFacts); nullopt when nothing.
+  std::optional<RejectedClaimFacts> SalvageClaimFacts();
   // Re-reads the whole text as JSON; false (with the JSON error recorded) when it is not JSON.
   bool IsWholeTextJson();
 
@@ -298,8 +300,15 @@ class RecordDecoder::Impl {
   Got ReadNonEmpty(od::value& v, const Path& p, size_t chars_max, std::string_view* out);
   Got ReadDigits(od::value& v, const Path& p, const char* what, size_t lo, size_t hi,
                  std::string_view* out);
-  Got ReadCode(od::value& v, const Path& p, const char* what, const char* want,
-               bool (*check)(std::string_view), std::string* out);
+  // A descriptive code (SPEC §6): any JSON value is kept, never rejected. A string is kept
+  // trimmed; another value as its canonical JSON text (a number as written). `canonical`
+  // (optional) rewrites a code of the expected shape into its stored form (upper case, ICD-10
+  // without the dot); a code of another shape is kept as given and counted as a warning
+  // where claims are counted (domain/code_shape.h). kNull: null or an empty string.
+  Got ReadDescriptive(od::value& v, const Path& p, CodeField field, std::string* out);
+  // An array of descriptive codes; a value that is not an array is kept as one element.
+  Got ReadDescriptiveArray(od::value& v, const Path& p, CodeField field,
+                           std::vector<std::string>* out);
   Got ReadInt(od::value& v, const Path& p, const char* want, int64_t* out);
   Got ReadBool(od::value& v, const Path& p, bool* out);
   Got ReadDate(od::value& v, const Path& p, Date* out);
@@ -395,6 +404,13 @@ DecodeResult RecordDecoder::Impl::Decode(std::string_view text, const SourcePos&
       key_ = ReadKey(*kind);
     } catch (...) {
       key_.clear();
+    }
+  }
+  if (kind == RecordKind::kClaim && text_buffered_) {
+    try {
+      r.claim_facts = SalvageClaimFacts();
+    } catch (...) {
+      r.claim_facts.reset();
     }
   }
   r.key = std::move(key_);
@@ -511,6 +527,59 @@ std::string RecordDecoder::Impl::ReadKey(RecordKind kind) {
   return std::string(s);
 }
 
+std::optional<RejectedClaimFacts> RecordDecoder::Impl::SalvageClaimFacts() {
+  RejectedClaimFacts f;
+  bool any = false;
+  auto text_of = [&](std::string_view field, std::string_view* out) {
+    od::document doc;
+    od::object obj;
+    od::value v;
+    if (parser_.iterate(buf_.get(), buf_len_, buf_cap_).get(doc) || doc.get_object().get(obj) ||
+        obj.find_field_unordered(field).get(v) || v.get_string().get(*out)) {
+      return false;
+    }
+    return true;
+  };
+  std::string_view s;
+  if (text_of("member_id", &s) && !s.empty() && s.size() <= kClaimIdCharsMax * 4) {
+    f.member_id.assign(s);
+    any = true;
+  }
+  if (text_of("billing_tin", &s) && IsDigits(s, 9)) {
+    f.billing_tin.assign(s);
+    any = true;
+  }
+  if (text_of("from_date", &s)) {
+    if (auto d = Date::Parse(s); d.ok()) f.year = d->year();
+  }
+  od::document doc;
+  od::object obj;
+  od::array lines;
+  if (!parser_.iterate(buf_.get(), buf_len_, buf_cap_).get(doc) && !doc.get_object().get(obj) &&
+      !obj.find_field_unordered("lines").get_array().get(lines)) {
+    for (auto line_result : lines) {
+      od::object line;
+      od::value paid;
+      if (line_result.get_object().get(line) || line.find_field_unordered("paid").get(paid)) {
+        continue;
+      }
+      std::string_view text;
+      od::json_type t;
+      if (paid.type().get(t)) continue;
+      if (t == od::json_type::string) {
+        if (paid.get_string().get(text)) continue;
+      } else if (t == od::json_type::number) {
+        text = TrimBlanks(paid.raw_json_token());
+      } else {
+        continue;
+      }
+      if (auto m = Money::Parse(text); m.ok()) f.paid_micros += m->micros();
+    }
+  }
+  if (!any) return std::nullopt;
+  return f;
+}
+
 bool RecordDecoder::Impl::IsWholeTextJson() {
   od::document doc;
   if (auto e = parser_.iterate(buf_.get(), buf_len_, buf_cap_).get(doc)) return FailJson({}, e);
@@ -588,19 +657,54 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadDigits(od::value& v, const Pat
   return Got::kValue;
 }
 
-RecordDecoder::Impl::Got RecordDecoder::Impl::ReadCode(od::value& v, const Path& p,
-                                                       const char* what, const char* want,
-                                                       bool (*check)(std::string_view),
-                                                       std::string* out) {
-  std::string_view s;
-  Got g = ReadString(v, p, "a string", &s);
+RecordDecoder::Impl::Got RecordDecoder::Impl::ReadDescriptive(od::value& v, const Path& p,
+                                                              CodeField field, std::string* out) {
+  od::json_type t;
+  Got g = Type(v, p, &t);
   if (g != Got::kValue) return g;
-  if (!check(s)) {
-    return Err(
-        Fail(p, std::string("bad ") + what + " " + QuoteForReason(s) + " (want " + want + ")"));
+  std::string_view text;
+  if (t == od::json_type::string) {
+    if (auto e = v.get_string().get(text)) return Err(FailJson(p, e));
+    text = TrimBlanks(text);
+  } else {
+    canon_scratch_.clear();
+    if (!Canonical(v, PathText(p), 1, &canon_scratch_)) return Got::kError;
+    text = canon_scratch_;
   }
-  out->assign(s);
+  if (text.empty()) return Got::kNull;
+  if (!HasExpectedShape(field, text)) {
+    out->assign(text);
+  } else if (field == CodeField::kDiagnoses) {
+    NormalizeIcd10Cm(text, out);
+  } else if (field == CodeField::kModifiers || field == CodeField::kProcedures) {
+    *out = UpperAscii(text);
+  } else {
+    out->assign(text);
+  }
   return Got::kValue;
+}
+
+RecordDecoder::Impl::Got RecordDecoder::Impl::ReadDescriptiveArray(od::value& v, const Path& p,
+                                                                   CodeField field,
+                                                                   std::vector<std::string>* out) {
+  od::json_type t;
+  Got g = Type(v, p, &t);
+  if (g != Got::kValue) return g;
+  if (t != od::json_type::array) {
+    std::string one;
+    g = ReadDescriptive(v, p, field, &one);
+    if (g == Got::kValue) out->push_back(std::move(one));
+    return g == Got::kError ? g : Got::kValue;
+  }
+  return ReadArray(v, p, [&](od::value& el, int32_t i) {
+    std::string code;
+    // A null or blank element is kept as an empty code (it keeps the positions, the first
+    // diagnosis being the principal one) and warns.
+    const Path ep = p.b.empty() ? Path{p.a, i} : Path{p.a, p.i, p.b, i};
+    if (ReadDescriptive(el, ep, field, &code) == Got::kError) return false;
+    out->push_back(std::move(code));
+    return true;
+  });
 }
 
 bool RecordDecoder::Impl::NumberToken(od::value& v, const Path& p, std::string_view* token) {
@@ -1035,23 +1139,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         break;
       case kCDiagnoses:
         c->diagnoses.reserve(4);
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
-          std::string_view code;
-          Path ep{p.a, i};
-          Got eg = ReadString(el, ep, "a string (ICD-10-CM code)", &code);
-          if (eg == Got::kError) return false;
-          if (eg == Got::kNull) {
-            WrongType(ep, od::json_type::null, "a string");
-            return false;
-          }
-          std::string& out = c->diagnoses.emplace_back();
-          if (!NormalizeIcd10Cm(code, &out)) {
-            return Fail(ep, "bad ICD-10-CM code " + QuoteForReason(code) +
-                                " (want a letter, a digit, a letter or digit, then up to 4 "
-                                "letters or digits, with an optional dot after the third)");
-          }
-          return true;
-        });
+        g = ReadDescriptiveArray(v, p, CodeField::kDiagnoses, &c->diagnoses);
         break;
       case kCLines:
         c->lines.reserve(4);
@@ -1064,8 +1152,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         if (g == Got::kValue) c->facility_npi.assign(s);
         break;
       case kCBillType:
-        g = ReadDigits(v, p, "bill_type", 3, 4, &s);
-        if (g == Got::kValue) c->bill_type.assign(s);
+        g = ReadDescriptive(v, p, CodeField::kBillType, &c->bill_type);
         break;
       case kCAdmissionDate: {
         Date d;
@@ -1080,31 +1167,13 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         break;
       }
       case kCDischargeStatus:
-        g = ReadCode(
-            v, p, "discharge_status", "2 letters or digits",
-            [](std::string_view x) { return IsAlnumN(x, 2); }, &c->discharge_status);
+        g = ReadDescriptive(v, p, CodeField::kDischargeStatus, &c->discharge_status);
         break;
       case kCDrg:
-        g = ReadDigits(v, p, "DRG", 3, 3, &s);
-        if (g == Got::kValue) c->drg.assign(s);
+        g = ReadDescriptive(v, p, CodeField::kDrg, &c->drg);
         break;
       case kCProcedures:
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
-          std::string_view code;
-          Path ep{p.a, i};
-          Got eg = ReadString(el, ep, "a string (ICD-10-PCS code)", &code);
-          if (eg == Got::kError) return false;
-          if (eg == Got::kNull) {
-            WrongType(ep, od::json_type::null, "a string");
-            return false;
-          }
-          if (!IsAlnumN(code, 7)) {
-            return Fail(
-                ep, "bad ICD-10-PCS code " + QuoteForReason(code) + " (want 7 letters or digits)");
-          }
-          c->procedures.push_back(UpperAscii(code));
-          return true;
-        });
+        g = ReadDescriptiveArray(v, p, CodeField::kProcedures, &c->procedures);
         break;
       default:
         break;
@@ -1118,8 +1187,9 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
   }
   const bool is_void = c->frequency == Frequency::kVoid;
   if (!is_void) {
+    // `diagnoses` may be absent (SPEC §6: a descriptive code never rejects a paid claim).
     for (int id : {kCBillingTin, kCRenderingNpi, kCClaimType, kCFromDate, kCThroughDate, kCPaidDate,
-                   kCDiagnoses, kCLines}) {
+                   kCLines}) {
       if (!(present & Bit(id))) {
         return Fail(Path{kClaimFields[id]},
                     std::string("missing required field (only a void claim may omit it)"));
@@ -1135,21 +1205,8 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
     return Fail(Path{"lines"}, std::string("no lines (an ") + FrequencyName(c->frequency) +
                                    " claim needs at least one; only a void may have none)");
   }
-  if ((present & Bit(kCClaimType)) && c->claim_type == ClaimType::kProfessional) {
-    for (size_t i = 0; i < c->lines.size(); ++i) {
-      const auto index = static_cast<int32_t>(i);
-      if (c->lines[i].hcpcs.empty()) {
-        return Fail(Path{"lines", index, "hcpcs"},
-                    "missing required field (a professional claim line needs an hcpcs code: 5 "
-                    "characters [0-9A-Z])");
-      }
-      if (c->lines[i].pos.empty()) {
-        return Fail(Path{"lines", index, "pos"},
-                    "missing required field (a professional claim line needs a place of service: "
-                    "2 digits)");
-      }
-    }
-  }
+  // A professional line without hcpcs or pos is kept: it matches no code list and warns
+  // (domain/code_shape.h, SPEC §6).
   // Line numbers are unique; lines are kept in line-number order.
   line_numbers_.clear();
   for (size_t i = 0; i < c->lines.size(); ++i) {
@@ -1230,32 +1287,11 @@ bool RecordDecoder::Impl::DecodeLine(od::value& v, int32_t index, ClaimLine* lin
         break;
       }
       case kLHcpcs:
-        // Absent, null or "" leave the code empty (allowed on institutional lines only).
-        g = ReadString(fv, p, "a string (5 characters [0-9A-Z])", &s);
-        if (g == Got::kValue && !s.empty()) {
-          if (!IsHcpcs(s)) {
-            g = Err(Fail(p, "bad hcpcs " + QuoteForReason(s) + " (want 5 characters [0-9A-Z])"));
-          } else {
-            line->hcpcs.assign(s);
-          }
-        }
+        // Absent, null or "" leave the code empty.
+        g = ReadDescriptive(fv, p, CodeField::kHcpcs, &line->hcpcs);
         break;
       case kLModifiers:
-        g = ReadArray(fv, p, [&](od::value& el, int32_t j) {
-          std::string_view m;
-          Path ep{"lines", index, "modifiers", j};
-          Got eg = ReadString(el, ep, "a string (2 letters or digits)", &m);
-          if (eg == Got::kError) return false;
-          if (eg == Got::kNull) {
-            WrongType(ep, od::json_type::null, "a string");
-            return false;
-          }
-          if (!IsAlnumN(m, 2)) {
-            return Fail(ep, "bad modifier " + QuoteForReason(m) + " (want 2 letters or digits)");
-          }
-          line->modifiers.push_back(UpperAscii(m));
-          return true;
-        });
+        g = ReadDescriptiveArray(fv, p, CodeField::kModifiers, &line->modifiers);
         break;
       case kLUnits:
         g = ReadUnits(fv, p, &line->units);
@@ -1264,14 +1300,7 @@ bool RecordDecoder::Impl::DecodeLine(od::value& v, int32_t index, ClaimLine* lin
         g = ReadDate(fv, p, &line->service_date);
         break;
       case kLPos:
-        g = ReadString(fv, p, "a string (2 digits)", &s);
-        if (g == Got::kValue && !s.empty()) {
-          if (!IsDigits(s, 2)) {
-            g = Err(Fail(p, "bad pos " + QuoteForReason(s) + " (want 2 digits)"));
-          } else {
-            line->pos.assign(s);
-          }
-        }
+        g = ReadDescriptive(fv, p, CodeField::kPos, &line->pos);
         break;
       case kLAllowed:
         g = ReadMoney(fv, p, &line->allowed);
@@ -1280,8 +1309,7 @@ bool RecordDecoder::Impl::DecodeLine(od::value& v, int32_t index, ClaimLine* lin
         g = ReadMoney(fv, p, &line->paid);
         break;
       case kLRevenueCode:
-        g = ReadDigits(fv, p, "revenue_code", 4, 4, &s);
-        if (g == Got::kValue) line->revenue_code.assign(s);
+        g = ReadDescriptive(fv, p, CodeField::kRevenueCode, &line->revenue_code);
         break;
       default:
         break;

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/code_shape.h"
 #include "domain/date.h"
 #include "domain/decimal.h"
 #include "domain/records.h"
@@ -22,21 +23,29 @@ template <size_t N>
 class ShortCode {
  public:
   ShortCode() = default;
-  // Codes longer than N are a decoder bug (the decoder validates lengths).
+  // A code longer than N (kept as given, SPEC §6: descriptive codes of unexpected shape are
+  // never rejected) is stored as kOverlongView, which no code list holds: it matches nothing.
   static ShortCode From(std::string_view s) {
     ShortCode c;
-    VBP_CHECK(s.size() <= N);
+    if (s.size() > N) {
+      c.len_ = kOverlong;
+      return c;
+    }
     std::memcpy(c.c_.data(), s.data(), s.size());
     c.len_ = static_cast<uint8_t>(s.size());
     return c;
   }
-  std::string_view view() const { return {c_.data(), len_}; }
+  static constexpr std::string_view kOverlongView = "?";
+  std::string_view view() const {
+    return len_ == kOverlong ? kOverlongView : std::string_view(c_.data(), len_);
+  }
   std::string str() const { return std::string(view()); }
   bool empty() const { return len_ == 0; }
   friend bool operator==(const ShortCode& a, const ShortCode& b) { return a.view() == b.view(); }
   friend bool operator<(const ShortCode& a, const ShortCode& b) { return a.view() < b.view(); }
 
  private:
+  static constexpr uint8_t kOverlong = 0xFF;
   std::array<char, N> c_{};
   uint8_t len_ = 0;
 };
@@ -96,6 +105,8 @@ struct ClaimView {
   std::span<const LineFacts> lines;
   std::span<const Icd10Code> diagnoses;               // [0] is principal
   const InstitutionalFacts* institutional = nullptr;  // null on professional claims
+  // Descriptive codes of unexpected shape by field (domain/code_shape.h); null when none.
+  const CodeWarningCounts* code_warnings = nullptr;
 };
 
 }  // namespace vbp::rules

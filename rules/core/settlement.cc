@@ -6,12 +6,18 @@ namespace vbp::rules {
 
 const char* OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kSharedSavings: return "shared_savings";
-    case Outcome::kBelowMsr: return "savings_below_msr";
-    case Outcome::kNoSharingRate: return "savings_but_zero_sharing_rate";
-    case Outcome::kSharedLosses: return "shared_losses";
-    case Outcome::kWithinCorridor: return "losses_within_mlr";
-    case Outcome::kLossesNotShared: return "losses_not_shared_one_sided";
+    case Outcome::kSharedSavings:
+      return "shared_savings";
+    case Outcome::kBelowMsr:
+      return "savings_below_msr";
+    case Outcome::kNoSharingRate:
+      return "savings_but_zero_sharing_rate";
+    case Outcome::kSharedLosses:
+      return "shared_losses";
+    case Outcome::kWithinCorridor:
+      return "losses_within_mlr";
+    case Outcome::kLossesNotShared:
+      return "losses_not_shared_one_sided";
   }
   return "?";
 }
@@ -61,14 +67,15 @@ void ContractAggregate::Merge(const ContractAggregate& o, int sign) {
     }
     if (measures[id] == quality::MeasureTally()) measures.erase(id);
   }
+  data_quality.Merge(o.data_quality, sign);
 }
 
 bool ContractAggregate::operator==(const ContractAggregate& o) const {
   return assigned_members == o.assigned_members && members_by_step == o.members_by_step &&
-         months == o.months && scored_months == o.scored_months &&
-         score_months == o.score_months && expenditure_micros == o.expenditure_micros &&
+         months == o.months && scored_months == o.scored_months && score_months == o.score_months &&
+         expenditure_micros == o.expenditure_micros &&
          truncated_x12_micros == o.truncated_x12_micros && pmpm_micros == o.pmpm_micros &&
-         measures == o.measures;
+         measures == o.measures && data_quality == o.data_quality;
 }
 
 StatementFigures SettleContract(const ContractIdentity& id, const ContractAggregate& agg,
@@ -83,6 +90,7 @@ StatementFigures SettleContract(const ContractIdentity& id, const ContractAggreg
   s.runout_cutoff = p.RunoutCutoff(id.performance_year);
   s.assigned_members = agg.assigned_members;
   s.members_by_step = agg.members_by_step;
+  s.data_quality = agg.data_quality;
   s.completion_factor = p.completion_factor;
   s.benchmark_pbpy = p.benchmark_pbpy;
 
@@ -126,7 +134,8 @@ StatementFigures SettleContract(const ContractIdentity& id, const ContractAggreg
   if (p.quality_mode == QualityMode::kMultiplier) {
     s.final_sharing_rate = p.max_sharing_rate * s.quality_score;
   } else {
-    s.final_sharing_rate = s.quality_score >= p.quality_threshold ? p.max_sharing_rate : Rational(0);
+    s.final_sharing_rate =
+        s.quality_score >= p.quality_threshold ? p.max_sharing_rate : Rational(0);
   }
   // SPEC §3.8.
   s.savings_cap_amount = p.savings_cap * s.benchmark_total;

@@ -12,6 +12,7 @@
 
 #include "domain/decimal.h"
 #include "domain/records.h"
+#include "rules/core/data_quality.h"
 #include "rules/core/member_evaluation.h"
 #include "rules/core/parameters.h"
 #include "rules/quality/scoring.h"
@@ -28,8 +29,12 @@ struct ContractAggregate {
   PerEnrollmentType<Int128> truncated_x12_micros{};
   Int128 pmpm_micros = 0;
   std::map<std::string, quality::MeasureTally> measures;  // SPEC §3.10 tallies by measure id
+  // SPEC §6: what the figures could be missing (members attributed here, claims billed
+  // under the contract's TINs); reported on the statement, never part of a figure.
+  DataQualityTally data_quality;
 
-  // Adds (sign +1) or removes (sign -1) an attributed member's contribution.
+  // Adds (sign +1) or removes (sign -1) an attributed member's contribution (data quality is
+  // added apart: rules/core/data_quality.h).
   void Apply(const MemberOutcome& m, int sign);
   // Adds (sign +1) or subtracts (sign -1) another aggregate.
   void Merge(const ContractAggregate& o, int sign = 1);
@@ -50,12 +55,12 @@ struct TypeFigures {
 };
 
 enum class Outcome {
-  kSharedSavings,         // savings_rate >= msr and final rate > 0
-  kBelowMsr,              // savings but below the minimum savings rate
-  kNoSharingRate,         // savings >= msr but the final sharing rate is 0 (quality)
-  kSharedLosses,          // two-sided, savings_rate <= -mlr
-  kWithinCorridor,        // two-sided, losses inside the minimum loss rate
-  kLossesNotShared,       // one-sided, spending above benchmark
+  kSharedSavings,    // savings_rate >= msr and final rate > 0
+  kBelowMsr,         // savings but below the minimum savings rate
+  kNoSharingRate,    // savings >= msr but the final sharing rate is 0 (quality)
+  kSharedLosses,     // two-sided, savings_rate <= -mlr
+  kWithinCorridor,   // two-sided, losses inside the minimum loss rate
+  kLossesNotShared,  // one-sided, spending above benchmark
 };
 const char* OutcomeName(Outcome o);
 
@@ -103,6 +108,9 @@ struct StatementFigures {
 
   // SPEC §3.10 when quality_source is "measures": rates, points and the composite.
   std::optional<quality::QualityScore> quality;
+
+  // SPEC §6: rejected and superseded records, code warnings, unknown members and NPIs.
+  DataQualityTally data_quality;
 };
 
 struct ContractIdentity {

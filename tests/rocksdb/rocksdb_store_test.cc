@@ -97,7 +97,7 @@ TEST(RocksDbOpenTest, ANewDirectoryGetsEveryFamilyAndTheSchemaVersion) {
     ASSERT_NE(store, nullptr);
     EXPECT_FALSE(store->read_only());
     EXPECT_EQ(store->dir(), dir);
-    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "2");
+    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), std::string(kStateSchemaVersion));
     ASSERT_TRUE(store->Close().ok());
     ASSERT_TRUE(store->Close().ok());  // idempotent
   }
@@ -156,7 +156,7 @@ TEST(RocksDbOpenTest, UnknownFamiliesAreRefused) {
   TempDir tmp;
   auto families = AllFamilies();
   families.push_back("future_space");
-  MakeRawDb(tmp.path(), families, {{"schema_version", "2"}});
+  MakeRawDb(tmp.path(), families, {{"schema_version", std::string(kStateSchemaVersion)}});
   auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
@@ -184,7 +184,7 @@ TEST(RocksDbOpenTest, AMissingFamilyOfThisSchemaIsDataLoss) {
   TempDir tmp;
   auto families = AllFamilies();
   families.erase(std::find(families.begin(), families.end(), "history"));
-  MakeRawDb(tmp.path(), families, {{"schema_version", "2"}});
+  MakeRawDb(tmp.path(), families, {{"schema_version", std::string(kStateSchemaVersion)}});
   auto r = RocksDbStateStore::Open(tmp.path(), SmallOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
@@ -230,7 +230,7 @@ TEST(RocksDbOpenTest, ACreationInterruptedBeforeTheMetaFamilyIsCompleted) {
   MakeRawDb(tmp.path(), {});
   auto store = OpenOk(tmp.path());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "2");
+  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), std::string(kStateSchemaVersion));
 }
 
 // A creation interrupted after some families existed but before the schema version landed
@@ -243,7 +243,7 @@ TEST(RocksDbOpenTest, AnInterruptedCreationIsCompleted) {
   {
     auto store = OpenOk(tmp.path());
     ASSERT_NE(store, nullptr);
-    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "2");
+    EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), std::string(kStateSchemaVersion));
     Put(*store, Space::kHistory, "h", "1");
   }
   auto store = OpenOk(tmp.path());
@@ -259,7 +259,7 @@ TEST(RocksDbOpenTest, ACreationInterruptedBeforeCurrentIsStartedAgain) {
   }
   auto store = OpenOk(tmp.path());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), "2");
+  EXPECT_EQ(GetOk(*store, Space::kMeta, "schema_version"), std::string(kStateSchemaVersion));
 }
 
 TEST(RocksDbOpenTest, RocksDbFilesWithDataButNoCurrentAreRefused) {
@@ -402,7 +402,7 @@ TEST(RocksDbCheckpointTest, ACheckpointIsIndependentOfLaterWritesAndOpensReadOnl
   EXPECT_EQ(GetOk(*cp, Space::kClaims, "keep"), "old");
   EXPECT_EQ(GetOk(*cp, Space::kClaims, "doomed"), "x");
   EXPECT_EQ(GetOk(*cp, Space::kHistory, "later"), std::nullopt);
-  EXPECT_EQ(GetOk(*cp, Space::kMeta, "schema_version"), "2");
+  EXPECT_EQ(GetOk(*cp, Space::kMeta, "schema_version"), std::string(kStateSchemaVersion));
   StateStore::Batch b;
   b.Put(Space::kClaims, "k", "v");
   EXPECT_EQ(cp->Commit(b, false).code(), StatusCode::kInvalidArgument);

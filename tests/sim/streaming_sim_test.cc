@@ -162,6 +162,16 @@ void BuildWorld(uint64_t seed, int members, World* w) {
       if (m % 8 == 0) prior.diagnoses.push_back("I509");
     }
   }
+  // SPEC §6: descriptive codes of another shape (kept, reported as data quality) and claims
+  // of members without a member record, billed under contract TINs.
+  for (int m = 0; m < members; m += 23) {
+    std::string id = "M" + std::to_string(m);
+    Claim& odd = s.AddClaim(id + "-odd", id, tins[m % 5], "1000000000", "2026-01-20",
+                            {{"0450", "2025-08-08", "55.00", "44.00"}});
+    odd.diagnoses = {"E11.9.X1"};
+    s.AddClaim("U" + std::to_string(m) + "-1", "U" + std::to_string(m), tins[m % 5], "1999999999",
+               "2026-01-20", {{"99213", "2025-08-09", "70.00", "65.00"}});
+  }
   // Shuffle claims within each member only (version order is what the log decides; the
   // stale-version rule makes out-of-order arrival harmless).
   std::shuffle(s.claims_.begin(), s.claims_.end(), rng);

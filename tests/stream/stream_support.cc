@@ -323,16 +323,28 @@ size_t ExpectMurmur2Placement(const std::string& bootstrap, const std::string& t
   return checked;
 }
 
-nlohmann::ordered_json Settle(const std::string& data_dir, const std::string& out_file) {
-  CommandResult r = RunVbp({"settle", "--data", data_dir, "--out", out_file, "--quiet"});
+nlohmann::ordered_json Settle(const std::string& data_dir, const std::string& out_file,
+                              bool allow_incomplete) {
+  std::vector<std::string> args = {"settle", "--data", data_dir, "--out", out_file, "--quiet"};
+  if (allow_incomplete) args.push_back("--allow-incomplete");
+  CommandResult r = RunVbp(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return nlohmann::ordered_json::parse(ReadText(out_file), nullptr, false);
 }
 
-std::string Statements(const std::string& state_dir, const std::string& out_file) {
-  CommandResult r = RunVbp({"statements", "--state", state_dir, "--out", out_file});
+std::string Statements(const std::string& state_dir, const std::string& out_file,
+                       bool allow_incomplete) {
+  std::vector<std::string> args = {"statements", "--state", state_dir, "--out", out_file};
+  if (allow_incomplete) args.push_back("--allow-incomplete");
+  CommandResult r = RunVbp(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return ReadText(out_file);
+}
+
+nlohmann::ordered_json WithoutDataQuality(nlohmann::ordered_json statements) {
+  if (!statements.is_array()) return statements;
+  for (auto& s : statements) s.erase("data_quality");
+  return statements;
 }
 
 nlohmann::ordered_json WithoutRevision(nlohmann::ordered_json statements) {

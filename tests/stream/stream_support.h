@@ -140,10 +140,15 @@ int64_t SumHighWatermarks(const std::string& bootstrap, const std::vector<std::s
 // checked.
 size_t ExpectMurmur2Placement(const std::string& bootstrap, const std::string& topic);
 
-// `vbp settle --data dir --out <dir>/settle.json`: the statements JSON array.
-nlohmann::ordered_json Settle(const std::string& data_dir, const std::string& out_file);
-// `vbp statements --state DIR --out FILE`: the file's bytes.
-std::string Statements(const std::string& state_dir, const std::string& out_file);
+// `vbp settle --data dir --out <dir>/settle.json`: the statements JSON array. It must exit 0
+// (with `allow_incomplete`, also when a contract record is rejected: exit code 3 otherwise).
+nlohmann::ordered_json Settle(const std::string& data_dir, const std::string& out_file,
+                              bool allow_incomplete = false);
+// `vbp statements --state DIR --out FILE`: the file's bytes (exit 0, as for Settle).
+std::string Statements(const std::string& state_dir, const std::string& out_file,
+                       bool allow_incomplete = false);
+// The statements without their `data_quality` blocks (figures only).
+nlohmann::ordered_json WithoutDataQuality(nlohmann::ordered_json statements);
 // Parses a statements file and removes each statement's `revision` (the only field where
 // streaming and settle differ: settle writes 1, streaming the input watermark).
 nlohmann::ordered_json WithoutRevision(nlohmann::ordered_json statements);
