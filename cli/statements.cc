@@ -5,11 +5,52 @@
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
+#include "connectors/stream/decode_port.h"
+#include "engine/audit.h"
 #include "engine/binary_codec.h"
+#include "engine/contract_plan.h"
 #include "engine/streaming_engine.h"
 
 namespace vbp::cli {
 namespace {
+
+// The rejected contract records still in the state's history, each with why: decoded again
+// and resolved against the rule sets the state recorded (the engine's own decision).
+std::vector<std::string> RejectedContracts(const StateStore& state) {
+  std::vector<std::string> out;
+  auto index = audit::HistoryIndex::Load(state);
+  auto shipped = LoadRegistry({});
+  if (!index.ok() || !shipped.ok()) return out;
+  auto registry = audit::ReplayRegistry(state, *shipped);
+  if (!registry.ok()) return out;
+  const DecodeFn decode = stream::MakeJsonDecodeFn();
+  for (const auto& [lp, entries] : index->partitions) {
+    if (lp.topic.size() < 9 || lp.topic.compare(lp.topic.size() - 9, 9, "contracts") != 0) {
+      continue;
+    }
+    for (const audit::HistoryEntry& e : entries) {
+      if (e.kind != 'x') continue;
+      auto text = state.Get(Space::kHistory, e.key);
+      if (!text.ok() || !text->has_value()) continue;
+      const SourcePos pos{lp.topic, lp.partition, e.offset};
+      DecodeOutcome d = decode(**text, pos, RecordKind::kContract);
+      std::string why;
+      std::string id = "(no readable contract_id)";
+      if (d.reject) {
+        if (!d.reject->key.empty()) id = d.reject->key;
+        why = (d.reject->field.empty() ? "" : d.reject->field + ": ") + d.reject->reason;
+      } else if (d.record) {
+        const Contract& c = std::get<Contract>(*d.record);
+        id = c.contract_id.str();
+        auto rc = ResolveContract(c, *registry);
+        why = rc.ok() ? "rejected when it was read" : rc.status().message();
+      }
+      out.push_back("contract " + id + " at " + pos.ToString() + " was rejected: " + why +
+                    "; it gets no statement");
+    }
+  }
+  return out;
+}
 
 // Contracts of the state without a statement revision, and contract records the engine
 // rejected (counted; their reasons went to the rejects topic). Empty: complete.
@@ -30,8 +71,13 @@ Result<std::vector<std::string>> IncompleteStatements(
   auto counts = StreamingEngine::StoredCounts(state);
   if (!counts.ok()) return counts.status();
   if (counts->contracts.rejected > 0) {
-    out.push_back(std::to_string(counts->contracts.rejected) +
-                  " contract records were rejected and have no statement");
+    std::vector<std::string> named = RejectedContracts(state);
+    out.insert(out.end(), named.begin(), named.end());
+    if (static_cast<int64_t>(named.size()) < counts->contracts.rejected) {
+      out.push_back(std::to_string(counts->contracts.rejected) +
+                    " contract records were rejected in all (their reasons went to the rejects "
+                    "topic; the history of this state does not hold them all)");
+    }
   }
   if (latest.empty() && out.empty()) out.push_back("no statement was computed");
   return out;

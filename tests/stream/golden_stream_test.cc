@@ -4,6 +4,7 @@
 // figures of the case's expected/statements.json.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 
 #include "tests/stream/stream_support.h"
@@ -52,6 +53,44 @@ TEST(GoldenStreamTest, VersionCasesGiveTheSettleStatements) {
   for (const char* c : {"claims/conflict", "claims/duplicate", "claims/replacement"}) {
     StreamCase(c);
   }
+}
+
+// Exit codes a job scheduler can trust (README.md, "Exit codes"): a contract record the
+// engine rejected leaves that contract without a statement, and `vbp statements` says so,
+// naming it and why, with exit 3 (0 with --allow-incomplete).
+TEST(GoldenStreamTest, StatementsExitThreeNamingAContractTheEngineRejected) {
+  TestDir dir;
+  const std::string data = dir / "data";
+  std::filesystem::create_directories(data);
+  const std::string src = CaseDir("sharing/savings_cap_and_reduction") + "/input";
+  for (const InputTopic& t : kInputTopics) {
+    std::vector<std::string> lines = ReadLines(src + "/" + t.file);
+    if (std::string(t.file) == "contracts.ndjson") {
+      auto c2 = nlohmann::ordered_json::parse(lines.at(1));
+      c2["parameters"]["savings_capp"] = "0.05";  // a mistyped parameter name
+      lines.at(1) = c2.dump();
+    }
+    WriteLines(data + "/" + t.file, lines);
+  }
+  std::unique_ptr<Broker> broker = Broker::Start(dir, kPartitions);
+  ASSERT_NE(broker, nullptr);
+  for (const InputTopic& t : kInputTopics) {
+    ProduceWithVbp(broker->bootstrap(), t.topic, data + "/" + t.file);
+  }
+  ASSERT_FALSE(HasFailure());
+  RunUntilCaughtUp(broker->bootstrap(), dir / "state", "engine");
+  ASSERT_FALSE(HasFailure());
+  CommandResult r =
+      RunVbp({"statements", "--state", dir / "state", "--out", dir / "statements.json"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("contract C2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("savings_capp"), std::string::npos) << r.err;
+  const auto written = nlohmann::ordered_json::parse(ReadText(dir / "statements.json"));
+  ASSERT_EQ(written.size(), 2u);  // C1 and C3 are written all the same
+  r = RunVbp({"statements", "--state", dir / "state", "--out", dir / "statements.json",
+              "--allow-incomplete"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Exit codes of `vbp settle` a job scheduler can trust (issue 13, SPEC §6):
+- 0 when every contract record was usable and got a statement;
+- 3 when a contract record was rejected (a mistyped parameter name, say) or no statement was
+  computed at all, naming each contract and why; --allow-incomplete makes it a warning (0).
+Runs on copies of a golden case; prints 'N passed, N failed'."""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+failures = []
+passed = 0
+
+
+def check(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print("FAIL: " + what)
+
+
+def settle(vbp, data, *extra):
+    return subprocess.run([vbp, "settle", "--data", data, "--quiet"] + list(extra),
+                          capture_output=True, text=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vbp", required=True)
+    ap.add_argument("--golden", required=True)
+    args = ap.parse_args()
+    case = os.path.join(args.golden, "sharing", "savings_cap_and_reduction", "input")
+    with tempfile.TemporaryDirectory(prefix="vbp-exit-") as tmp:
+        # Complete data: exit 0.
+        r = settle(args.vbp, case)
+        check(r.returncode == 0, "complete data exits 0 (got %d: %s)" % (r.returncode, r.stderr))
+
+        # One contract with a mistyped parameter name: rejected, exit 3 naming it and why.
+        bad = os.path.join(tmp, "bad")
+        shutil.copytree(case, bad)
+        path = os.path.join(bad, "contracts.ndjson")
+        with open(path, encoding="utf-8") as f:
+            contracts = [json.loads(line) for line in f if line.strip()]
+        contracts[1]["parameters"]["savings_capp"] = "0.05"  # C2
+        with open(path, "w", encoding="utf-8") as f:
+            for c in contracts:
+                f.write(json.dumps(c) + "\n")
+        out = os.path.join(tmp, "statements.json")
+        r = settle(args.vbp, bad, "--out", out)
+        check(r.returncode == 3, "a rejected contract exits 3 (got %d)" % r.returncode)
+        check("contract C2" in r.stderr and "savings_capp" in r.stderr,
+              "the error names the contract and why: " + r.stderr)
+        check("--allow-incomplete" in r.stderr, "the error says what to do: " + r.stderr)
+        with open(out, encoding="utf-8") as f:
+            ids = [s["contract_id"] for s in json.load(f)]
+        check(ids == ["C1", "C3"], "the other contracts are still written: %s" % ids)
+        r = settle(args.vbp, bad, "--allow-incomplete")
+        check(r.returncode == 0, "--allow-incomplete exits 0 (got %d)" % r.returncode)
+        check("warning" in r.stderr and "contract C2" in r.stderr,
+              "--allow-incomplete still warns: " + r.stderr)
+
+        # No contract record at all: nothing was computed, exit 3.
+        empty = os.path.join(tmp, "empty")
+        shutil.copytree(case, empty)
+        open(os.path.join(empty, "contracts.ndjson"), "w").close()
+        r = settle(args.vbp, empty)
+        check(r.returncode == 3, "no statement at all exits 3 (got %d)" % r.returncode)
+        check("no statement was computed" in r.stderr, "and says so: " + r.stderr)
+    print("%d passed, %d failed" % (passed, len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
