@@ -59,6 +59,7 @@ int RunTuva(const TuvaFlags& f) {
   if (!st.ok()) return Fail(st);
   std::printf("vbp import tuva -> %s\n", f.out.c_str());
   std::printf("%s", report.c_str());
+  for (const auto& w : summary->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   return 0;
 }
 

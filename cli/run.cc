@@ -218,6 +218,14 @@ int RunService(const RunFlags& flags) {
        {"prefix", s.prefix}});
   Status st = engine.Start();
   if (!st.ok()) return Fail("run", st);
+  // The contract plans' warnings (engine/contract_plan.h), each logged once when it appears.
+  std::set<std::string> warned;
+  auto log_new_warnings = [&warned](const EngineMetrics& m) {
+    for (const auto& w : m.plan_warnings) {
+      if (warned.insert(w).second) Log("warn", w);
+    }
+  };
+  log_new_warnings(engine.Metrics());
 
   // Progress log every 5 s on a side thread; it only reads metrics.
   std::atomic<bool> done{false};
@@ -228,6 +236,7 @@ int RunService(const RunFlags& flags) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (done.load()) break;
       EngineMetrics m = engine.Metrics();
+      log_new_warnings(m);
       int64_t lag = 0;
       for (const auto& l : m.lag) lag += std::max<int64_t>(0, l.end - l.position);
       Log("info", "progress",
@@ -254,6 +263,7 @@ int RunService(const RunFlags& flags) {
     }
     return Fail("run", st);
   }
+  log_new_warnings(m);
   Log("info", "stopped",
       {{"messages", std::to_string(m.messages)},
        {"revisions", std::to_string(m.revisions_published)},

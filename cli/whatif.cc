@@ -131,6 +131,7 @@ struct WhatIfFlags {
   std::string out;
   std::string as_of;
   std::vector<std::string> extra_rules;
+  bool apply_over_contracts = false;
   bool quiet = false;
 };
 
@@ -192,8 +193,18 @@ int WhatIf(const WhatIfFlags& f) {
   if (!b.ok()) return Fail("whatif", Status::Invalid("--vs: " + b.status().message()));
   std::function<void(const std::string&)> report;
   if (progress) report = log;
+  // Side B's values applied over every contract's own: --set, and with --apply-over-contracts
+  // every parameter whose value differs between the sides.
+  nlohmann::json b_over = *overrides;
+  std::vector<std::string> applied;
+  if (f.apply_over_contracts) {
+    auto changes = audit::CompareParameters(book, registry, a->rule_set, b->rule_set, b_over);
+    auto over = audit::ApplyChangesOverContracts(changes, b_over, &applied);
+    if (!over.ok()) return Fail("whatif", over.status());
+    b_over = std::move(over).value();
+  }
   audit::SideSpec spec_a{a->rule_set, nlohmann::json::object(), as_of, "A"};
-  audit::SideSpec spec_b{b->rule_set, *overrides, as_of, "B"};
+  audit::SideSpec spec_b{b->rule_set, b_over, as_of, "B"};
   auto ev_a = audit::Evaluation::Run(book, registry, spec_a, report);
   if (!ev_a.ok()) return Fail("whatif", ev_a.status());
   auto ev_b = audit::Evaluation::Run(book, registry, spec_b, report);
@@ -210,7 +221,11 @@ int WhatIf(const WhatIfFlags& f) {
   in.side_a = {a->id, a->rule_set ? a->rule_set->hash() : "", nlohmann::json::object()};
   in.side_b = {b->id, b->rule_set ? b->rule_set->hash() : "", *overrides};
   in.source = source;
+  in.parameter_changes = audit::CompareParameters(book, registry, a->rule_set, b->rule_set, b_over);
+  in.applied_over_contracts = f.apply_over_contracts;
+  in.applied_parameters = applied;
   audit::WhatIfOutput out = audit::CompareSides(in);
+  for (const auto& w : out.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
 
   std::error_code ec;
   fs::create_directories(f.out, ec);
@@ -236,6 +251,13 @@ int WhatIf(const WhatIfFlags& f) {
                 c["performance_year"].get<int>(), s(n["a"]).c_str(), s(n["b"]).c_str(),
                 s(n["delta"]).c_str());
   }
+  for (const auto& n : out.notices) std::printf("%s\n", n.c_str());
+  if (!applied.empty()) {
+    std::string names;
+    for (const auto& n : applied) names += (names.empty() ? "" : ", ") + n;
+    std::printf("Side B applied %s over the contracts' own values (--apply-over-contracts).\n",
+                names.c_str());
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf(
       "%zu attribution moves, %zu expenditure changes; wrote %s/{deltas.json, "
@@ -260,6 +282,9 @@ void AddWhatIfCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--set", f->sets,
                   "side B parameter override for every contract, name=value (value as JSON, "
                   "or a string); repeatable");
+  cmd->add_flag("--apply-over-contracts", f->apply_over_contracts,
+                "side B's changed parameters replace the contracts' own values (by default a "
+                "contract's own parameters win on both sides)");
   cmd->add_option("--out", f->out, "output directory")->required();
   cmd->add_option("--as-of", f->as_of, "as-of date for both sides (default: the latest paid date)");
   cmd->add_option("--load-rules", f->extra_rules, "extra rule set file to load; repeatable");

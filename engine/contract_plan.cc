@@ -52,6 +52,7 @@ Result<ResolvedContract> ResolveContract(const Contract& c, const RuleRegistry& 
     member_level[name] = rc.merged_parameters.at(name);
   }
   rc.member_level_key = rc.rule_set->hash() + "|" + rules::CanonicalJson(member_level);
+  rc.year_warning = rc.rule_set->YearWarning(c.contract_id.str(), c.performance_year);
   return rc;
 }
 
@@ -76,6 +77,9 @@ std::vector<YearPlan> BuildYearPlans(
     std::vector<const Contract*> records;
     for (const auto* c : list) records.push_back(&c->record);
     plan.units = rules::UnitMap::Build(year, records, &plan.warnings);
+    for (const auto* c : list) {
+      if (c->year_warning) plan.warnings.push_back(*c->year_warning);
+    }
     std::map<std::string, EvaluationGroup> groups;
     for (const auto* c : list) {
       EvaluationGroup& g = groups[c->member_level_key];

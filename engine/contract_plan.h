@@ -5,11 +5,10 @@
 // set of member-level rules.
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/reject.h"
 #include "engine/rule_registry.h"
@@ -25,6 +24,10 @@ struct ResolvedContract {
   nlohmann::json merged_parameters;
   std::string parameters_hash;   // "sha256:" of the merged parameters' canonical JSON
   std::string member_level_key;  // rule hash + member-level parameters (grouping key)
+  // Set when the rule set documents another performance year than the contract's
+  // (rules::RuleSet::YearWarning); BuildYearPlans puts it in the year's warnings, which every
+  // verb reports.
+  std::optional<std::string> year_warning;
 };
 
 // Resolves a contract record; an unknown rule set or a bad parameter is a Reject naming it.
@@ -44,10 +47,13 @@ struct YearPlan {
   int year = 0;
   rules::UnitMap units;
   std::vector<EvaluationGroup> groups;  // sorted by key
-  std::vector<std::string> warnings;    // TIN conflicts between contracts
+  // TIN conflicts between contracts, then rule sets documented for another performance year
+  // (in contract_id order).
+  std::vector<std::string> warnings;
 };
 
 // Plans sorted by year. `contracts` must outlive the plans.
-std::vector<YearPlan> BuildYearPlans(const std::vector<std::unique_ptr<ResolvedContract>>& contracts);
+std::vector<YearPlan> BuildYearPlans(
+    const std::vector<std::unique_ptr<ResolvedContract>>& contracts);
 
 }  // namespace vbp

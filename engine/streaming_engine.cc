@@ -316,6 +316,11 @@ void StreamingEngine::RebuildPlans() {
     if (rc.ok()) resolved_.push_back(std::make_unique<ResolvedContract>(std::move(rc).value()));
   }
   plans_ = BuildYearPlans(resolved_);
+  std::vector<std::string> warnings;
+  for (const auto& p : plans_)
+    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
+  std::lock_guard<std::mutex> lock(metrics_mu_);
+  metrics_.plan_warnings = std::move(warnings);
 }
 
 Status StreamingEngine::LoadShard(int32_t partition) {

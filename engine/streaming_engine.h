@@ -104,6 +104,9 @@ struct EngineMetrics {
   uint64_t state_bytes = 0;
   bool caught_up = false;
   std::string last_error;
+  // The contract plans' warnings (TIN conflicts, rule sets documented for another performance
+  // year), as of the last change of contracts; `vbp run` logs each new one.
+  std::vector<std::string> plan_warnings;
 };
 inline constexpr int64_t kLatencyBoundsUs[] = {1000,   5000,   10000,   50000,  100000,
                                                250000, 500000, 1000000, 5000000};

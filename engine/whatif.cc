@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "engine/explain.h"
 #include "engine/statement_json.h"
@@ -180,7 +181,172 @@ std::string Percent(const std::string& a, const std::string& delta) {
   return (r > 0 ? "+" : "") + t + "%";
 }
 
+std::string Joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// A parameter value for a sentence: its JSON, cut at 60 characters.
+std::string ShortJson(const nlohmann::json& v) {
+  std::string s = v.dump();
+  return s.size() <= 60 ? s : s.substr(0, 57) + "...";
+}
+
+// A sentence for each change that some contract's own value keeps from side B.
+std::vector<std::string> Notices(const std::vector<ParameterChange>& changes) {
+  std::vector<std::string> out;
+  for (const auto& c : changes) {
+    if (c.overridden_by.empty()) continue;
+    const std::string what =
+        "parameter " + c.parameter + " changed (" + ShortJson(c.a) + " -> " + ShortJson(c.b) + ")";
+    const std::string fix =
+        " Use --apply-over-contracts to apply it over the contracts' own values.";
+    if (c.reaches.empty() && c.replaced_in.empty()) {
+      out.push_back("Note: " + what + " but every contract overrides it (" +
+                    Joined(c.overridden_by) + "): the what-if shows no effect of it." + fix);
+    } else {
+      out.push_back("Note: " + what + " but contracts " + Joined(c.overridden_by) +
+                    " override it: the what-if shows no effect of it on them." + fix);
+    }
+  }
+  return out;
+}
+
+// Both sides' plan warnings: once when both sides have it, else prefixed with the side.
+std::vector<std::string> Warnings(const Evaluation& a, const Evaluation& b) {
+  auto of = [](const Evaluation& ev) {
+    std::vector<std::string> w;
+    for (const auto& p : ev.plans()) w.insert(w.end(), p.warnings.begin(), p.warnings.end());
+    return w;
+  };
+  const std::vector<std::string> wa = of(a), wb = of(b);
+  std::vector<std::string> out;
+  for (const auto& w : wa) {
+    const bool both = std::find(wb.begin(), wb.end(), w) != wb.end();
+    out.push_back(both ? w : "side A: " + w);
+  }
+  for (const auto& w : wb) {
+    if (std::find(wa.begin(), wa.end(), w) == wa.end()) out.push_back("side B: " + w);
+  }
+  return out;
+}
+
+ordered_json Ordered(const nlohmann::json& v) { return ordered_json::parse(v.dump()); }
+
+ordered_json ParameterChangesJson(const std::vector<ParameterChange>& changes) {
+  ordered_json out = ordered_json::array();
+  for (const auto& c : changes) {
+    out.push_back({{"parameter", c.parameter},
+                   {"a", Ordered(c.a)},
+                   {"b", Ordered(c.b)},
+                   {"overridden_by", c.overridden_by}});
+  }
+  return out;
+}
+
+// --apply-over-contracts: each applied parameter, its value and the contracts whose own value
+// it replaced.
+ordered_json AppliedJson(const WhatIfInput& in) {
+  ordered_json out = ordered_json::array();
+  for (const auto& name : in.applied_parameters) {
+    std::set<std::string> replaced;
+    ordered_json value;
+    for (const auto& c : in.parameter_changes) {
+      if (c.parameter != name) continue;
+      replaced.insert(c.replaced_in.begin(), c.replaced_in.end());
+      value = Ordered(c.b);
+    }
+    out.push_back({{"parameter", name},
+                   {"b", value},
+                   {"replaced_in", std::vector<std::string>(replaced.begin(), replaced.end())}});
+  }
+  return out;
+}
+
+std::string ParameterChangesHtml(const WhatIfOutput& out, const WhatIfInput& in) {
+  std::string h;
+  if (!out.notices.empty() || !out.warnings.empty()) {
+    h += "<div class=\"notice\">";
+    for (const auto& n : out.notices) h += "<p><b>" + Html(n) + "</b></p>";
+    for (const auto& w : out.warnings) h += "<p>Warning: " + Html(w) + "</p>";
+    h += "</div>\n";
+  }
+  if (in.parameter_changes.empty()) return h;
+  h += "<h2>Parameter changes</h2>\n";
+  if (in.applied_over_contracts) {
+    h += "<p>Side B applied " + Html(Joined(in.applied_parameters)) +
+         " over the contracts' own values (--apply-over-contracts).</p>\n";
+  }
+  h += "<table><tr><th>parameter</th><th>A</th><th>B</th><th>reaches</th><th>overridden by "
+       "(B's value does not reach)</th><th>own value replaced on B</th></tr>\n";
+  for (const auto& c : in.parameter_changes) {
+    h += "<tr><td>" + Html(c.parameter) + "</td><td>" + Html(ShortJson(c.a)) + "</td><td>" +
+         Html(ShortJson(c.b)) + "</td><td>" + Html(Joined(c.reaches)) + "</td><td>" +
+         Html(Joined(c.overridden_by)) + "</td><td>" + Html(Joined(c.replaced_in)) + "</td></tr>\n";
+  }
+  return h + "</table>\n";
+}
+
 }  // namespace
+
+std::vector<ParameterChange> CompareParameters(const AuditBook& book, const RuleRegistry& registry,
+                                               const rules::RuleSet* force_a,
+                                               const rules::RuleSet* force_b,
+                                               const nlohmann::json& b_over_contracts) {
+  const nlohmann::json& over = b_over_contracts;
+  std::map<std::tuple<std::string, std::string, std::string>, ParameterChange> found;
+  for (const auto& [id, c] : book.contracts()) {
+    const rules::RuleSet* ra = force_a ? force_a : registry.Find(c.rule_set);
+    const rules::RuleSet* rb = force_b ? force_b : registry.Find(c.rule_set);
+    if (!ra || !rb) continue;
+    nlohmann::json own = nlohmann::json::parse(
+        c.parameters_json.empty() ? std::string("{}") : c.parameters_json, nullptr, false);
+    if (!own.is_object()) own = nlohmann::json::object();
+    for (const auto& name : rules::ParameterNames()) {
+      // A loaded rule set holds every parameter (rules::RuleSet::FromJson).
+      const nlohmann::json& va = ra->default_parameters().at(name);
+      const bool applied = over.is_object() && over.contains(name);
+      const nlohmann::json& vb = applied ? over.at(name) : rb->default_parameters().at(name);
+      if (va == vb) continue;
+      ParameterChange& e = found[{name, va.dump(), vb.dump()}];
+      e.parameter = name;
+      e.a = va;
+      e.b = vb;
+      if (!own.contains(name)) {
+        e.reaches.push_back(id.str());
+      } else if (applied) {
+        e.replaced_in.push_back(id.str());
+      } else {
+        e.overridden_by.push_back(id.str());
+      }
+    }
+  }
+  std::vector<ParameterChange> out;
+  for (auto& [key, e] : found) out.push_back(std::move(e));
+  return out;
+}
+
+Result<nlohmann::json> ApplyChangesOverContracts(const std::vector<ParameterChange>& changes,
+                                                 const nlohmann::json& set,
+                                                 std::vector<std::string>* applied) {
+  nlohmann::json out = set.is_object() ? set : nlohmann::json::object();
+  std::map<std::string, nlohmann::json> values;
+  for (const auto& c : changes) {
+    if (out.contains(c.parameter)) continue;
+    auto [it, fresh] = values.emplace(c.parameter, c.b);
+    if (!fresh && it->second != c.b) {
+      return Status::Invalid("--apply-over-contracts: parameter " + c.parameter +
+                             " changes to more than one value on side B (each contract's own "
+                             "rule set); name one rule set with --vs");
+    }
+  }
+  for (auto& [name, v] : values) {
+    out[name] = v;
+    applied->push_back(name);
+  }
+  return out;
+}
 
 const std::vector<std::string>& StatementFigureNames() {
   static const std::vector<std::string> kNames = {"assigned_members",
@@ -362,6 +528,13 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
   d["schema"] = "vbp.whatif/1";
   d["source"] = in.source;
   d["sides"] = {{"A", SideJson(in.side_a, a)}, {"B", SideJson(in.side_b, b)}};
+  out.notices = Notices(in.parameter_changes);
+  out.warnings = Warnings(a, b);
+  d["parameter_changes"] = ParameterChangesJson(in.parameter_changes);
+  d["applied_over_contracts"] = in.applied_over_contracts;
+  d["applied_parameters"] = AppliedJson(in);
+  d["notices"] = out.notices;
+  d["warnings"] = out.warnings;
   d["contracts"] = contracts;
   d["totals"] = tot;
   d["members"] = {{"evaluated", keys.size()},
@@ -379,7 +552,8 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
       "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 6px;"
       "text-align:right;font-size:13px}th{background:#f3f3f3}td:first-child,th:first-child{"
       "text-align:left}.chg{background:#fff4d6;font-weight:bold}.same{color:#999}"
-      "small{color:#555}</style></head><body>\n";
+      "small{color:#555}.notice{border:2px solid #c0392b;background:#fdecea;padding:4px 12px;"
+      "margin:1em 0}</style></head><body>\n";
   h += "<h1>What-if: A vs B</h1>\n<p><b>A</b>: " + Html(SideName(in.side_a)) +
        "<br><b>B</b>: " + Html(SideName(in.side_b)) + "<br>Input: " + Html(in.source) + "; as of " +
        Html(a.as_of().ToString()) +
@@ -396,6 +570,7 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
        ". " + std::to_string(out.attribution_moves) + " attribution moves, " +
        std::to_string(out.expenditure_changes) + " expenditure changes among " +
        std::to_string(keys.size()) + " member-years.</p>\n";
+  h += ParameterChangesHtml(out, in);
   h += "<h2>Net payment delta by contract (B &minus; A)</h2>\n" + Chart(chart);
   h += "<h2>Contracts</h2>\n<table><tr><th>contract</th><th>year</th>";
   for (const char* n : {"assigned members", "benchmark", "expenditure", "savings rate", "MSR",

@@ -987,6 +987,7 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
   }
   int64_t contracts_written = 0;
   const std::string contract_id = "TUVA-" + std::to_string(year);
+  std::vector<std::string> warnings;
   if (contract_tins.empty()) {
     rep.Skip("contract",
              "no primary-care service by a pcp/npp in the performance year: no contract written", 0,
@@ -1006,6 +1007,7 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
     line += ",\"parameters\":{\"msr\":\"0.02\"}}";
     VBP_RETURN_IF_ERROR(sinks.contracts->Append(line));
     contracts_written = 1;
+    if (auto w = rule_set.YearWarning(contract_id, year)) warnings.push_back(*w);
   }
 
   // --- Report. ---
@@ -1054,13 +1056,15 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
                                      "primary-care allowed amounts (pcp/npp rendered, in the "
                                      "performance year), then the largest such amount"},
                    {"rule_set", rule_set.id()},
-                   {"candidates", candidates}};
+                   {"candidates", candidates},
+                   {"warnings", warnings}};
   s.members = members_written;
   s.providers = providers_written;
   s.claims = static_cast<int64_t>(claims.size());
   s.claim_lines = claim_lines;
   s.contracts = contracts_written;
   s.rows_skipped = rep.skipped_total;
+  s.warnings = std::move(warnings);
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "connectors/generate/ndjson_writer.h"
 #include "connectors/tuva/csv_reader.h"
@@ -40,6 +41,9 @@ struct TuvaImportSummary {
   int64_t claim_lines = 0;
   int64_t contracts = 0;
   int64_t rows_skipped = 0;
+  // The contract's rule set is documented for another performance year (also in the report's
+  // contract.warnings).
+  std::vector<std::string> warnings;
 };
 
 // Converts the three tables. Fails (InvalidArgument) when a table lacks a column the mapping

@@ -2,11 +2,11 @@
 
 #include <openssl/evp.h>
 
-#include "rules/hcc/risk_score_json.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+
+#include "rules/hcc/risk_score_json.h"
 
 namespace vbp::rules {
 namespace {
@@ -59,9 +59,8 @@ Result<std::vector<std::string>> StringList(const json& v, bool allow_empty) {
 
 bool IsHcpcs(const std::string& s) {
   if (s.size() != 5) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); });
 }
 
 Result<int64_t> IntIn(const json& v, int64_t lo, int64_t hi) {
@@ -90,7 +89,8 @@ Result<PerEnrollmentType<T>> PerType(const json& v, F parse_one) {
     }
     for (int t = 0; t < kEnrollmentTypeCount; ++t) {
       const char* name = EnrollmentTypeName(static_cast<EnrollmentType>(t));
-      if (!v.contains(name)) return Status::Invalid(std::string("missing enrollment type '") + name + "'");
+      if (!v.contains(name))
+        return Status::Invalid(std::string("missing enrollment type '") + name + "'");
       auto r = parse_one(v.at(name));
       if (!r.ok()) return Status::Invalid(std::string(name) + ": " + r.status().message());
       out[static_cast<size_t>(t)] = *r;
@@ -204,7 +204,8 @@ const std::vector<ParamDef>& Defs() {
          p.exclude_in_pos.clear();
          for (const auto& e : v) {
            if (!e.is_object() || !e.contains("pos") || !e.contains("codes") || e.size() != 2) {
-             return Status::Invalid("each entry must be exactly {\"pos\": [...], \"codes\": [...]}");
+             return Status::Invalid(
+                 "each entry must be exactly {\"pos\": [...], \"codes\": [...]}");
            }
            PosExclusion x;
            std::vector<std::string> l;
@@ -528,7 +529,8 @@ Status Parameters::ResolveForYear(int performance_year, const std::string& origi
       std::vector<std::string> notes;
       hcc_params = hcc::DefaultRiskModelParams(performance_year, &notes);
     } else {
-      auto r = hcc::ParseRiskModelParams(hcc_model, performance_year, origin + " parameter 'hcc_model'");
+      auto r =
+          hcc::ParseRiskModelParams(hcc_model, performance_year, origin + " parameter 'hcc_model'");
       if (!r.ok()) return ParamError(origin, "hcc_model", r.status().message());
       hcc_params = std::move(r).value();
     }
@@ -616,9 +618,28 @@ Result<RuleSet> RuleSet::FromJson(const json& doc, const std::string& origin) {
   }
   auto parsed = ParseParameters(doc.at("parameters"), "rule set " + rs.id());
   if (!parsed.ok()) return Status::Invalid(origin + ": " + parsed.status().message());
+  json hashed = doc;
+  if (doc.contains("performance_year")) {
+    auto year = IntIn(doc.at("performance_year"), 1900, 2999);
+    if (!year.ok()) {
+      return Status::Invalid(origin + ": field 'performance_year' " + year.status().message());
+    }
+    rs.performance_year_ = static_cast<int>(*year);
+    hashed.erase("performance_year");  // advisory: annotating a set keeps its statements' hash
+  }
   rs.doc_ = doc;
-  rs.hash_ = "sha256:" + Sha256Hex(CanonicalJson(doc));
+  rs.hash_ = "sha256:" + Sha256Hex(CanonicalJson(hashed));
   return rs;
+}
+
+std::optional<std::string> RuleSet::YearWarning(std::string_view contract_id,
+                                                int contract_performance_year) const {
+  if (!performance_year_ || *performance_year_ == contract_performance_year) return std::nullopt;
+  return "contract " + std::string(contract_id) + " (performance year " +
+         std::to_string(contract_performance_year) + ") uses rule set " + id() +
+         ", which is documented for performance year " + std::to_string(*performance_year_) +
+         ": check that its parameters (code lists, MSR table, benchmarks) fit " +
+         std::to_string(contract_performance_year);
 }
 
 Result<RuleSet> RuleSet::FromText(std::string_view text, const std::string& origin) {

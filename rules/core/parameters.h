@@ -7,13 +7,12 @@
 // from. See rules/README.md for each parameter's meaning, units and the reference values.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/date.h"
 #include "domain/decimal.h"
@@ -146,6 +145,13 @@ class RuleSet {
   const std::string& hash() const { return hash_; }
   const nlohmann::json& document() const { return doc_; }
   const nlohmann::json& default_parameters() const { return doc_.at("parameters"); }
+  // The performance year the rule set is documented for (optional field `performance_year`):
+  // advisory, it changes no figure and is left out of hash().
+  std::optional<int> performance_year() const { return performance_year_; }
+  // A warning line when the rule set documents a performance year other than the contract's;
+  // nullopt when it documents none or the same one.
+  std::optional<std::string> YearWarning(std::string_view contract_id,
+                                         int contract_performance_year) const;
 
   // Defaults with `overrides` applied key by key. `origin` names the overriding record in
   // errors ("contract C1 parameter 'msr': ...").
@@ -158,6 +164,7 @@ class RuleSet {
   std::string version_;
   std::string hash_;
   nlohmann::json doc_;
+  std::optional<int> performance_year_;
 };
 
 // Parses a complete, merged parameter object.

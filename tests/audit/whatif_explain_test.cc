@@ -224,6 +224,142 @@ TEST(WhatIfTest, DroppingACodeFromThePrimaryCareListMovesMembersAndMoney) {
   EXPECT_NE(out.html.find("27.50"), std::string::npos);
 }
 
+// Side B: the reference rule set with a fixed MSR of 0.03, as another version. Both Tiny
+// contracts set their own msr (0.02), so by default B's MSR reaches neither.
+struct Msr3 {
+  RuleRegistry registry;
+  const rules::RuleSet* b = nullptr;
+  explicit Msr3(const Tiny& t) : registry(t.s.registry_) {
+    nlohmann::json doc = registry.Find("vbp-reference@2025.1")->document();
+    doc["version"] = "2025.1-msr3";
+    doc["parameters"]["msr"] = "0.03";
+    EXPECT_TRUE(registry.AddText(doc.dump(), "test").ok());
+    b = registry.Find("vbp-reference@2025.1-msr3");
+  }
+};
+
+TEST(WhatIfTest, AChangeEveryContractOverridesIsReportedAndReachesNoContract) {
+  Tiny t;
+  Msr3 m(t);
+  ASSERT_NE(m.b, nullptr);
+  auto a = t.Run({});
+  audit::SideSpec spec;
+  spec.force_rule_set = m.b;
+  auto b = audit::Evaluation::Run(t.book, m.registry, spec);
+  ASSERT_TRUE(b.ok());
+  audit::WhatIfInput in{a.get(), b->get(), {"own", "", {}}, {m.b->id(), m.b->hash(), {}}, "test"};
+  in.parameter_changes = audit::CompareParameters(t.book, m.registry, nullptr, m.b, {});
+  audit::WhatIfOutput out = audit::CompareSides(in);
+  // Only msr differs between the two rule sets; both contracts set their own.
+  const nlohmann::json reference_msr =
+      m.registry.Find("vbp-reference@2025.1")->default_parameters()["msr"];
+  ASSERT_TRUE(reference_msr.is_array());
+  EXPECT_EQ(out.deltas["parameter_changes"],
+            (ordered_json{{{"parameter", "msr"},
+                           {"a", ordered_json::parse(reference_msr.dump())},
+                           {"b", "0.03"},
+                           {"overridden_by", {"A", "B"}}}}));
+  EXPECT_EQ(out.deltas["applied_over_contracts"], false);
+  EXPECT_EQ(Figure(out, "A", "net_payment")["delta"], "0.00");
+  EXPECT_EQ(Figure(out, "B", "net_payment")["delta"], "0.00");
+  EXPECT_EQ(Figure(out, "A", "msr")["delta"], "0.0000000000");
+  ASSERT_EQ(out.notices.size(), 1u);
+  const std::string& n = out.notices[0];
+  EXPECT_EQ(n.rfind("Note: parameter msr changed ([{\"hi\":5999,", 0), 0u) << n;
+  EXPECT_NE(n.find("-> \"0.03\") but every contract overrides it (A, B): the what-if shows no "
+                   "effect of it. Use --apply-over-contracts"),
+            std::string::npos)
+      << n;
+  EXPECT_EQ(out.deltas["notices"], ordered_json{n});
+  EXPECT_NE(out.html.find("class=\"notice\""), std::string::npos);
+  EXPECT_LT(out.html.find("every contract overrides it (A, B)"), out.html.find("<svg"));
+}
+
+TEST(WhatIfTest, ApplyOverContractsReplacesTheContractsOwnValueOnSideB) {
+  // msr 0.03 over both contracts on side B:
+  //   A: rate 20/780 = 0.0256410256 < 0.03: shared 0.00 (was 10.00): delta -10.00
+  //   B: rate 10/200 = 0.05 >= 0.03: shared 5.00 (unchanged)
+  Tiny t;
+  Msr3 m(t);
+  auto a = t.Run({});
+  auto found = audit::CompareParameters(t.book, m.registry, nullptr, m.b, {});
+  std::vector<std::string> applied;
+  auto over = audit::ApplyChangesOverContracts(found, nlohmann::json::object(), &applied);
+  ASSERT_TRUE(over.ok());
+  EXPECT_EQ(*over, (nlohmann::json{{"msr", "0.03"}}));
+  EXPECT_EQ(applied, std::vector<std::string>{"msr"});
+  audit::SideSpec spec;
+  spec.force_rule_set = m.b;
+  spec.overrides = *over;
+  auto b = audit::Evaluation::Run(t.book, m.registry, spec);
+  ASSERT_TRUE(b.ok());
+  audit::WhatIfInput in{a.get(), b->get(), {"own", "", {}}, {m.b->id(), m.b->hash(), {}}, "test"};
+  in.parameter_changes = audit::CompareParameters(t.book, m.registry, nullptr, m.b, *over);
+  in.applied_over_contracts = true;
+  in.applied_parameters = applied;
+  audit::WhatIfOutput out = audit::CompareSides(in);
+  EXPECT_EQ(Figure(out, "A", "net_payment"),
+            (ordered_json{{"a", "10.00"}, {"b", "0.00"}, {"delta", "-10.00"}}));
+  EXPECT_EQ(Figure(out, "B", "net_payment"),
+            (ordered_json{{"a", "5.00"}, {"b", "5.00"}, {"delta", "0.00"}}));
+  EXPECT_EQ(Figure(out, "A", "msr")["b"], "0.0300000000");
+  EXPECT_EQ(out.deltas["parameter_changes"][0]["overridden_by"], ordered_json::array());
+  EXPECT_EQ(out.deltas["applied_over_contracts"], true);
+  EXPECT_EQ(out.deltas["applied_parameters"],
+            (ordered_json{{{"parameter", "msr"}, {"b", "0.03"}, {"replaced_in", {"A", "B"}}}}));
+  EXPECT_TRUE(out.notices.empty());
+  // Independent route: the contracts edited to msr 0.03 and settled in batch.
+  Scenario edited = t.s;
+  for (auto& c : edited.contracts_) {
+    auto p = nlohmann::json::parse(c.parameters_json);
+    p["msr"] = "0.03";
+    c.parameters_json = p.dump();
+  }
+  auto settled = edited.Settle();
+  for (const char* id : {"A", "B"}) {
+    auto st = nlohmann::json::parse(settled.StatementText(id));
+    EXPECT_EQ(Figure(out, id, "net_payment")["b"], st["net_payment"]) << id;
+  }
+}
+
+TEST(WhatIfTest, ARuleSetDocumentedForAnotherPerformanceYearWarnsOnEveryRoute) {
+  Tiny t;
+  const rules::RuleSet* ref = t.s.registry_.Find("vbp-reference@2025.1");
+  ASSERT_EQ(ref->performance_year(), 2025);
+  // The documented year is advisory and not hashed: the statements' rules_hash is the same as
+  // without it.
+  nlohmann::json undated = ref->document();
+  undated.erase("performance_year");
+  auto rs = rules::RuleSet::FromJson(undated, "test");
+  ASSERT_TRUE(rs.ok());
+  EXPECT_EQ(rs->hash(), ref->hash());
+  EXPECT_FALSE(rs->performance_year().has_value());
+  const std::string expected =
+      "contract P24 (performance year 2024) uses rule set vbp-reference@2025.1, which is "
+      "documented for performance year 2025: check that its parameters (code lists, MSR table, "
+      "benchmarks) fit 2024";
+  // Batch settlement (vbp settle).
+  t.s.AddContract("P24", {"444444444"}, "{}", 2024);
+  auto settled = t.s.Settle();
+  EXPECT_EQ(settled.result.warnings, std::vector<std::string>{expected});
+  // What-if: in deltas.json warnings, once when both sides have it.
+  audit::AuditBook book;
+  for (const auto& x : t.s.members_) book.AddMember(x);
+  for (const auto& x : t.s.providers_) book.AddProvider(x);
+  for (const auto& x : t.s.contracts_) book.AddContract(x);
+  for (const auto& x : t.s.claims_) book.AddClaim(x);
+  book.Finish();
+  auto a = audit::Evaluation::Run(book, t.s.registry_, {});
+  auto b = audit::Evaluation::Run(book, t.s.registry_, {});
+  ASSERT_TRUE(a.ok() && b.ok());
+  audit::WhatIfOutput out =
+      audit::CompareSides({a->get(), b->get(), {"own", "", {}}, {"own", "", {}}, "test"});
+  EXPECT_EQ(out.deltas["warnings"], ordered_json{expected});
+  // A rule set that documents no year (or the contract's) gives none.
+  EXPECT_FALSE(ref->YearWarning("C", 2025).has_value());
+  EXPECT_FALSE(rs->YearWarning("C", 2024).has_value());
+}
+
 TEST(ExplainTest, ATieOnAllowedIsDecidedByTheMostRecentServiceThenTheSmallestUnitId) {
   Tiny t;
   auto ev = t.Run({});

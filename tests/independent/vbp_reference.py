@@ -594,7 +594,8 @@ class RuleSet:
         if not isinstance(doc.get("parameters"), dict):
             raise Bad("%s: parameters must be an object" % origin)
         self.id = "%s@%s" % (self.name, self.version)
-        self.hash = sha256_of(self.doc)
+        # performance_year is advisory (it changes no figure) and is not hashed.
+        self.hash = sha256_of({k: v for k, v in self.doc.items() if k != "performance_year"})
         self.defaults = self.doc["parameters"]
         parse_parameters(self.defaults, self.id)  # every parameter present and well-typed
 
