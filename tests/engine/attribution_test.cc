@@ -160,6 +160,24 @@ TEST_F(AttributionTest, ClaimsPaidAfterRunoutOrAsOfDoNotCount) {
   EXPECT_EQ(early["expenditure_total"], "0.00");
 }
 
+TEST_F(AttributionTest, AlignmentFromClaimsCountsOnlyClaimsPaidByTheAsOf) {
+  // The aligned NPI has no roster record: its claims under a contract TIN decide step 0, but
+  // only those paid by min(run-out cutoff, as-of), as every other use of a claim.
+  Member& m = s.AddMember("M16");
+  m.aligned_npi = Npi(std::string("1000000099"));
+  s.AddClaim("c1", "M16", kTinC1, "1000000099", "2026-02-15",
+             {{"99213", "2025-03-01", "100.00", "80.00"}});
+  s.AddClaim("c2", "M16", kTinC2, kNppC2, "2025-05-01", {{"99213", "2025-04-01", "50.00", "40.00"}});
+  // As of 2026-03-31 c1 is paid: aligned to C1 at step 0.
+  auto paid = s.Settle(std::optional<const char*>("2026-03-31")).Member("M16");
+  EXPECT_EQ(paid["contract_id"], "C1");
+  EXPECT_EQ(paid["step"], 0);
+  // As of 2026-01-31 it is not: no alignment; c2 attributes at step 1 to C2.
+  auto early = s.Settle(std::optional<const char*>("2026-01-31")).Member("M16");
+  EXPECT_EQ(early["contract_id"], "C2");
+  EXPECT_EQ(early["step"], 1);
+}
+
 TEST_F(AttributionTest, NursingFacilityCodesDoNotCountInASkilledNursingFacility) {
   s.AddMember("M13");
   s.AddMember("M14");
