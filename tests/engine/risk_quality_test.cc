@@ -2,11 +2,10 @@
 // risk_score_source is "record_else_hcc"; claims-based measures feed q (SPEC §3.7) when
 // quality_source is "measures". The scores and measures themselves are tested in tests/hcc
 // and tests/quality; here the settlement must use exactly what those modules compute.
-#include "tests/engine/scenario.h"
-
 #include "engine/claim_arena.h"
 #include "rules/hcc/risk_score.h"
 #include "rules/quality/evaluate.h"
+#include "tests/engine/scenario.h"
 
 namespace vbp::testing {
 namespace {
@@ -23,9 +22,11 @@ class RiskQualityTest : public ::testing::Test {
     m.sex = Sex::kMale;
     m.coverage.front().from = D("2023-01-01");  // covered in 2024, the collection year
     // 2024 visits with diabetes with complications and CHF (prospective: year before PY).
-    Claim& c1 = s.AddClaim("d1", "D", kTin, kPcp, "2024-03-20", {{"99214", "2024-03-01", "150.00", "120.00"}});
+    Claim& c1 = s.AddClaim("d1", "D", kTin, kPcp, "2024-03-20",
+                           {{"99214", "2024-03-01", "150.00", "120.00"}});
     c1.diagnoses = {"E1122", "I5022"};
-    Claim& c2 = s.AddClaim("d2", "D", kTin, kPcp, "2025-03-20", {{"99214", "2025-03-01", "150.00", "120.00"}});
+    Claim& c2 = s.AddClaim("d2", "D", kTin, kPcp, "2025-03-20",
+                           {{"99214", "2025-03-01", "150.00", "120.00"}});
     c2.diagnoses = {"I10"};
   }
   Scenario s;
@@ -50,8 +51,9 @@ TEST_F(RiskQualityTest, HccScoreFeedsRiskRatioAndFeeTierWhenTheRecordHasNone) {
   for (const auto& c : s.claims_) ids.push_back(arena.Add(c));
   std::vector<rules::ClaimView> views;  // after every Add: views point into the arena
   for (uint32_t i : ids) views.push_back(arena.View(i));
-  auto expected = rules::hcc::ComputeRiskScore(s.members_[0], views, rules::PaidCutoff::Unbounded(), 2025,
-                                               rules::hcc::DefaultRiskModelParams(2025, nullptr));
+  auto expected =
+      rules::hcc::ComputeRiskScore(s.members_[0], views, rules::PaidCutoff::Unbounded(), 2025,
+                                   rules::hcc::DefaultRiskModelParams(2025, nullptr));
   ASSERT_TRUE(expected.ok());
   ASSERT_TRUE(expected->scored);
   EXPECT_GT(expected->score, Rational(1));  // diabetes with complications + CHF
@@ -71,8 +73,9 @@ TEST_F(RiskQualityTest, MeasuresScoredFromClaimsBecomeTheQualityScore) {
     "quality_scoring": {"min_denominator": 1, "max_points": "10",
       "measures": {"CBP": {"weight": "1", "steps": [["0", "4"], ["0.5", "10"]]}}}})");
   // A blood-pressure reading for the hypertensive member.
-  Claim& bp = s.AddClaim("bp", "D", kTin, kPcp, "2025-11-20",
-                         {{"3074F", "2025-11-01", "0.00", "0.00"}, {"3078F", "2025-11-01", "0.00", "0.00"}});
+  Claim& bp = s.AddClaim(
+      "bp", "D", kTin, kPcp, "2025-11-20",
+      {{"3074F", "2025-11-01", "0.00", "0.00"}, {"3078F", "2025-11-01", "0.00", "0.00"}});
   bp.diagnoses = {"I10"};
   auto out = s.Settle();
   const auto& st = out.Statement("C1");
@@ -85,8 +88,9 @@ TEST_F(RiskQualityTest, MeasuresScoredFromClaimsBecomeTheQualityScore) {
   for (uint32_t i : ids) views.push_back(arena.View(i));
   rules::quality::QualityOptions qo;
   qo.enrollment_programs = {"medicare_ffs"};
-  auto member = rules::quality::EvaluateMeasures(s.members_[0], views, rules::PaidCutoff::Unbounded(), 2025,
-                                                 rules::quality::MeasureSet::Shipped(), qo);
+  auto member =
+      rules::quality::EvaluateMeasures(s.members_[0], views, rules::PaidCutoff::Unbounded(), 2025,
+                                       rules::quality::MeasureSet::Shipped(), qo);
   auto agg = out.result.contracts[0].aggregate;
   std::map<std::string, rules::quality::MeasureTally> nonzero;
   for (const auto& [id, t] : member.Tallies()) {

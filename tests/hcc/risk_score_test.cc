@@ -70,7 +70,8 @@ ClaimSet DiabetesAndHeartFailure() {
 
 TEST(RiskScoreTest, HierarchyDropsTrumpedHccAndDiseaseInteractionAppliesInV24) {
   ClaimSet claims = DiabetesAndHeartFailure();
-  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV24));
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV24));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_TRUE(r->scored);
   const ModelScore& s = Model(*r, ModelVersion::kV24);
@@ -107,9 +108,8 @@ TEST(RiskScoreTest, DiagnosisOnAClaimPaidAfterTheCutoffDoesNotCount) {
   const RiskModelParams v24 = OnlyModel(ModelVersion::kV24);
   // As-of 2025-03-31 (run-out of PY2025: 2026-03-31): only HCC18.
   // F70-74 CNA 0.386 + HCC18 CNA 0.302 = 0.688 (no HCC85, so no Diabetes_CHF; 1 payment HCC).
-  auto early =
-      ComputeRiskScore(Woman71(), claims.views(), PaidCutoff(D("2026-03-31"), D("2025-03-31")),
-                       kPy, v24);
+  auto early = ComputeRiskScore(Woman71(), claims.views(),
+                                PaidCutoff(D("2026-03-31"), D("2025-03-31")), kPy, v24);
   ASSERT_TRUE(early.ok()) << early.status().ToString();
   EXPECT_EQ(FactorNames(Model(*early, ModelVersion::kV24)),
             (std::vector<std::string>{"F70-74", "HCC18"}));
@@ -121,16 +121,14 @@ TEST(RiskScoreTest, DiagnosisOnAClaimPaidAfterTheCutoffDoesNotCount) {
   EXPECT_EQ(early->ignored[0].claim_id, "P2");
   EXPECT_EQ(early->ignored[0].reason, "paid after the as-of date");
   // As-of on the paid date: 0.386 + 0.302 + HCC85 0.331 + Diabetes_CHF 0.121 = 1.140.
-  auto on_day =
-      ComputeRiskScore(Woman71(), claims.views(), PaidCutoff(D("2026-03-31"), D("2025-04-15")),
-                       kPy, v24);
+  auto on_day = ComputeRiskScore(Woman71(), claims.views(),
+                                 PaidCutoff(D("2026-03-31"), D("2025-04-15")), kPy, v24);
   ASSERT_TRUE(on_day.ok());
   EXPECT_EQ(on_day->score, Dec("1.140"));
   EXPECT_TRUE(on_day->ignored.empty());
   // A run-out cutoff before the paid date excludes it at a later as-of (prospective too).
-  auto runout =
-      ComputeRiskScore(Woman71(), claims.views(), PaidCutoff(D("2025-03-31"), D("2025-06-30")),
-                       kPy, v24);
+  auto runout = ComputeRiskScore(Woman71(), claims.views(),
+                                 PaidCutoff(D("2025-03-31"), D("2025-06-30")), kPy, v24);
   ASSERT_TRUE(runout.ok());
   EXPECT_EQ(runout->score, Dec("0.688"));
   ASSERT_EQ(runout->ignored.size(), 1u);
@@ -139,7 +137,8 @@ TEST(RiskScoreTest, DiagnosisOnAClaimPaidAfterTheCutoffDoesNotCount) {
 
 TEST(RiskScoreTest, SameDiagnosesScoreDifferentlyUnderV28) {
   ClaimSet claims = DiabetesAndHeartFailure();
-  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV28));
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV28));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const ModelScore& s = Model(*r, ModelVersion::kV28);
   // HCC37 excludes HCC38 (cms_hcc__disease_hierarchy.csv:100).
@@ -160,7 +159,8 @@ TEST(RiskScoreTest, SameDiagnosesScoreDifferentlyUnderV28) {
 
 TEST(RiskScoreTest, DefaultPy2025BlendNormalizesEachModelThenRoundsOnceHalfUp) {
   ClaimSet claims = DiabetesAndHeartFailure();
-  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->models.size(), 2u);
   // PY2025: 33% V24 / 67% V28, normalization 1.153 (V24) and 1.045 (V28), coding adj. 0:
@@ -197,7 +197,8 @@ ClaimSet FiveConditions() {
 TEST(RiskScoreTest, PaymentHccCountFactorForFiveHccs) {
   ClaimSet claims = FiveConditions();
   Member m = MakeMember("M80", "1944-03-10", Sex::kMale, {{"2019-01-01", "2026-12-31"}});
-  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV24));
+  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV24));
   ASSERT_TRUE(r.ok());
   const ModelScore& s = Model(*r, ModelVersion::kV24);
   // M80-84 CNA 0.556 (demographic:142); HCC2 0.352 (disease:9); HCC9 1.024 (disease:30);
@@ -215,7 +216,8 @@ TEST(RiskScoreTest, MedicaidMemberUsesFullDualSegmentWhereTheCountRowIsAbsent) {
   ClaimSet claims = FiveConditions();
   Member m = MakeMember("M80", "1944-03-10", Sex::kMale, {{"2019-01-01", "2026-12-31"}});
   m.medicaid = true;
-  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV24));
+  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV24));
   ASSERT_TRUE(r.ok());
   const ModelScore& s = Model(*r, ModelVersion::kV24);
   EXPECT_EQ(s.segment, Segment::kCFA);
@@ -237,7 +239,8 @@ TEST(RiskScoreTest, DisabledInteractionInTheInstitutionalSegment) {
   inst.institutional = true;
   RiskModelParams p = DefaultRiskModelParams(kPy, nullptr);
   p.round_decimals = std::nullopt;
-  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy, p, HccTables::Shipped(), inst);
+  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy, p,
+                            HccTables::Shipped(), inst);
   ASSERT_TRUE(r.ok());
   const ModelScore& v24 = Model(*r, ModelVersion::kV24);
   const ModelScore& v28 = Model(*r, ModelVersion::kV28);
@@ -291,7 +294,8 @@ TEST(RiskScoreTest, DiagnosesOnIneligibleClaimsAndOutsideThePeriodAreIgnored) {
   // Eligible visits, but outside calendar 2024 → G35 does not count and is not listed.
   c.Professional("OLD", {"G35"}, {{"99213", D("2023-12-31")}});
   c.Professional("NEW", {"G35"}, {{"99213", D("2025-01-01")}});
-  auto r = ComputeRiskScore(Woman71(), c.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV24));
+  auto r = ComputeRiskScore(Woman71(), c.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV24));
   ASSERT_TRUE(r.ok());
   // F70-74 CNA 0.386 + HCC96 0.268 (disease:356) + HCC111 0.335 (disease:417) = 0.989
   EXPECT_EQ(r->score, Dec("0.989"));
@@ -351,12 +355,14 @@ TEST(RiskScoreTest, EsrdAndUnknownSexAreNotScoredWithAReason) {
   ClaimSet c = DiabetesAndHeartFailure();
   Member esrd = MakeMember("E", "1950-01-01", Sex::kMale, {{"2020-01-01", "2030-12-31"}},
                            EnrollmentType::kEsrd);
-  auto a = ComputeRiskScore(esrd, c.views(), PaidCutoff::Unbounded(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto a = ComputeRiskScore(esrd, c.views(), PaidCutoff::Unbounded(), kPy,
+                            DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(a.ok());
   EXPECT_FALSE(a->scored);
   EXPECT_NE(a->not_scored_reason.find("esrd"), std::string::npos);
   Member unknown = MakeMember("U", "1950-01-01", Sex::kUnknown, {{"2020-01-01", "2030-12-31"}});
-  auto b = ComputeRiskScore(unknown, c.views(), PaidCutoff::Unbounded(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto b = ComputeRiskScore(unknown, c.views(), PaidCutoff::Unbounded(), kPy,
+                            DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(b.ok());
   EXPECT_FALSE(b->scored);
 }
@@ -364,7 +370,8 @@ TEST(RiskScoreTest, EsrdAndUnknownSexAreNotScoredWithAReason) {
 TEST(RiskScoreTest, ParametersTheTablesCannotServeAreErrors) {
   ClaimSet c;
   RiskModelParams v28 = OnlyModel(ModelVersion::kV28);
-  auto a = ComputeRiskScore(Woman71(), c.views(), PaidCutoff::Unbounded(), 2023, v28);  // V28 starts with PY2024
+  auto a = ComputeRiskScore(Woman71(), c.views(), PaidCutoff::Unbounded(), 2023,
+                            v28);  // V28 starts with PY2024
   EXPECT_FALSE(a.ok());
   RiskModelParams bad = OnlyModel(ModelVersion::kV24);
   bad.weight_v28 = Dec("0.5");  // weights sum to 1.5
@@ -378,12 +385,14 @@ TEST(RiskScoreTest, ClaimOrderDoesNotChangeTheResultAndTheEarliestClaimSuppliesA
   c.Professional("C", {"J449"}, {{"99213", D("2024-02-01")}});
   auto all = c.views();
   std::vector<ClaimView> views(all.begin(), all.end());
-  auto first = ComputeRiskScore(Woman71(), views, PaidCutoff::Unbounded(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto first = ComputeRiskScore(Woman71(), views, PaidCutoff::Unbounded(), kPy,
+                                DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(first.ok());
   std::mt19937 rng(20250201);
   for (int i = 0; i < 5; ++i) {
     std::shuffle(views.begin(), views.end(), rng);
-    auto again = ComputeRiskScore(Woman71(), views, PaidCutoff::Unbounded(), kPy, DefaultRiskModelParams(kPy, nullptr));
+    auto again = ComputeRiskScore(Woman71(), views, PaidCutoff::Unbounded(), kPy,
+                                  DefaultRiskModelParams(kPy, nullptr));
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(again->score_exact, first->score_exact);
     ASSERT_EQ(again->diagnoses.size(), first->diagnoses.size());
@@ -400,7 +409,8 @@ TEST(RiskScoreTest, ClaimOrderDoesNotChangeTheResultAndTheEarliestClaimSuppliesA
 
 TEST(RiskScoreTest, ExplainJsonCarriesTheTrailWithExactFigures) {
   ClaimSet claims = DiabetesAndHeartFailure();
-  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(r.ok());
   nlohmann::json j = RiskScoreToJson(*r);
   EXPECT_EQ(j["score"], "0.989");

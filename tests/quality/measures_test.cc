@@ -326,7 +326,8 @@ TEST(ReadmissionTest, TransfersChainAndTheReadmissionCountsFromTheLastDischarge)
 
   auto set = MeasureSet::Shipped().Select({"READM30"});
   ASSERT_TRUE(set.ok());
-  nlohmann::json j = MemberMeasuresToJson(EvaluateMeasures(m, c.views(), PaidCutoff::Unbounded(), kPy, *set));
+  nlohmann::json j =
+      MemberMeasuresToJson(EvaluateMeasures(m, c.views(), PaidCutoff::Unbounded(), kPy, *set));
   EXPECT_EQ(j["measures"][0]["tally"]["rate"], "0.5");
   EXPECT_EQ(j["measures"][0]["stays"][0]["claim_ids"], (std::vector<std::string>{"A1", "A2"}));
   EXPECT_EQ(j["measures"][0]["stays"][0]["readmission_stay"], 1);
