@@ -342,7 +342,7 @@ std::string NotAttributedReason(const MemberExplanation& e, const BookContract& 
       return "no primary-care service by a pcp, npp or specialist counts in the assignment "
              "window " +
              w.first.ToString() + ".." + w.last.ToString() + " paid by " +
-             std::min(c.resolved->params.RunoutCutoff(c.year), c.as_of).ToString() +
+             rules::PaidCutoff(c.resolved->params.RunoutCutoff(c.year), c.as_of).last().ToString() +
              OwnLineNotes(e.trace, c.id);
     }
     case rules::Unattributed::kExcludedProgram:
@@ -424,10 +424,11 @@ class Builder {
     if (t.expected && *t.expected != raw) {
       Difference& d = Add(DifferenceKind::kMemberPaidDiffers, id, "", &e, t.lines);
       Money3(d, t.expected, raw);
-      d.reason = "the engine counts " + raw.ToString() + " paid for " + id +
-                 " (lines in eligible months " + MonthRanges(e.outcome) + " paid by " +
-                 std::min(c_.resolved->params.RunoutCutoff(c_.year), c_.as_of).ToString() + ")" +
-                 Uncounted(e);
+      d.reason =
+          "the engine counts " + raw.ToString() + " paid for " + id +
+          " (lines in eligible months " + MonthRanges(e.outcome) + " paid by " +
+          rules::PaidCutoff(c_.resolved->params.RunoutCutoff(c_.year), c_.as_of).last().ToString() +
+          ")" + Uncounted(e);
     }
     if ((t.expected || !t.claims.empty()) && truncated < raw.ToExact()) {
       Difference& d = Add(DifferenceKind::kTruncated, id, "", &e, t.lines);

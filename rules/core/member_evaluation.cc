@@ -8,22 +8,32 @@ namespace vbp::rules {
 
 const char* AttributionStepName(AttributionStep s) {
   switch (s) {
-    case AttributionStep::kNone: return "none";
-    case AttributionStep::kVoluntary: return "0";
-    case AttributionStep::kPrimaryCare: return "1";
-    case AttributionStep::kSpecialist: return "2";
+    case AttributionStep::kNone:
+      return "none";
+    case AttributionStep::kVoluntary:
+      return "0";
+    case AttributionStep::kPrimaryCare:
+      return "1";
+    case AttributionStep::kSpecialist:
+      return "2";
   }
   return "?";
 }
 
 const char* UnattributedName(Unattributed u) {
   switch (u) {
-    case Unattributed::kNo: return "attributed";
-    case Unattributed::kUnknownMember: return "unknown_member";
-    case Unattributed::kExcludedProgram: return "excluded_program";
-    case Unattributed::kNoEligibleMonths: return "no_eligible_months";
-    case Unattributed::kNoQualifyingService: return "no_qualifying_service";
-    case Unattributed::kWonByOtherUnit: return "won_by_non_contract_unit";
+    case Unattributed::kNo:
+      return "attributed";
+    case Unattributed::kUnknownMember:
+      return "unknown_member";
+    case Unattributed::kExcludedProgram:
+      return "excluded_program";
+    case Unattributed::kNoEligibleMonths:
+      return "no_eligible_months";
+    case Unattributed::kNoQualifyingService:
+      return "no_qualifying_service";
+    case Unattributed::kWonByOtherUnit:
+      return "won_by_non_contract_unit";
   }
   return "?";
 }
@@ -32,6 +42,10 @@ Money MemberOutcome::ExpenditureTotal() const {
   Money m;
   for (const auto& e : expenditure) m += e;
   return m;
+}
+
+PaidCutoff EvaluationContext::paid_cutoff() const {
+  return PaidCutoff(params->RunoutCutoff(performance_year), as_of);
 }
 
 Rational MemberOutcome::TruncatedTotal() const {
@@ -101,8 +115,8 @@ struct Tallies {
 // SPEC §3.3 step 0: the contract under whose TIN the aligned NPI bills in the PY. The roster
 // is the authority (a provider record links the NPI to a TIN); when several contracts
 // qualify, the record effective latest wins, then the smallest contract_id. When the NPI has
-// no roster record at all, claims rendered by it in the PY decide (most recent service, then
-// smallest contract_id).
+// no roster record at all, claims rendered by it in the PY and paid in time decide (most recent
+// service, then smallest contract_id).
 std::optional<ContractId> VoluntaryAlignment(const Npi& npi, std::span<const ClaimView> claims,
                                              const EvaluationContext& ctx, std::string* how) {
   DateRange py{Date::FirstOfYear(ctx.performance_year), Date::LastOfYear(ctx.performance_year)};
@@ -129,14 +143,14 @@ std::optional<ContractId> VoluntaryAlignment(const Npi& npi, std::span<const Cla
   std::optional<ContractId> found;
   Date found_date;
   std::string found_tin;
+  const PaidCutoff paid = ctx.paid_cutoff();
   for (const ClaimView& c : claims) {
-    if (c.rendering_npi != npi.str()) continue;
+    if (c.rendering_npi != npi.str() || !paid.Counts(c)) continue;
     const ContractId* k = ctx.units->ContractOf(c.billing_tin);
     if (!k) continue;
     for (const LineFacts& l : c.lines) {
       if (!py.Contains(l.service_date)) continue;
-      if (!found || l.service_date > found_date ||
-          (l.service_date == found_date && *k < *found)) {
+      if (!found || l.service_date > found_date || (l.service_date == found_date && *k < *found)) {
         found = *k;
         found_date = l.service_date;
         found_tin = std::string(c.billing_tin);
@@ -163,14 +177,14 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
   out.performance_year = year;
   if (member) Eligibility(*member, p, year, out);
 
-  const Date cutoff = std::min(p.RunoutCutoff(year), ctx.as_of);
+  const PaidCutoff paid = ctx.paid_cutoff();
   const DateRange window = p.assignment_window.Resolve(year);
 
   // One pass over the lines: primary-care tallies (SPEC §3.2/§3.3) and expenditure (§3.4).
   Tallies step1, step2;
   std::vector<std::string> unknown;
   for (const ClaimView& c : claims) {
-    const bool paid_in_time = c.paid_date <= cutoff;
+    const char* paid_late = paid.WhyNot(c);  // null when the claim version counts
     const bool professional = c.claim_type == ClaimType::kProfessional;
     const Unit unit = ctx.units->UnitOf(c.billing_tin);
     // The roster record is looked up per line (it can change on any date); a claim's lines
@@ -203,9 +217,8 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
         why_not = "not a primary-care code";
       } else if (!window.Contains(l.service_date)) {
         why_not = "service date outside the assignment window";
-      } else if (!paid_in_time) {
-        why_not = c.paid_date > ctx.as_of ? "paid after the as-of date"
-                                            : "paid after the run-out cutoff";
+      } else if (paid_late) {
+        why_not = paid_late;
       } else if (p.ExcludedAtPos(l.hcpcs.view(), l.pos.view())) {
         why_not = "code excluded at this place of service";
       }
@@ -246,9 +259,8 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
         type = out.month_type[l.service_date.month() - 1];
         if (!type) {
           exp_not = "service month not eligible";
-        } else if (!paid_in_time) {
-          exp_not = c.paid_date > ctx.as_of ? "paid after the as-of date"
-                                             : "paid after the run-out cutoff";
+        } else if (paid_late) {
+          exp_not = paid_late;
         }
       }
       if (!exp_not) {
@@ -284,7 +296,7 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
   }
   if (!out.risk_score && member && p.risk_score_source == RiskScoreSource::kRecordElseHcc &&
       p.hcc_params) {
-    auto r = hcc::ComputeRiskScore(*member, claims, year, *p.hcc_params);
+    auto r = hcc::ComputeRiskScore(*member, claims, paid, year, *p.hcc_params);
     // Parameters were validated for the year when the contract was resolved; an unscored
     // member (ESRD, unknown sex) stays unscored.
     if (r.ok() && r->scored) {
@@ -296,7 +308,7 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
     quality::QualityOptions qo;
     qo.enrollment_programs = {p.eligible_programs.begin(), p.eligible_programs.end()};
     quality::MemberMeasureResult q =
-        quality::EvaluateMeasures(*member, claims, year, quality::MeasureSet::Shipped(), qo);
+        quality::EvaluateMeasures(*member, claims, paid, year, quality::MeasureSet::Shipped(), qo);
     out.measure_tallies = q.Tallies();
     out.care_gaps = std::move(q.gaps);
   }

@@ -12,13 +12,19 @@
 
 #include "domain/records.h"
 #include "rules/core/claim_view.h"
+#include "rules/core/paid_cutoff.h"
 #include "rules/core/parameters.h"
 #include "rules/core/reference.h"
 #include "rules/quality/evaluate.h"
 
 namespace vbp::rules {
 
-enum class AttributionStep : int8_t { kNone = -1, kVoluntary = 0, kPrimaryCare = 1, kSpecialist = 2 };
+enum class AttributionStep : int8_t {
+  kNone = -1,
+  kVoluntary = 0,
+  kPrimaryCare = 1,
+  kSpecialist = 2
+};
 const char* AttributionStepName(AttributionStep s);
 
 // Why a member is not attributed to any contract (a business outcome, not an error).
@@ -46,6 +52,10 @@ struct EvaluationContext {
   const UnitMap* units = nullptr;
   const ProviderRoster* roster = nullptr;
   Date as_of;  // claims paid after this day do not count yet
+
+  // The paid-date rule of this evaluation: min(run-out cutoff of the year, as_of). Every use
+  // of a claim (attribution, expenditure, risk score, quality measures) asks it.
+  PaidCutoff paid_cutoff() const;
 };
 
 // One line's part in the calculation, recorded only when a trace is requested.
@@ -88,9 +98,10 @@ struct MemberOutcome {
   std::optional<Unit> winner;
   std::optional<ContractId> contract;  // set when attributed to a contract
   Unattributed unattributed = Unattributed::kNoQualifyingService;
-  std::string decided_by;  // "largest allowed", "tie: most recent service", "tie: smallest unit id", ...
-  std::vector<UnitTally> step1;  // ranked, winner first
-  std::vector<UnitTally> step2;  // ranked; filled only when step 1 had no service
+  std::string
+      decided_by;  // "largest allowed", "tie: most recent service", "tie: smallest unit id", ...
+  std::vector<UnitTally> step1;           // ranked, winner first
+  std::vector<UnitTally> step2;           // ranked; filled only when step 1 had no service
   std::vector<std::string> unknown_npis;  // NPIs with no roster record, on counted lines
 
   // SPEC §3.4, per enrollment type: paid in eligible months, and the truncated amount in
@@ -119,7 +130,9 @@ struct MemberOutcome {
 // member record). `claims` are the member's effective, non-void claim versions, in any order
 // (the result does not depend on it).
 // `computed_risk_score` is used when the member record has no score for the year; without it,
-// and with risk_score_source "record_else_hcc", a CMS-HCC score is computed from `claims`.
+// and with risk_score_source "record_else_hcc", a CMS-HCC score is computed from the claims
+// that `ctx.paid_cutoff()` counts. A caller that passes a score must have computed it from
+// the same claim versions (ComputeRiskScore with ctx.paid_cutoff()).
 MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
                              std::span<const ClaimView> claims, const EvaluationContext& ctx,
                              const std::optional<Rational>& computed_risk_score = std::nullopt,

@@ -441,8 +441,8 @@ Result<ModelScore> ScoreModel(const ModelInputs& in, const RiskProfile& profile,
 }  // namespace
 
 Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const ClaimView> claims,
-                                         int payment_year, const RiskModelParams& params,
-                                         const HccTables& tables,
+                                         const PaidCutoff& paid, int payment_year,
+                                         const RiskModelParams& params, const HccTables& tables,
                                          const RiskProfileOverrides& overrides) {
   VBP_RETURN_IF_ERROR(ValidateRiskModelParams(params));
   RiskScoreResult out;
@@ -508,12 +508,14 @@ Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const C
     if (c.diagnoses.empty()) continue;
     ClaimCheck k = CheckClaim(c, out.collection_period, out.cpt_list_year, tables);
     if (!k.in_period) continue;
-    if (!k.eligible) {
-      ++out.ineligible_claims;
+    const char* late = paid.WhyNot(c);
+    if (late || !k.eligible) {
+      ++(late ? out.paid_late_claims : out.ineligible_claims);
+      const std::string reason = late ? std::string(late) : k.reason;
       for (const Icd10Code& d : c.diagnoses) {
         std::string code = CanonicalIcd10(d.view());
         if (!map_code(code, nullptr)) continue;
-        auto key = std::make_tuple(c.through_date, std::string(c.claim_id), k.reason);
+        auto key = std::make_tuple(c.through_date, std::string(c.claim_id), reason);
         auto it = ignored.find(code);
         if (it == ignored.end() || key < it->second) ignored[code] = key;
       }

@@ -23,6 +23,7 @@
 #include "domain/records.h"
 #include "domain/status.h"
 #include "rules/core/claim_view.h"
+#include "rules/core/paid_cutoff.h"
 #include "rules/hcc/hcc_tables.h"
 
 namespace vbp::rules::hcc {
@@ -172,16 +173,20 @@ struct RiskScoreResult {
   std::vector<IgnoredDiagnosis> ignored;  // ascending code
   int32_t eligible_claims = 0;
   int32_t ineligible_claims = 0;   // in the period, not risk-adjustment eligible
+  int32_t paid_late_claims = 0;    // in the period, paid after the PaidCutoff: do not count
   std::vector<std::string> notes;  // assumptions the calculation made (table-year fallback, ...)
 };
 
 // Computes the member's risk score for `payment_year` from `claims` (the member's effective,
-// non-void claim versions, any order; the result does not depend on it).
+// non-void claim versions, any order; the result does not depend on it). Only the claim
+// versions that `paid` counts supply diagnoses (rules/core/paid_cutoff.h: the same set as
+// attribution and expenditure); the others are reported in `ignored` with the reason.
 // Errors (InvalidArgument) only for parameters the tables cannot serve: invalid params, a
 // weighted model without a mapping for the payment year, no CPT/HCPCS list year.
 // Business outcomes (ESRD, unknown sex) come back as scored = false with the reason.
 Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const ClaimView> claims,
-                                         int payment_year, const RiskModelParams& params,
+                                         const PaidCutoff& paid, int payment_year,
+                                         const RiskModelParams& params,
                                          const HccTables& tables = HccTables::Shipped(),
                                          const RiskProfileOverrides& overrides = {});
 

@@ -78,6 +78,7 @@ json RiskScoreToJson(const RiskScoreResult& r) {
   }
   j["eligible_claims"] = r.eligible_claims;
   j["ineligible_claims"] = r.ineligible_claims;
+  j["paid_late_claims"] = r.paid_late_claims;
   j["notes"] = r.notes;
   return j;
 }

@@ -532,12 +532,14 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
 
 }  // namespace
 
-MemberMeasureResult EvaluateMeasures(const Member& member, std::span<const ClaimView> claims,
-                                     int performance_year, const MeasureSet& set,
-                                     const QualityOptions& options) {
+MemberMeasureResult EvaluateMeasures(const Member& member, std::span<const ClaimView> all_claims,
+                                     const PaidCutoff& paid, int performance_year,
+                                     const MeasureSet& set, const QualityOptions& options) {
   MemberMeasureResult r;
   r.member_id = member.member_id;
   r.performance_year = performance_year;
+  const std::vector<ClaimView> claims = paid.Counted(all_claims);
+  r.paid_late_claims = static_cast<int32_t>(all_claims.size() - claims.size());
   const std::vector<CodeFact> facts = Facts(claims);
   for (const Measure& m : set.measures()) {
     MeasureOutcome o =

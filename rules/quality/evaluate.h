@@ -16,6 +16,7 @@
 #include "domain/decimal.h"
 #include "domain/records.h"
 #include "rules/core/claim_view.h"
+#include "rules/core/paid_cutoff.h"
 #include "rules/quality/measure.h"
 
 namespace vbp::rules::quality {
@@ -95,6 +96,7 @@ struct MemberMeasureResult {
   int performance_year = 0;
   std::vector<MeasureOutcome> measures;  // in measure id order
   std::vector<CareGap> gaps;
+  int32_t paid_late_claims = 0;  // claim versions left out: paid after the PaidCutoff
 
   // measure id → tally, for adding into a contract's tallies.
   std::map<std::string, MeasureTally> Tallies() const;
@@ -107,10 +109,12 @@ struct QualityOptions {
 
 // Evaluates every measure of `set` for one member. `claims` are the member's effective,
 // non-void claim versions (any order; the result does not depend on it). They must reach back
-// as far as the longest look-back (colonoscopy: the PY and 9 years before).
+// as far as the longest look-back (colonoscopy: the PY and 9 years before). Only the claim
+// versions that `paid` counts are read (rules/core/paid_cutoff.h: the same set as attribution
+// and expenditure).
 MemberMeasureResult EvaluateMeasures(const Member& member, std::span<const ClaimView> claims,
-                                     int performance_year, const MeasureSet& set,
-                                     const QualityOptions& options = {});
+                                     const PaidCutoff& paid, int performance_year,
+                                     const MeasureSet& set, const QualityOptions& options = {});
 
 // Adds a member's tallies into per-contract tallies (sign +1) or removes them (sign −1).
 void ApplyTallies(const MemberMeasureResult& r, int sign,

@@ -66,6 +66,7 @@ json MemberMeasuresToJson(const MemberMeasureResult& r) {
   for (const CareGap& g : r.gaps) {
     j["gaps"].push_back({{"measure_id", g.measure_id}, {"description", g.description}});
   }
+  j["paid_late_claims"] = r.paid_late_claims;
   return j;
 }
 

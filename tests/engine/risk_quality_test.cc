@@ -2,11 +2,10 @@
 // risk_score_source is "record_else_hcc"; claims-based measures feed q (SPEC §3.7) when
 // quality_source is "measures". The scores and measures themselves are tested in tests/hcc
 // and tests/quality; here the settlement must use exactly what those modules compute.
-#include "tests/engine/scenario.h"
-
 #include "engine/claim_arena.h"
 #include "rules/hcc/risk_score.h"
 #include "rules/quality/evaluate.h"
+#include "tests/engine/scenario.h"
 
 namespace vbp::testing {
 namespace {
@@ -23,9 +22,11 @@ class RiskQualityTest : public ::testing::Test {
     m.sex = Sex::kMale;
     m.coverage.front().from = D("2023-01-01");  // covered in 2024, the collection year
     // 2024 visits with diabetes with complications and CHF (prospective: year before PY).
-    Claim& c1 = s.AddClaim("d1", "D", kTin, kPcp, "2024-03-20", {{"99214", "2024-03-01", "150.00", "120.00"}});
+    Claim& c1 = s.AddClaim("d1", "D", kTin, kPcp, "2024-03-20",
+                           {{"99214", "2024-03-01", "150.00", "120.00"}});
     c1.diagnoses = {"E1122", "I5022"};
-    Claim& c2 = s.AddClaim("d2", "D", kTin, kPcp, "2025-03-20", {{"99214", "2025-03-01", "150.00", "120.00"}});
+    Claim& c2 = s.AddClaim("d2", "D", kTin, kPcp, "2025-03-20",
+                           {{"99214", "2025-03-01", "150.00", "120.00"}});
     c2.diagnoses = {"I10"};
   }
   Scenario s;
@@ -50,8 +51,9 @@ TEST_F(RiskQualityTest, HccScoreFeedsRiskRatioAndFeeTierWhenTheRecordHasNone) {
   for (const auto& c : s.claims_) ids.push_back(arena.Add(c));
   std::vector<rules::ClaimView> views;  // after every Add: views point into the arena
   for (uint32_t i : ids) views.push_back(arena.View(i));
-  auto expected = rules::hcc::ComputeRiskScore(s.members_[0], views, 2025,
-                                               rules::hcc::DefaultRiskModelParams(2025, nullptr));
+  auto expected =
+      rules::hcc::ComputeRiskScore(s.members_[0], views, rules::PaidCutoff::Unbounded(), 2025,
+                                   rules::hcc::DefaultRiskModelParams(2025, nullptr));
   ASSERT_TRUE(expected.ok());
   ASSERT_TRUE(expected->scored);
   EXPECT_GT(expected->score, Rational(1));  // diabetes with complications + CHF
@@ -71,8 +73,9 @@ TEST_F(RiskQualityTest, MeasuresScoredFromClaimsBecomeTheQualityScore) {
     "quality_scoring": {"min_denominator": 1, "max_points": "10",
       "measures": {"CBP": {"weight": "1", "steps": [["0", "4"], ["0.5", "10"]]}}}})");
   // A blood-pressure reading for the hypertensive member.
-  Claim& bp = s.AddClaim("bp", "D", kTin, kPcp, "2025-11-20",
-                         {{"3074F", "2025-11-01", "0.00", "0.00"}, {"3078F", "2025-11-01", "0.00", "0.00"}});
+  Claim& bp = s.AddClaim(
+      "bp", "D", kTin, kPcp, "2025-11-20",
+      {{"3074F", "2025-11-01", "0.00", "0.00"}, {"3078F", "2025-11-01", "0.00", "0.00"}});
   bp.diagnoses = {"I10"};
   auto out = s.Settle();
   const auto& st = out.Statement("C1");
@@ -85,8 +88,9 @@ TEST_F(RiskQualityTest, MeasuresScoredFromClaimsBecomeTheQualityScore) {
   for (uint32_t i : ids) views.push_back(arena.View(i));
   rules::quality::QualityOptions qo;
   qo.enrollment_programs = {"medicare_ffs"};
-  auto member = rules::quality::EvaluateMeasures(s.members_[0], views, 2025,
-                                                 rules::quality::MeasureSet::Shipped(), qo);
+  auto member =
+      rules::quality::EvaluateMeasures(s.members_[0], views, rules::PaidCutoff::Unbounded(), 2025,
+                                       rules::quality::MeasureSet::Shipped(), qo);
   auto agg = out.result.contracts[0].aggregate;
   std::map<std::string, rules::quality::MeasureTally> nonzero;
   for (const auto& [id, t] : member.Tallies()) {
@@ -99,6 +103,75 @@ TEST_F(RiskQualityTest, MeasuresScoredFromClaimsBecomeTheQualityScore) {
   } else {
     EXPECT_EQ(st.quality_score, Rational(1, 4));  // nothing scored: the parameter stands
   }
+}
+
+// Issue 19 item 1: the claims behind risk scores and measures count under the same paid-date
+// rule as attribution and expenditure (paid on or before min(run-out cutoff, as-of)).
+TEST_F(RiskQualityTest, MammogramPaidAfterTheAsOfDoesNotCountTowardsQuality) {
+  // BCS alone scores q: rate 0 → 2 of 10 points (q 0.2), rate 1 → 10 of 10 (q 1).
+  s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00", "quality_source": "measures",
+    "runout_months": 6, "savings_cap": "1",
+    "quality_scoring": {"min_denominator": 1, "max_points": "10",
+      "measures": {"BCS": {"weight": "1", "steps": [["0", "2"], ["1", "10"]]}}}})");
+  Member& w = s.AddMember("W");
+  w.birth_date = D("1960-05-05");             // 65 on 2025-12-31: in BCS (52-74)
+  w.coverage.front().from = D("2023-01-01");  // enrolled 2023-10-01..2025-12-31
+  s.AddClaim("w1", "W", kTin, kPcp, "2025-03-20", {{"99214", "2025-03-01", "150.00", "100.00"}});
+  // Screening mammogram served 2025-11-02, paid 2026-05-01 (run-out cutoff 2026-06-30).
+  s.AddClaim("mg", "W", kTin, kPcp, "2026-05-01", {{"77067", "2025-11-02", "200.00", "150.00"}});
+
+  // As of 2026-03-31 the mammogram is unpaid: BCS 0/1, q = 2/10.
+  // D and W, 12 months each, unscored: benchmark 2 × 10,000.00 = 20,000.00.
+  // Expenditure: D's d2 120.00 + W's w1 100.00 = 220.00 → gross savings 19,780.00.
+  // Shared: 19,780.00 × 0.50 × 0.2 = 1,978.00, less 2% sequestration = 1,938.44.
+  auto early = s.Settle(std::optional<const char*>("2026-03-31"));
+  const auto& e = early.Statement("C1");
+  EXPECT_EQ(e.quality_score, Rational(1, 5));
+  EXPECT_EQ(e.expenditure_total, Rational(220));
+  EXPECT_EQ(e.shared_savings, Rational(193844, 100));
+  EXPECT_EQ(early.result.contracts[0].aggregate.measures.at("BCS"),
+            (rules::quality::MeasureTally{1, 0, 0}));
+
+  // As of 2026-06-30 it counts everywhere: BCS 1/1, q = 1; expenditure 370.00.
+  // Shared: 19,630.00 × 0.50 × 1 = 9,815.00, less 2% = 9,618.70.
+  auto late = s.Settle(std::optional<const char*>("2026-06-30"));
+  const auto& l = late.Statement("C1");
+  EXPECT_EQ(l.quality_score, Rational(1));
+  EXPECT_EQ(l.expenditure_total, Rational(370));
+  EXPECT_EQ(l.shared_savings, Rational(961870, 100));
+  EXPECT_EQ(late.result.contracts[0].aggregate.measures.at("BCS"),
+            (rules::quality::MeasureTally{1, 0, 1}));
+}
+
+TEST_F(RiskQualityTest, DiagnosisPaidAfterTheAsOfDoesNotRaiseTheComputedScore) {
+  s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00",
+    "risk_score_source": "record_else_hcc", "risk_cap": "10"})");
+  // A 2024 visit (the prospective collection year) adding COPD, paid 2025-05-10.
+  Claim& late_dx = s.AddClaim("d3", "D", kTin, kPcp, "2025-05-10",
+                              {{"99214", "2024-12-10", "150.00", "120.00"}});
+  late_dx.diagnoses = {"J449"};
+  ClaimArena arena;
+  std::vector<uint32_t> ids;
+  for (const auto& c : s.claims_) ids.push_back(arena.Add(c));
+  std::vector<rules::ClaimView> views;
+  for (uint32_t i : ids) views.push_back(arena.View(i));
+  auto score_at = [&](const char* as_of) {
+    auto r = rules::hcc::ComputeRiskScore(s.members_[0], views,
+                                          rules::PaidCutoff(D("2026-03-31"), D(as_of)), 2025,
+                                          rules::hcc::DefaultRiskModelParams(2025, nullptr));
+    EXPECT_TRUE(r.ok() && r->scored);
+    return r->score;
+  };
+  // As of 2025-04-30, d3 is unpaid: the score of d1 alone (E1122, I5022), with d3 it is higher.
+  const Rational without_copd = score_at("2025-04-30");
+  const Rational with_copd = score_at("2025-05-10");
+  EXPECT_GT(with_copd, without_copd);
+  auto early = s.Settle(std::optional<const char*>("2025-04-30"));
+  EXPECT_EQ(early.Member("D")["risk_score"], FormatHalfEven(without_copd, 6));
+  EXPECT_EQ(early.Statement("C1").by_type[3].risk_ratio, without_copd);
+  auto late = s.Settle(std::optional<const char*>("2025-05-10"));
+  EXPECT_EQ(late.Member("D")["risk_score"], FormatHalfEven(with_copd, 6));
+  EXPECT_EQ(late.Statement("C1").by_type[3].risk_ratio, with_copd);
 }
 
 TEST_F(RiskQualityTest, MeasuresWithoutScoringParametersAreAnUnusableContract) {

@@ -96,6 +96,13 @@ class ClaimSet {
     return *this;
   }
 
+  // Sets the paid date of the claim added last (claims are otherwise paid on day 0, before
+  // any cutoff).
+  ClaimSet& PaidOn(Date paid) {
+    owned_.back().paid = paid;
+    return *this;
+  }
+
   std::span<const rules::ClaimView> views() {
     views_.clear();
     for (Owned& o : owned_) {

@@ -70,7 +70,8 @@ ClaimSet DiabetesAndHeartFailure() {
 
 TEST(RiskScoreTest, HierarchyDropsTrumpedHccAndDiseaseInteractionAppliesInV24) {
   ClaimSet claims = DiabetesAndHeartFailure();
-  auto r = ComputeRiskScore(Woman71(), claims.views(), kPy, OnlyModel(ModelVersion::kV24));
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV24));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_TRUE(r->scored);
   const ModelScore& s = Model(*r, ModelVersion::kV24);
@@ -97,9 +98,47 @@ TEST(RiskScoreTest, HierarchyDropsTrumpedHccAndDiseaseInteractionAppliesInV24) {
   EXPECT_EQ(r->score, Dec("1.140"));
 }
 
+// The paid-date rule (rules/core/paid_cutoff.h): diagnoses count only from claim versions paid
+// on or before min(run-out cutoff, as-of), the same versions attribution and expenditure count.
+TEST(RiskScoreTest, DiagnosisOnAClaimPaidAfterTheCutoffDoesNotCount) {
+  // E1122 on a visit paid 2024-06-01; I509 on a visit served 2024-11-15, paid 2025-04-15.
+  ClaimSet claims;
+  claims.Professional("P1", {"E1122"}, {{"99213", D("2024-05-10")}}).PaidOn(D("2024-06-01"));
+  claims.Professional("P2", {"I509"}, {{"99213", D("2024-11-15")}}).PaidOn(D("2025-04-15"));
+  const RiskModelParams v24 = OnlyModel(ModelVersion::kV24);
+  // As-of 2025-03-31 (run-out of PY2025: 2026-03-31): only HCC18.
+  // F70-74 CNA 0.386 + HCC18 CNA 0.302 = 0.688 (no HCC85, so no Diabetes_CHF; 1 payment HCC).
+  auto early = ComputeRiskScore(Woman71(), claims.views(),
+                                PaidCutoff(D("2026-03-31"), D("2025-03-31")), kPy, v24);
+  ASSERT_TRUE(early.ok()) << early.status().ToString();
+  EXPECT_EQ(FactorNames(Model(*early, ModelVersion::kV24)),
+            (std::vector<std::string>{"F70-74", "HCC18"}));
+  EXPECT_EQ(early->score, Dec("0.688"));
+  EXPECT_EQ(early->eligible_claims, 1);
+  EXPECT_EQ(early->paid_late_claims, 1);
+  ASSERT_EQ(early->ignored.size(), 1u);
+  EXPECT_EQ(early->ignored[0].code, "I509");
+  EXPECT_EQ(early->ignored[0].claim_id, "P2");
+  EXPECT_EQ(early->ignored[0].reason, "paid after the as-of date");
+  // As-of on the paid date: 0.386 + 0.302 + HCC85 0.331 + Diabetes_CHF 0.121 = 1.140.
+  auto on_day = ComputeRiskScore(Woman71(), claims.views(),
+                                 PaidCutoff(D("2026-03-31"), D("2025-04-15")), kPy, v24);
+  ASSERT_TRUE(on_day.ok());
+  EXPECT_EQ(on_day->score, Dec("1.140"));
+  EXPECT_TRUE(on_day->ignored.empty());
+  // A run-out cutoff before the paid date excludes it at a later as-of (prospective too).
+  auto runout = ComputeRiskScore(Woman71(), claims.views(),
+                                 PaidCutoff(D("2025-03-31"), D("2025-06-30")), kPy, v24);
+  ASSERT_TRUE(runout.ok());
+  EXPECT_EQ(runout->score, Dec("0.688"));
+  ASSERT_EQ(runout->ignored.size(), 1u);
+  EXPECT_EQ(runout->ignored[0].reason, "paid after the run-out cutoff");
+}
+
 TEST(RiskScoreTest, SameDiagnosesScoreDifferentlyUnderV28) {
   ClaimSet claims = DiabetesAndHeartFailure();
-  auto r = ComputeRiskScore(Woman71(), claims.views(), kPy, OnlyModel(ModelVersion::kV28));
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV28));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const ModelScore& s = Model(*r, ModelVersion::kV28);
   // HCC37 excludes HCC38 (cms_hcc__disease_hierarchy.csv:100).
@@ -120,7 +159,8 @@ TEST(RiskScoreTest, SameDiagnosesScoreDifferentlyUnderV28) {
 
 TEST(RiskScoreTest, DefaultPy2025BlendNormalizesEachModelThenRoundsOnceHalfUp) {
   ClaimSet claims = DiabetesAndHeartFailure();
-  auto r = ComputeRiskScore(Woman71(), claims.views(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->models.size(), 2u);
   // PY2025: 33% V24 / 67% V28, normalization 1.153 (V24) and 1.045 (V28), coding adj. 0:
@@ -137,7 +177,7 @@ TEST(RiskScoreTest, CodingAdjustmentAppliesToTheBlendedScore) {
   RiskModelParams p = OnlyModel(ModelVersion::kV24);
   p.coding_adjustment = Dec("0.059");
   p.round_decimals = 3;
-  auto r = ComputeRiskScore(Woman71(), claims.views(), kPy, p);
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy, p);
   ASSERT_TRUE(r.ok());
   // 1.140 × 0.941 = 1.07274 → 1.073
   EXPECT_EQ(r->score_exact, Dec("1.07274"));
@@ -157,7 +197,8 @@ ClaimSet FiveConditions() {
 TEST(RiskScoreTest, PaymentHccCountFactorForFiveHccs) {
   ClaimSet claims = FiveConditions();
   Member m = MakeMember("M80", "1944-03-10", Sex::kMale, {{"2019-01-01", "2026-12-31"}});
-  auto r = ComputeRiskScore(m, claims.views(), kPy, OnlyModel(ModelVersion::kV24));
+  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV24));
   ASSERT_TRUE(r.ok());
   const ModelScore& s = Model(*r, ModelVersion::kV24);
   // M80-84 CNA 0.556 (demographic:142); HCC2 0.352 (disease:9); HCC9 1.024 (disease:30);
@@ -175,7 +216,8 @@ TEST(RiskScoreTest, MedicaidMemberUsesFullDualSegmentWhereTheCountRowIsAbsent) {
   ClaimSet claims = FiveConditions();
   Member m = MakeMember("M80", "1944-03-10", Sex::kMale, {{"2019-01-01", "2026-12-31"}});
   m.medicaid = true;
-  auto r = ComputeRiskScore(m, claims.views(), kPy, OnlyModel(ModelVersion::kV24));
+  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV24));
   ASSERT_TRUE(r.ok());
   const ModelScore& s = Model(*r, ModelVersion::kV24);
   EXPECT_EQ(s.segment, Segment::kCFA);
@@ -197,7 +239,8 @@ TEST(RiskScoreTest, DisabledInteractionInTheInstitutionalSegment) {
   inst.institutional = true;
   RiskModelParams p = DefaultRiskModelParams(kPy, nullptr);
   p.round_decimals = std::nullopt;
-  auto r = ComputeRiskScore(m, claims.views(), kPy, p, HccTables::Shipped(), inst);
+  auto r = ComputeRiskScore(m, claims.views(), PaidCutoff::Unbounded(), kPy, p,
+                            HccTables::Shipped(), inst);
   ASSERT_TRUE(r.ok());
   const ModelScore& v24 = Model(*r, ModelVersion::kV24);
   const ModelScore& v28 = Model(*r, ModelVersion::kV28);
@@ -220,7 +263,7 @@ TEST(RiskScoreTest, AgeIsTakenOnFebruaryFirstOfThePaymentYear) {
   ClaimSet none;
   // Born 1960-02-01: 65 on 2025-02-01 → aged segment CNA, F65-69 0.323 (demographic:37).
   Member turns65 = MakeMember("A", "1960-02-01", Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
-  auto a = ComputeRiskScore(turns65, none.views(), kPy, p);
+  auto a = ComputeRiskScore(turns65, none.views(), PaidCutoff::Unbounded(), kPy, p);
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->profile.age, 65);
   EXPECT_EQ(Model(*a, ModelVersion::kV24).segment, Segment::kCNA);
@@ -228,7 +271,7 @@ TEST(RiskScoreTest, AgeIsTakenOnFebruaryFirstOfThePaymentYear) {
   // Born one day later: still 64 on 2025-02-01 → disabled segment CND, F60-64 0.428
   // (demographic:31).
   Member still64 = MakeMember("B", "1960-02-02", Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
-  auto b = ComputeRiskScore(still64, none.views(), kPy, p);
+  auto b = ComputeRiskScore(still64, none.views(), PaidCutoff::Unbounded(), kPy, p);
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->profile.age, 64);
   EXPECT_EQ(Model(*b, ModelVersion::kV24).segment, Segment::kCND);
@@ -251,7 +294,8 @@ TEST(RiskScoreTest, DiagnosesOnIneligibleClaimsAndOutsideThePeriodAreIgnored) {
   // Eligible visits, but outside calendar 2024 → G35 does not count and is not listed.
   c.Professional("OLD", {"G35"}, {{"99213", D("2023-12-31")}});
   c.Professional("NEW", {"G35"}, {{"99213", D("2025-01-01")}});
-  auto r = ComputeRiskScore(Woman71(), c.views(), kPy, OnlyModel(ModelVersion::kV24));
+  auto r = ComputeRiskScore(Woman71(), c.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV24));
   ASSERT_TRUE(r.ok());
   // F70-74 CNA 0.386 + HCC96 0.268 (disease:356) + HCC111 0.335 (disease:417) = 0.989
   EXPECT_EQ(r->score, Dec("0.989"));
@@ -276,7 +320,7 @@ TEST(RiskScoreTest, ConcurrentPeriodUsesPaymentYearDiagnoses) {
   c.Professional("NEW", {"J449"}, {{"99213", D("2025-03-01")}});
   RiskModelParams p = OnlyModel(ModelVersion::kV24);
   p.collection = CollectionKind::kConcurrent;
-  auto r = ComputeRiskScore(Woman71(), c.views(), kPy, p);
+  auto r = ComputeRiskScore(Woman71(), c.views(), PaidCutoff::Unbounded(), kPy, p);
   ASSERT_TRUE(r.ok());
   // 0.386 + HCC111 0.335 = 0.721
   EXPECT_EQ(r->score, Dec("0.721"));
@@ -287,7 +331,7 @@ TEST(RiskScoreTest, NewEnrolleeGetsDemographicFactorOnly) {
   Member m = MakeMember("NE", "1957-08-20", Sex::kFemale, {{"2024-06-01", "2030-12-31"}});
   ClaimSet c = DiabetesAndHeartFailure();
   RiskModelParams p = OnlyModel(ModelVersion::kV24);
-  auto r = ComputeRiskScore(m, c.views(), kPy, p);
+  auto r = ComputeRiskScore(m, c.views(), PaidCutoff::Unbounded(), kPy, p);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->profile.new_enrollee);
   EXPECT_EQ(r->profile.collection_months_covered, 7);
@@ -298,11 +342,11 @@ TEST(RiskScoreTest, NewEnrolleeGetsDemographicFactorOnly) {
   EXPECT_EQ(r->score, Dec("0.544"));
   // OREC 1 at 67 → originally disabled: 1.174 (demographic:200); with medicaid 1.887 (:201).
   m.orec = "1";
-  auto od = ComputeRiskScore(m, c.views(), kPy, p);
+  auto od = ComputeRiskScore(m, c.views(), PaidCutoff::Unbounded(), kPy, p);
   ASSERT_TRUE(od.ok());
   EXPECT_EQ(od->score, Dec("1.174"));
   m.medicaid = true;
-  auto odm = ComputeRiskScore(m, c.views(), kPy, p);
+  auto odm = ComputeRiskScore(m, c.views(), PaidCutoff::Unbounded(), kPy, p);
   ASSERT_TRUE(odm.ok());
   EXPECT_EQ(odm->score, Dec("1.887"));
 }
@@ -311,12 +355,14 @@ TEST(RiskScoreTest, EsrdAndUnknownSexAreNotScoredWithAReason) {
   ClaimSet c = DiabetesAndHeartFailure();
   Member esrd = MakeMember("E", "1950-01-01", Sex::kMale, {{"2020-01-01", "2030-12-31"}},
                            EnrollmentType::kEsrd);
-  auto a = ComputeRiskScore(esrd, c.views(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto a = ComputeRiskScore(esrd, c.views(), PaidCutoff::Unbounded(), kPy,
+                            DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(a.ok());
   EXPECT_FALSE(a->scored);
   EXPECT_NE(a->not_scored_reason.find("esrd"), std::string::npos);
   Member unknown = MakeMember("U", "1950-01-01", Sex::kUnknown, {{"2020-01-01", "2030-12-31"}});
-  auto b = ComputeRiskScore(unknown, c.views(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto b = ComputeRiskScore(unknown, c.views(), PaidCutoff::Unbounded(), kPy,
+                            DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(b.ok());
   EXPECT_FALSE(b->scored);
 }
@@ -324,11 +370,12 @@ TEST(RiskScoreTest, EsrdAndUnknownSexAreNotScoredWithAReason) {
 TEST(RiskScoreTest, ParametersTheTablesCannotServeAreErrors) {
   ClaimSet c;
   RiskModelParams v28 = OnlyModel(ModelVersion::kV28);
-  auto a = ComputeRiskScore(Woman71(), c.views(), 2023, v28);  // V28 starts with PY2024
+  auto a = ComputeRiskScore(Woman71(), c.views(), PaidCutoff::Unbounded(), 2023,
+                            v28);  // V28 starts with PY2024
   EXPECT_FALSE(a.ok());
   RiskModelParams bad = OnlyModel(ModelVersion::kV24);
   bad.weight_v28 = Dec("0.5");  // weights sum to 1.5
-  EXPECT_FALSE(ComputeRiskScore(Woman71(), c.views(), kPy, bad).ok());
+  EXPECT_FALSE(ComputeRiskScore(Woman71(), c.views(), PaidCutoff::Unbounded(), kPy, bad).ok());
 }
 
 TEST(RiskScoreTest, ClaimOrderDoesNotChangeTheResultAndTheEarliestClaimSuppliesADiagnosis) {
@@ -338,12 +385,14 @@ TEST(RiskScoreTest, ClaimOrderDoesNotChangeTheResultAndTheEarliestClaimSuppliesA
   c.Professional("C", {"J449"}, {{"99213", D("2024-02-01")}});
   auto all = c.views();
   std::vector<ClaimView> views(all.begin(), all.end());
-  auto first = ComputeRiskScore(Woman71(), views, kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto first = ComputeRiskScore(Woman71(), views, PaidCutoff::Unbounded(), kPy,
+                                DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(first.ok());
   std::mt19937 rng(20250201);
   for (int i = 0; i < 5; ++i) {
     std::shuffle(views.begin(), views.end(), rng);
-    auto again = ComputeRiskScore(Woman71(), views, kPy, DefaultRiskModelParams(kPy, nullptr));
+    auto again = ComputeRiskScore(Woman71(), views, PaidCutoff::Unbounded(), kPy,
+                                  DefaultRiskModelParams(kPy, nullptr));
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(again->score_exact, first->score_exact);
     ASSERT_EQ(again->diagnoses.size(), first->diagnoses.size());
@@ -360,7 +409,8 @@ TEST(RiskScoreTest, ClaimOrderDoesNotChangeTheResultAndTheEarliestClaimSuppliesA
 
 TEST(RiskScoreTest, ExplainJsonCarriesTheTrailWithExactFigures) {
   ClaimSet claims = DiabetesAndHeartFailure();
-  auto r = ComputeRiskScore(Woman71(), claims.views(), kPy, DefaultRiskModelParams(kPy, nullptr));
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            DefaultRiskModelParams(kPy, nullptr));
   ASSERT_TRUE(r.ok());
   nlohmann::json j = RiskScoreToJson(*r);
   EXPECT_EQ(j["score"], "0.989");

@@ -291,8 +291,9 @@ int main(int argc, char** argv) {
                    ? hcc::DualStatus::kPartial
                    : hcc::DualStatus::kNon;
       o.institutional = ref->at("long_term_institutional_flag") == "1";
-      auto r = hcc::ComputeRiskScore(p.member, p.claims.views(), cfg.payment_year, cfg.params,
-                                     hcc::HccTables::Shipped(), o);
+      auto r =
+          hcc::ComputeRiskScore(p.member, p.claims.views(), vbp::rules::PaidCutoff::Unbounded(),
+                                cfg.payment_year, cfg.params, hcc::HccTables::Shipped(), o);
       if (!r.ok()) {
         std::cerr << id << ": " << r.status().ToString() << "\n";
         return 1;
@@ -317,7 +318,8 @@ int main(int argc, char** argv) {
     std::map<std::string, quality::MeasureTally> contract;
     json pj;
     for (auto& [id, p] : persons) {
-      auto r = quality::EvaluateMeasures(p.member, p.claims.views(), py, set);
+      auto r = quality::EvaluateMeasures(p.member, p.claims.views(),
+                                         vbp::rules::PaidCutoff::Unbounded(), py, set);
       quality::ApplyTallies(r, +1, &contract);
       for (const auto& o : r.measures) {
         pj["members"][id][o.measure_id] = {{"status", quality::MeasureStatusName(o.status)},

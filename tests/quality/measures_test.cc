@@ -28,10 +28,11 @@ const MeasureOutcome& Outcome(const MemberMeasureResult& r, const std::string& i
   return r.measures.front();
 }
 
-MeasureOutcome Measure1(const Member& m, ClaimSet& claims, const std::string& id) {
+MeasureOutcome Measure1(const Member& m, ClaimSet& claims, const std::string& id,
+                        const PaidCutoff& paid = PaidCutoff::Unbounded()) {
   auto set = MeasureSet::Shipped().Select({id});
   EXPECT_TRUE(set.ok());
-  MemberMeasureResult r = EvaluateMeasures(m, claims.views(), kPy, *set);
+  MemberMeasureResult r = EvaluateMeasures(m, claims.views(), paid, kPy, *set);
   return Outcome(r, id);
 }
 
@@ -79,6 +80,38 @@ TEST(BreastCancerScreeningTest, MammogramLookBackStartsOctoberFirstTwoYearsBefor
   ClaimSet legacy;
   legacy.Professional("G", {"Z1231"}, {{"G0202", D("2025-12-31")}});
   EXPECT_EQ(Measure1(Woman("1960-05-05"), legacy, "BCS").status, MeasureStatus::kMet);
+}
+
+// The paid-date rule (rules/core/paid_cutoff.h): a claim version counts when paid on or before
+// min(run-out cutoff, as-of), for the measures as for attribution and expenditure.
+TEST(BreastCancerScreeningTest, MammogramPaidAfterTheAsOfOrTheRunoutDoesNotCountYet) {
+  // Screening mammogram served 2025-11-02 (in the 27-month window), paid 2026-05-01.
+  ClaimSet c;
+  c.Professional("MG", {"Z1231"}, {{"77067", D("2025-11-02")}}).PaidOn(D("2026-05-01"));
+  const Member w = Woman("1960-05-05");
+  // Run-out to 2026-06-30, as-of 2026-03-31: the as-of decides, not met (a gap).
+  MeasureOutcome early = Measure1(w, c, "BCS", PaidCutoff(D("2026-06-30"), D("2026-03-31")));
+  EXPECT_EQ(early.status, MeasureStatus::kNotMet);
+  EXPECT_EQ(early.tally, (MeasureTally{1, 0, 0}));
+  EXPECT_TRUE(early.gap);
+  // The day before the paid date still does not count; the paid date itself does.
+  EXPECT_EQ(Measure1(w, c, "BCS", PaidCutoff(D("2026-06-30"), D("2026-04-30"))).status,
+            MeasureStatus::kNotMet);
+  MeasureOutcome on_day = Measure1(w, c, "BCS", PaidCutoff(D("2026-06-30"), D("2026-05-01")));
+  EXPECT_EQ(on_day.status, MeasureStatus::kMet);
+  EXPECT_EQ(on_day.tally, (MeasureTally{1, 0, 1}));
+  // As-of 2026-06-30 within a run-out to 2026-06-30: met.
+  EXPECT_EQ(Measure1(w, c, "BCS", PaidCutoff(D("2026-06-30"), D("2026-06-30"))).status,
+            MeasureStatus::kMet);
+  // The shipped run-out (3 months: 2026-03-31) excludes it at any as-of.
+  EXPECT_EQ(Measure1(w, c, "BCS", PaidCutoff(D("2026-03-31"), D("2026-06-30"))).status,
+            MeasureStatus::kNotMet);
+  // The member result says how many claim versions were left out.
+  auto set = MeasureSet::Shipped().Select({"BCS"});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(EvaluateMeasures(w, c.views(), PaidCutoff(D("2026-03-31"), D("2026-06-30")), kPy, *set)
+                .paid_late_claims,
+            1);
 }
 
 TEST(BreastCancerScreeningTest, BilateralMastectomyExcludesAtAnyTimeBeforeTheYearEnds) {
@@ -293,7 +326,8 @@ TEST(ReadmissionTest, TransfersChainAndTheReadmissionCountsFromTheLastDischarge)
 
   auto set = MeasureSet::Shipped().Select({"READM30"});
   ASSERT_TRUE(set.ok());
-  nlohmann::json j = MemberMeasuresToJson(EvaluateMeasures(m, c.views(), kPy, *set));
+  nlohmann::json j =
+      MemberMeasuresToJson(EvaluateMeasures(m, c.views(), PaidCutoff::Unbounded(), kPy, *set));
   EXPECT_EQ(j["measures"][0]["tally"]["rate"], "0.5");
   EXPECT_EQ(j["measures"][0]["stays"][0]["claim_ids"], (std::vector<std::string>{"A1", "A2"}));
   EXPECT_EQ(j["measures"][0]["stays"][0]["readmission_stay"], 1);
@@ -361,8 +395,8 @@ TEST(MeasureTallyTest, MemberTalliesAddAndSubtractExactly) {
   Member b = Woman("1955-05-05");
   ClaimSet cb;
   const MeasureSet& set = MeasureSet::Shipped();
-  MemberMeasureResult ra = EvaluateMeasures(a, ca.views(), kPy, set);
-  MemberMeasureResult rb = EvaluateMeasures(b, cb.views(), kPy, set);
+  MemberMeasureResult ra = EvaluateMeasures(a, ca.views(), PaidCutoff::Unbounded(), kPy, set);
+  MemberMeasureResult rb = EvaluateMeasures(b, cb.views(), PaidCutoff::Unbounded(), kPy, set);
   std::map<std::string, MeasureTally> contract;
   ApplyTallies(ra, +1, &contract);
   ApplyTallies(rb, +1, &contract);

@@ -265,7 +265,8 @@ RunResult RunEngine(const MemoryLog& log, StateStore* state, size_t max_per_poll
                     const RuleRegistry& registry, std::vector<int32_t> partitions = {},
                     MemoryLog* parts_log = nullptr, bool pipeline = true,
                     std::vector<PublishedRecord>* published = nullptr,
-                    std::vector<PublishedRecord>* rejected = nullptr) {
+                    std::vector<PublishedRecord>* rejected = nullptr,
+                    std::optional<Date> as_of = std::nullopt) {
   MemorySource input(&log, {"vbp.claims", "vbp.members"}, partitions);
   MemorySource reference(&log, {"vbp.providers", "vbp.contracts"});
   input.set_max_per_poll(max_per_poll);
@@ -283,6 +284,7 @@ RunResult RunEngine(const MemoryLog& log, StateStore* state, size_t max_per_poll
   opt.revision_interval_ms = 5;
   opt.pipeline = pipeline;
   opt.parallel_apply = pipeline;
+  opt.as_of = as_of;
   StreamingEngine engine(
       opt,
       {state, &input, &reference, &statements, &rejects, &clock, parts.get(), parts_source.get()},
@@ -358,6 +360,35 @@ TEST(StreamingSimTest, StreamedStatementsEqualBatchSettlement) {
     EXPECT_EQ(s["detail"]["quality"]["scored_measures"], 1) << s["detail"]["quality"].dump();
   }
   EXPECT_TRUE(saw_d);
+}
+
+// At a fixed as-of (2026-01-31: the originals paid 2026-01-15 count; replacements and voids
+// paid 2026-02-15 and the claims paid 2026-05-01 do not), streaming and batch count the same
+// claim versions for attribution, expenditure, the CMS-HCC scores and the measures of D.
+TEST(StreamingSimTest, StreamedStatementsEqualBatchSettlementAtAFixedAsOf) {
+  const uint64_t seed = SeedFromEnv(11);
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (VBP_SIM_SEED to replay)");
+  World w;
+  BuildWorld(seed, 400, &w);
+  MemoryStateStore state;
+  RunResult streamed = RunEngine(w.log, &state, 37, w.scenario.registry_, {}, nullptr, true,
+                                 nullptr, nullptr, D("2026-01-31"));
+  ASSERT_TRUE(streamed.status.ok()) << streamed.status.ToString();
+  auto batch = w.scenario.Settle(std::optional<const char*>("2026-01-31"));
+  auto full = w.scenario.Settle();
+  ASSERT_EQ(streamed.statements.size(), batch.result.contracts.size());
+  for (size_t i = 0; i < streamed.statements.size(); ++i) {
+    auto s = nlohmann::ordered_json::parse(streamed.statements[i]);
+    auto b = nlohmann::ordered_json::parse(
+        StatementJson(batch.result.contracts[i].figures, 1, batch.result.contracts[i].tins).dump());
+    s.erase("revision");
+    b.erase("revision");
+    EXPECT_EQ(s.dump(), b.dump());
+    EXPECT_EQ(s["as_of"], "2026-01-31");
+    // The as-of leaves claims out: the figures differ from the settlement at the data's as-of.
+    EXPECT_NE(batch.result.contracts[i].figures.expenditure_total,
+              full.result.contracts[i].figures.expenditure_total);
+  }
 }
 
 // The pipelined engine (commit and publications of batch N on the worker thread while batch
