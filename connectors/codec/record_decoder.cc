@@ -12,6 +12,7 @@
 
 #include "connectors/codec/content_hash.h"
 #include "connectors/codec/field_checks.h"
+#include "domain/limits.h"
 
 namespace vbp::codec {
 
@@ -53,8 +54,8 @@ using internal::SignificantDecimals;
 using internal::UpperAscii;
 using internal::Utf8Length;
 
-// Bounds (STYLE.md: a limit on everything). The JSON Schemas state the same bounds.
-constexpr size_t kClaimIdCharsMax = 64;
+// Bounds (STYLE.md: a limit on everything). The JSON Schemas state the same bounds; counts
+// and id lengths are in domain/limits.h.
 constexpr int kAmountDecimalsMax = 6;       // money, units and risk scores
 constexpr int kMoneyMaxPowerOfTen = 12;     // an amount is at most 10^12 dollars
 constexpr int kUnitsMaxPowerOfTen = 9;      // units are at most 10^9
@@ -62,7 +63,20 @@ constexpr int kRiskScoreMaxPowerOfTen = 3;  // a risk score is at most 1000
 constexpr int64_t kLineNumberMax = 2147483647;
 constexpr int64_t kPerformanceYearMin = 2000;
 constexpr int64_t kPerformanceYearMax = 2100;
-constexpr int kJsonDepthMax = 256;  // nesting inside unknown fields and contract parameters
+
+// An array's bound (domain/limits.h) and the words its reason uses: "too many lines: more
+// than 9999 (at most 9999 per claim)".
+struct ArrayLimit {
+  size_t max;
+  const char* items;
+  const char* per;
+};
+constexpr ArrayLimit kDiagnosesLimit{kClaimDiagnosesMax, "diagnoses", "claim"};
+constexpr ArrayLimit kLinesLimit{kClaimLinesMax, "lines", "claim"};
+constexpr ArrayLimit kProceduresLimit{kClaimProceduresMax, "procedures", "claim"};
+constexpr ArrayLimit kModifiersLimit{kLineModifiersMax, "modifiers", "line"};
+constexpr ArrayLimit kCoverageLimit{kMemberCoverageSpansMax, "coverage spans", "member"};
+constexpr ArrayLimit kTinsLimit{kContractTinsMax, "TINs", "contract"};
 
 // The JSON path of a field: a[i].b[j] (parts left empty / negative are omitted).
 struct Path {
@@ -309,8 +323,10 @@ class RecordDecoder::Impl {
   template <typename E>
   Got ReadEnum(od::value& v, const Path& p, const char* what, const char* allowed,
                std::optional<E> (*parse)(std::string_view), E* out);
+  // Calls element(value, index) for each item; an array longer than `limit` is rejected at
+  // its first item over, before that item is read.
   template <typename F>
-  Got ReadArray(od::value& v, const Path& p, F&& element);
+  Got ReadArray(od::value& v, const Path& p, const ArrayLimit& limit, F&& element);
   bool NumberToken(od::value& v, const Path& p, std::string_view* token);
   // Validates any JSON value fully and writes its canonical text (sorted keys, no whitespace,
   // numbers as written).
@@ -567,8 +583,7 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadNonEmpty(od::value& v, const P
   if (chars_max > 0 && out->size() > chars_max) {
     size_t chars = Utf8Length(*out);
     if (chars > chars_max) {
-      return Err(Fail(p, "too long: " + std::to_string(chars) + " characters (at most " +
-                             std::to_string(chars_max) + ")"));
+      return Err(Fail(p, TooLongReason(chars, chars_max)));
     }
   }
   return Got::kValue;
@@ -675,7 +690,8 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadEnum(od::value& v, const Path&
 }
 
 template <typename F>
-RecordDecoder::Impl::Got RecordDecoder::Impl::ReadArray(od::value& v, const Path& p, F&& element) {
+RecordDecoder::Impl::Got RecordDecoder::Impl::ReadArray(od::value& v, const Path& p,
+                                                        const ArrayLimit& limit, F&& element) {
   od::json_type t;
   Got g = Type(v, p, &t);
   if (g != Got::kValue) return g;
@@ -684,6 +700,9 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadArray(od::value& v, const Path
   if (auto e = v.get_array().get(arr)) return Err(FailJson(p, e));
   int32_t index = 0;
   for (auto element_result : arr) {
+    if (static_cast<size_t>(index) >= limit.max) {
+      return Err(Fail(p, TooManyReason(limit.items, limit.max, limit.per)));
+    }
     od::value el;
     if (auto e = std::move(element_result).get(el)) return Err(FailJson(p, e));
     if (!element(el, index)) return Got::kError;
@@ -992,7 +1011,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
       case kCSchema:
         continue;  // read and checked before
       case kCClaimId:
-        g = ReadNonEmpty(v, p, kClaimIdCharsMax, &s);
+        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
         if (g == Got::kValue) {
           c->claim_id = ClaimId(s);
           key_.assign(s);
@@ -1009,7 +1028,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
                                 &c->frequency);
         break;
       case kCMemberId:
-        g = ReadNonEmpty(v, p, 0, &s);
+        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
         if (g == Got::kValue) c->member_id = MemberId(s);
         break;
       case kCBillingTin:
@@ -1035,7 +1054,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         break;
       case kCDiagnoses:
         c->diagnoses.reserve(4);
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
+        g = ReadArray(v, p, kDiagnosesLimit, [&](od::value& el, int32_t i) {
           std::string_view code;
           Path ep{p.a, i};
           Got eg = ReadString(el, ep, "a string (ICD-10-CM code)", &code);
@@ -1055,7 +1074,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         break;
       case kCLines:
         c->lines.reserve(4);
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
+        g = ReadArray(v, p, kLinesLimit, [&](od::value& el, int32_t i) {
           return DecodeLine(el, i, &c->lines.emplace_back());
         });
         break;
@@ -1089,7 +1108,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         if (g == Got::kValue) c->drg.assign(s);
         break;
       case kCProcedures:
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
+        g = ReadArray(v, p, kProceduresLimit, [&](od::value& el, int32_t i) {
           std::string_view code;
           Path ep{p.a, i};
           Got eg = ReadString(el, ep, "a string (ICD-10-PCS code)", &code);
@@ -1241,7 +1260,7 @@ bool RecordDecoder::Impl::DecodeLine(od::value& v, int32_t index, ClaimLine* lin
         }
         break;
       case kLModifiers:
-        g = ReadArray(fv, p, [&](od::value& el, int32_t j) {
+        g = ReadArray(fv, p, kModifiersLimit, [&](od::value& el, int32_t j) {
           std::string_view m;
           Path ep{"lines", index, "modifiers", j};
           Got eg = ReadString(el, ep, "a string (2 letters or digits)", &m);
@@ -1325,7 +1344,7 @@ bool RecordDecoder::Impl::DecodeMember(od::object& obj, Member* m) {
       case kMSchema:
         continue;
       case kMMemberId:
-        g = ReadNonEmpty(v, p, 0, &s);
+        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
         if (g == Got::kValue) {
           m->member_id = MemberId(s);
           key_.assign(s);
@@ -1339,7 +1358,7 @@ bool RecordDecoder::Impl::DecodeMember(od::object& obj, Member* m) {
                           &m->sex);
         break;
       case kMCoverage:
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
+        g = ReadArray(v, p, kCoverageLimit, [&](od::value& el, int32_t i) {
           return DecodeCoverage(el, i, &m->coverage.emplace_back());
         });
         break;
@@ -1357,6 +1376,8 @@ bool RecordDecoder::Impl::DecodeMember(od::object& obj, Member* m) {
         if (t == od::json_type::string) {
           if (auto e = v.get_string().get(s)) {
             g = Err(FailJson(p, e));
+          } else if (size_t chars = Utf8Length(s); chars > kLabelCharsMax) {
+            g = Err(Fail(p, TooLongReason(chars, kLabelCharsMax)));
           } else {
             m->orec = std::string(s);
           }
@@ -1429,7 +1450,7 @@ bool RecordDecoder::Impl::DecodeCoverage(od::value& v, int32_t index, Coverage* 
         g = ReadDate(fv, p, &cov->through);
         break;
       case kVProgram:
-        g = ReadNonEmpty(fv, p, 0, &s);
+        g = ReadNonEmpty(fv, p, kLabelCharsMax, &s);
         if (g == Got::kValue) cov->program.assign(s);
         break;
       case kVEnrollmentType:
@@ -1523,7 +1544,7 @@ bool RecordDecoder::Impl::DecodeProvider(od::object& obj, Provider* pr) {
         if (g == Got::kValue) pr->tin = Tin(s);
         break;
       case kPSpecialty:
-        g = ReadNonEmpty(v, p, 0, &s);
+        g = ReadNonEmpty(v, p, kLabelCharsMax, &s);
         if (g == Got::kValue) pr->specialty.assign(s);
         break;
       case kPProviderClass:
@@ -1584,7 +1605,7 @@ bool RecordDecoder::Impl::DecodeContract(od::object& obj, Contract* c) {
       case kKSchema:
         continue;
       case kKContractId:
-        g = ReadNonEmpty(v, p, 0, &s);
+        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
         if (g == Got::kValue) {
           c->contract_id = ContractId(s);
           key_.assign(s);
@@ -1601,7 +1622,7 @@ bool RecordDecoder::Impl::DecodeContract(od::object& obj, Contract* c) {
         break;
       }
       case kKTins:
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
+        g = ReadArray(v, p, kTinsLimit, [&](od::value& el, int32_t i) {
           std::string_view tin;
           Path ep{"tins", i};
           Got eg = ReadDigits(el, ep, "TIN", 9, 9, &tin);
@@ -1626,6 +1647,10 @@ bool RecordDecoder::Impl::DecodeContract(od::object& obj, Contract* c) {
       case kKRuleSet: {
         g = ReadString(v, p, "a string \"name@version\"", &s);
         if (g != Got::kValue) break;
+        if (size_t chars = Utf8Length(s); chars > kLabelCharsMax) {
+          g = Err(Fail(p, TooLongReason(chars, kLabelCharsMax)));
+          break;
+        }
         size_t at = s.find('@');
         if (at == std::string_view::npos || at == 0 || at + 1 == s.size() ||
             s.find('@', at + 1) != std::string_view::npos) {
