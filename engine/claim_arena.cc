@@ -4,6 +4,68 @@
 
 namespace vbp {
 
+// The header's narrow counts and the segment blocks hold any claim within the documented limits.
+static_assert(kClaimLinesMax <= UINT16_MAX && kClaimDiagnosesMax <= UINT16_MAX);
+static_assert(kClaimLinesMax <= size_t{1} << 16 && kClaimProceduresMax <= size_t{1} << 16);
+static_assert(kIdCharsMax * 4 <= size_t{1} << 20);  // a UTF-8 code point is at most 4 bytes
+
+namespace {
+
+// A code of `bytes` in `field`, longer than the `Code` it is stored in holds.
+template <typename Code>
+LimitProblem CodeTooLong(size_t bytes, std::string field) {
+  return LimitProblem{std::move(field), "code of " + std::to_string(bytes) +
+                                            " bytes; the engine stores at most " +
+                                            std::to_string(Code::kCapacity)};
+}
+
+std::string Indexed(const char* array, size_t i, const char* field = "") {
+  return std::string(array) + "[" + std::to_string(i) + "]" + field;
+}
+
+}  // namespace
+
+std::optional<LimitProblem> ClaimArena::Unstorable(const Claim& c) {
+  if (auto p = ClaimOverLimits(c)) return p;
+  for (size_t i = 0; i < c.diagnoses.size(); ++i) {
+    const std::string& d = c.diagnoses[i];
+    if (d.size() > rules::Icd10Code::kCapacity) {
+      return CodeTooLong<rules::Icd10Code>(d.size(), Indexed("diagnoses", i));
+    }
+  }
+  for (size_t i = 0; i < c.lines.size(); ++i) {
+    const ClaimLine& l = c.lines[i];
+    if (l.hcpcs.size() > rules::HcpcsCode::kCapacity) {
+      return CodeTooLong<rules::HcpcsCode>(l.hcpcs.size(), Indexed("lines", i, ".hcpcs"));
+    }
+    if (l.pos.size() > rules::PosCode::kCapacity) {
+      return CodeTooLong<rules::PosCode>(l.pos.size(), Indexed("lines", i, ".pos"));
+    }
+    if (l.revenue_code.size() > rules::RevenueCode::kCapacity) {
+      return CodeTooLong<rules::RevenueCode>(l.revenue_code.size(), Indexed("lines", i, ".revenue_code"));
+    }
+  }
+  if (c.claim_type != ClaimType::kInstitutional) return std::nullopt;
+  for (size_t i = 0; i < c.procedures.size(); ++i) {
+    const std::string& code = c.procedures[i];
+    if (code.size() > rules::Icd10Code::kCapacity) {
+      return CodeTooLong<rules::Icd10Code>(code.size(), Indexed("procedures", i));
+    }
+  }
+  return std::nullopt;
+}
+
+Reject UnstorableReject(const Claim& c, LimitProblem problem, std::string record) {
+  Reject r;
+  r.source = c.source;
+  r.kind = RecordKind::kClaim;
+  r.key = c.claim_id.str();
+  r.field = std::move(problem.field);
+  r.reason = std::move(problem.reason);
+  r.record = std::move(record);
+  return r;
+}
+
 uint32_t Interner::Intern(std::string_view s) {
   auto f = ids_.find(s);
   if (f != ids_.end()) return f->second;
@@ -19,7 +81,8 @@ int64_t Interner::Find(std::string_view s) const {
 }
 
 uint32_t ClaimArena::Add(const Claim& c) {
-  VBP_CHECK(c.lines.size() <= UINT16_MAX && c.diagnoses.size() <= UINT16_MAX);
+  // Unstorable(c) is nullopt (callers check): these hold.
+  VBP_CHECK(c.lines.size() <= kClaimLinesMax && c.diagnoses.size() <= kClaimDiagnosesMax);
   Header h;
   h.head = {c.version, c.frequency, c.content_hash};
   const std::string& id = c.claim_id.str();

@@ -315,6 +315,13 @@ Status StreamingEngine::LoadShard(int32_t partition) {
           err = c.status();
           return false;
         }
+        // The engine stores only claims that fit (ApplyInput): anything else is corruption.
+        if (auto problem = ClaimArena::Unstorable(*c)) {
+          err = Status::DataLoss("corrupt claim " + c->claim_id.str().substr(0, 64) +
+                                 " in the state store: " + problem->field + ": " +
+                                 problem->reason);
+          return false;
+        }
         Shard::ClaimSlot slot;
         slot.head = {c->version, c->frequency, c->content_hash};
         slot.member = shard->MemberOf(*c);
@@ -525,13 +532,23 @@ void StreamingEngine::ApplyInput(Shard& shard, const InputMessage& m, StateStore
     }
     AddReject(std::move(*d.reject), kind, &shard, rejects);
   } else if (is_claim) {
-    if (options_.keep_history) {
-      const Claim& c = std::get<Claim>(*d.record);
-      batch.Put(Space::kHistory,
-                HistoryKey(history_step_, 'c', HistoryClaimKey(c.claim_id.str(), c.version), m),
-                m.value);
+    const Claim& c = std::get<Claim>(*d.record);
+    // A claim the arena cannot hold goes to rejects as a record that failed decoding does
+    // (with its position), and the engine goes on: one record never stops the service.
+    if (auto problem = ClaimArena::Unstorable(c)) {
+      if (options_.keep_history) {
+        batch.Put(Space::kHistory, HistoryKey(history_step_, 'x', "", m), m.value);
+      }
+      AddReject(UnstorableReject(c, std::move(*problem), std::string(m.value)), kind, &shard,
+                rejects);
+    } else {
+      if (options_.keep_history) {
+        batch.Put(Space::kHistory,
+                  HistoryKey(history_step_, 'c', HistoryClaimKey(c.claim_id.str(), c.version), m),
+                  m.value);
+      }
+      ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch, rejects);
     }
-    ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch, rejects);
   } else {
     if (options_.keep_history) {
       batch.Put(Space::kHistory,

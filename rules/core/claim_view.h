@@ -21,6 +21,7 @@ namespace vbp::rules {
 template <size_t N>
 class ShortCode {
  public:
+  static constexpr size_t kCapacity = N;  // bytes
   ShortCode() = default;
   // Codes longer than N are a decoder bug (the decoder validates lengths).
   static ShortCode From(std::string_view s) {
