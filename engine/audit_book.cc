@@ -11,6 +11,8 @@ AuditBook::~AuditBook() = default;
 
 void AuditBook::AddClaim(const Claim& c) {
   VBP_CHECK(!finished_);
+  // The engine rejected it (StreamingEngine::ApplyInput): no effect, as-of untouched.
+  if (ClaimArena::Unstorable(c)) return;
   ++claims_read_;
   auto f = ledger_.find(c.claim_id.str());
   const ClaimHead* current = f == ledger_.end() ? nullptr : &f->second.head;

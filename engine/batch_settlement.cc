@@ -11,6 +11,12 @@ BatchSettlement::BatchSettlement(const RuleRegistry* registry) : registry_(regis
 BatchSettlement::~BatchSettlement() = default;
 
 void BatchSettlement::AddClaim(const Claim& c) {
+  // A claim the arena cannot hold is rejected like a record that failed decoding: read and
+  // rejected, no lines counted, the as-of watermark untouched.
+  if (auto problem = ClaimArena::Unstorable(c)) {
+    AddReject(UnstorableReject(c, std::move(*problem)), RecordKind::kClaim);
+    return;
+  }
   const uint32_t current_index = ledger_.Find(c.claim_id.str());
   const ClaimHead* current =
       current_index == ClaimArena::kNone ? nullptr : &arena_.head(current_index);

@@ -4,6 +4,31 @@
 
 namespace vbp {
 
+// The header's narrow counts and the segment blocks hold any claim within the documented limits.
+static_assert(kClaimLinesMax <= UINT16_MAX && kClaimDiagnosesMax <= UINT16_MAX);
+static_assert(kClaimLinesMax <= size_t{1} << 16 && kClaimProceduresMax <= size_t{1} << 16);
+static_assert(kIdCharsMax * 4 <= size_t{1} << 20);  // a UTF-8 code point is at most 4 bytes
+
+std::optional<LimitProblem> ClaimArena::Unstorable(const Claim& c) {
+  // A code wider than its inline storage is kept as a code that matches nothing
+  // (rules::ShortCode, SPEC §6): only counts and ids can make a claim unstorable.
+  return ClaimOverLimits(c);
+}
+
+Reject UnstorableReject(const Claim& c, LimitProblem problem, std::string record) {
+  Reject r;
+  r.source = c.source;
+  r.kind = RecordKind::kClaim;
+  r.key = c.claim_id.str();
+  r.field = std::move(problem.field);
+  r.reason = std::move(problem.reason);
+  r.record = std::move(record);
+  // What data quality reads from a rejected claim record (rules/core/data_quality.h).
+  r.claim_facts = RejectedClaimFacts{c.member_id.str(), c.billing_tin.str(), NoteYear(c),
+                                     PaidMicros(c)};
+  return r;
+}
+
 uint32_t Interner::Intern(std::string_view s) {
   auto f = ids_.find(s);
   if (f != ids_.end()) return f->second;
@@ -19,7 +44,8 @@ int64_t Interner::Find(std::string_view s) const {
 }
 
 uint32_t ClaimArena::Add(const Claim& c) {
-  VBP_CHECK(c.lines.size() <= UINT16_MAX && c.diagnoses.size() <= UINT16_MAX);
+  // Unstorable(c) is nullopt (callers check): these hold.
+  VBP_CHECK(c.lines.size() <= kClaimLinesMax && c.diagnoses.size() <= kClaimDiagnosesMax);
   Header h;
   h.head = {c.version, c.frequency, c.content_hash};
   const std::string& id = c.claim_id.str();

@@ -14,7 +14,9 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/limits.h"
 #include "domain/records.h"
+#include "domain/reject.h"
 #include "engine/claim_versions.h"
 #include "rules/core/claim_view.h"
 #include "rules/core/reference.h"
@@ -67,7 +69,13 @@ class ClaimArena {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
 
-  // Stores a claim version; returns its index.
+  // Why `c` cannot be stored, or nullopt: a count or id over its limit (domain/limits.h, which
+  // the record decoder enforces). A code longer than its inline width is stored as a code
+  // that matches nothing (rules::ShortCode), never refused.
+  // Callers check it before Add and reject the claim instead (a claim from outside must never
+  // reach an invariant); a claim the record decoder accepted always fits.
+  static std::optional<LimitProblem> Unstorable(const Claim& c);
+  // Stores a claim version (Unstorable(c) must be nullopt); returns its index.
   uint32_t Add(const Claim& c);
   rules::ClaimView View(uint32_t index) const;
   uint32_t member(uint32_t index) const { return headers_[index].member; }
@@ -122,6 +130,10 @@ class ClaimArena {
   std::deque<CodeWarningCounts> warnings_;  // few claims warn: kept apart from the headers
   Interner tins_, npis_, members_, sources_;
 };
+
+// The reject of a claim that Unstorable refused: its source, key, the problem's field and
+// reason; `record` is the original text when the caller has it.
+Reject UnstorableReject(const Claim& c, LimitProblem problem, std::string record = {});
 
 // claim_id -> arena index of its effective version: open addressing with linear probing on
 // 64-bit hashes; keys are compared against the arena's claim ids. No per-entry allocation.

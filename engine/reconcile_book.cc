@@ -11,6 +11,8 @@ ReconcileBook::~ReconcileBook() = default;
 
 void ReconcileBook::AddClaim(const Claim& c) {
   VBP_CHECK(!finished_);
+  // Left out as a record that failed decoding is (`vbp settle` rejects it).
+  if (ClaimArena::Unstorable(c)) return;
   auto [it, inserted] = claims_.try_emplace(c.claim_id.str());
   ClaimSlot& slot = it->second;
   const VersionDecision decision =

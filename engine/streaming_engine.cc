@@ -336,6 +336,13 @@ Status StreamingEngine::LoadShard(int32_t partition) {
           err = c.status();
           return false;
         }
+        // The engine stores only claims that fit (ApplyInput): anything else is corruption.
+        if (auto problem = ClaimArena::Unstorable(*c)) {
+          err = Status::DataLoss("corrupt claim " + c->claim_id.str().substr(0, 64) +
+                                 " in the state store: " + problem->field + ": " +
+                                 problem->reason);
+          return false;
+        }
         Shard::ClaimSlot slot;
         slot.head = {c->version, c->frequency, c->content_hash};
         slot.member = shard->MemberOf(*c);
@@ -564,13 +571,29 @@ void StreamingEngine::ApplyInput(Shard& shard, const InputMessage& m, StateStore
     }
     AddReject(std::move(*d.reject), kind, &shard, rejects);
   } else if (is_claim) {
-    if (options_.keep_history) {
-      const Claim& c = std::get<Claim>(*d.record);
-      batch.Put(Space::kHistory,
-                HistoryKey(history_step_, 'c', HistoryClaimKey(c.claim_id.str(), c.version), m),
-                m.value);
+    const Claim& c = std::get<Claim>(*d.record);
+    // A claim the arena cannot hold goes to rejects as a record that failed decoding does
+    // (with its position), and the engine goes on: one record never stops the service.
+    if (auto problem = ClaimArena::Unstorable(c)) {
+      if (options_.keep_history) {
+        batch.Put(Space::kHistory, HistoryKey(history_step_, 'x', "", m), m.value);
+      }
+      Reject r = UnstorableReject(c, std::move(*problem), std::string(m.value));
+      if (m.offset >= shard.notes_from) {
+        Shard::MemberEntry& e = shard.Member(r.claim_facts->member_id);
+        NoteRejectedClaim(&e.second.notes, *r.claim_facts);
+        e.second.notes_changed = true;
+        shard.MarkDirty(&e);
+      }
+      AddReject(std::move(r), kind, &shard, rejects);
+    } else {
+      if (options_.keep_history) {
+        batch.Put(Space::kHistory,
+                  HistoryKey(history_step_, 'c', HistoryClaimKey(c.claim_id.str(), c.version), m),
+                  m.value);
+      }
+      ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch, rejects);
     }
-    ApplyClaim(shard, std::get<Claim>(std::move(*d.record)), batch, rejects);
   } else {
     if (options_.keep_history) {
       batch.Put(Space::kHistory,

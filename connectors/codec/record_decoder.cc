@@ -12,6 +12,7 @@
 
 #include "connectors/codec/content_hash.h"
 #include "connectors/codec/field_checks.h"
+#include "domain/limits.h"
 
 namespace vbp::codec {
 
@@ -53,8 +54,8 @@ using internal::SignificantDecimals;
 using internal::UpperAscii;
 using internal::Utf8Length;
 
-// Bounds (STYLE.md: a limit on everything). The JSON Schemas state the same bounds.
-constexpr size_t kClaimIdCharsMax = 64;
+// Bounds (STYLE.md: a limit on everything). The JSON Schemas state the same bounds; counts
+// and id lengths are in domain/limits.h.
 constexpr int kAmountDecimalsMax = 6;       // money, units and risk scores
 constexpr int kMoneyMaxPowerOfTen = 12;     // an amount is at most 10^12 dollars
 constexpr int kUnitsMaxPowerOfTen = 9;      // units are at most 10^9
@@ -62,7 +63,20 @@ constexpr int kRiskScoreMaxPowerOfTen = 3;  // a risk score is at most 1000
 constexpr int64_t kLineNumberMax = 2147483647;
 constexpr int64_t kPerformanceYearMin = 2000;
 constexpr int64_t kPerformanceYearMax = 2100;
-constexpr int kJsonDepthMax = 256;  // nesting inside unknown fields and contract parameters
+
+// An array's bound (domain/limits.h) and the words its reason uses: "too many lines: more
+// than 9999 (at most 9999 per claim)".
+struct ArrayLimit {
+  size_t max;
+  const char* items;
+  const char* per;
+};
+constexpr ArrayLimit kDiagnosesLimit{kClaimDiagnosesMax, "diagnoses", "claim"};
+constexpr ArrayLimit kLinesLimit{kClaimLinesMax, "lines", "claim"};
+constexpr ArrayLimit kProceduresLimit{kClaimProceduresMax, "procedures", "claim"};
+constexpr ArrayLimit kModifiersLimit{kLineModifiersMax, "modifiers", "line"};
+constexpr ArrayLimit kCoverageLimit{kMemberCoverageSpansMax, "coverage spans", "member"};
+constexpr ArrayLimit kTinsLimit{kContractTinsMax, "TINs", "contract"};
 
 // The JSON path of a field: a[i].b[j] (parts left empty / negative are omitted).
 struct Path {
@@ -307,7 +321,7 @@ class RecordDecoder::Impl {
   // where claims are counted (domain/code_shape.h). kNull: null or an empty string.
   Got ReadDescriptive(od::value& v, const Path& p, CodeField field, std::string* out);
   // An array of descriptive codes; a value that is not an array is kept as one element.
-  Got ReadDescriptiveArray(od::value& v, const Path& p, CodeField field,
+  Got ReadDescriptiveArray(od::value& v, const Path& p, CodeField field, const ArrayLimit& limit,
                            std::vector<std::string>* out);
   Got ReadInt(od::value& v, const Path& p, const char* want, int64_t* out);
   Got ReadBool(od::value& v, const Path& p, bool* out);
@@ -318,8 +332,10 @@ class RecordDecoder::Impl {
   template <typename E>
   Got ReadEnum(od::value& v, const Path& p, const char* what, const char* allowed,
                std::optional<E> (*parse)(std::string_view), E* out);
+  // Calls element(value, index) for each item; an array longer than `limit` is rejected at
+  // its first item over, before that item is read.
   template <typename F>
-  Got ReadArray(od::value& v, const Path& p, F&& element);
+  Got ReadArray(od::value& v, const Path& p, const ArrayLimit& limit, F&& element);
   bool NumberToken(od::value& v, const Path& p, std::string_view* token);
   // Validates any JSON value fully and writes its canonical text (sorted keys, no whitespace,
   // numbers as written).
@@ -636,8 +652,7 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadNonEmpty(od::value& v, const P
   if (chars_max > 0 && out->size() > chars_max) {
     size_t chars = Utf8Length(*out);
     if (chars > chars_max) {
-      return Err(Fail(p, "too long: " + std::to_string(chars) + " characters (at most " +
-                             std::to_string(chars_max) + ")"));
+      return Err(Fail(p, TooLongReason(chars, chars_max)));
     }
   }
   return Got::kValue;
@@ -686,6 +701,7 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadDescriptive(od::value& v, cons
 
 RecordDecoder::Impl::Got RecordDecoder::Impl::ReadDescriptiveArray(od::value& v, const Path& p,
                                                                    CodeField field,
+                                                                   const ArrayLimit& limit,
                                                                    std::vector<std::string>* out) {
   od::json_type t;
   Got g = Type(v, p, &t);
@@ -696,7 +712,7 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadDescriptiveArray(od::value& v,
     if (g == Got::kValue) out->push_back(std::move(one));
     return g == Got::kError ? g : Got::kValue;
   }
-  return ReadArray(v, p, [&](od::value& el, int32_t i) {
+  return ReadArray(v, p, limit, [&](od::value& el, int32_t i) {
     std::string code;
     // A null or blank element is kept as an empty code (it keeps the positions, the first
     // diagnosis being the principal one) and warns.
@@ -779,7 +795,8 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadEnum(od::value& v, const Path&
 }
 
 template <typename F>
-RecordDecoder::Impl::Got RecordDecoder::Impl::ReadArray(od::value& v, const Path& p, F&& element) {
+RecordDecoder::Impl::Got RecordDecoder::Impl::ReadArray(od::value& v, const Path& p,
+                                                        const ArrayLimit& limit, F&& element) {
   od::json_type t;
   Got g = Type(v, p, &t);
   if (g != Got::kValue) return g;
@@ -788,6 +805,9 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadArray(od::value& v, const Path
   if (auto e = v.get_array().get(arr)) return Err(FailJson(p, e));
   int32_t index = 0;
   for (auto element_result : arr) {
+    if (static_cast<size_t>(index) >= limit.max) {
+      return Err(Fail(p, TooManyReason(limit.items, limit.max, limit.per)));
+    }
     od::value el;
     if (auto e = std::move(element_result).get(el)) return Err(FailJson(p, e));
     if (!element(el, index)) return Got::kError;
@@ -1096,7 +1116,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
       case kCSchema:
         continue;  // read and checked before
       case kCClaimId:
-        g = ReadNonEmpty(v, p, kClaimIdCharsMax, &s);
+        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
         if (g == Got::kValue) {
           c->claim_id = ClaimId(s);
           key_.assign(s);
@@ -1113,7 +1133,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
                                 &c->frequency);
         break;
       case kCMemberId:
-        g = ReadNonEmpty(v, p, 0, &s);
+        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
         if (g == Got::kValue) c->member_id = MemberId(s);
         break;
       case kCBillingTin:
@@ -1139,11 +1159,11 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         break;
       case kCDiagnoses:
         c->diagnoses.reserve(4);
-        g = ReadDescriptiveArray(v, p, CodeField::kDiagnoses, &c->diagnoses);
+        g = ReadDescriptiveArray(v, p, CodeField::kDiagnoses, kDiagnosesLimit, &c->diagnoses);
         break;
       case kCLines:
         c->lines.reserve(4);
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
+        g = ReadArray(v, p, kLinesLimit, [&](od::value& el, int32_t i) {
           return DecodeLine(el, i, &c->lines.emplace_back());
         });
         break;
@@ -1173,7 +1193,7 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
         g = ReadDescriptive(v, p, CodeField::kDrg, &c->drg);
         break;
       case kCProcedures:
-        g = ReadDescriptiveArray(v, p, CodeField::kProcedures, &c->procedures);
+        g = ReadDescriptiveArray(v, p, CodeField::kProcedures, kProceduresLimit, &c->procedures);
         break;
       default:
         break;
@@ -1291,7 +1311,7 @@ bool RecordDecoder::Impl::DecodeLine(od::value& v, int32_t index, ClaimLine* lin
         g = ReadDescriptive(fv, p, CodeField::kHcpcs, &line->hcpcs);
         break;
       case kLModifiers:
-        g = ReadDescriptiveArray(fv, p, CodeField::kModifiers, &line->modifiers);
+        g = ReadDescriptiveArray(fv, p, CodeField::kModifiers, kModifiersLimit, &line->modifiers);
         break;
       case kLUnits:
         g = ReadUnits(fv, p, &line->units);
@@ -1353,7 +1373,7 @@ bool RecordDecoder::Impl::DecodeMember(od::object& obj, Member* m) {
       case kMSchema:
         continue;
       case kMMemberId:
-        g = ReadNonEmpty(v, p, 0, &s);
+        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
         if (g == Got::kValue) {
           m->member_id = MemberId(s);
           key_.assign(s);
@@ -1367,7 +1387,7 @@ bool RecordDecoder::Impl::DecodeMember(od::object& obj, Member* m) {
                           &m->sex);
         break;
       case kMCoverage:
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
+        g = ReadArray(v, p, kCoverageLimit, [&](od::value& el, int32_t i) {
           return DecodeCoverage(el, i, &m->coverage.emplace_back());
         });
         break;
@@ -1385,6 +1405,8 @@ bool RecordDecoder::Impl::DecodeMember(od::object& obj, Member* m) {
         if (t == od::json_type::string) {
           if (auto e = v.get_string().get(s)) {
             g = Err(FailJson(p, e));
+          } else if (size_t chars = Utf8Length(s); chars > kLabelCharsMax) {
+            g = Err(Fail(p, TooLongReason(chars, kLabelCharsMax)));
           } else {
             m->orec = std::string(s);
           }
@@ -1457,7 +1479,7 @@ bool RecordDecoder::Impl::DecodeCoverage(od::value& v, int32_t index, Coverage* 
         g = ReadDate(fv, p, &cov->through);
         break;
       case kVProgram:
-        g = ReadNonEmpty(fv, p, 0, &s);
+        g = ReadNonEmpty(fv, p, kLabelCharsMax, &s);
         if (g == Got::kValue) cov->program.assign(s);
         break;
       case kVEnrollmentType:
@@ -1551,7 +1573,7 @@ bool RecordDecoder::Impl::DecodeProvider(od::object& obj, Provider* pr) {
         if (g == Got::kValue) pr->tin = Tin(s);
         break;
       case kPSpecialty:
-        g = ReadNonEmpty(v, p, 0, &s);
+        g = ReadNonEmpty(v, p, kLabelCharsMax, &s);
         if (g == Got::kValue) pr->specialty.assign(s);
         break;
       case kPProviderClass:
@@ -1612,7 +1634,7 @@ bool RecordDecoder::Impl::DecodeContract(od::object& obj, Contract* c) {
       case kKSchema:
         continue;
       case kKContractId:
-        g = ReadNonEmpty(v, p, 0, &s);
+        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
         if (g == Got::kValue) {
           c->contract_id = ContractId(s);
           key_.assign(s);
@@ -1629,7 +1651,7 @@ bool RecordDecoder::Impl::DecodeContract(od::object& obj, Contract* c) {
         break;
       }
       case kKTins:
-        g = ReadArray(v, p, [&](od::value& el, int32_t i) {
+        g = ReadArray(v, p, kTinsLimit, [&](od::value& el, int32_t i) {
           std::string_view tin;
           Path ep{"tins", i};
           Got eg = ReadDigits(el, ep, "TIN", 9, 9, &tin);
@@ -1654,6 +1676,10 @@ bool RecordDecoder::Impl::DecodeContract(od::object& obj, Contract* c) {
       case kKRuleSet: {
         g = ReadString(v, p, "a string \"name@version\"", &s);
         if (g != Got::kValue) break;
+        if (size_t chars = Utf8Length(s); chars > kLabelCharsMax) {
+          g = Err(Fail(p, TooLongReason(chars, kLabelCharsMax)));
+          break;
+        }
         size_t at = s.find('@');
         if (at == std::string_view::npos || at == 0 || at + 1 == s.size() ||
             s.find('@', at + 1) != std::string_view::npos) {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <variant>
 
+#include "domain/limits.h"
 #include "domain/records.h"
 #include "domain/reject.h"
 
@@ -37,8 +38,9 @@ struct DecodeResult {
 // The "schema" value naming each record kind: "vbp.claim/1", "vbp.member/1", ...
 const char* SchemaName(RecordKind kind);
 
-// The largest record text Decode accepts; longer texts are rejected unparsed.
-inline constexpr size_t kRecordBytesMax = size_t{16} << 20;
+// The largest record text Decode accepts is kRecordBytesMax (domain/limits.h, with every
+// other limit the decoder checks); longer texts are rejected unparsed.
+using ::vbp::kRecordBytesMax;
 
 class RecordDecoder {
  public:

@@ -22,6 +22,7 @@ namespace vbp::rules {
 template <size_t N>
 class ShortCode {
  public:
+  static constexpr size_t kCapacity = N;  // bytes
   ShortCode() = default;
   // A code longer than N (kept as given, SPEC §6: descriptive codes of unexpected shape are
   // never rejected) is stored as kOverlongView, which no code list holds: it matches nothing.
