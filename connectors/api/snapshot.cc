@@ -106,7 +106,13 @@ Result<std::unique_ptr<Snapshot>> LoadDataSnapshot(const std::string& dir,
     r.revision = 1;
     r.as_of = c.as_of;
     for (const Tin& t : c.tins) r.tins.push_back(t.str());
-    r.json = StatementJson(c.figures, 1, c.tins).dump();
+    // The reconciliation book keeps effective claims only, not the rejected and superseded
+    // records behind a statement's data_quality (SPEC §6): rather than serve counts of zero
+    // that are not true, a data-directory snapshot leaves the block out (`vbp settle` and a
+    // state directory have it).
+    nlohmann::ordered_json j = StatementJson(c.figures, 1, c.tins);
+    j.erase("data_quality");
+    r.json = j.dump();
     s->revisions[c.id][c.year].push_back(std::move(r));
   }
   for (const Reject& r : s->book->contract_rejects()) {

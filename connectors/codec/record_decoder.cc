@@ -557,7 +557,7 @@ std::optional<RejectedClaimFacts> RecordDecoder::Impl::SalvageClaimFacts() {
     return true;
   };
   std::string_view s;
-  if (text_of("member_id", &s) && !s.empty() && s.size() <= kClaimIdCharsMax * 4) {
+  if (text_of("member_id", &s) && !s.empty() && s.size() <= kIdCharsMax * 4) {
     f.member_id.assign(s);
     any = true;
   }

@@ -57,7 +57,12 @@ TEST(SnapshotTest, DataDirectorySettlesByteForByteLikeVbpSettle) {
   for (const auto& c : settled->contracts) {
     const auto& revs = snap->revisions.at(c.figures.contract_id).at(2025);
     ASSERT_EQ(revs.size(), 1u);
-    EXPECT_EQ(revs[0].json, StatementJson(c.figures, 1, c.tins).dump());
+    // Without data_quality: the data-directory snapshot does not hold the rejected and
+    // superseded records it counts (snapshot.cc), so it leaves the block out.
+    auto expected = StatementJson(c.figures, 1, c.tins);
+    expected.erase("data_quality");
+    EXPECT_EQ(revs[0].json, expected.dump());
+    EXPECT_FALSE(nlohmann::json::parse(revs[0].json).contains("data_quality"));
   }
   EXPECT_EQ(snap->book->FindContract(ContractId(std::string("C-ACME")))->roster.size(), 5u);
   EXPECT_EQ(snap->book->FindContract(ContractId(std::string("C-BETA")))->roster.size(), 2u);
@@ -125,10 +130,12 @@ TEST(SnapshotTest, StateDirectoryServesWhatTheStreamingEngineCommitted) {
     json s = json::parse(revs.back().json);
     EXPECT_TRUE(s.contains("hash"));
     json d = json::parse(data->revisions.at(ContractId(std::string(id))).at(2025)[0].json);
+    EXPECT_TRUE(s.contains("data_quality"));  // the stored revision has it
     for (json* x : {&s, &d}) {
       x->erase("revision");
       x->erase("revision_info");
       x->erase("hash");
+      x->erase("data_quality");
     }
     EXPECT_EQ(s, d) << id;
     const BookContract* a = (*state)->book->FindContract(ContractId(std::string(id)));

@@ -13,7 +13,7 @@ constexpr const char* kTin = "111111111";
 constexpr const char* kPcp = "1000000001";
 
 // A settled world of two members with one visit each; `poison` adds one claim for M1.
-Scenario::Output Run(const std::function<void(Claim&)>& poison) {
+Scenario::Output SettleWith(const std::function<void(Claim&)>& poison) {
   Scenario s;
   s.AddProvider(kPcp, kTin, ProviderClass::kPcp);
   s.AddContract("C1", {kTin});
@@ -41,8 +41,8 @@ std::pair<std::string, nlohmann::json> SplitQuality(const std::string& text) {
 void ExpectRejectedLikeADecodeFailure(const std::function<void(Claim&)>& poison,
                                       const std::string& field, const std::string& reason,
                                       const std::string& rejected_paid) {
-  const Scenario::Output clean = Run(nullptr);
-  const Scenario::Output out = Run(poison);
+  const Scenario::Output clean = SettleWith(nullptr);
+  const Scenario::Output out = SettleWith(poison);
   ASSERT_EQ(out.rejects.size(), 1u);
   const Reject& r = out.rejects[0];
   EXPECT_EQ(r.source.ToString(), "claims.ndjson:2");  // the second claim added
@@ -91,8 +91,8 @@ TEST(PoisonClaimTest, A65536DiagnosisClaimIsRejectedNotAborted) {
 // SPEC §6: a descriptive code wider than its inline storage is kept, matches no code list and
 // warns; the claim is paid (its 120.00 is in expenditure) and never aborts the engine.
 TEST(PoisonClaimTest, ACodeWiderThanItsStorageIsKeptAndMatchesNothing) {
-  const Scenario::Output clean = Run(nullptr);
-  const Scenario::Output out = Run([](Claim& c) {
+  const Scenario::Output clean = SettleWith(nullptr);
+  const Scenario::Output out = SettleWith([](Claim& c) {
     c.lines[0].hcpcs = "99214-25";
     c.diagnoses = {"E11.65XXXX"};
   });

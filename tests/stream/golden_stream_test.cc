@@ -26,9 +26,9 @@ void StreamCase(const std::string& name) {
   for (const InputTopic& t : kInputTopics) {
     ProduceWithVbp(broker->bootstrap(), t.topic, CaseDir(name) + "/input/" + t.file);
   }
-  ASSERT_FALSE(HasFailure());
+  ASSERT_FALSE(::testing::Test::HasFailure());
   RunUntilCaughtUp(broker->bootstrap(), dir / "state", "engine");
-  ASSERT_FALSE(HasFailure());
+  ASSERT_FALSE(::testing::Test::HasFailure());
   const auto streamed = WithoutRevision(nlohmann::ordered_json::parse(
       Statements(dir / "state", dir / "stream.json"), nullptr, false));
   const auto settled = WithoutRevision(Settle(CaseDir(name) + "/input", dir / "settle.json"));
@@ -77,9 +77,9 @@ TEST(GoldenStreamTest, StatementsExitThreeNamingAContractTheEngineRejected) {
   for (const InputTopic& t : kInputTopics) {
     ProduceWithVbp(broker->bootstrap(), t.topic, data + "/" + t.file);
   }
-  ASSERT_FALSE(HasFailure());
+  ASSERT_FALSE(::testing::Test::HasFailure());
   RunUntilCaughtUp(broker->bootstrap(), dir / "state", "engine");
-  ASSERT_FALSE(HasFailure());
+  ASSERT_FALSE(::testing::Test::HasFailure());
   CommandResult r =
       RunVbp({"statements", "--state", dir / "state", "--out", dir / "statements.json"});
   EXPECT_EQ(r.exit_code, 3) << r.err;

@@ -140,7 +140,17 @@ TEST_F(StreamReplayTest, ProducingTheSameRecordsAgainChangesNoFigure) {
   ASSERT_EQ(twice, 2 * once);
   RunUntilCaughtUp(b, state, "engine");
   const auto second = nlohmann::ordered_json::parse(Statements(state, dir_ / "second.json"));
-  ExpectSameStatements(WithoutRevision(first), WithoutRevision(second), "after the duplicates");
+  // Every figure is unchanged; data quality reports the second delivery (SPEC §6): every
+  // record produced again is a superseded duplicate or a rejected record once more.
+  ExpectSameStatements(WithoutDataQuality(WithoutRevision(first)),
+                       WithoutDataQuality(WithoutRevision(second)), "after the duplicates");
+  for (size_t i = 0; i < first.size() && i < second.size(); ++i) {
+    const auto& q1 = first[i]["data_quality"];
+    const auto& q2 = second[i]["data_quality"];
+    EXPECT_EQ(q2["rejected_claim_records"], 2 * q1["rejected_claim_records"].get<int64_t>());
+    EXPECT_GT(q2["superseded_claim_records"].get<int64_t>(),
+              q1["superseded_claim_records"].get<int64_t>());
+  }
   for (int64_t r : Revisions(second)) EXPECT_EQ(r, twice);
 
   const KindCounts c2 = FromMetrics(IdleMetrics(dir_, "idle2", b, state));
