@@ -15,8 +15,7 @@ std::string TooManyReason(std::string_view items, size_t max, std::string_view p
 }
 
 std::string TooLongReason(size_t chars, size_t max) {
-  return "too long: " + std::to_string(chars) + " characters (at most " + std::to_string(max) +
-         ")";
+  return "too long: " + std::to_string(chars) + " characters (at most " + std::to_string(max) + ")";
 }
 
 size_t CodePoints(std::string_view s) {

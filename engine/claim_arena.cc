@@ -24,8 +24,8 @@ Reject UnstorableReject(const Claim& c, LimitProblem problem, std::string record
   r.reason = std::move(problem.reason);
   r.record = std::move(record);
   // What data quality reads from a rejected claim record (rules/core/data_quality.h).
-  r.claim_facts = RejectedClaimFacts{c.member_id.str(), c.billing_tin.str(), NoteYear(c),
-                                     PaidMicros(c)};
+  r.claim_facts =
+      RejectedClaimFacts{c.member_id.str(), c.billing_tin.str(), NoteYear(c), PaidMicros(c)};
   return r;
 }
 

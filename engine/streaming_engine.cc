@@ -339,8 +339,7 @@ Status StreamingEngine::LoadShard(int32_t partition) {
         // The engine stores only claims that fit (ApplyInput): anything else is corruption.
         if (auto problem = ClaimArena::Unstorable(*c)) {
           err = Status::DataLoss("corrupt claim " + c->claim_id.str().substr(0, 64) +
-                                 " in the state store: " + problem->field + ": " +
-                                 problem->reason);
+                                 " in the state store: " + problem->field + ": " + problem->reason);
           return false;
         }
         Shard::ClaimSlot slot;

@@ -2,10 +2,11 @@
 // over, with the array's path and a reason naming the bound; exactly the bound decodes. The
 // bounds below are written out by hand (not read from the header), so a change to a limit
 // shows here and must be made in the README and the schemas too.
+#include "domain/limits.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "domain/limits.h"
 #include "tests/codec/test_util.h"
 
 namespace vbp::codec {
@@ -34,7 +35,8 @@ std::string ClaimWithLines(size_t n) {
 }
 
 std::string ClaimWithDiagnoses(size_t n) {
-  return Edit(kGoodClaim, [n](json& j) { j["diagnoses"] = json(std::vector<std::string>(n, "E11.9")); });
+  return Edit(kGoodClaim,
+              [n](json& j) { j["diagnoses"] = json(std::vector<std::string>(n, "E11.9")); });
 }
 
 class LimitsTest : public ::testing::Test {
@@ -83,8 +85,9 @@ TEST_F(LimitsTest, ProceduresAndModifiersHaveTheirBounds) {
   ExpectReject(procedures(100), RecordKind::kClaim, "procedures",
                "too many procedures: more than 99 (at most 99 per claim)");
   auto modifiers = [](size_t n) {
-    return Edit(kGoodClaim,
-                [n](json& j) { j["lines"][1]["modifiers"] = json(std::vector<std::string>(n, "GT")); });
+    return Edit(kGoodClaim, [n](json& j) {
+      j["lines"][1]["modifiers"] = json(std::vector<std::string>(n, "GT"));
+    });
   };
   EXPECT_EQ(DecodeOk<Claim>(decoder_, modifiers(10)).lines[1].modifiers.size(), 10u);
   ExpectReject(modifiers(11), RecordKind::kClaim, "lines[1].modifiers",
@@ -138,16 +141,16 @@ TEST_F(LimitsTest, LabelsAreAtMost128Characters) {
   const std::string over(129, 'x');
   const std::string reason = "too long: 129 characters (at most 128)";
   DecodeOk<Member>(decoder_, Edit(kGoodMember, [&](json& j) {
-    j["coverage"][0]["program"] = ok;
-    j["orec"] = ok;
-  }));
+                     j["coverage"][0]["program"] = ok;
+                     j["orec"] = ok;
+                   }));
   ExpectReject(Edit(kGoodMember, [&](json& j) { j["coverage"][0]["program"] = over; }),
                RecordKind::kMember, "coverage[0].program", reason);
   ExpectReject(Edit(kGoodMember, [&](json& j) { j["orec"] = over; }), RecordKind::kMember, "orec",
                reason);
   DecodeOk<Provider>(decoder_, Edit(kGoodProvider, [&](json& j) { j["specialty"] = ok; }));
-  ExpectReject(Edit(kGoodProvider, [&](json& j) { j["specialty"] = over; }),
-               RecordKind::kProvider, "specialty", reason);
+  ExpectReject(Edit(kGoodProvider, [&](json& j) { j["specialty"] = over; }), RecordKind::kProvider,
+               "specialty", reason);
   const std::string rule_set = std::string(60, 'r') + "@" + std::string(68, 'v');  // 129
   ExpectReject(Edit(kGoodContract, [&](json& j) { j["rule_set"] = rule_set; }),
                RecordKind::kContract, "rule_set", reason);

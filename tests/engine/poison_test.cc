@@ -83,9 +83,8 @@ TEST(PoisonClaimTest, A65536LineClaimIsRejectedNotAborted) {
 }
 
 TEST(PoisonClaimTest, A65536DiagnosisClaimIsRejectedNotAborted) {
-  ExpectRejectedLikeADecodeFailure([](Claim& c) { c.diagnoses.assign(65536, "I10"); },
-                                   "diagnoses", "too many diagnoses: 65536 (at most 99 per claim)",
-                                   "120.00");
+  ExpectRejectedLikeADecodeFailure([](Claim& c) { c.diagnoses.assign(65536, "I10"); }, "diagnoses",
+                                   "too many diagnoses: 65536 (at most 99 per claim)", "120.00");
 }
 
 // SPEC §6: a descriptive code wider than its inline storage is kept, matches no code list and
