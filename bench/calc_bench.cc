@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "engine/batch_settlement.h"
+#include "engine/batch/batch_settlement.h"
 
 namespace vbp {
 namespace {

@@ -1,7 +1,7 @@
 // stream_bench: end-to-end figures of the streaming engine (issue 3, item 8). A harness that
 // prints its figures and the command reproducing them; not a timed unit test.
 //
-// 1. Throughput. A generated population (connectors/generate, in memory) is produced into an
+// 1. Throughput. A generated population (connectors/ingest/generate, in memory) is produced into an
 //    in-process mock cluster (our Producer, zstd, keyed like `vbp produce`; enough partitions
 //    that the mock's 5 MiB-per-partition retention drops nothing, checked). Then, over the
 //    SAME messages of the four input topics:
@@ -56,16 +56,16 @@
 #include <thread>
 #include <vector>
 
-#include "connectors/generate/generator.h"
+#include "connectors/ingest/generate/generator.h"
 #include "connectors/kafka/consumer.h"
 #include "connectors/kafka/json_key.h"
 #include "connectors/kafka/mock_cluster.h"
 #include "connectors/kafka/producer.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
-#include "connectors/stream/kafka_ports.h"
-#include "engine/rule_registry.h"
-#include "engine/streaming_engine.h"
+#include "connectors/stream/compose.h"
+#include "engine/core/rule_registry.h"
+#include "engine/stream/streaming_engine.h"
 
 namespace vbp::bench {
 namespace {
@@ -365,16 +365,10 @@ class DiscardStateStore final : public StateStore {
 
 struct Engine {
   std::unique_ptr<StateStore> store;
-  std::unique_ptr<stream::KafkaRecordSource> input, reference, parts_source;
-  std::unique_ptr<stream::KafkaRecordSink> statements, rejects, parts;
-  std::unique_ptr<FirstRecordClock> timed_input;
-  std::unique_ptr<Clock> clock;
-  std::unique_ptr<StreamingEngine> engine;
-  void Close() {
-    (void)input->Close();
-    (void)reference->Close();
-    (void)parts_source->Close();
-  }
+  FirstRecordClock* timed_input = nullptr;  // owned by `composed`
+  std::unique_ptr<stream::ComposedEngine> composed;
+  StreamingEngine* engine = nullptr;
+  void Close() { composed->Close(); }
 };
 
 std::unique_ptr<Engine> BuildEngine(const std::string& bootstrap, const std::string& state,
@@ -388,41 +382,21 @@ std::unique_ptr<Engine> BuildEngine(const std::string& bootstrap, const std::str
     if (!store.ok()) Die("state", store.status());
     e->store = std::move(store).value();
   }
-  const std::string p = kPrefix;
-  kafka::KafkaConfig base = {{"bootstrap.servers", bootstrap}};
-  kafka::KafkaConfig input_cfg = base;
-  input_cfg["group.id"] = "bench-engine";
-  auto input = stream::KafkaRecordSource::Create(input_cfg, {p + "claims", p + "members"},
-                                                 stream::KafkaRecordSource::Mode::kGroup);
-  kafka::KafkaConfig ref_cfg = base;
-  ref_cfg["group.id"] = "bench-engine-reference";
-  auto reference = stream::KafkaRecordSource::Create(
-      ref_cfg, {p + "providers", p + "contracts"}, stream::KafkaRecordSource::Mode::kAllPartitions);
-  kafka::KafkaConfig parts_cfg = base;
-  parts_cfg["group.id"] = "bench-engine-parts";
-  auto parts_source = stream::KafkaRecordSource::Create(
-      parts_cfg, {p + "parts"}, stream::KafkaRecordSource::Mode::kAllPartitions);
-  auto statements = stream::KafkaRecordSink::Create(base, p + "statements");
-  auto rejects = stream::KafkaRecordSink::Create(base, p + "rejects");
-  auto parts = stream::KafkaRecordSink::Create(base, p + "parts");
-  if (!input.ok() || !reference.ok() || !parts_source.ok() || !statements.ok() || !rejects.ok() ||
-      !parts.ok()) {
-    Die("engine ports");
-  }
-  e->input = std::move(input).value();
-  e->reference = std::move(reference).value();
-  e->parts_source = std::move(parts_source).value();
-  e->statements = std::move(statements).value();
-  e->rejects = std::move(rejects).value();
-  e->parts = std::move(parts).value();
-  e->timed_input = std::make_unique<FirstRecordClock>(e->input.get());
-  e->clock = NewSystemClock();
-  e->engine = std::make_unique<StreamingEngine>(
-      options,
-      StreamingEngine::Ports{e->store.get(), e->timed_input.get(), e->reference.get(),
-                             e->statements.get(), e->rejects.get(), e->clock.get(), e->parts.get(),
-                             e->parts_source.get()},
-      stream::MakeJsonDecodeFn(), registry);
+  stream::EngineComposition c;
+  c.kafka = {{"bootstrap.servers", bootstrap}};
+  c.group = "bench-engine";
+  c.engine = options;
+  c.engine.topic_prefix = kPrefix;
+  c.parts = stream::EngineComposition::Parts::kRequired;
+  c.wrap_input = [&e](RecordSource* input) {
+    auto timed = std::make_unique<FirstRecordClock>(input);
+    e->timed_input = timed.get();
+    return std::unique_ptr<RecordSource>(std::move(timed));
+  };
+  auto composed = stream::ComposedEngine::Create(c, e->store.get(), registry);
+  if (!composed.ok()) Die("engine ports", composed.status());
+  e->composed = std::move(composed).value();
+  e->engine = &e->composed->engine();
   return e;
 }
 

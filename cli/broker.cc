@@ -37,7 +37,7 @@ int RunBroker(const BrokerFlags& flags) {
   }
   Status st = (*cluster)->CreateSpecTopics(flags.prefix, flags.partitions);
   // The engine's internal topic: instances of one group exchange their partitions' contract
-  // parts through it (engine/streaming_engine.h).
+  // parts through it (engine/stream/streaming_engine.h).
   if (st.ok()) st = (*cluster)->CreateTopic(flags.prefix + "parts", flags.partitions);
   if (!st.ok()) {
     std::fprintf(stderr, "vbp broker: %s\n", st.ToString().c_str());

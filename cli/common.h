@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "domain/status.h"
-#include "engine/rule_registry.h"
+#include "engine/core/rule_registry.h"
 
 namespace vbp::cli {
 

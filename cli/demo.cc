@@ -15,15 +15,15 @@
 #include "cli/settle_input.h"
 #include "cli/verbs.h"
 #include "connectors/files/ndjson_file.h"
-#include "connectors/generate/generator.h"
+#include "connectors/ingest/generate/generator.h"
 #include "connectors/kafka/json_key.h"
 #include "connectors/kafka/mock_cluster.h"
 #include "connectors/kafka/producer.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
-#include "connectors/stream/kafka_ports.h"
-#include "engine/batch_settlement.h"
-#include "engine/statement_json.h"
+#include "connectors/stream/compose.h"
+#include "engine/batch/batch_settlement.h"
+#include "engine/core/statement_json.h"
 
 namespace vbp::cli {
 namespace {
@@ -111,30 +111,16 @@ int RunDemo(const DemoFlags& f) {
   kafka::KafkaConfig base{{"bootstrap.servers", brokers}, {"log_level", "4"}};
   auto store = RocksDbStateStore::Open((work / "state").string(), RocksDbOptions{});
   if (!store.ok()) return Fail("demo", store.status());
-  kafka::KafkaConfig in_cfg = base;
-  in_cfg["group.id"] = "vbp-demo";
-  in_cfg["session.timeout.ms"] = "6000";
-  auto input = stream::KafkaRecordSource::Create(in_cfg, {prefix + "claims", prefix + "members"},
-                                                 stream::KafkaRecordSource::Mode::kGroup);
-  kafka::KafkaConfig ref_cfg = base;
-  ref_cfg["group.id"] = "vbp-demo-reference";
-  auto reference =
-      stream::KafkaRecordSource::Create(ref_cfg, {prefix + "providers", prefix + "contracts"},
-                                        stream::KafkaRecordSource::Mode::kAllPartitions);
-  auto statements = stream::KafkaRecordSink::Create(base, prefix + "statements");
-  auto rejects = stream::KafkaRecordSink::Create(base, prefix + "rejects");
-  for (const Status& s :
-       {input.status(), reference.status(), statements.status(), rejects.status()}) {
-    if (!s.ok()) return Fail("demo", s);
-  }
   RuleRegistry registry = RuleRegistry::Shipped();
-  auto clock = NewSystemClock();
-  StreamingOptions so;
-  so.topic_prefix = prefix;
-  StreamingEngine engine(so,
-                         {store->get(), input->get(), reference->get(), statements->get(),
-                          rejects->get(), clock.get()},
-                         stream::MakeJsonDecodeFn(), &registry);
+  stream::EngineComposition composition;
+  composition.kafka = base;
+  composition.input_kafka = {{"session.timeout.ms", "6000"}};
+  composition.group = "vbp-demo";
+  composition.engine.topic_prefix = prefix;
+  composition.parts = stream::EngineComposition::Parts::kNone;  // one instance, every partition
+  auto composed = stream::ComposedEngine::Create(composition, store->get(), &registry);
+  if (!composed.ok()) return Fail("demo", composed.status());
+  StreamingEngine& engine = (*composed)->engine();
 
   // 4. Produce while the engine consumes.
   std::atomic<int64_t> produced{0};
@@ -203,8 +189,7 @@ int RunDemo(const DemoFlags& f) {
   abort = true;
   producer.join();
   if (tty) std::fprintf(stderr, "\r%70s\r", "");
-  (void)(*input)->Close();
-  (void)(*reference)->Close();
+  (*composed)->Close();
   if (!producer_status.ok()) return Fail("demo", producer_status);
   if (!st.ok()) return Fail("demo", st);
   const double stream_s = Since(t_stream);

@@ -1,6 +1,6 @@
 // vbp explain: why a member is (not) attributed, and which members and claim lines make up a
-// statement figure (engine/explain.h), from a data directory or a state directory.
-#include "engine/explain.h"
+// statement figure (engine/report/explain.h), from a data directory or a state directory.
+#include "engine/report/explain.h"
 
 #include <sys/stat.h>
 
@@ -12,8 +12,8 @@
 #include "cli/verbs.h"
 #include "connectors/files/ndjson_stream.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
-#include "engine/audit.h"
-#include "engine/streaming_engine.h"
+#include "engine/audit/audit.h"
+#include "engine/stream/streaming_engine.h"
 
 namespace vbp::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/verbs.h"
-#include "connectors/generate/generator.h"
+#include "connectors/ingest/generate/generator.h"
 
 namespace vbp::cli {
 namespace {

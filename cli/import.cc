@@ -6,8 +6,8 @@
 #include <string>
 
 #include "cli/verbs.h"
-#include "connectors/generate/ndjson_writer.h"
-#include "connectors/tuva/tuva_import.h"
+#include "connectors/ingest/generate/ndjson_writer.h"
+#include "connectors/ingest/tuva/tuva_import.h"
 
 namespace vbp::cli {
 namespace {

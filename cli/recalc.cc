@@ -1,5 +1,5 @@
 // vbp recalc: recompute a stored statement revision from the input history, byte for byte.
-// vbp compact: history retention (engine/audit.h CompactHistory).
+// vbp compact: history retention (engine/audit/audit.h CompactHistory).
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -8,7 +8,7 @@
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
-#include "engine/audit.h"
+#include "engine/audit/audit.h"
 
 namespace vbp::cli {
 namespace {

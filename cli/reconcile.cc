@@ -1,7 +1,7 @@
 // vbp reconcile: a provider's member list and claim totals (CSV) against the engine's roster
-// and expenditure for one contract; every difference with its reason (engine/reconcile.h).
+// and expenditure for one contract; every difference with its reason (engine/report/reconcile.h).
 // Differences are business outcomes: the exit code is 0 whenever the comparison ran.
-#include "engine/reconcile.h"
+#include "engine/report/reconcile.h"
 
 #include "cli/common.h"
 #include "cli/verbs.h"
@@ -100,7 +100,7 @@ void AddReconcileCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--data", f->data, "settle data directory");
   cmd->add_option("--theirs", f->theirs,
                   "the provider's CSV: member_id[,claim_id][,expected_paid][,claim_count] "
-                  "(engine/reconcile.h)")
+                  "(engine/report/reconcile.h)")
       ->required();
   cmd->add_option("--out", f->out,
                   "write BASE.csv and BASE.json (a trailing .csv/.json is dropped); default: "

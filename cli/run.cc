@@ -9,9 +9,9 @@
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
-#include "connectors/stream/kafka_ports.h"
+#include "connectors/stream/compose.h"
 #include "connectors/stream/metrics_server.h"
-#include "engine/metrics_text.h"
+#include "engine/stream/metrics_text.h"
 
 namespace vbp::cli {
 namespace {
@@ -147,50 +147,19 @@ int RunService(const RunFlags& flags) {
   auto store = RocksDbStateStore::Open(s.state, RocksDbOptions{});
   if (!store.ok()) return Fail("run", store.status());
 
-  kafka::KafkaConfig input_cfg(s.kafka.begin(), s.kafka.end());
-  input_cfg["group.id"] = s.group;
-  auto input =
-      stream::KafkaRecordSource::Create(input_cfg, {s.prefix + "claims", s.prefix + "members"},
-                                        stream::KafkaRecordSource::Mode::kGroup);
-  if (!input.ok()) return Fail("run", input.status());
-  kafka::KafkaConfig ref_cfg(s.kafka.begin(), s.kafka.end());
-  ref_cfg["group.id"] = s.group + "-reference";
-  auto reference =
-      stream::KafkaRecordSource::Create(ref_cfg, {s.prefix + "providers", s.prefix + "contracts"},
-                                        stream::KafkaRecordSource::Mode::kAllPartitions);
-  if (!reference.ok()) return Fail("run", reference.status());
-  kafka::KafkaConfig out_cfg(s.kafka.begin(), s.kafka.end());
-  auto statements = stream::KafkaRecordSink::Create(out_cfg, s.prefix + "statements");
-  if (!statements.ok()) return Fail("run", statements.status());
-  auto rejects = stream::KafkaRecordSink::Create(out_cfg, s.prefix + "rejects");
-  if (!rejects.ok()) return Fail("run", rejects.status());
+  stream::EngineComposition composition;
+  composition.kafka = kafka::KafkaConfig(s.kafka.begin(), s.kafka.end());
+  composition.group = s.group;
+  composition.engine = s.engine;
+  auto composed = stream::ComposedEngine::Create(composition, store->get(), &*registry);
+  if (!composed.ok()) return Fail("run", composed.status());
   // Several instances in one group exchange their partitions' contract parts through
   // <prefix>parts; without that topic the instance must own every partition.
-  std::unique_ptr<stream::KafkaRecordSink> parts_sink;
-  std::unique_ptr<stream::KafkaRecordSource> parts_source;
-  {
-    kafka::KafkaConfig parts_cfg(s.kafka.begin(), s.kafka.end());
-    parts_cfg["group.id"] = s.group + "-parts";
-    auto src = stream::KafkaRecordSource::Create(parts_cfg, {s.prefix + "parts"},
-                                                 stream::KafkaRecordSource::Mode::kAllPartitions);
-    if (!src.ok()) return Fail("run", src.status());
-    auto count = (*src)->PartitionCount(s.prefix + "parts");
-    if (count.ok() && *count > 0) {
-      auto sink = stream::KafkaRecordSink::Create(out_cfg, s.prefix + "parts");
-      if (!sink.ok()) return Fail("run", sink.status());
-      parts_sink = std::move(sink).value();
-      parts_source = std::move(src).value();
-    } else {
-      Log("warn", "no " + s.prefix +
-                      "parts topic: this instance must own every partition to publish statements");
-    }
+  if (!(*composed)->exchanges_parts()) {
+    Log("warn", "no " + (*composed)->topics().parts +
+                    " topic: this instance must own every partition to publish statements");
   }
-  auto clock = NewSystemClock();
-
-  StreamingEngine engine(s.engine,
-                         {store->get(), input->get(), reference->get(), statements->get(),
-                          rejects->get(), clock.get(), parts_sink.get(), parts_source.get()},
-                         stream::MakeJsonDecodeFn(), &*registry);
+  StreamingEngine& engine = (*composed)->engine();
   std::unique_ptr<stream::MetricsServer> http;
   if (s.http_port >= 0) {
     auto server = stream::MetricsServer::Start(
@@ -218,7 +187,7 @@ int RunService(const RunFlags& flags) {
        {"prefix", s.prefix}});
   Status st = engine.Start();
   if (!st.ok()) return Fail("run", st);
-  // The contract plans' warnings (engine/contract_plan.h), each logged once when it appears.
+  // The contract plans' warnings (engine/core/contract_plan.h), each logged once when it appears.
   std::set<std::string> warned;
   auto log_new_warnings = [&warned](const EngineMetrics& m) {
     for (const auto& w : m.plan_warnings) {
@@ -252,9 +221,7 @@ int RunService(const RunFlags& flags) {
   st = flags.until_caught_up ? engine.RunUntilCaughtUp() : engine.Run(g_stop);
   done.store(true);
   progress.join();
-  Status closed = (*input)->Close();
-  (void)(*reference)->Close();
-  if (parts_source) (void)parts_source->Close();
+  (*composed)->Close();
   EngineMetrics m = engine.Metrics();
   if (!st.ok()) {
     if (st.code() == StatusCode::kDataLoss) {

@@ -9,8 +9,8 @@
 #include "cli/settle_input.h"
 #include "cli/verbs.h"
 #include "connectors/files/ndjson_file.h"
-#include "engine/batch_settlement.h"
-#include "engine/statement_json.h"
+#include "engine/batch/batch_settlement.h"
+#include "engine/core/statement_json.h"
 
 namespace vbp::cli {
 namespace {

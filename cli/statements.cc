@@ -6,10 +6,10 @@
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
-#include "engine/audit.h"
-#include "engine/binary_codec.h"
-#include "engine/contract_plan.h"
-#include "engine/streaming_engine.h"
+#include "engine/audit/audit.h"
+#include "engine/state/binary_codec.h"
+#include "engine/core/contract_plan.h"
+#include "engine/stream/streaming_engine.h"
 
 namespace vbp::cli {
 namespace {

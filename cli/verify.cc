@@ -7,7 +7,7 @@
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
-#include "engine/audit.h"
+#include "engine/audit/audit.h"
 
 namespace vbp::cli {
 namespace {

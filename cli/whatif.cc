@@ -1,8 +1,8 @@
 // vbp whatif: settle one snapshot of input under two rule setups and report the differences
-// contract by contract and member by member (engine/whatif.h). The live state is never
+// contract by contract and member by member (engine/report/whatif.h). The live state is never
 // written: --state is snapshotted (a hard-linked copy taken under the directory's shared
 // read lock, i.e. a checkpoint made by a reader) and both sides read that one snapshot.
-#include "engine/whatif.h"
+#include "engine/report/whatif.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -18,53 +18,23 @@
 #include "cli/verbs.h"
 #include "connectors/files/ndjson_stream.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
-#include "engine/audit.h"
+#include "engine/audit/audit.h"
 
 namespace vbp::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A consistent copy of a stopped engine's state directory: taken while holding the read-only
-// (shared) lock, so no writer can change it meanwhile; immutable SST files are hard-linked,
-// the rest copied. The live directory is only read.
+// A consistent copy of a stopped engine's state directory in a temporary directory
+// (RocksDbStateStore::CopyStopped); the live directory is only read.
 Result<std::string> Snapshot(const std::string& dir, size_t* files) {
-  auto live = RocksDbStateStore::OpenReadOnly(dir, RocksDbOptions{});
-  if (!live.ok()) {
-    Status st = live.status();
-    if (st.code() == StatusCode::kUnavailable) {
-      st = Status::Unavailable(st.message() +
-                               " -- a running engine holds it: stop it, or point "
-                               "--state at a checkpoint of it");
-    }
-    return st;
-  }
   std::string tmpl = (fs::temp_directory_path() / "vbp-whatif-XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) return Status::Io("cannot create a temporary directory");
-  const fs::path snap = fs::path(tmpl) / "state";
-  std::error_code ec;
-  fs::create_directory(snap, ec);
-  if (ec) return Status::Io("cannot create " + snap.string() + ": " + ec.message());
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (!e.is_regular_file() || name == "LOCK" || name.rfind("LOG", 0) == 0) continue;
-    const fs::path to = snap / name;
-    if (e.path().extension() == ".sst") {
-      fs::create_hard_link(e.path(), to, ec);
-      if (!ec) {
-        ++*files;
-        continue;
-      }
-      ec.clear();
-    }
-    fs::copy_file(e.path(), to, ec);
-    if (ec) return Status::Io("cannot copy " + e.path().string() + ": " + ec.message());
-    ++*files;
-  }
-  if (ec) return Status::Io("cannot list " + dir + ": " + ec.message());
-  Status closed = (*live)->Close();
-  if (!closed.ok()) return closed;
-  return snap.string();
+  const std::string snap = (fs::path(tmpl) / "state").string();
+  auto copied = RocksDbStateStore::CopyStopped(dir, snap);
+  if (!copied.ok()) return copied.status();
+  *files = *copied;
+  return snap;
 }
 
 // --set name=value: the value is JSON ([...], {...}, "text", 12) when it parses as such and

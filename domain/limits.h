@@ -1,7 +1,7 @@
 #pragma once
 // Limits on input records, in one place. The record decoder (connectors/codec) rejects a record
 // over any of them with the field's path and a reason naming the limit, as soon as it sees the
-// excess; the claim arena (engine/claim_arena.h) stores counts in narrow integers and
+// excess; the claim arena (engine/core/claim_arena.h) stores counts in narrow integers and
 // static_asserts that these limits fit; the engine checks a claim again before storing it
 // (ClaimOverLimits) so that a claim from any other producer is rejected, never aborts the run.
 // connectors/codec/README.md and the JSON Schemas in schemas/ state the same numbers.

@@ -91,4 +91,15 @@ class [[nodiscard]] Result {
     if (!_st.ok()) return _st;         \
   } while (0)
 
+// `lhs = value of expr`, or return expr's Status from the enclosing function:
+//   VBP_ASSIGN_OR_RETURN(auto source, KafkaRecordSource::Create(...));
+#define VBP_ASSIGN_OR_RETURN(lhs, expr) \
+  VBP_ASSIGN_OR_RETURN_IMPL_(VBP_STATUS_CONCAT_(vbp_result_, __LINE__), lhs, expr)
+#define VBP_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                              \
+  if (!tmp.ok()) return tmp.status();             \
+  lhs = std::move(tmp).value()
+#define VBP_STATUS_CONCAT_INNER_(a, b) a##b
+#define VBP_STATUS_CONCAT_(a, b) VBP_STATUS_CONCAT_INNER_(a, b)
+
 }  // namespace vbp

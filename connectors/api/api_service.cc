@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "engine/statement_json.h"
+#include "engine/core/statement_json.h"
 
 namespace vbp::api {
 

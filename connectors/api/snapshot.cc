@@ -7,9 +7,10 @@
 #include "connectors/codec/record_decoder.h"
 #include "connectors/files/ndjson_stream.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
-#include "engine/binary_codec.h"
-#include "engine/history_key.h"
-#include "engine/statement_json.h"
+#include "engine/state/binary_codec.h"
+#include "engine/state/history_key.h"
+#include "engine/state/state_keys.h"
+#include "engine/core/statement_json.h"
 
 namespace vbp::api {
 
@@ -138,9 +139,9 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   // The rule sets the contracts resolved against, as the engine stored them.
   s->registry = std::make_unique<RuleRegistry>(*registry);
   VBP_RETURN_IF_ERROR(
-      store.Scan(Space::kMeta, "rule_set", [&](std::string_view k, std::string_view v) {
+      store.Scan(Space::kMeta, state_keys::kRuleSet, [&](std::string_view k, std::string_view v) {
         Status st =
-            s->registry->AddText(v, dir + " meta " + std::string(k.substr(8, k.find('\0') - 8)));
+            s->registry->AddText(v, dir + " meta " + std::string(state_keys::RuleSetId(k)));
         if (!st.ok()) return fail(st);
         return true;
       }));
@@ -165,7 +166,7 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   // Claims: for each claim_id (in id order), the earlier versions kept in `history` (first
   // received of each version, in version order), then the effective version from `claims`,
   // so the book's version decisions end on exactly the effective version the engine holds.
-  // History keys are in arrival order (engine/history_key.h): one pass over the family keeps
+  // History keys are in arrival order (engine/state/history_key.h): one pass over the family keeps
   // the earlier versions' messages of the claims in `effective`.
   struct Effective {
     int64_t version = 0;

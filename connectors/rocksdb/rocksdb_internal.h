@@ -13,7 +13,7 @@
 
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "domain/status.h"
-#include "engine/ports.h"
+#include "engine/core/ports.h"
 
 namespace vbp::rocksdb_internal {
 

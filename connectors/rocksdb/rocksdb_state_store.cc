@@ -555,6 +555,45 @@ Status RocksDbStateStore::CommitParts(const std::vector<const Batch*>& parts, bo
   return Status::Ok();
 }
 
+Result<size_t> RocksDbStateStore::CopyStopped(const std::string& dir, const std::string& to) {
+  namespace fs = std::filesystem;
+  auto live = OpenReadOnly(dir, RocksDbOptions{});
+  if (!live.ok()) {
+    Status st = live.status();
+    if (st.code() == StatusCode::kUnavailable) {
+      st = Status::Unavailable(st.message() +
+                               " -- a running engine holds it: stop it, or point "
+                               "--state at a checkpoint of it");
+    }
+    return st;
+  }
+  const fs::path snap(to);
+  std::error_code ec;
+  if (!fs::create_directory(snap, ec) || ec) {
+    return Status::Io("cannot create " + snap.string() + (ec ? ": " + ec.message() : ": exists"));
+  }
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!e.is_regular_file() || name == "LOCK" || name.rfind("LOG", 0) == 0) continue;
+    const fs::path target = snap / name;
+    if (e.path().extension() == ".sst") {
+      fs::create_hard_link(e.path(), target, ec);
+      if (!ec) {
+        ++files;
+        continue;
+      }
+      ec.clear();
+    }
+    fs::copy_file(e.path(), target, ec);
+    if (ec) return Status::Io("cannot copy " + e.path().string() + ": " + ec.message());
+    ++files;
+  }
+  if (ec) return Status::Io("cannot list " + dir + ": " + ec.message());
+  VBP_RETURN_IF_ERROR((*live)->Close());
+  return files;
+}
+
 Status RocksDbStateStore::Checkpoint(const std::string& dir) const {
   if (impl_->db == nullptr) return Status::Invalid("checkpoint of closed store " + impl_->dir);
   if (impl_->read_only) {

@@ -1,5 +1,5 @@
 #pragma once
-// RocksDbStateStore: the engine's StateStore port (engine/ports.h) over RocksDB.
+// RocksDbStateStore: the engine's StateStore port (engine/core/ports.h) over RocksDB.
 //
 // One column family per Space, named by SpaceName() ("meta", "offsets", "claims", ...).
 // A state directory is recognised by the key "schema_version" in the "meta" family; Open
@@ -32,7 +32,7 @@
 #include <string_view>
 
 #include "domain/status.h"
-#include "engine/ports.h"
+#include "engine/core/ports.h"
 
 namespace vbp {
 
@@ -105,6 +105,12 @@ class RocksDbStateStore final : public StateStore {
   // checkpoint is cheap and independent of later writes to this store. Open it with Open (to
   // restore) or OpenReadOnly (to inspect).
   Status Checkpoint(const std::string& dir) const override;
+  // A consistent copy of the store at `dir` into `to` (which must not exist) without opening
+  // it for writing, so the live directory is only read: taken while holding the read-only
+  // (shared) lock, so no writer can change it meanwhile; immutable SST files are hard-linked,
+  // the rest copied. (RocksDB's checkpoint needs a writable store.) kUnavailable when a running
+  // engine holds `dir`. Returns the number of files.
+  static Result<size_t> CopyStopped(const std::string& dir, const std::string& to);
   // Live SST bytes plus memtable bytes over all families.
   uint64_t ApproximateBytes() const override;
 

@@ -1,7 +1,7 @@
 #pragma once
 // The engine's DecodeFn over the simdjson record codec (one decoder per engine thread).
 
-#include "engine/streaming_engine.h"
+#include "engine/stream/streaming_engine.h"
 
 namespace vbp::stream {
 

@@ -1,5 +1,5 @@
 #pragma once
-// The engine's log ports (engine/ports.h) over Kafka: a RecordSource on kafka::Consumer and a
+// The engine's log ports (engine/core/ports.h) over Kafka: a RecordSource on kafka::Consumer and a
 // RecordSink on kafka::Producer. Member-keyed input (claims, members) is consumed in group
 // mode, so instances split partitions; reference data (providers, contracts) is read whole by
 // every instance (manual assignment of all partitions).
@@ -11,7 +11,7 @@
 
 #include "connectors/kafka/consumer.h"
 #include "connectors/kafka/producer.h"
-#include "engine/ports.h"
+#include "engine/core/ports.h"
 
 namespace vbp::stream {
 

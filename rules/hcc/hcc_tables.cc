@@ -114,7 +114,7 @@ Result<int> SmallInt(const TsvTable& t, size_t row, size_t col, int lo, int hi) 
   return static_cast<int>(*v);
 }
 
-#define VBP_ASSIGN_OR_RETURN(lhs, expr)       \
+#define VBP_HCC_ASSIGN(lhs, expr)       \
   auto lhs##_r = (expr);                      \
   if (!lhs##_r.ok()) return lhs##_r.status(); \
   auto lhs = std::move(lhs##_r).value()
@@ -146,13 +146,13 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
 
   // ICD-10-CM -> HCC.
   {
-    VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/icd10_to_hcc.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "icd10", "hcc", "first_year", "last_year"}));
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/icd10_to_hcc.tsv"));
+    VBP_HCC_ASSIGN(c, Columns(t, {"model", "icd10", "hcc", "first_year", "last_year"}));
     for (size_t r = 0; r < t.rows(); ++r) {
-      VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
-      VBP_ASSIGN_OR_RETURN(hcc, SmallInt(t, r, c.idx[2], 1, kHccMax));
-      VBP_ASSIGN_OR_RETURN(first, SmallInt(t, r, c.idx[3], kYearMin, kYearMax));
-      VBP_ASSIGN_OR_RETURN(last, SmallInt(t, r, c.idx[4], first, kYearMax));
+      VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
+      VBP_HCC_ASSIGN(hcc, SmallInt(t, r, c.idx[2], 1, kHccMax));
+      VBP_HCC_ASSIGN(first, SmallInt(t, r, c.idx[3], kYearMin, kYearMax));
+      VBP_HCC_ASSIGN(last, SmallInt(t, r, c.idx[4], first, kYearMax));
       std::string_view code = t.Cell(r, c.idx[1]);
       if (code.size() < 3 || code.size() > 7) {
         return Status::Invalid(t.Where(r) + ": ICD-10-CM code '" + std::string(code) + "'");
@@ -171,12 +171,12 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
 
   // Eligible CPT/HCPCS.
   {
-    VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/eligible_cpt_hcpcs.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"code", "first_year", "last_year"}));
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/eligible_cpt_hcpcs.tsv"));
+    VBP_HCC_ASSIGN(c, Columns(t, {"code", "first_year", "last_year"}));
     std::set<int> years;
     for (size_t r = 0; r < t.rows(); ++r) {
-      VBP_ASSIGN_OR_RETURN(first, SmallInt(t, r, c.idx[1], kYearMin, kYearMax));
-      VBP_ASSIGN_OR_RETURN(last, SmallInt(t, r, c.idx[2], first, kYearMax));
+      VBP_HCC_ASSIGN(first, SmallInt(t, r, c.idx[1], kYearMin, kYearMax));
+      VBP_HCC_ASSIGN(last, SmallInt(t, r, c.idx[2], first, kYearMax));
       out.cpt_.push_back(CptRow{std::string(t.Cell(r, c.idx[0])), first, last});
       for (int y = first; y <= last; ++y) years.insert(y);
     }
@@ -188,12 +188,12 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
 
   // Demographic factors.
   {
-    VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/demographic_factors.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "segment", "sex", "age_group", "ne_medicaid",
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/demographic_factors.tsv"));
+    VBP_HCC_ASSIGN(c, Columns(t, {"model", "segment", "sex", "age_group", "ne_medicaid",
                                         "ne_origdis", "coefficient"}));
     for (size_t r = 0; r < t.rows(); ++r) {
-      VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
-      VBP_ASSIGN_OR_RETURN(segment, ParseSegment(t, r, c.idx[1]));
+      VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
+      VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));
       std::string_view sex_s = t.Cell(r, c.idx[2]);
       if (sex_s != "F" && sex_s != "M") return Status::Invalid(t.Where(r) + ": sex");
       const Sex sex = sex_s == "F" ? Sex::kFemale : Sex::kMale;
@@ -204,7 +204,7 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
              : !(med == "-" && od == "-")) {
         return Status::Invalid(t.Where(r) + ": new-enrollee flags do not fit the segment");
       }
-      VBP_ASSIGN_OR_RETURN(coef, t.Decimal(r, c.idx[6]));
+      VBP_HCC_ASSIGN(coef, t.Decimal(r, c.idx[6]));
       auto key =
           std::make_tuple(segment, sex, std::string(t.Cell(r, c.idx[3])), med == "Y", od == "Y");
       if (!out.M(model).demographic.emplace(key, coef).second) {
@@ -215,13 +215,13 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
 
   // Disease factors.
   {
-    VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/disease_factors.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "segment", "hcc", "coefficient", "description"}));
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/disease_factors.tsv"));
+    VBP_HCC_ASSIGN(c, Columns(t, {"model", "segment", "hcc", "coefficient", "description"}));
     for (size_t r = 0; r < t.rows(); ++r) {
-      VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
-      VBP_ASSIGN_OR_RETURN(segment, ParseSegment(t, r, c.idx[1]));
-      VBP_ASSIGN_OR_RETURN(hcc, SmallInt(t, r, c.idx[2], 1, kHccMax));
-      VBP_ASSIGN_OR_RETURN(coef, t.Decimal(r, c.idx[3]));
+      VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
+      VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));
+      VBP_HCC_ASSIGN(hcc, SmallInt(t, r, c.idx[2], 1, kHccMax));
+      VBP_HCC_ASSIGN(coef, t.Decimal(r, c.idx[3]));
       std::string label(t.Cell(r, c.idx[4]));
       PerModel& m = out.M(model);
       if (!m.disease.emplace(std::make_pair(segment, hcc), DiseaseFactor{coef, label}).second) {
@@ -233,12 +233,12 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
 
   // Hierarchy.
   {
-    VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/hierarchy.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "hcc", "excludes"}));
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/hierarchy.tsv"));
+    VBP_HCC_ASSIGN(c, Columns(t, {"model", "hcc", "excludes"}));
     for (size_t r = 0; r < t.rows(); ++r) {
-      VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
-      VBP_ASSIGN_OR_RETURN(hcc, SmallInt(t, r, c.idx[1], 1, kHccMax));
-      VBP_ASSIGN_OR_RETURN(excl, SmallInt(t, r, c.idx[2], 1, kHccMax));
+      VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
+      VBP_HCC_ASSIGN(hcc, SmallInt(t, r, c.idx[1], 1, kHccMax));
+      VBP_HCC_ASSIGN(excl, SmallInt(t, r, c.idx[2], 1, kHccMax));
       PerModel& m = out.M(model);
       if (!m.labels.count(hcc) || !m.labels.count(excl)) {
         return Status::Invalid(t.Where(r) + ": hierarchy names an HCC without a coefficient");
@@ -252,15 +252,15 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
 
   // Disease interactions.
   {
-    VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/disease_interactions.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "segment", "name", "hcc_1", "hcc_2", "coefficient",
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/disease_interactions.tsv"));
+    VBP_HCC_ASSIGN(c, Columns(t, {"model", "segment", "name", "hcc_1", "hcc_2", "coefficient",
                                         "description"}));
     for (size_t r = 0; r < t.rows(); ++r) {
-      VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
-      VBP_ASSIGN_OR_RETURN(segment, ParseSegment(t, r, c.idx[1]));
-      VBP_ASSIGN_OR_RETURN(h1, SmallInt(t, r, c.idx[3], 1, kHccMax));
-      VBP_ASSIGN_OR_RETURN(h2, SmallInt(t, r, c.idx[4], 1, kHccMax));
-      VBP_ASSIGN_OR_RETURN(coef, t.Decimal(r, c.idx[5]));
+      VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
+      VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));
+      VBP_HCC_ASSIGN(h1, SmallInt(t, r, c.idx[3], 1, kHccMax));
+      VBP_HCC_ASSIGN(h2, SmallInt(t, r, c.idx[4], 1, kHccMax));
+      VBP_HCC_ASSIGN(coef, t.Decimal(r, c.idx[5]));
       VBP_RETURN_IF_ERROR(AddInteraction(out.M(model).interactions[static_cast<size_t>(segment)], t,
                                          r, std::string(t.Cell(r, c.idx[2])),
                                          std::string(t.Cell(r, c.idx[6])), {h1, h2}, coef));
@@ -269,14 +269,14 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
 
   // Disabled interactions.
   {
-    VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/disabled_interactions.tsv"));
-    VBP_ASSIGN_OR_RETURN(
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/disabled_interactions.tsv"));
+    VBP_HCC_ASSIGN(
         c, Columns(t, {"model", "segment", "name", "hcc", "coefficient", "description"}));
     for (size_t r = 0; r < t.rows(); ++r) {
-      VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
-      VBP_ASSIGN_OR_RETURN(segment, ParseSegment(t, r, c.idx[1]));
-      VBP_ASSIGN_OR_RETURN(h, SmallInt(t, r, c.idx[3], 1, kHccMax));
-      VBP_ASSIGN_OR_RETURN(coef, t.Decimal(r, c.idx[4]));
+      VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
+      VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));
+      VBP_HCC_ASSIGN(h, SmallInt(t, r, c.idx[3], 1, kHccMax));
+      VBP_HCC_ASSIGN(coef, t.Decimal(r, c.idx[4]));
       VBP_RETURN_IF_ERROR(AddInteraction(
           out.M(model).disabled_interactions[static_cast<size_t>(segment)], t, r,
           std::string(t.Cell(r, c.idx[2])), std::string(t.Cell(r, c.idx[5])), {h, h}, coef));
@@ -285,13 +285,13 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
 
   // Payment HCC counts.
   {
-    VBP_ASSIGN_OR_RETURN(t, LoadTable(files, "hcc/payment_hcc_counts.tsv"));
-    VBP_ASSIGN_OR_RETURN(c, Columns(t, {"model", "segment", "count", "coefficient"}));
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/payment_hcc_counts.tsv"));
+    VBP_HCC_ASSIGN(c, Columns(t, {"model", "segment", "count", "coefficient"}));
     for (size_t r = 0; r < t.rows(); ++r) {
-      VBP_ASSIGN_OR_RETURN(model, ParseModel(t, r, c.idx[0]));
-      VBP_ASSIGN_OR_RETURN(segment, ParseSegment(t, r, c.idx[1]));
-      VBP_ASSIGN_OR_RETURN(n, SmallInt(t, r, c.idx[2], 1, 10));
-      VBP_ASSIGN_OR_RETURN(coef, t.Decimal(r, c.idx[3]));
+      VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
+      VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));
+      VBP_HCC_ASSIGN(n, SmallInt(t, r, c.idx[2], 1, 10));
+      VBP_HCC_ASSIGN(coef, t.Decimal(r, c.idx[3]));
       if (!out.M(model).counts.emplace(std::make_pair(segment, n), coef).second) {
         return Status::Invalid(t.Where(r) + ": duplicate count factor");
       }
@@ -312,7 +312,7 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
   return out;
 }
 
-#undef VBP_ASSIGN_OR_RETURN
+#undef VBP_HCC_ASSIGN
 
 const HccTables& HccTables::Shipped() {
   static const HccTables tables = [] {

@@ -11,10 +11,10 @@
 #include "connectors/files/ndjson_decode.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
-#include "engine/batch_settlement.h"
-#include "engine/memory_ports.h"
-#include "engine/statement_json.h"
-#include "engine/streaming_engine.h"
+#include "engine/batch/batch_settlement.h"
+#include "engine/core/memory_ports.h"
+#include "engine/core/statement_json.h"
+#include "engine/stream/streaming_engine.h"
 #include "tests/api/test_support.h"
 
 namespace vbp::api {

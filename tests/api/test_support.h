@@ -7,7 +7,7 @@
 #include <string>
 
 #include "connectors/api/snapshot.h"
-#include "engine/rule_registry.h"
+#include "engine/core/rule_registry.h"
 
 namespace vbp::testing {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/binary_codec.h"
-#include "engine/memory_ports.h"
-#include "engine/memory_state_store.h"
-#include "engine/streaming_engine.h"
+#include "engine/state/binary_codec.h"
+#include "engine/core/memory_ports.h"
+#include "engine/core/memory_state_store.h"
+#include "engine/stream/streaming_engine.h"
 #include "tests/engine/scenario.h"
 
 namespace vbp::testing {

@@ -9,8 +9,9 @@
 #include <cstdlib>
 #include <optional>
 
-#include "engine/audit.h"
-#include "engine/history_key.h"
+#include "engine/audit/audit.h"
+#include "engine/state/history_key.h"
+#include "engine/state/state_keys.h"
 #include "tests/audit/audit_world.h"
 
 namespace vbp::testing {
@@ -66,10 +67,7 @@ bool Has(const audit::VerifyReport& r, const std::string& contract, int64_t revi
 // Rewrites a stored revision.
 void Put(MemoryStateStore* s, const std::string& contract, int64_t revision,
          const std::string& text) {
-  std::string k = contract;
-  k.push_back('\0');
-  binary::AppendU32(&k, 2025);
-  binary::AppendU64(&k, static_cast<uint64_t>(revision));
+  const std::string k = state_keys::Revision(ContractId(contract), 2025, revision);
   StateStore::Batch b;
   if (text.empty()) {
     b.Delete(Space::kRevisions, k);

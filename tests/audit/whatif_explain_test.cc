@@ -17,9 +17,9 @@
 //      shared min(5, 20) = 5.00
 #include <gtest/gtest.h>
 
-#include "engine/audit_book.h"
-#include "engine/explain.h"
-#include "engine/whatif.h"
+#include "engine/audit/audit_book.h"
+#include "engine/report/explain.h"
+#include "engine/report/whatif.h"
 #include "tests/engine/scenario.h"
 
 namespace vbp::testing {

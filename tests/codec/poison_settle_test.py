@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue 16, item 1, end to end: `vbp settle` over a data directory holding a claim with 65,536
 lines and one with 65,536 diagnoses among normal records. Before the limits these aborted the
-run (SIGABRT in engine/claim_arena.cc). Now each is rejected with its file:line, field and a
+run (SIGABRT in engine/core/claim_arena.cc). Now each is rejected with its file:line, field and a
 reason naming the limit, the run exits 0 as it does for any reject, the counts add up, and the
 statements are byte for byte those of the same directory without the two claims.
 

@@ -1,4 +1,4 @@
-#include "engine/binary_codec.h"
+#include "engine/state/binary_codec.h"
 
 #include <gtest/gtest.h>
 

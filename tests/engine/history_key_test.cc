@@ -1,6 +1,6 @@
-// History keys (engine/history_key.h): what HistoryKey writes, ParseHistoryKey reads back;
+// History keys (engine/state/history_key.h): what HistoryKey writes, ParseHistoryKey reads back;
 // keys sort by step first (arrival order), then by position; malformed keys are data loss.
-#include "engine/history_key.h"
+#include "engine/state/history_key.h"
 
 #include <gtest/gtest.h>
 

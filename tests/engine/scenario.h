@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/batch_settlement.h"
-#include "engine/statement_json.h"
+#include "engine/batch/batch_settlement.h"
+#include "engine/core/statement_json.h"
 
 namespace vbp::testing {
 

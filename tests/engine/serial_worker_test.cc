@@ -1,4 +1,4 @@
-#include "engine/serial_worker.h"
+#include "engine/core/serial_worker.h"
 
 #include <gtest/gtest.h>
 

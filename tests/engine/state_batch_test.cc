@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/ports.h"
+#include "engine/core/ports.h"
 
 namespace vbp {
 namespace {

@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "connectors/codec/record_decoder.h"
-#include "connectors/generate/generator.h"
-#include "engine/batch_settlement.h"
-#include "engine/rule_registry.h"
+#include "connectors/ingest/generate/generator.h"
+#include "engine/batch/batch_settlement.h"
+#include "engine/core/rule_registry.h"
 
 namespace vbp::generate {
 namespace {

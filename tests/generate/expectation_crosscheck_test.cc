@@ -1,12 +1,12 @@
-// The generator's expected outcome (connectors/generate/expected_outcome.cc, written from
+// The generator's expected outcome (connectors/ingest/generate/expected_outcome.cc, written from
 // SPEC §3 independently) against the rules core (rules::EvaluateMember), member by member,
 // on generated populations: eligibility, exclusion, attribution (contract and step),
 // expenditure and truncation must agree exactly. A disagreement is a defect in one of them.
 #include <gtest/gtest.h>
 
-#include "connectors/generate/claim_model.h"
-#include "connectors/generate/expected_outcome.h"
-#include "connectors/generate/member_model.h"
+#include "connectors/ingest/generate/claim_model.h"
+#include "connectors/ingest/generate/expected_outcome.h"
+#include "connectors/ingest/generate/member_model.h"
 #include "rules/core/embedded_rule_sets.h"
 #include "rules/core/member_evaluation.h"
 

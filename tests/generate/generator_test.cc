@@ -4,7 +4,7 @@
 // Where a test asserts a band rather than an exact count, the band holds for any seed (the
 // draws are binomial with the stated rates); the exact-count assertions use seed 1 and are
 // documented as pins: an intended change to the generator updates them.
-#include "connectors/generate/generator.h"
+#include "connectors/ingest/generate/generator.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "connectors/generate/ids.h"
+#include "connectors/ingest/generate/ids.h"
 #include "tests/generate/record_check.h"
 
 namespace vbp::generate {

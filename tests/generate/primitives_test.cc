@@ -4,9 +4,9 @@
 #include <regex>
 #include <set>
 
-#include "connectors/generate/ids.h"
-#include "connectors/generate/ndjson_writer.h"
-#include "connectors/generate/random.h"
+#include "connectors/ingest/generate/ids.h"
+#include "connectors/ingest/generate/ndjson_writer.h"
+#include "connectors/ingest/generate/random.h"
 
 namespace vbp::generate {
 namespace {

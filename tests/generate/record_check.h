@@ -6,7 +6,7 @@
 #include <regex>
 #include <string>
 
-#include "connectors/generate/ids.h"
+#include "connectors/ingest/generate/ids.h"
 #include "domain/date.h"
 
 namespace vbp::generate::testing {

@@ -1,6 +1,6 @@
 // Reconciliation cases over tests/api/data; every expected difference is computed by hand in
 // the comment beside it (tests/api/data/README.md lists the members and claims).
-#include "engine/reconcile.h"
+#include "engine/report/reconcile.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The StateStore contract (engine/ports.h), run against the in-memory fake and the RocksDB
+// The StateStore contract (engine/core/ports.h), run against the in-memory fake and the RocksDB
 // adapter alike: the adapter must behave exactly like the fake for every operation.
 
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "connectors/rocksdb/rocksdb_state_store.h"
-#include "engine/memory_state_store.h"
+#include "engine/core/memory_state_store.h"
 #include "tests/rocksdb/test_support.h"
 
 namespace vbp {

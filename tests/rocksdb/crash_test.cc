@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "connectors/rocksdb/rocksdb_state_store.h"
-#include "engine/memory_state_store.h"
+#include "engine/core/memory_state_store.h"
 #include "tests/rocksdb/test_support.h"
 
 namespace vbp {

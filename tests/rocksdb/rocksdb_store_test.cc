@@ -547,7 +547,7 @@ TEST(RocksDbOptionsTest, PointLookupFamiliesGetBloomFiltersAndBusyFamiliesBigMem
 
 // The history family's options (level-0 trigger 1, one codec at every level) make RocksDB
 // move each flushed file to the bottom level as it is when keys arrive in order, as history
-// keys do (engine/history_key.h): compaction writes nothing. The same options with keys in
+// keys do (engine/state/history_key.h): compaction writes nothing. The same options with keys in
 // random order, or with the default codecs (LZ4 flushes, ZSTD bottom), make it rewrite the
 // flushed data, which is what the options exist to avoid.
 struct HistoryCompactionCase {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/ports.h"
+#include "engine/core/ports.h"
 
 namespace vbp::rocksdb_test {
 

@@ -11,12 +11,12 @@
 #include <random>
 #include <tuple>
 
-#include "engine/audit.h"
-#include "engine/binary_codec.h"
-#include "engine/history_key.h"
-#include "engine/memory_ports.h"
-#include "engine/memory_state_store.h"
-#include "engine/streaming_engine.h"
+#include "engine/audit/audit.h"
+#include "engine/state/binary_codec.h"
+#include "engine/state/history_key.h"
+#include "engine/core/memory_ports.h"
+#include "engine/core/memory_state_store.h"
+#include "engine/stream/streaming_engine.h"
 #include "tests/engine/scenario.h"
 
 namespace vbp::testing {

@@ -1,5 +1,5 @@
 // RFC 4180 reader: quoting, embedded line breaks, BOM, CRLF, errors, lookup by header name.
-#include "connectors/tuva/csv_reader.h"
+#include "connectors/ingest/tuva/csv_reader.h"
 
 #include <gtest/gtest.h>
 

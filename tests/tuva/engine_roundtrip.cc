@@ -5,9 +5,9 @@
 #include <sstream>
 
 #include "connectors/codec/record_decoder.h"
-#include "connectors/tuva/tuva_import.h"
-#include "engine/batch_settlement.h"
-#include "engine/rule_registry.h"
+#include "connectors/ingest/tuva/tuva_import.h"
+#include "engine/batch/batch_settlement.h"
+#include "engine/core/rule_registry.h"
 
 namespace vbp::tuva {
 namespace {

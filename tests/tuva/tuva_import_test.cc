@@ -1,6 +1,6 @@
 // `vbp import tuva` on the real Tuva synthetic files (/work/shared/data/tuva-synthetic-claims)
 // and on small hand-written tables.
-#include "connectors/tuva/tuva_import.h"
+#include "connectors/ingest/tuva/tuva_import.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,158 @@
+#include "connectors/ingest/tuva/csv_reader.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace vbp::tuva {
+
+CsvReader::CsvReader(std::string_view text) : text_(text) {
+  if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+}
+
+bool CsvReader::Next(std::vector<std::string>* fields, std::string* error) {
+  fields->clear();
+  error->clear();
+  if (pos_ >= text_.size()) return false;
+  record_line_ = line_;
+  std::string field;
+  // A line break: CRLF, LF or CR. Consumes it and counts the line.
+  auto at_break = [&](size_t p) { return text_[p] == '\n' || text_[p] == '\r'; };
+  auto consume_break = [&]() {
+    if (text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') ++pos_;
+    ++pos_;
+    ++line_;
+  };
+  for (;;) {
+    // Start of a field.
+    field.clear();
+    if (pos_ < text_.size() && text_[pos_] == '"') {
+      ++pos_;
+      bool closed = false;
+      while (pos_ < text_.size()) {
+        const char c = text_[pos_];
+        if (c == '"') {
+          if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+            field.push_back('"');
+            pos_ += 2;
+            continue;
+          }
+          ++pos_;
+          closed = true;
+          break;
+        }
+        if (c == '\r' || c == '\n') {
+          // Embedded line break: kept as written (CRLF stays CRLF), counted as a line.
+          if (c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') {
+            field += "\r\n";
+            pos_ += 2;
+          } else {
+            field.push_back(c);
+            ++pos_;
+          }
+          ++line_;
+          continue;
+        }
+        field.push_back(c);
+        ++pos_;
+      }
+      if (!closed) {
+        fields->push_back(std::move(field));
+        *error = "quoted field opened on line " + std::to_string(record_line_) +
+                 " is not closed before the end of the file";
+        pos_ = text_.size();
+        return true;
+      }
+      if (pos_ < text_.size() && text_[pos_] != ',' && !at_break(pos_)) {
+        *error = "unexpected text after a closing quote";
+        // Skip to the end of this physical line.
+        while (pos_ < text_.size() && !at_break(pos_)) ++pos_;
+        fields->push_back(std::move(field));
+        if (pos_ < text_.size()) consume_break();
+        return true;
+      }
+    } else {
+      while (pos_ < text_.size() && text_[pos_] != ',' && !at_break(pos_)) {
+        if (text_[pos_] == '"') ++stray_quotes_;
+        field.push_back(text_[pos_]);
+        ++pos_;
+      }
+    }
+    fields->push_back(std::move(field));
+    if (pos_ >= text_.size()) return true;
+    if (text_[pos_] == ',') {
+      ++pos_;
+      continue;
+    }
+    consume_break();
+    return true;
+  }
+}
+
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Result<CsvTable> CsvTable::Parse(std::string text, std::string name) {
+  CsvTable t;
+  t.name_ = std::move(name);
+  CsvReader reader(text);
+  std::vector<std::string> fields;
+  std::string error;
+  bool have_header = false;
+  while (reader.Next(&fields, &error)) {
+    if (!error.empty()) {
+      if (!have_header) return Status::Invalid(t.name_ + ": header row: " + error);
+      t.errors_.push_back({reader.record_line(), error});
+      continue;
+    }
+    const bool blank = fields.size() == 1 && TrimBlanks(fields[0]).empty();
+    if (blank) {
+      ++t.blank_lines_;
+      continue;
+    }
+    if (!have_header) {
+      for (size_t i = 0; i < fields.size(); ++i) {
+        std::string h(TrimBlanks(fields[i]));
+        if (!t.index_.emplace(h, i).second) {
+          return Status::Invalid(t.name_ + ": column '" + h + "' appears twice in the header");
+        }
+        t.headers_.push_back(std::move(h));
+      }
+      have_header = true;
+      continue;
+    }
+    t.rows_.push_back({reader.record_line(), fields});
+  }
+  if (!have_header) return Status::Invalid(t.name_ + ": no header row");
+  t.stray_quotes_ = reader.stray_quotes();
+  return t;
+}
+
+Result<CsvTable> CsvTable::Load(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Status::Io("cannot open " + path + ": " + std::strerror(errno));
+  std::string text;
+  char buf[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Status::Io("read error on " + path);
+  return Parse(std::move(text), path);
+}
+
+std::optional<size_t> CsvTable::Column(std::string_view header) const {
+  auto it = index_.find(header);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string_view CsvTable::Get(const Row& row, std::optional<size_t> column) const {
+  if (!column || *column >= row.fields.size()) return {};
+  return TrimBlanks(row.fields[*column]);
+}
+
+}  // namespace vbp::tuva

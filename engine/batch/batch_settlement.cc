@@ -1,0 +1,303 @@
+#include "engine/batch/batch_settlement.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/core/statement_json.h"
+
+namespace vbp {
+
+BatchSettlement::BatchSettlement(const RuleRegistry* registry) : registry_(registry) {}
+BatchSettlement::~BatchSettlement() = default;
+
+void BatchSettlement::AddClaim(const Claim& c) {
+  // A claim the arena cannot hold is rejected like a record that failed decoding: read and
+  // rejected, no lines counted, the as-of watermark untouched.
+  if (auto problem = ClaimArena::Unstorable(c)) {
+    AddReject(UnstorableReject(c, std::move(*problem)), RecordKind::kClaim);
+    return;
+  }
+  const uint32_t current_index = ledger_.Find(c.claim_id.str());
+  const ClaimHead* current =
+      current_index == ClaimArena::kNone ? nullptr : &arena_.head(current_index);
+  const VersionDecision decision = DecideVersion(current, c.version, c.content_hash);
+  CountClaimVersion(c, decision, current != nullptr, &counts_, &max_paid_);
+  ForEachCodeWarning(c, [&](CodeField f, int32_t line, int32_t element, std::string_view value) {
+    const auto k = static_cast<size_t>(f);
+    ++code_warnings_[k];
+    if (code_examples_[k].size() < kCodeWarningExamplesMax) {
+      code_examples_[k].push_back(
+          {c.source, CodeWarningPath(f, line, element), std::string(value)});
+    }
+  });
+  if (decision == VersionDecision::kApply) {
+    if (current != nullptr && arena_.frequency(current_index) != Frequency::kVoid) {
+      // The version it replaces is superseded: noted under that version's member and TIN (a
+      // void has neither, and is not noted).
+      const rules::ClaimView old = arena_.View(current_index);
+      NoteClaimVersion(&notes_[arena_.members().Get(arena_.member(current_index))], old.billing_tin,
+                       old.from_date.year(), Int128(0), rules::RecordNoteKind::kSuperseded);
+    }
+    ledger_.Put(arena_.Add(c));
+  } else if (decision == VersionDecision::kConflict) {
+    NoteClaimVersion(&notes_[c.member_id.str()], c.billing_tin.str(), NoteYear(c), PaidMicros(c),
+                     rules::RecordNoteKind::kRejected);
+    rejects_.push_back(ConflictReject(c, arena_.source(current_index)));
+  } else {
+    NoteClaimVersion(&notes_[c.member_id.str()], c.billing_tin.str(), NoteYear(c), Int128(0),
+                     rules::RecordNoteKind::kSuperseded);
+  }
+}
+
+void BatchSettlement::AddMember(Member m) {
+  ++counts_.members.read;
+  arena_.members().Intern(m.member_id.str());
+  auto [it, inserted] = members_.try_emplace(m.member_id.str());
+  if (!inserted)
+    ++counts_.members.superseded;
+  else
+    ++counts_.members.applied;
+  it->second = std::move(m);
+}
+
+void BatchSettlement::AddProvider(const Provider& p) {
+  ++counts_.providers.read;
+  if (roster_.Upsert(p))
+    ++counts_.providers.superseded;
+  else
+    ++counts_.providers.applied;
+}
+
+void BatchSettlement::AddContract(Contract c) {
+  ++counts_.contracts.read;
+  auto [it, inserted] = contracts_.try_emplace(c.contract_id);
+  if (!inserted)
+    ++counts_.contracts.superseded;
+  else
+    ++counts_.contracts.applied;
+  it->second = std::move(c);
+}
+
+void BatchSettlement::AddReject(Reject r, RecordKind kind) {
+  KindCounts& k = counts_.For(kind);
+  ++k.read;
+  ++k.rejected;
+  if (kind == RecordKind::kClaim && r.claim_facts) {
+    NoteRejectedClaim(&notes_[r.claim_facts->member_id], *r.claim_facts);
+  }
+  rejects_.push_back(std::move(r));
+}
+
+namespace {
+
+// Per-thread results of evaluating a contiguous slice of the ordered members.
+struct Slice {
+  size_t begin = 0;
+  size_t end = 0;
+  std::vector<rules::ContractAggregate> aggregates;  // indexed like the flat contract list
+  std::vector<std::string> pass_lines;  // member JSON lines, one buffer per (plan, group) pass
+  std::vector<std::string> unknown_npis;
+  int64_t lines = 0;
+};
+
+}  // namespace
+
+Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
+  VBP_CHECK(!settled_);
+  settled_ = true;
+  SettlementResult result;
+
+  // 1. Contracts: resolve against their rule sets; unusable ones go to rejects.
+  for (const auto& [id, c] : contracts_) {
+    auto rc = ResolveContract(c, *registry_, options.force_rule_set);
+    if (!rc.ok()) {
+      --counts_.contracts.applied;
+      ++counts_.contracts.rejected;
+      rejects_.push_back(ContractReject(c, rc.status()));
+      continue;
+    }
+    resolved_.push_back(std::make_unique<ResolvedContract>(std::move(rc).value()));
+  }
+  std::vector<YearPlan> plans = BuildYearPlans(resolved_);
+  for (const auto& p : plans) {
+    result.warnings.insert(result.warnings.end(), p.warnings.begin(), p.warnings.end());
+  }
+
+  // 2. As-of: the flag, else the data watermark, else the end of the latest year.
+  if (options.as_of) {
+    result.as_of = *options.as_of;
+  } else if (max_paid_) {
+    result.as_of = *max_paid_;
+  } else {
+    result.as_of = Date::LastOfYear(plans.empty() ? 2000 : plans.back().year);
+  }
+
+  // 3. Effective, non-void claims bucketed by member (counting sort on interned ids), each
+  //    bucket ordered by claim_id; members ordered by member_id.
+  const Interner& ids = arena_.members();
+  const size_t member_count = ids.size();
+  std::vector<uint32_t> bucket_start(member_count + 1, 0);
+  std::vector<uint32_t> effective;
+  effective.reserve(ledger_.size());
+  ledger_.ForEach([&](uint32_t index) {
+    if (arena_.frequency(index) == Frequency::kVoid) return;
+    effective.push_back(index);
+    ++bucket_start[arena_.member(index) + 1];
+  });
+  for (size_t i = 0; i < member_count; ++i) bucket_start[i + 1] += bucket_start[i];
+  std::vector<uint32_t> by_member(effective.size());
+  {
+    std::vector<uint32_t> fill(bucket_start.begin(), bucket_start.end() - 1);
+    for (uint32_t idx : effective) by_member[fill[arena_.member(idx)]++] = idx;
+  }
+  for (size_t m = 0; m < member_count; ++m) {
+    std::sort(by_member.begin() + bucket_start[m], by_member.begin() + bucket_start[m + 1],
+              [this](uint32_t a, uint32_t b) { return arena_.claim_id(a) < arena_.claim_id(b); });
+  }
+  std::vector<uint32_t> order(member_count);
+  for (uint32_t i = 0; i < member_count; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&ids](uint32_t a, uint32_t b) { return ids.Get(a) < ids.Get(b); });
+
+  // Flat list of (plan, group, contract) for aggregate indexing.
+  struct Slot {
+    size_t plan;
+    size_t group;
+    const ResolvedContract* contract;
+  };
+  std::vector<Slot> slots;
+  for (size_t p = 0; p < plans.size(); ++p) {
+    for (size_t g = 0; g < plans[p].groups.size(); ++g) {
+      for (const auto* c : plans[p].groups[g].contracts) slots.push_back({p, g, c});
+    }
+  }
+
+  // 4. Evaluate members on `threads` threads over contiguous slices of the order. Each
+  //    (plan, group) pass is a separate sweep so that member lines come out grouped.
+  const int threads = std::max(1, options.threads);
+  std::vector<Slice> slices(static_cast<size_t>(threads));
+  for (size_t t = 0; t < slices.size(); ++t) {
+    slices[t].begin = member_count * t / slices.size();
+    slices[t].end = member_count * (t + 1) / slices.size();
+    slices[t].aggregates.resize(slots.size());
+  }
+  const bool want_lines = static_cast<bool>(options.member_sink);
+  auto run_slice = [&](Slice& s) {
+    std::vector<rules::ClaimView> views;
+    size_t pass = 0;
+    for (size_t p = 0; p < plans.size(); ++p) {
+      const YearPlan& plan = plans[p];
+      for (size_t g = 0; g < plan.groups.size(); ++g) {
+        const EvaluationGroup& group = plan.groups[g];
+        rules::EvaluationContext ctx{plan.year, group.params, &plan.units, &roster_, result.as_of};
+        std::vector<std::string> evaluated;
+        for (const auto* c : group.contracts) evaluated.push_back(c->record.contract_id.str());
+        size_t first_slot = 0;
+        while (slots[first_slot].plan != p || slots[first_slot].group != g) ++first_slot;
+        s.pass_lines.emplace_back();
+        std::string& lines_out = s.pass_lines[pass++];
+        for (size_t i = s.begin; i < s.end; ++i) {
+          uint32_t m = order[i];
+          views.clear();
+          for (uint32_t k = bucket_start[m]; k < bucket_start[m + 1]; ++k) {
+            views.push_back(arena_.View(by_member[k]));
+            if (p == 0 && g == 0) s.lines += static_cast<int64_t>(views.back().lines.size());
+          }
+          const std::string& member_id = ids.Get(m);
+          auto mf = members_.find(member_id);
+          const Member* member = mf == members_.end() ? nullptr : &mf->second;
+          rules::MemberOutcome out = rules::EvaluateMember(MemberId(member_id), member, views, ctx);
+          auto slot_of = [&](const ContractId& id) -> rules::ContractAggregate* {
+            for (size_t k = first_slot;
+                 k < slots.size() && slots[k].plan == p && slots[k].group == g; ++k) {
+              if (slots[k].contract->record.contract_id == id) return &s.aggregates[k];
+            }
+            return nullptr;  // a contract of another group: counted in that group's pass
+          };
+          if (out.contract) {
+            if (rules::ContractAggregate* a = slot_of(*out.contract)) a->Apply(out, +1);
+          }
+          auto nf = notes_.find(member_id);
+          for (const auto& [id, dq] : rules::MemberDataQuality(
+                   out, member != nullptr, views, nf == notes_.end() ? nullptr : &nf->second,
+                   plan.units, roster_)) {
+            if (rules::ContractAggregate* a = slot_of(id)) a->data_quality.Merge(dq, +1);
+          }
+          s.unknown_npis.insert(s.unknown_npis.end(), out.unknown_npis.begin(),
+                                out.unknown_npis.end());
+          if (want_lines) {
+            lines_out += MemberOutcomeJson(out, evaluated).dump();
+            lines_out += '\n';
+          }
+        }
+      }
+    }
+  };
+  if (threads == 1) {
+    run_slice(slices[0]);
+  } else {
+    std::vector<std::thread> pool;
+    for (auto& s : slices) pool.emplace_back(run_slice, std::ref(s));
+    for (auto& t : pool) t.join();
+  }
+  // Member lines in (plan, group, member_id) order: pass by pass, slice by slice.
+  if (want_lines) {
+    size_t passes = slices[0].pass_lines.size();
+    for (size_t k = 0; k < passes; ++k) {
+      for (const auto& s : slices) options.member_sink(s.pass_lines[k]);
+    }
+  }
+
+  // 5. Contract figures from the summed aggregates.
+  std::vector<rules::ContractAggregate> totals(slots.size());
+  for (const auto& s : slices) {
+    for (size_t k = 0; k < slots.size(); ++k) totals[k].Merge(s.aggregates[k]);
+    result.unknown_npis.insert(result.unknown_npis.end(), s.unknown_npis.begin(),
+                               s.unknown_npis.end());
+    result.claim_lines_evaluated += s.lines;
+  }
+  // Records of member ids that have neither a member record nor an effective claim (or no
+  // readable member_id): they count toward the contracts of their billing TINs only.
+  for (const auto& [member_id, notes] : notes_) {
+    if (ids.Find(member_id) >= 0) continue;  // noted with the member's evaluation
+    const rules::MemberOutcome none;
+    for (size_t p = 0; p < plans.size(); ++p) {
+      for (const auto& [id, dq] :
+           rules::MemberDataQuality(none, false, {}, &notes, plans[p].units, roster_)) {
+        for (size_t k = 0; k < slots.size(); ++k) {
+          if (slots[k].plan == p && slots[k].contract->record.contract_id == id) {
+            totals[k].data_quality.Merge(dq, +1);
+          }
+        }
+      }
+    }
+  }
+  result.code_warnings = code_warnings_;
+  result.code_warning_examples = code_examples_;
+  std::sort(result.unknown_npis.begin(), result.unknown_npis.end());
+  result.unknown_npis.erase(std::unique(result.unknown_npis.begin(), result.unknown_npis.end()),
+                            result.unknown_npis.end());
+  result.members_evaluated = static_cast<int64_t>(member_count);
+  for (size_t k = 0; k < slots.size(); ++k) {
+    const ResolvedContract* c = slots[k].contract;
+    ContractResult cr;
+    cr.contract = c;
+    cr.aggregate = totals[k];
+    cr.tins = plans[slots[k].plan].units.TinsOf(c->record.contract_id);
+    rules::ContractIdentity id{c->record.contract_id, c->record.performance_year, c->rule_set->id(),
+                               c->rule_set->hash(),   c->parameters_hash,         result.as_of};
+    cr.figures = rules::SettleContract(id, cr.aggregate, c->params);
+    result.contracts.push_back(std::move(cr));
+  }
+  std::sort(result.contracts.begin(), result.contracts.end(),
+            [](const ContractResult& a, const ContractResult& b) {
+              if (a.figures.performance_year != b.figures.performance_year) {
+                return a.figures.performance_year < b.figures.performance_year;
+              }
+              return a.figures.contract_id < b.figures.contract_id;
+            });
+  VBP_CHECK(counts_.Balanced());
+  return result;
+}
+
+}  // namespace vbp

@@ -1,0 +1,77 @@
+#include "engine/stream/metrics_text.h"
+
+#include <nlohmann/json.hpp>
+
+namespace vbp {
+
+std::string PrometheusText(const EngineMetrics& m) {
+  std::string out;
+  auto line = [&out](const std::string& s) {
+    out += s;
+    out += '\n';
+  };
+  line("# HELP vbp_records_total Input records by kind and outcome (applied + superseded + rejected = read).");
+  line("# TYPE vbp_records_total counter");
+  for (auto [kind, k] : {std::pair{"claim", &m.counts.claims}, std::pair{"member", &m.counts.members},
+                         std::pair{"provider", &m.counts.providers},
+                         std::pair{"contract", &m.counts.contracts}}) {
+    for (auto [outcome, v] : {std::pair{"read", k->read}, std::pair{"applied", k->applied},
+                              std::pair{"superseded", k->superseded},
+                              std::pair{"rejected", k->rejected}}) {
+      line(std::string("vbp_records_total{kind=\"") + kind + "\",outcome=\"" + outcome + "\"} " +
+           std::to_string(v));
+    }
+  }
+  line("# HELP vbp_consumer_lag_messages Messages between the engine's position and the partition end.");
+  line("# TYPE vbp_consumer_lag_messages gauge");
+  for (const auto& l : m.lag) {
+    line("vbp_consumer_lag_messages{topic=\"" + l.part.topic + "\",partition=\"" +
+         std::to_string(l.part.partition) + "\"} " + std::to_string(std::max<int64_t>(0, l.end - l.position)));
+  }
+  line("# HELP vbp_batch_latency_seconds Time to apply, commit and publish one batch.");
+  line("# TYPE vbp_batch_latency_seconds histogram");
+  int64_t cumulative = 0;
+  for (size_t i = 0; i < std::size(kLatencyBoundsUs); ++i) {
+    cumulative += i < m.batch_latency_buckets_us.size() ? m.batch_latency_buckets_us[i] : 0;
+    char le[32];
+    std::snprintf(le, sizeof(le), "%lld.%06lld", static_cast<long long>(kLatencyBoundsUs[i] / 1000000),
+                  static_cast<long long>(kLatencyBoundsUs[i] % 1000000));
+    line(std::string("vbp_batch_latency_seconds_bucket{le=\"") + le + "\"} " + std::to_string(cumulative));
+  }
+  cumulative += m.batch_latency_buckets_us.empty() ? 0 : m.batch_latency_buckets_us.back();
+  line("vbp_batch_latency_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative));
+  char sum[48];
+  std::snprintf(sum, sizeof(sum), "%lld.%06lld", static_cast<long long>(m.batch_latency_sum_us / 1000000),
+                static_cast<long long>(m.batch_latency_sum_us % 1000000));
+  line(std::string("vbp_batch_latency_seconds_sum ") + sum);
+  line("vbp_batch_latency_seconds_count " + std::to_string(cumulative));
+  line("# HELP vbp_state_bytes Approximate size of the state store.");
+  line("# TYPE vbp_state_bytes gauge");
+  line("vbp_state_bytes " + std::to_string(m.state_bytes));
+  line("# TYPE vbp_batches_total counter");
+  line("vbp_batches_total " + std::to_string(m.batches));
+  line("# TYPE vbp_messages_total counter");
+  line("vbp_messages_total " + std::to_string(m.messages));
+  line("# TYPE vbp_commits_total counter");
+  line("vbp_commits_total " + std::to_string(m.commits));
+  line("# TYPE vbp_members_recomputed_total counter");
+  line("vbp_members_recomputed_total " + std::to_string(m.members_recomputed));
+  line("# TYPE vbp_revisions_published_total counter");
+  line("vbp_revisions_published_total " + std::to_string(m.revisions_published));
+  line("# TYPE vbp_rejects_published_total counter");
+  line("vbp_rejects_published_total " + std::to_string(m.rejects_published));
+  line("# TYPE vbp_caught_up gauge");
+  line(std::string("vbp_caught_up ") + (m.caught_up ? "1" : "0"));
+  return out;
+}
+
+std::string HealthJson(const EngineMetrics& m) {
+  nlohmann::ordered_json j;
+  j["status"] = m.last_error.empty() ? "ok" : "error";
+  j["caught_up"] = m.caught_up;
+  j["messages"] = m.messages;
+  j["last_error"] = m.last_error;
+  return j.dump();
+}
+
+}  // namespace vbp
