@@ -44,6 +44,9 @@ Result<ResolvedContract> ResolveContract(const Contract& c, const RuleRegistry& 
   auto params = rules::ParseParameters(*merged, origin);
   if (!params.ok()) return params.status();
   rc.params = std::move(params).value();
+  // A quality_score of the contract's own is negotiated: the measures do not replace it.
+  rc.params.quality_score_from_contract =
+      overrides.is_object() && overrides.contains("quality_score");
   VBP_RETURN_IF_ERROR(rc.params.ResolveForYear(c.performance_year, origin));
   rc.merged_parameters = std::move(merged).value();
   rc.parameters_hash = "sha256:" + rules::Sha256Hex(rules::CanonicalJson(rc.merged_parameters));

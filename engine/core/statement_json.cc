@@ -94,6 +94,7 @@ ordered_json StatementJson(const rules::StatementFigures& s, int64_t revision,
         TypeJson(s.by_type[static_cast<size_t>(t)], s.benchmark_pbpy[static_cast<size_t>(t)]);
   }
   d["by_enrollment_type"] = types;
+  d["quality_source"] = s.quality_source;
   if (s.quality)
     d["quality"] = ordered_json::parse(rules::quality::QualityScoreToJson(*s.quality).dump());
   j["detail"] = d;

@@ -664,7 +664,9 @@ Result<json> RuleSet::Merge(const json& overrides, const std::string& origin) co
 Result<Parameters> RuleSet::Resolve(const json& overrides, const std::string& origin) const {
   auto merged = Merge(overrides, origin);
   if (!merged.ok()) return merged.status();
-  return ParseParameters(*merged, origin);
+  auto p = ParseParameters(*merged, origin);
+  if (p.ok()) p->quality_score_from_contract = overrides.is_object() && overrides.contains("quality_score");
+  return p;
 }
 
 }  // namespace vbp::rules

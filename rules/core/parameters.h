@@ -97,6 +97,9 @@ struct Parameters {
   RateSchedule msr;
   RateSchedule mlr;
   Rational quality_score = 1;
+  // True when the contract's own `parameters` set quality_score: a negotiated q, which the
+  // measures' composite does not replace (rules/README.md, decision 16).
+  bool quality_score_from_contract = false;
   QualityMode quality_mode = QualityMode::kMultiplier;
   Rational quality_threshold = 0;
   Rational max_sharing_rate = 0;

@@ -125,11 +125,17 @@ StatementFigures SettleContract(const ContractIdentity& id, const ContractAggreg
   s.msr = p.msr.Evaluate(s.assigned_members);
   const bool two_sided = p.risk_model == RiskModel::kTwoSided;
   s.mlr = two_sided ? p.mlr.Evaluate(s.assigned_members) : Rational(0);
-  // SPEC §3.7 (q from the §3.10 measures when configured and anything scores).
+  // SPEC §3.7. Precedence (rules/README.md decision 16): the contract's own quality_score,
+  // else the §3.10 measures' q when configured and it exists, else the rule set's
+  // quality_score. The measures are scored and shown in every case.
   s.quality_score = p.quality_score;
+  s.quality_source = p.quality_score_from_contract ? "contract" : "rule_set";
   if (p.quality_source == QualitySource::kMeasures && p.scoring_params) {
     s.quality = quality::ScoreContract(agg.measures, *p.scoring_params);
-    if (s.quality->q) s.quality_score = *s.quality->q;
+    if (s.quality->q && !p.quality_score_from_contract) {
+      s.quality_score = *s.quality->q;
+      s.quality_source = "measures";
+    }
   }
   if (p.quality_mode == QualityMode::kMultiplier) {
     s.final_sharing_rate = p.max_sharing_rate * s.quality_score;

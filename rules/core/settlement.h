@@ -108,6 +108,11 @@ struct StatementFigures {
 
   // SPEC §3.10 when quality_source is "measures": rates, points and the composite.
   std::optional<quality::QualityScore> quality;
+  // Where quality_score came from (statement detail.quality_source): "contract" (the
+  // contract's own quality_score, which the measures never replace), "measures" (their
+  // composite q) or "rule_set" (the rule set's quality_score: no measures configured, or
+  // none scored and no q_when_none_scored).
+  const char* quality_source = "rule_set";
 
   // SPEC §6: rejected and superseded records, code warnings, unknown members and NPIs.
   DataQualityTally data_quality;

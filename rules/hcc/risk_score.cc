@@ -86,15 +86,30 @@ struct ClaimCheck {
   std::string reason;  // why not eligible
 };
 
-ClaimCheck CheckClaim(const ClaimView& c, const DateRange& period, int list_year,
-                      const HccTables& tables) {
+// The eligible CPT/HCPCS list a service is checked against: the list of its year of service
+// (CMS publishes one per calendar year of service; a code deleted from CPT at the start of a
+// year stays eligible for services of the years before), or the latest list before it when
+// none is shipped for that year, the earliest list for services before the table starts;
+// `forced` (hcc_model.cpt_list_year) overrides.
+int ListYearOf(Date service, const std::optional<int>& forced, const HccTables& tables) {
+  if (forced) return *forced;
+  if (auto y = tables.CptListYearAtMost(service.year())) return *y;
+  for (int y = service.year() + 1; y <= service.year() + 100; ++y) {
+    if (auto first = tables.CptListYearAtMost(y)) return *first;
+  }
+  return service.year();  // no list at all: nothing is eligible
+}
+
+ClaimCheck CheckClaim(const ClaimView& c, const DateRange& period,
+                      const std::optional<int>& forced_list_year, const HccTables& tables) {
   ClaimCheck k;
   if (c.claim_type == ClaimType::kProfessional) {
     const LineFacts* supplier = nullptr;
     for (const LineFacts& l : c.lines) {
       if (!period.Contains(l.service_date)) continue;
       k.in_period = true;
-      if (tables.IsEligibleCode(list_year, l.hcpcs.view()) &&
+      if (tables.IsEligibleCode(ListYearOf(l.service_date, forced_list_year, tables),
+                                l.hcpcs.view()) &&
           (!supplier || l.line < supplier->line)) {
         supplier = &l;
       }
@@ -120,7 +135,8 @@ ClaimCheck CheckClaim(const ClaimView& c, const DateRange& period, int list_year
   if (IsOutpatientBillType(prefix)) {
     const LineFacts* supplier = nullptr;
     for (const LineFacts& l : c.lines) {
-      if (tables.IsEligibleCode(list_year, l.hcpcs.view()) &&
+      if (tables.IsEligibleCode(ListYearOf(l.service_date, forced_list_year, tables),
+                                l.hcpcs.view()) &&
           (!supplier || l.line < supplier->line)) {
         supplier = &l;
       }
@@ -374,7 +390,9 @@ Result<ModelScore> ScoreModel(const ModelInputs& in, const RiskProfile& profile,
       decisions[hcc] =
           HccDecision{hcc, std::string(tables.Label(in.model, hcc)), true, std::nullopt, codes};
     }
+    // In HCC order, as CMS's software applies them: an HCC already dropped drops nothing.
     for (const auto& [hcc, d] : decisions) {
+      if (!d.kept) continue;
       for (int excluded : tables.Excludes(in.model, hcc)) {
         auto it = decisions.find(excluded);
         if (it != decisions.end() && !it->second.trumped_by) {
@@ -465,17 +483,21 @@ Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const C
                              std::to_string(first) + "-" + std::to_string(last) + ")");
     }
   }
+  // Each service is checked against the list of its year of service (ListYearOf);
+  // cpt_list_year reports the list of the collection period's last year.
+  const int service_year = out.collection_period.last.year();
   if (params.cpt_list_year) {
     out.cpt_list_year = *params.cpt_list_year;
-  } else if (auto y = tables.CptListYearAtMost(payment_year)) {
-    out.cpt_list_year = *y;
-    if (*y != payment_year) {
-      out.notes.push_back("no eligible CPT/HCPCS list for " + std::to_string(payment_year) +
-                          "; the " + std::to_string(*y) + " list is used");
-    }
   } else {
-    return Status::Invalid("no eligible CPT/HCPCS list for payment year " +
-                           std::to_string(payment_year) + " or earlier");
+    out.cpt_list_year = ListYearOf(out.collection_period.last, std::nullopt, tables);
+    if (!tables.CptListYearAtMost(out.cpt_list_year)) {
+      return Status::Invalid("no eligible CPT/HCPCS list is shipped");
+    }
+    if (out.cpt_list_year != service_year) {
+      out.notes.push_back("no eligible CPT/HCPCS list for services in " +
+                          std::to_string(service_year) + "; the " +
+                          std::to_string(out.cpt_list_year) + " list is used");
+    }
   }
 
   out.profile = DeriveRiskProfile(member, payment_year, out.collection_period, params, overrides);
@@ -506,7 +528,7 @@ Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const C
   };
   for (const ClaimView& c : claims) {
     if (c.diagnoses.empty()) continue;
-    ClaimCheck k = CheckClaim(c, out.collection_period, out.cpt_list_year, tables);
+    ClaimCheck k = CheckClaim(c, out.collection_period, params.cpt_list_year, tables);
     if (!k.in_period) continue;
     const char* late = paid.WhyNot(c);
     if (late || !k.eligible) {

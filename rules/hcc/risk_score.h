@@ -51,8 +51,8 @@ struct RiskModelParams {
   CollectionKind collection = CollectionKind::kProspective;
   // Overrides `collection` with explicit dates (inclusive).
   std::optional<DateRange> collection_period;
-  // Year of the eligible CPT/HCPCS list; default: the payment year, or the latest list year
-  // before it when the table has none for it (the shipped table ends at 2024).
+  // Forces one eligible CPT/HCPCS list year; default: each service's year of service (the
+  // latest list before it when the table has none for it: the shipped table ends at 2024).
   std::optional<int> cpt_list_year;
   // What `medicaid: true` (or an aged_dual coverage span) means for the segment; the member
   // record does not say full or partial benefit.

@@ -2,7 +2,7 @@
 // risk_score_source is "record_else_hcc"; claims-based measures feed q (SPEC §3.7) when
 // quality_source is "measures". The scores and measures themselves are tested in tests/hcc
 // and tests/quality; here the settlement must use exactly what those modules compute.
-#include "engine/claim_arena.h"
+#include "engine/core/claim_arena.h"
 #include "rules/hcc/risk_score.h"
 #include "rules/quality/evaluate.h"
 #include "tests/engine/scenario.h"
@@ -98,11 +98,45 @@ TEST_F(RiskQualityTest, MeasuresScoredFromClaimsBecomeTheQualityScore) {
   }
   EXPECT_FALSE(nonzero.empty());
   EXPECT_EQ(agg.measures, nonzero);
-  if (st.quality->q) {
-    EXPECT_EQ(st.quality_score, *st.quality->q);
-  } else {
-    EXPECT_EQ(st.quality_score, Rational(1, 4));  // nothing scored: the parameter stands
-  }
+  // The contract sets its own quality_score: it stands whatever the measures give (issue 19
+  // item 4; rules/README.md decision 16); the measures are still scored and shown.
+  EXPECT_EQ(st.quality_score, Rational(1, 4));
+  EXPECT_EQ(std::string(st.quality_source), "contract");
+}
+
+// Issue 19 item 4: a contract's own quality_score is negotiated and the measures do not replace
+// it; without one, the measures' q replaces the rule set's quality_score.
+TEST_F(RiskQualityTest, ContractQualityScoreOverridesTheMeasures) {
+  const char* scoring = R"("quality_source": "measures", "runout_months": 6, "savings_cap": "1",
+    "quality_scoring": {"min_denominator": 1, "max_points": "10",
+      "measures": {"BCS": {"weight": "1", "steps": [["0", "2"], ["1", "10"]]}}})";
+  s.AddContract("C1", {kTin}, std::string(R"({"benchmark_pbpy": "10000.00", )") + scoring + "}");
+  s.AddContract("C2", {"222222222"},
+                std::string(R"({"benchmark_pbpy": "10000.00", "quality_score": "0.925", )") +
+                    scoring + "}");
+  s.AddProvider("1000000002", "222222222", ProviderClass::kPcp);
+  Member& w = s.AddMember("W");
+  w.birth_date = D("1960-05-05");
+  w.coverage.front().from = D("2023-01-01");
+  s.AddClaim("w1", "W", "222222222", "1000000002", "2025-03-20",
+             {{"99214", "2025-03-01", "150.00", "100.00"}});
+  s.AddClaim("mg", "W", "222222222", "1000000002", "2025-11-20",
+             {{"77067", "2025-11-02", "200.00", "150.00"}});
+  auto out = s.Settle();
+  // C2: W alone, BCS 1/1 → the measures' q would be 1; the contract's 0.925 stands.
+  // Benchmark 10,000.00, expenditure 250.00, gross 9,750.00; shared 9,750.00 × 0.50 × 0.925
+  // = 4,509.375, less 2% sequestration = 4,419.1875.
+  const auto& c2 = out.Statement("C2");
+  ASSERT_TRUE(c2.quality.has_value());
+  ASSERT_TRUE(c2.quality->q.has_value());
+  EXPECT_EQ(*c2.quality->q, Rational(1));
+  EXPECT_EQ(c2.quality_score, Rational(37, 40));
+  EXPECT_EQ(std::string(c2.quality_source), "contract");
+  EXPECT_EQ(c2.shared_savings, Rational(44191875, 10000));
+  // C1: D alone, not in BCS (male): nothing scores, the rule set's quality_score (1) stands.
+  const auto& c1 = out.Statement("C1");
+  EXPECT_FALSE(c1.quality->q.has_value());
+  EXPECT_EQ(std::string(c1.quality_source), "rule_set");
 }
 
 // Issue 19 item 1: the claims behind risk scores and measures count under the same paid-date
@@ -137,6 +171,7 @@ TEST_F(RiskQualityTest, MammogramPaidAfterTheAsOfDoesNotCountTowardsQuality) {
   auto late = s.Settle(std::optional<const char*>("2026-06-30"));
   const auto& l = late.Statement("C1");
   EXPECT_EQ(l.quality_score, Rational(1));
+  EXPECT_EQ(std::string(l.quality_source), "measures");
   EXPECT_EQ(l.expenditure_total, Rational(370));
   EXPECT_EQ(l.shared_savings, Rational(961870, 100));
   EXPECT_EQ(late.result.contracts[0].aggregate.measures.at("BCS"),

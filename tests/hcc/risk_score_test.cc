@@ -135,6 +135,58 @@ TEST(RiskScoreTest, DiagnosisOnAClaimPaidAfterTheCutoffDoesNotCount) {
   EXPECT_EQ(runout->ignored[0].reason, "paid after the run-out cutoff");
 }
 
+// Issue 19 item 2: the eligible CPT/HCPCS list is the one of the year of service. 99219 was
+// deleted from CPT on 2023-01-01 (eligible_cpt_hcpcs.tsv: 99219 2019-2022). PY2023 is scored
+// on 2022 services, so a 2022 visit coded 99219 supplies its diagnoses; a 2023 visit coded
+// 99219 (PY2024) does not.
+TEST(RiskScoreTest, EligibleCptListIsTheOneOfTheYearOfService) {
+  const RiskModelParams v24 = OnlyModel(ModelVersion::kV24);
+  ClaimSet served_2022;
+  served_2022.Professional("P1", {"E1122"}, {{"99219", D("2022-05-01")}});
+  auto py2023 = ComputeRiskScore(Woman71(), served_2022.views(), PaidCutoff::Unbounded(), 2023, v24);
+  ASSERT_TRUE(py2023.ok()) << py2023.status().ToString();
+  // 69 on 2023-02-01: F65-69 CNA 0.323 (demographic_factors.tsv) + HCC18 CNA 0.302 = 0.625
+  // (with the payment year's 2023 list the visit was ineligible: 0.323 alone).
+  EXPECT_EQ(FactorNames(Model(*py2023, ModelVersion::kV24)),
+            (std::vector<std::string>{"F65-69", "HCC18"}));
+  EXPECT_EQ(py2023->score, Dec("0.625"));
+  EXPECT_EQ(py2023->eligible_claims, 1);
+  EXPECT_EQ(py2023->cpt_list_year, 2022);
+
+  ClaimSet served_2023;
+  served_2023.Professional("P1", {"E1122"}, {{"99219", D("2023-05-01")}});
+  auto py2024 = ComputeRiskScore(Woman71(), served_2023.views(), PaidCutoff::Unbounded(), 2024, v24);
+  ASSERT_TRUE(py2024.ok()) << py2024.status().ToString();
+  // 70 on 2024-02-01: F70-74 CNA 0.386 alone; the visit is ineligible.
+  EXPECT_EQ(py2024->score, Dec("0.386"));
+  EXPECT_EQ(py2024->ineligible_claims, 1);
+}
+
+// Issue 19 item 3: hierarchies apply in HCC order, as CMS's software does, so an HCC that is
+// already dropped drops nothing. V28: 62 excludes 63, 63 excludes 202 (hierarchy.tsv).
+// Z944 → HCC62, K7210 → HCC63, G931 → HCC202 (icd10_to_hcc.tsv, PY2024-2026).
+TEST(RiskScoreTest, HierarchyAppliesInHccOrderAndADroppedHccDropsNothing) {
+  ClaimSet claims;
+  claims.Professional("P1", {"Z944", "K7210", "G931"}, {{"99213", D("2024-05-10")}});
+  auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,
+                            OnlyModel(ModelVersion::kV28));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const ModelScore& s = Model(*r, ModelVersion::kV28);
+  ASSERT_EQ(s.hccs.size(), 3u);
+  EXPECT_EQ(s.hccs[0].hcc, 62);
+  EXPECT_TRUE(s.hccs[0].kept);
+  EXPECT_EQ(s.hccs[1].hcc, 63);
+  EXPECT_FALSE(s.hccs[1].kept);
+  EXPECT_EQ(s.hccs[1].trumped_by, 62);
+  EXPECT_EQ(s.hccs[2].hcc, 202);
+  EXPECT_TRUE(s.hccs[2].kept);
+  EXPECT_FALSE(s.hccs[2].trumped_by.has_value());
+  // F70-74 CNA 0.395 + HCC62 CNA 0.376 + HCC202 CNA 0.543 = 1.314 (2 payment HCCs: the V28
+  // CNA count table starts at 5). Dropping 202 too gave 0.771.
+  EXPECT_EQ(FactorNames(s), (std::vector<std::string>{"F70-74", "HCC62", "HCC202"}));
+  EXPECT_EQ(s.raw, Dec("1.314"));
+}
+
 TEST(RiskScoreTest, SameDiagnosesScoreDifferentlyUnderV28) {
   ClaimSet claims = DiabetesAndHeartFailure();
   auto r = ComputeRiskScore(Woman71(), claims.views(), PaidCutoff::Unbounded(), kPy,

@@ -186,8 +186,11 @@ def hcc_score(src, p, py, weights, norms, period):
     new = months < 12
     origdis = p.orec == "1"
     sex = {"female": "Female", "male": "Male"}[p.sex]
-    list_year = max(y for y in src.cpt if y <= py)
-    eligible_codes = src.cpt[list_year]
+    # The eligible CPT/HCPCS list of each service's year of service (issue 19 item 2): the
+    # latest list not after that year, else the earliest list.
+    def eligible(hcpcs, day):
+        years = [y for y in src.cpt if y <= day.year]
+        return hcpcs in src.cpt[max(years) if years else min(src.cpt)]
     models = [mv for mv in ("CMS-HCC-V24", "CMS-HCC-V28") if weights[mv] > 0]
 
     def maps(code):
@@ -198,7 +201,7 @@ def hcc_score(src, p, py, weights, norms, period):
         if not c["dx"]:
             continue
         if c["type"] == "professional":
-            ok = any(period[0] <= l["date"] <= period[1] and l["hcpcs"] in eligible_codes
+            ok = any(period[0] <= l["date"] <= period[1] and eligible(l["hcpcs"], l["date"])
                      for l in c["lines"])
         else:
             if not (period[0] <= c["through"] <= period[1]):
@@ -208,7 +211,7 @@ def hcc_score(src, p, py, weights, norms, period):
             if bt[:2] in ("11", "41"):
                 ok = True
             elif bt[:2] in OUTPATIENT:
-                ok = any(l["hcpcs"] in eligible_codes for l in c["lines"])
+                ok = any(eligible(l["hcpcs"], l["date"]) for l in c["lines"])
             else:
                 ok = False
         if ok:
@@ -254,8 +257,13 @@ def hcc_score(src, p, py, weights, norms, period):
             present = set()
             for code in diagnoses:
                 present |= maps(code)[mv]
-            dropped = sorted(h for h in present
-                             if any(h in src.hier[(mv, t)] for t in present))
+            # Hierarchies in HCC order, as CMS's software applies them: an HCC already
+            # dropped drops nothing (issue 19 item 3).
+            dropped = set()
+            for t in sorted(present):
+                if t not in dropped:
+                    dropped |= src.hier[(mv, t)] & present
+            dropped = sorted(dropped)
             kept = sorted(present - set(dropped))
             for h in kept:
                 coef = [r["coefficient"] for r in src.disease if r["model_version"] == mv and
