@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <charconv>
 #include <cstring>
 #include <exception>
@@ -31,6 +32,15 @@ const char* SchemaName(RecordKind kind) {
 }
 
 namespace {
+
+// A JSON number token without its sign that is zero: "0", "0.00", "0e5".
+bool IsZeroNumberToken(std::string_view t) {
+  for (char c : t) {
+    if (c == 'e' || c == 'E') break;
+    if (c != '0' && c != '.') return false;
+  }
+  return true;
+}
 
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
@@ -649,6 +659,17 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadNonEmpty(od::value& v, const P
   Got g = ReadString(v, p, "a non-empty string", out);
   if (g != Got::kValue) return g;
   if (out->empty()) return Err(Fail(p, "empty string (want a non-empty string)"));
+  // Ids and labels are printable text: a control character (an ESC sequence for a terminal,
+  // a NUL that truncates a C string) is a fault or an attack, never part of an identifier.
+  for (size_t i = 0; i < out->size(); ++i) {
+    const auto b = static_cast<unsigned char>((*out)[i]);
+    if (b < 0x20 || b == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "U+%04X", b);
+      return Err(Fail(p, std::string("control character ") + hex + " at byte " +
+                             std::to_string(i + 1) + " (ids and labels are printable text)"));
+    }
+  }
   if (chars_max > 0 && out->size() > chars_max) {
     size_t chars = Utf8Length(*out);
     if (chars > chars_max) {
@@ -851,10 +872,14 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadMoney(od::value& v, const Path
   if (!NumberToken(v, p, &tok)) return Got::kError;
   // Fast path: an integer of at most 15 digits is exact in binary.
   std::string_view digits = tok.front() == '-' ? tok.substr(1) : tok;
+  // A minus sign is refused even on zero: "-0" is not an amount a payer system writes, and
+  // accepting it would let two spellings of one claim compare as different content.
+  if (tok.front() == '-') {
+    return Err(Fail(p, IsZeroNumberToken(digits)
+                           ? "signed zero amount " + std::string(tok) + " (write 0, without a sign)"
+                           : "negative amount " + std::string(tok) + " (must be >= 0)"));
+  }
   if (IsJsonIntegerLiteral(tok) && digits.size() <= 15) {
-    if (tok.front() == '-' && !IsZeroDecimal(digits)) {
-      return Err(Fail(p, "negative amount " + std::string(tok) + " (must be >= 0)"));
-    }
     if (CompareWithPowerOfTen(digits, kMoneyMaxPowerOfTen) > 0) {
       return Err(Fail(p, "amount " + std::string(tok) + " exceeds 1000000000000"));
     }
@@ -913,10 +938,13 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadUnits(od::value& v, const Path
     return Got::kValue;
   }
   std::string_view digits = tok.front() == '-' ? tok.substr(1) : tok;
+  // A minus sign is refused even on zero, as for money.
+  if (tok.front() == '-') {
+    return Err(Fail(p, IsZeroNumberToken(digits)
+                           ? "signed zero units " + std::string(tok) + " (write 0, without a sign)"
+                           : "negative units " + std::string(tok) + " (must be >= 0)"));
+  }
   if (IsJsonIntegerLiteral(tok) && digits.size() <= 15) {
-    if (tok.front() == '-' && !IsZeroDecimal(digits)) {
-      return Err(Fail(p, "negative units " + std::string(tok) + " (must be >= 0)"));
-    }
     if (CompareWithPowerOfTen(digits, kUnitsMaxPowerOfTen) > 0) {
       return Err(Fail(p, "units " + std::string(tok) + " exceeds 1000000000"));
     }
@@ -1220,6 +1248,14 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
       c->through_date < c->from_date) {
     return Fail(Path{"through_date"}, "through_date " + c->through_date.ToString() +
                                           " is before from_date " + c->from_date.ToString());
+  }
+  // A claim is paid after its service begins; an earlier paid date is a keying error, and it
+  // would count the claim at an as-of before the service.
+  if (!is_void && (present & Bit(kCFromDate)) && (present & Bit(kCPaidDate)) &&
+      c->paid_date < c->from_date) {
+    return Fail(Path{"paid_date"}, "paid_date " + c->paid_date.ToString() +
+                                       " is before from_date " + c->from_date.ToString() +
+                                       " (a claim is paid after its service begins)");
   }
   if (!is_void && c->lines.empty()) {
     return Fail(Path{"lines"}, std::string("no lines (an ") + FrequencyName(c->frequency) +

@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <regex>
 
 #include "connectors/codec/record_decoder.h"
 #include "connectors/files/ndjson_file.h"
@@ -131,6 +132,14 @@ TEST(FixturesTest, EveryBadLineIsRejectedAtTheFieldItNames) {
   EXPECT_GE(with_field, 60);
 }
 
+// A JSON number token "-0" (or "-0.0", "-0e3"): JSON Schema compares numbers by value, so it
+// cannot tell -0 from 0; the decoder refuses a signed zero (money, units: issue 16 item 4).
+// Such lines are checked to be rejected instead of compared (schemas/README.md says so).
+bool HasSignedZeroNumber(const std::string& text) {
+  static const std::regex kSignedZero(R"([:\[,]\s*-0(\.0*)?([eE][+-]?[0-9]+)?\s*[,}\]])");
+  return std::regex_search(text, kSignedZero);
+}
+
 // The cross-check: decoder acceptance == schema validity on every fixture line, good, bad and
 // edge (borderline cases with no fixed verdict).
 TEST(FixturesTest, DecoderAcceptsExactlyTheLinesTheSchemasAccept) {
@@ -150,6 +159,10 @@ TEST(FixturesTest, DecoderAcceptsExactlyTheLinesTheSchemasAccept) {
         }
         ++compared;
         bool accepted = o.result.record.has_value();
+        if (HasSignedZeroNumber(o.text)) {
+          EXPECT_FALSE(accepted) << path << ":" << o.line << ": a signed zero must be refused";
+          continue;
+        }
         EXPECT_EQ(accepted, v->second.first)
             << path << ":" << o.line << "\n  decoder: "
             << (accepted ? "accepted" : o.result.reject->field + ": " + o.result.reject->reason)
@@ -249,6 +262,10 @@ TEST(FixturesTest, DecoderAndSchemasAgreeOnMutatedRecords) {
       ASSERT_NE(v, verdicts.end()) << path << ":" << o.line;
       ++compared;
       bool accepted = o.result.record.has_value();
+      if (HasSignedZeroNumber(o.text)) {
+        EXPECT_FALSE(accepted) << k.name << " mutant " << o.line << ": " << o.text;
+        continue;
+      }
       EXPECT_EQ(accepted, v->second.first)
           << k.name << " mutant " << o.line << "\n  decoder: "
           << (accepted ? "accepted" : o.result.reject->field + ": " + o.result.reject->reason)

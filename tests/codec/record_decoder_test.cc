@@ -260,9 +260,35 @@ TEST_F(RecordDecoderTest, RejectsThroughBeforeFrom) {
                RecordKind::kProvider, "termination", "is before effective 2020-01-01");
 }
 
+// Issue 16 item 4: a claim is paid after its service begins.
+TEST_F(RecordDecoderTest, RejectsAPaidDateBeforeTheServiceBegins) {
+  ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["paid_date"] = "2025-03-03"; }), "paid_date",
+                    "paid_date 2025-03-03 is before from_date 2025-03-04");
+  Claim same_day = DecodeOk<Claim>(
+      decoder_, Edit(kGoodClaim, [](json& j) { j["paid_date"] = "2025-03-04"; }),
+      RecordKind::kClaim);
+  EXPECT_EQ(same_day.paid_date, Date::FromYmd(2025, 3, 4));
+}
+
+// Issue 16 item 4: ids and labels are printable text (an ESC sequence reached the terminal
+// through the settle table; a NUL truncated warnings).
+TEST_F(RecordDecoderTest, RejectsControlCharactersInIdsAndLabels) {
+  ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["member_id"] = "M\x1b[31m"; }), "member_id",
+                    "control character U+001B at byte 2");
+  ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["claim_id"] = std::string("C\0-1", 4); }),
+                    "claim_id", "control character U+0000 at byte 2");
+  ExpectReject(Edit(kGoodProvider, [](json& j) { j["specialty"] = "08\t"; }),
+               RecordKind::kProvider, "specialty", "control character U+0009 at byte 3");
+  ExpectReject(Edit(kGoodMember, [](json& j) { j["member_id"] = "M\x7f"; }), RecordKind::kMember,
+               "member_id", "control character U+007F");
+}
+
 TEST_F(RecordDecoderTest, RejectsNegativeUnits) {
   ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["lines"][1]["units"] = "-1"; }),
                     "lines[1].units", "negative units \"-1\" (must be >= 0)");
+  ExpectClaimReject(WithRawNumber(
+                        kGoodClaim, [](json& j) { j["lines"][0]["units"] = "@RAW@"; }, "-0"),
+                    "lines[0].units", "signed zero units -0");
   ExpectClaimReject(WithRawNumber(
                         kGoodClaim, [](json& j) { j["lines"][0]["units"] = "@RAW@"; }, "-2"),
                     "lines[0].units", "negative units -2 (must be >= 0)");
@@ -274,6 +300,15 @@ TEST_F(RecordDecoderTest, RejectsANegativeAmount) {
   ExpectClaimReject(WithRawNumber(
                         kGoodClaim, [](json& j) { j["lines"][0]["allowed"] = "@RAW@"; }, "-0.5"),
                     "lines[0].allowed", "negative amount -0.5");
+  // Issue 16 item 4: a signed zero is refused too, as a string and as a JSON number.
+  ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["lines"][0]["paid"] = "-0"; }),
+                    "lines[0].paid", "negative amount \"-0\"");
+  ExpectClaimReject(WithRawNumber(
+                        kGoodClaim, [](json& j) { j["lines"][0]["paid"] = "@RAW@"; }, "-0"),
+                    "lines[0].paid", "signed zero amount -0 (write 0, without a sign)");
+  ExpectClaimReject(WithRawNumber(
+                        kGoodClaim, [](json& j) { j["lines"][0]["allowed"] = "@RAW@"; }, "-0.00"),
+                    "lines[0].allowed", "signed zero amount -0.00");
 }
 
 TEST_F(RecordDecoderTest, RejectsAnUnknownFrequency) {
