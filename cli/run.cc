@@ -25,6 +25,7 @@ struct RunFlags {
   std::string state;
   std::string prefix;
   std::string group;
+  std::string instance_id;
   std::vector<std::string> sets;
   std::vector<std::string> rules;
   std::string as_of;
@@ -44,6 +45,7 @@ struct Settings {
   std::string state = "vbp-state";
   std::string prefix = "vbp.";
   std::string group = "vbp-engine";
+  std::string instance_id;  // "auto": DeriveInstanceId(state); "": dynamic membership
   std::map<std::string, std::string> kafka;
   std::vector<std::string> rules;
   std::optional<Date> as_of;
@@ -64,6 +66,7 @@ Result<Settings> Resolve(const RunFlags& f) {
                                                 "state",
                                                 "topic_prefix",
                                                 "group_id",
+                                                "instance_id",
                                                 "kafka",
                                                 "rules",
                                                 "as_of",
@@ -85,6 +88,7 @@ Result<Settings> Resolve(const RunFlags& f) {
       s.state = j.value("state", s.state);
       s.prefix = j.value("topic_prefix", s.prefix);
       s.group = j.value("group_id", s.group);
+      s.instance_id = j.value("instance_id", s.instance_id);
       if (j.contains("kafka")) {
         for (auto it = j["kafka"].begin(); it != j["kafka"].end(); ++it) {
           s.kafka[it.key()] = it.value().get<std::string>();
@@ -113,6 +117,7 @@ Result<Settings> Resolve(const RunFlags& f) {
   if (!f.state.empty()) s.state = f.state;
   if (!f.prefix.empty()) s.prefix = f.prefix;
   if (!f.group.empty()) s.group = f.group;
+  if (!f.instance_id.empty()) s.instance_id = f.instance_id;
   auto props = ParseProperties(f.sets);
   if (!props.ok()) return props.status();
   for (auto& [k, v] : *props) s.kafka[k] = v;
@@ -150,6 +155,8 @@ int RunService(const RunFlags& flags) {
   stream::EngineComposition composition;
   composition.kafka = kafka::KafkaConfig(s.kafka.begin(), s.kafka.end());
   composition.group = s.group;
+  composition.instance_id =
+      s.instance_id == "auto" ? stream::DeriveInstanceId(s.state) : s.instance_id;
   composition.engine = s.engine;
   auto composed = stream::ComposedEngine::Create(composition, store->get(), &*registry);
   if (!composed.ok()) return Fail("run", composed.status());
@@ -184,6 +191,7 @@ int RunService(const RunFlags& flags) {
       {{"brokers", s.kafka["bootstrap.servers"]},
        {"state", s.state},
        {"group", s.group},
+       {"instance_id", composition.instance_id.empty() ? "(dynamic)" : composition.instance_id},
        {"prefix", s.prefix}});
   Status st = engine.Start();
   if (!st.ok()) return Fail("run", st);
@@ -249,6 +257,10 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--state", f->state, "state directory (RocksDB), default ./vbp-state");
   cmd->add_option("--prefix", f->prefix, "topic prefix, default vbp.");
   cmd->add_option("--group", f->group, "consumer group id, default vbp-engine");
+  cmd->add_option("--instance-id", f->instance_id,
+                  "static group membership (group.instance.id): 'auto' derives one from the host "
+                  "and --state, so a restarted instance gets its partitions back at once; "
+                  "default: dynamic membership");
   cmd->add_option("--set", f->sets, "librdkafka property key=value (TLS, SASL, ...); repeatable");
   cmd->add_option("--rules", f->rules, "extra rule set file; repeatable");
   cmd->add_option("--as-of", f->as_of, "fixed as-of date YYYY-MM-DD (default: latest paid date)");

@@ -1,6 +1,12 @@
 #include "connectors/stream/compose.h"
 
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+
 #include "connectors/stream/decode_port.h"
+#include "rules/core/parameters.h"
 
 namespace vbp::stream {
 
@@ -14,6 +20,25 @@ kafka::KafkaConfig WithGroup(const kafka::KafkaConfig& base, const std::string& 
 
 }  // namespace
 
+const kafka::KafkaConfig& InputSessionDefaults() {
+  static const kafka::KafkaConfig kDefaults = {
+      {"session.timeout.ms", "8000"},
+      {"heartbeat.interval.ms", "1000"},
+  };
+  return kDefaults;
+}
+
+std::string DeriveInstanceId(const std::string& state_dir) {
+  char host[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(state_dir, ec);
+  if (ec) dir = state_dir;
+  const std::string hex =
+      rules::Sha256Hex(std::string(host) + ":" + dir.lexically_normal().string());
+  return "vbp-" + hex.substr(0, 16);
+}
+
 Result<std::unique_ptr<ComposedEngine>> ComposedEngine::Create(const EngineComposition& c,
                                                                StateStore* state,
                                                                const RuleRegistry* registry) {
@@ -23,6 +48,8 @@ Result<std::unique_ptr<ComposedEngine>> ComposedEngine::Create(const EngineCompo
 
   kafka::KafkaConfig input_cfg = WithGroup(c.kafka, c.group);
   for (const auto& [k, v] : c.input_kafka) input_cfg[k] = v;
+  for (const auto& [k, v] : InputSessionDefaults()) input_cfg.emplace(k, v);
+  if (!c.instance_id.empty()) input_cfg.emplace("group.instance.id", c.instance_id);
   VBP_ASSIGN_OR_RETURN(e->input_,
                        KafkaRecordSource::Create(input_cfg, {t.claims, t.members}, Mode::kGroup));
   VBP_ASSIGN_OR_RETURN(e->reference_,

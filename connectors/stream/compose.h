@@ -8,7 +8,8 @@
 //   sinks      <prefix>statements, <prefix>rejects, <prefix>parts
 //
 // Every librdkafka property of `kafka` reaches every client; `input_kafka` adds properties for
-// the input consumer only.
+// the input consumer only. Unless configured, the input consumer's session is short
+// (InputSessionDefaults) so that a crashed instance's partitions move within seconds.
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,6 +25,10 @@ struct EngineComposition {
   kafka::KafkaConfig kafka;        // bootstrap.servers and everything else, passed through
   kafka::KafkaConfig input_kafka;  // added for the input consumer only
   std::string group = "vbp";
+  // Static group membership (KIP-345) for the input consumer: a restarted instance with the
+  // same id takes its partitions back at once instead of waiting for its old session to
+  // expire. Empty: dynamic membership. A `group.instance.id` in `kafka` wins.
+  std::string instance_id;
   StreamingOptions engine;  // engine.topic_prefix names the topics
   // Contract parts between instances of one group: kNone (a single instance owns every
   // partition), kIfTopicExists (exchange them when <prefix>parts exists), kRequired.
@@ -33,6 +38,17 @@ struct EngineComposition {
   // the wrapper; the wrapper must not own the source it wraps.
   std::function<std::unique_ptr<RecordSource>(RecordSource*)> wrap_input;
 };
+
+// session.timeout.ms 8000 and heartbeat.interval.ms 1000 (librdkafka: 45000 / 3000). After a
+// crash the group waits for the dead member's session before it assigns its partitions again
+// (the embedded mock broker ignores group.instance.id, so this is its only remedy; a real
+// cluster with static membership gives them back at once). 8 s is above Kafka's default
+// group.min.session.timeout.ms (6 s).
+const kafka::KafkaConfig& InputSessionDefaults();
+
+// "vbp-" + 16 hex digits of sha256(host name + ":" + absolute state directory): one id per
+// instance and state directory, the same across restarts.
+std::string DeriveInstanceId(const std::string& state_dir);
 
 class ComposedEngine {
  public:

@@ -1188,11 +1188,21 @@ Status StreamingEngine::RunUntilCaughtUp() {
           lag += (lag.empty() ? "" : ", ") + l.part.ToString() + " at " +
                  std::to_string(l.position) + "/" + std::to_string(l.end);
         }
+        // No partition assigned is the group's doing (a dead member's session still holds
+        // them, or the group never formed); assigned partitions without progress are the
+        // brokers' or the input's.
         Status st = Status::Unavailable(
-            "made no progress for " + std::to_string(options_.stall_timeout_ms / 1000) +
-            " s and is not caught up (assigned: " + (lag.empty() ? "none" : lag) +
-            "): check that the brokers are reachable and that the group's partitions are "
-            "assigned, then run again (the state is exactly-once; nothing is lost)");
+            lag.empty()
+                ? "waited " + std::to_string(options_.stall_timeout_ms / 1000) +
+                      " s for the consumer group to assign partitions (none assigned): a "
+                      "crashed instance's session may still hold them until session.timeout.ms "
+                      "expires (use --instance-id auto on a real cluster to take them back at "
+                      "once), or the brokers are unreachable; run again (the state is "
+                      "exactly-once; nothing is lost)"
+                : "made no progress for " + std::to_string(options_.stall_timeout_ms / 1000) +
+                      " s and is not caught up (assigned: " + lag +
+                      "): check that the brokers are reachable, then run again (the state is "
+                      "exactly-once; nothing is lost)");
         return Stopped(std::move(st));
       }
       continue;

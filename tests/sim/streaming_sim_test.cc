@@ -654,5 +654,33 @@ TEST(StreamingSimTest, RunUntilCaughtUpGivesUpAfterTheStallTimeoutNamingTheParti
   EXPECT_GT(input.polls, 10);
 }
 
+// Issue 15 item 3: a stall with no partition assigned is the consumer group's, and says so.
+class UnassignedSource : public SilentSource {
+ public:
+  std::vector<PartitionLag> Lag() override { return {}; }
+};
+
+TEST(StreamingSimTest, AStallWithNoPartitionAssignedBlamesTheGroupNotTheInput) {
+  World w;
+  BuildWorld(1, 10, &w);
+  MemoryStateStore state;
+  UnassignedSource input;
+  MemorySource reference(&w.log, {"vbp.providers", "vbp.contracts"});
+  MemorySink statements, rejects;
+  SteppingClock clock(1000);
+  StreamingOptions opt;
+  opt.stall_timeout_ms = 2000;
+  StreamingEngine engine(opt, {&state, &input, &reference, &statements, &rejects, &clock},
+                         BinaryDecode, &w.scenario.registry_);
+  ASSERT_TRUE(engine.Start().ok());
+  const Status st = engine.RunUntilCaughtUp();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(st.message().find("waited 2 s for the consumer group to assign partitions (none "
+                              "assigned)"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(st.message().find("made no progress"), std::string::npos) << st.message();
+}
+
 }  // namespace
 }  // namespace vbp::testing
