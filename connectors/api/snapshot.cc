@@ -9,6 +9,7 @@
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "engine/state/binary_codec.h"
 #include "engine/state/history_key.h"
+#include "engine/state/revision_check.h"
 #include "engine/state/state_keys.h"
 #include "engine/core/statement_json.h"
 
@@ -218,7 +219,16 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   }
 
   // Revisions.
-  VBP_RETURN_IF_ERROR(store.Scan(Space::kRevisions, "", [&](std::string_view, std::string_view v) {
+  std::string previous_key, previous_text;  // the revision stored before, in key order
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kRevisions, "", [&](std::string_view k, std::string_view v) {
+    // Served only when it passes the tamper check (engine/state/revision_check.h).
+    const auto key = state_keys::ParseRevision(k);
+    const std::string chain = key ? state_keys::RevisionPrefix(key->contract, key->year) : "";
+    Status checked = CheckStoredRevision(
+        v, chain == previous_key ? std::optional<std::string_view>(previous_text) : std::nullopt);
+    if (!checked.ok()) return fail(checked);
+    previous_key = chain;
+    previous_text.assign(v);
     auto r = ParseRevision(v);
     if (!r.ok()) return fail(r.status());
     auto j = nlohmann::json::parse(v);

@@ -8,6 +8,7 @@
 
 #include "engine/state/binary_codec.h"
 #include "engine/state/history_key.h"
+#include "engine/state/revision_check.h"
 #include "engine/state/state_keys.h"
 #include "engine/core/statement_json.h"
 
@@ -1117,11 +1118,17 @@ Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
     // The previous revision of this statement, if any.
     const std::string prefix = state_keys::RevisionPrefix(c->record.contract_id, plan.year);
     std::optional<nlohmann::ordered_json> prev;
+    std::string prev_text;
     VBP_RETURN_IF_ERROR(
         ports_.state->Scan(Space::kRevisions, prefix, [&](std::string_view, std::string_view v) {
-          prev = nlohmann::ordered_json::parse(v);
+          prev_text.assign(v);
           return true;
         }));
+    // The new revision chains to the latest: never to one whose content was edited.
+    if (!prev_text.empty()) {
+      VBP_RETURN_IF_ERROR(CheckStoredRevision(prev_text, std::nullopt));
+      prev = nlohmann::ordered_json::parse(prev_text);
+    }
     if (prev && (*prev)["revision"].get<int64_t>() >= round.watermark) continue;
     if (prev && !round.force) {
       nlohmann::ordered_json a = j, b = *prev;
@@ -1287,6 +1294,14 @@ Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const St
     r.performance_year = j["performance_year"].get<int>();
     r.revision = j["revision"].get<int64_t>();
     r.json = std::string(v);
+    // Keys sort by (contract, year, revision): a chain's revisions arrive in order.
+    const auto chain = latest.find({r.performance_year, r.contract_id.str()});
+    Status st = CheckStoredRevision(
+        v, chain == latest.end() ? std::nullopt : std::optional<std::string_view>(chain->second.json));
+    if (!st.ok()) {
+      err = std::move(st);
+      return false;
+    }
     latest[{r.performance_year, r.contract_id.str()}] = std::move(r);
     return true;
   }));
@@ -1300,17 +1315,27 @@ Result<std::vector<StatementRevision>> StreamingEngine::Revisions(const StateSto
                                                                   const ContractId& contract,
                                                                   int year) {
   std::vector<StatementRevision> out;
-  VBP_RETURN_IF_ERROR(state.Scan(Space::kRevisions, state_keys::RevisionPrefix(contract, year),
-                                 [&](std::string_view, std::string_view v) {
-                                   StatementRevision r;
-                                   r.contract_id = contract;
-                                   r.performance_year = year;
-                                   auto j = nlohmann::json::parse(v);
-                                   r.revision = j["revision"].get<int64_t>();
-                                   r.json = std::string(v);
-                                   out.push_back(std::move(r));
-                                   return true;
-                                 }));
+  Status err;
+  VBP_RETURN_IF_ERROR(state.Scan(
+      Space::kRevisions, state_keys::RevisionPrefix(contract, year),
+      [&](std::string_view, std::string_view v) {
+        Status st = CheckStoredRevision(v, out.empty() ? std::nullopt
+                                                       : std::optional<std::string_view>(
+                                                             out.back().json));
+        if (!st.ok()) {
+          err = std::move(st);
+          return false;
+        }
+        StatementRevision r;
+        r.contract_id = contract;
+        r.performance_year = year;
+        auto j = nlohmann::json::parse(v);
+        r.revision = j["revision"].get<int64_t>();
+        r.json = std::string(v);
+        out.push_back(std::move(r));
+        return true;
+      }));
+  VBP_RETURN_IF_ERROR(err);
   return out;
 }
 

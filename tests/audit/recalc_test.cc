@@ -243,6 +243,37 @@ TEST_F(TamperTest, ARewrittenSuffixWithAConsistentChainIsCaughtByRecomputation) 
   EXPECT_TRUE(Has(r, "A", chain_[3].revision, "figures")) << Describe(r);
 }
 
+// Issue 16 item 2: the read paths (`vbp statements`, recalculation by date, the provider API,
+// `vbp run` before it chains) refuse a tampered revision instead of exporting it.
+TEST_F(TamperTest, ReadPathsRefuseAnEditedRevision) {
+  ASSERT_TRUE(StreamingEngine::LatestRevisions(*store_).ok());
+  const auto& victim = chain_[3];
+  auto j = ordered_json::parse(victim.json);
+  j["net_payment"] = "999999.99";
+  Put(store_.get(), "A", victim.revision, j.dump());
+  const std::string name = "A/2025 revision " + std::to_string(victim.revision);
+  for (const Status& st : {StreamingEngine::LatestRevisions(*store_).status(),
+                           StreamingEngine::Revisions(*store_, ContractId(std::string("A")), 2025).status()}) {
+    EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
+    EXPECT_NE(st.message().find(name + " fails its tamper check (its hash is not the sha256"),
+              std::string::npos)
+        << st.message();
+  }
+}
+
+TEST_F(TamperTest, ReadPathsRefuseARehashedRevisionByItsSuccessorsLink) {
+  const auto& victim = chain_[3];
+  auto j = ordered_json::parse(victim.json);
+  j["expenditure_total"] = "1.00";
+  Put(store_.get(), "A", victim.revision, Rehash(j));
+  const Status st = StreamingEngine::LatestRevisions(*store_).status();
+  EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
+  EXPECT_NE(st.message().find("A/2025 revision " + std::to_string(chain_[4].revision) +
+                              " fails its tamper check (its previous_hash"),
+            std::string::npos)
+      << st.message();
+}
+
 TEST_F(TamperTest, ReorderedRevisionsAreNamed) {
   // Swap the texts of revisions 2 and 3.
   Put(store_.get(), "A", chain_[2].revision, chain_[3].json);

@@ -1,0 +1,56 @@
+#include "engine/state/revision_check.h"
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "rules/core/parameters.h"
+
+namespace vbp {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string Name(const ordered_json& j) {
+  return j.value("contract_id", std::string("?")) + "/" +
+         std::to_string(j.value("performance_year", 0)) + " revision " +
+         std::to_string(j.value("revision", int64_t{0}));
+}
+
+Status Tampered(const std::string& name, const std::string& what) {
+  return Status::DataLoss("statement " + name + " fails its tamper check (" + what +
+                          "): the state was edited after publication. Run `vbp verify --state "
+                          "DIR` for the full report, then rebuild from the input topics or a "
+                          "checkpoint; nothing is exported or chained to it");
+}
+
+}  // namespace
+
+Status CheckStoredRevision(std::string_view text, std::optional<std::string_view> previous) {
+  ordered_json j = ordered_json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::DataLoss("a stored statement revision is not a JSON object: the state is "
+                            "corrupt; run `vbp verify --state DIR`");
+  }
+  const std::string name = Name(j);
+  const ordered_json hash = j.value("hash", ordered_json());
+  if (!hash.is_string()) return Tampered(name, "no hash");
+  j.erase("hash");
+  const std::string want = "sha256:" + rules::Sha256Hex(j.dump());
+  if (hash.get<std::string>() != want) {
+    return Tampered(name, "its hash is not the sha256 of its content");
+  }
+  if (!previous) return Status::Ok();
+  const ordered_json prev = ordered_json::parse(*previous, nullptr, false);
+  const std::string prev_hash =
+      prev.is_object() ? prev.value("hash", std::string()) : std::string();
+  const ordered_json info = j.value("revision_info", ordered_json());
+  const ordered_json link = info.is_object() ? info.value("previous_hash", ordered_json())
+                                             : ordered_json();
+  if (!link.is_string() || link.get<std::string>() != prev_hash) {
+    return Tampered(name, "its previous_hash is not the hash of the revision stored before it");
+  }
+  return Status::Ok();
+}
+
+}  // namespace vbp
