@@ -1,6 +1,7 @@
 // vbp reconcile: a provider's member list and claim totals (CSV) against the engine's roster
 // and expenditure for one contract; every difference with its reason (engine/report/reconcile.h).
-// Differences are business outcomes: the exit code is 0 whenever the comparison ran.
+// Exit 1 when it finds a difference (as `vbp verify` does on a finding; README.md "Exit codes"),
+// so that a scheduled reconciliation cannot pass silently; --exit-zero opts out.
 #include "engine/report/reconcile.h"
 
 #include "cli/common.h"
@@ -19,6 +20,7 @@ struct ReconcileFlags {
   std::vector<std::string> rules;
   std::string as_of;
   int threads = 2;
+  bool exit_zero = false;
 };
 
 int Run(const ReconcileFlags& f) {
@@ -84,7 +86,7 @@ int Run(const ReconcileFlags& f) {
                static_cast<long long>(report.our_members), report.differences.size(),
                f.out.empty() ? "" : (" written to " + f.out).c_str());
   for (const auto& n : report.notes) std::fprintf(stderr, "note: %s\n", n.c_str());
-  return 0;
+  return report.differences.empty() || f.exit_zero ? 0 : 1;
 }
 
 }  // namespace
@@ -93,7 +95,7 @@ void AddReconcileCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "reconcile",
       "Compare a provider's member list and claim totals (CSV) with a contract's roster and "
-      "expenditure; list every difference with its reason (exit 0 when differences exist)");
+      "expenditure; list every difference with its reason (exit 1 when there is one)");
   auto f = std::make_shared<ReconcileFlags>();
   cmd->add_option("--contract", f->contract, "contract_id")->required();
   cmd->add_option("--state", f->state, "state directory of `vbp run` (read-only)");
@@ -108,6 +110,7 @@ void AddReconcileCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--rules", f->rules, "rule set file to load (repeatable)");
   cmd->add_option("--as-of", f->as_of, "--data only: claims paid after this date do not count");
   cmd->add_option("--threads", f->threads, "threads for loading and evaluation (default 2)");
+  cmd->add_flag("--exit-zero", f->exit_zero, "exit 0 even when differences are found");
   cmd->callback([f, exit_code] { *exit_code = Run(*f); });
 }
 

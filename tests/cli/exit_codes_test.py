@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Exit codes of `vbp settle` a job scheduler can trust (issue 13, SPEC §6):
-- 0 when every contract record was usable and got a statement;
-- 3 when a contract record was rejected (a mistyped parameter name, say) or no statement was
-  computed at all, naming each contract and why; --allow-incomplete makes it a warning (0).
+"""Exit codes a job scheduler can trust (issue 13, SPEC §6; issue 18 item 5):
+- settle: 0 when every contract record was usable and got a statement; 3 when a contract
+  record was rejected (a mistyped parameter name, say) or no statement was computed at all,
+  naming each contract and why; --allow-incomplete makes it a warning (0);
+- reconcile: 0 when the provider's list matches ours, 1 when there is a difference (listed);
+  --exit-zero makes it 0.
 Runs on copies of a golden case; prints 'N passed, N failed'."""
 import argparse
 import json
@@ -72,6 +74,23 @@ def main():
         r = settle(args.vbp, empty)
         check(r.returncode == 3, "no statement at all exits 3 (got %d)" % r.returncode)
         check("no statement was computed" in r.stderr, "and says so: " + r.stderr)
+
+        # reconcile: C1 attributes exactly M1 in this case (tests/golden/sharing/...).
+        def reconcile(members, *extra):
+            theirs = os.path.join(tmp, "theirs.csv")
+            with open(theirs, "w", encoding="utf-8") as f:
+                f.write("member_id\n" + "".join(m + "\n" for m in members))
+            return subprocess.run([args.vbp, "reconcile", "--contract", "C1", "--data", case,
+                                   "--theirs", theirs] + list(extra),
+                                  capture_output=True, text=True)
+        r = reconcile(["M1"])
+        check(r.returncode == 0, "a matching list exits 0 (got %d: %s)" % (r.returncode, r.stderr))
+        r = reconcile(["M1", "M9"])
+        check(r.returncode == 1, "a difference exits 1 (got %d: %s)" % (r.returncode, r.stderr))
+        check("M9" in r.stdout and "1 difference(s)" in r.stderr,
+              "and lists it: " + r.stdout + r.stderr)
+        r = reconcile(["M1", "M9"], "--exit-zero")
+        check(r.returncode == 0, "--exit-zero exits 0 (got %d)" % r.returncode)
     print("%d passed, %d failed" % (passed, len(failures)))
     return 1 if failures else 0
 
