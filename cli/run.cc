@@ -178,7 +178,8 @@ int RunService(const RunFlags& flags) {
         },
         [&engine] {
           return stream::HttpResponse{200, "text/plain; version=0.0.4",
-                                      PrometheusText(engine.Metrics())};
+                                      PrometheusText(engine.Metrics()) +
+                                          stream::ProcessMetricsText(VBP_VERSION)};
         });
     if (!server.ok()) return Fail("run", server.status());
     http = std::move(server).value();

@@ -17,6 +17,11 @@ struct HttpResponse {
   std::string body;
 };
 
+// The process-level families every Prometheus exporter carries (process_resident_memory_bytes,
+// process_cpu_seconds_total, process_open_fds, process_start_time_seconds, read from
+// /proc/self) and vbp_build_info{version="..."} 1. Figures never depend on them.
+std::string ProcessMetricsText(const std::string& version);
+
 class MetricsServer {
  public:
   using Handler = std::function<HttpResponse()>;

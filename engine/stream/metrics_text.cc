@@ -10,13 +10,22 @@ std::string PrometheusText(const EngineMetrics& m) {
     out += s;
     out += '\n';
   };
-  line("# HELP vbp_records_total Input records by kind and outcome (applied + superseded + rejected = read).");
+  // Read records are their own family: the outcomes add up to them, so a `sum` over
+  // vbp_records_total counts each record once.
+  line("# HELP vbp_records_read_total Input records read, by kind.");
+  line("# TYPE vbp_records_read_total counter");
+  const std::pair<const char*, const KindCounts*> kinds[] = {{"claim", &m.counts.claims},
+                                                             {"member", &m.counts.members},
+                                                             {"provider", &m.counts.providers},
+                                                             {"contract", &m.counts.contracts}};
+  for (auto [kind, k] : kinds) {
+    line(std::string("vbp_records_read_total{kind=\"") + kind + "\"} " + std::to_string(k->read));
+  }
+  line("# HELP vbp_records_total Input records by kind and outcome (applied + superseded + "
+       "rejected = vbp_records_read_total).");
   line("# TYPE vbp_records_total counter");
-  for (auto [kind, k] : {std::pair{"claim", &m.counts.claims}, std::pair{"member", &m.counts.members},
-                         std::pair{"provider", &m.counts.providers},
-                         std::pair{"contract", &m.counts.contracts}}) {
-    for (auto [outcome, v] : {std::pair{"read", k->read}, std::pair{"applied", k->applied},
-                              std::pair{"superseded", k->superseded},
+  for (auto [kind, k] : kinds) {
+    for (auto [outcome, v] : {std::pair{"applied", k->applied}, std::pair{"superseded", k->superseded},
                               std::pair{"rejected", k->rejected}}) {
       line(std::string("vbp_records_total{kind=\"") + kind + "\",outcome=\"" + outcome + "\"} " +
            std::to_string(v));
@@ -48,18 +57,25 @@ std::string PrometheusText(const EngineMetrics& m) {
   line("# HELP vbp_state_bytes Approximate size of the state store.");
   line("# TYPE vbp_state_bytes gauge");
   line("vbp_state_bytes " + std::to_string(m.state_bytes));
+  line("# HELP vbp_batches_total Batches applied and committed.");
   line("# TYPE vbp_batches_total counter");
   line("vbp_batches_total " + std::to_string(m.batches));
+  line("# HELP vbp_messages_total Input messages applied by this process since it started.");
   line("# TYPE vbp_messages_total counter");
   line("vbp_messages_total " + std::to_string(m.messages));
+  line("# HELP vbp_commits_total State store commits.");
   line("# TYPE vbp_commits_total counter");
   line("vbp_commits_total " + std::to_string(m.commits));
+  line("# HELP vbp_members_recomputed_total Member evaluations recomputed.");
   line("# TYPE vbp_members_recomputed_total counter");
   line("vbp_members_recomputed_total " + std::to_string(m.members_recomputed));
+  line("# HELP vbp_revisions_published_total Statement revisions published.");
   line("# TYPE vbp_revisions_published_total counter");
   line("vbp_revisions_published_total " + std::to_string(m.revisions_published));
+  line("# HELP vbp_rejects_published_total Reject records published.");
   line("# TYPE vbp_rejects_published_total counter");
   line("vbp_rejects_published_total " + std::to_string(m.rejects_published));
+  line("# HELP vbp_caught_up 1 when every assigned partition is read to its end.");
   line("# TYPE vbp_caught_up gauge");
   line(std::string("vbp_caught_up ") + (m.caught_up ? "1" : "0"));
   return out;

@@ -121,7 +121,7 @@ TEST(StreamGroupTest, TwoInstancesSplitThePartitionsThenTheSurvivorTakesOver) {
   }
   std::printf("split: one owns %zu claims partitions, two owns %zu\n", p1.size(), p2.size());
   const auto claims_read = [](const std::string& m) {
-    return PrometheusValue(m, R"(vbp_records_total{kind="claim",outcome="read"})").value_or(0);
+    return PrometheusValue(m, R"(vbp_records_read_total{kind="claim"})").value_or(0);
   };
   EXPECT_GT(claims_read(m1), 0);
   EXPECT_GT(claims_read(m2), 0);

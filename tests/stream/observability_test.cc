@@ -98,16 +98,23 @@ TEST(StreamObservabilityTest, HealthAndMetricsFollowARun) {
   const auto v = [&done](const std::string& series) {
     return PrometheusValue(done, series).value_or(-1);
   };
-  EXPECT_EQ(v(R"(vbp_records_total{kind="claim",outcome="read"})"), static_cast<int64_t>(claims));
+  EXPECT_EQ(v(R"(vbp_records_read_total{kind="claim"})"), static_cast<int64_t>(claims));
   EXPECT_GT(v(R"(vbp_records_total{kind="claim",outcome="rejected"})"), 0);
   int64_t read = 0;
   for (const char* kind : {"claim", "member", "provider", "contract"}) {
     const std::string k = std::string("vbp_records_total{kind=\"") + kind + "\",outcome=\"";
-    const int64_t r = v(k + "read\"}");
+    const int64_t r = v(std::string("vbp_records_read_total{kind=\"") + kind + "\"}");
     EXPECT_EQ(v(k + "applied\"}") + v(k + "superseded\"}") + v(k + "rejected\"}"), r) << kind;
     read += r;
   }
   EXPECT_EQ(read, messages);
+  // An independent parser (Debian's python3-prometheus-client) reads the whole page: every
+  // family has HELP and TYPE, outcomes add up to reads, and the process families are there.
+  WriteLines(dir / "metrics.txt", {done});
+  const CommandResult parsed = RunCommand(
+      {"/usr/bin/python3", VBP_SOURCE_DIR "/tests/stream/check_metrics.py", dir / "metrics.txt"},
+      "", 60000);
+  EXPECT_EQ(parsed.exit_code, 0) << parsed.out << parsed.err;
   EXPECT_GT(v("vbp_batch_latency_seconds_count"), 0);
   EXPECT_EQ(v("vbp_batch_latency_seconds_count"),
             v(R"(vbp_batch_latency_seconds_bucket{le="+Inf"})"));

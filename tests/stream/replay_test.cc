@@ -37,7 +37,10 @@ KindCounts FromMetrics(const std::string& text) {
                                        "\",outcome=\"" + outcome + "\"}")
           .value_or(-1);
     };
-    out[kind] = {v("read"), v("applied"), v("superseded"), v("rejected")};
+    const int64_t read =
+        PrometheusValue(text, std::string("vbp_records_read_total{kind=\"") + kind + "\"}")
+            .value_or(-1);
+    out[kind] = {read, v("applied"), v("superseded"), v("rejected")};
   }
   return out;
 }

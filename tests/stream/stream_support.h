@@ -179,7 +179,7 @@ class Service {
   // GET path; nullopt when the request failed.
   std::optional<std::pair<int, std::string>> Get(const std::string& path);
   // The value of one Prometheus sample (exact series text, e.g.
-  // `vbp_records_total{kind="claim",outcome="read"}`), or nullopt.
+  // `vbp_records_total{kind="claim",outcome="applied"}`), or nullopt.
   std::optional<int64_t> Metric(const std::string& series);
   // Polls /metrics until `ready(metrics text)` holds; fails the test at the deadline.
   std::string WaitForMetrics(const std::function<bool(const std::string&)>& ready,
