@@ -19,6 +19,13 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 Status WriteFile(const std::string& path, const std::string& bytes) {
+  if (path == "-") {  // standard output
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() ||
+        std::fflush(stdout) != 0) {
+      return Status::Io(std::string("cannot write to standard output: ") + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -1,7 +1,9 @@
 // vbp: the streaming value-based payment engine. See README.md for the verbs.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "cli/verbs.h"
 
@@ -28,6 +30,37 @@ std::string AllocatorLine() {
 #endif
 }
 
+// Levenshtein distance, for "did you mean" on a mistyped verb.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The verbs closest to `word` (at most 2 edits, or a prefix), comma-separated; "" when none.
+std::string Closest(const CLI::App& app, const std::string& word) {
+  std::string best;
+  size_t best_d = 3;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    const std::string& name = sub->get_name();
+    const size_t d = name.rfind(word, 0) == 0 ? 1 : EditDistance(word, name);
+    if (d < best_d) {
+      best_d = d;
+      best = name;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,6 +83,18 @@ int main(int argc, char** argv) {
   vbp::cli::AddExplainCommand(app, &exit_code);
   vbp::cli::AddServeCommand(app, &exit_code);
   vbp::cli::AddReconcileCommand(app, &exit_code);
+  // An unknown verb: say so and suggest the closest (CLI11 would only say a subcommand is
+  // required).
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string verb = argv[1];
+    if (app.get_subcommands([&verb](const CLI::App* s) { return s->get_name() == verb; })
+            .empty()) {
+      const std::string near = Closest(app, verb);
+      std::fprintf(stderr, "vbp: unknown verb '%s'%s; `vbp --help` lists them\n", verb.c_str(),
+                   near.empty() ? "" : (" (did you mean '" + near + "'?)").c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -67,11 +67,11 @@ nlohmann::ordered_json CodeWarningsJson(const SettlementResult& r) {
   return j;
 }
 
-void PrintCodeWarnings(const SettlementResult& r) {
+void PrintCodeWarnings(const SettlementResult& r, std::FILE* out) {
   for (size_t k = 0; k < kCodeFieldCount; ++k) {
     if (r.code_warnings[k] == 0) continue;
     const auto& first = r.code_warning_examples[k].front();
-    std::fprintf(stdout,
+    std::fprintf(out,
                  "warning: %lld %s codes of unexpected shape were kept (they match no code "
                  "list), first at %s %s = %s\n",
                  static_cast<long long>(r.code_warnings[k]),
@@ -165,28 +165,30 @@ int Settle(const SettleFlags& f) {
     if (!st.ok()) return Fail("settle", st);
   }
   if (!f.quiet) {
-    std::fputs(StatementTable(texts).c_str(), stdout);
-    std::fprintf(stdout, "\nas of %s; %lld members evaluated\n", result->as_of.ToString().c_str(),
+    // `--out -` puts the statements on stdout: the table and notes go to stderr then.
+    std::FILE* human = f.out == "-" || f.summary == "-" ? stderr : stdout;
+    std::fputs(StatementTable(texts).c_str(), human);
+    std::fprintf(human, "\nas of %s; %lld members evaluated\n", result->as_of.ToString().c_str(),
                  static_cast<long long>(result->members_evaluated));
-    std::fprintf(stdout, "%-10s %12s %12s %12s %12s\n", "records", "read", "applied", "superseded",
+    std::fprintf(human, "%-10s %12s %12s %12s %12s\n", "records", "read", "applied", "superseded",
                  "rejected");
     for (auto [name, k] :
          {std::pair{"claims", &c.claims}, std::pair{"members", &c.members},
           std::pair{"providers", &c.providers}, std::pair{"contracts", &c.contracts}}) {
-      std::fprintf(stdout, "%-10s %12lld %12lld %12lld %12lld\n", name,
+      std::fprintf(human, "%-10s %12lld %12lld %12lld %12lld\n", name,
                    static_cast<long long>(k->read), static_cast<long long>(k->applied),
                    static_cast<long long>(k->superseded), static_cast<long long>(k->rejected));
     }
-    for (const auto& w : result->warnings) std::fprintf(stdout, "warning: %s\n", w.c_str());
+    for (const auto& w : result->warnings) std::fprintf(human, "warning: %s\n", w.c_str());
     if (!result->unknown_npis.empty()) {
-      std::fprintf(stdout,
+      std::fprintf(human,
                    "note: %zu rendering NPIs on primary-care lines are not on the provider "
                    "roster (counted as 'other'; see --members for which)\n",
                    result->unknown_npis.size());
     }
-    PrintCodeWarnings(*result);
+    PrintCodeWarnings(*result, human);
     if (!book.rejects().empty() && f.rejects.empty()) {
-      std::fprintf(stdout, "note: %zu records rejected; write them with --rejects FILE\n",
+      std::fprintf(human, "note: %zu records rejected; write them with --rejects FILE\n",
                    book.rejects().size());
     }
     const auto t3 = std::chrono::steady_clock::now();
@@ -227,7 +229,9 @@ void AddSettleCommand(CLI::App& app, int* exit_code) {
                   "evaluate every contract under this rule set id (what-if)");
   cmd->add_option("--as-of", f->as_of,
                   "claims paid after this date do not count (default: latest paid date read)");
-  cmd->add_option("--out", f->out, "statements file (JSON array); default: table only");
+  cmd->add_option("--out", f->out,
+                  "statements file (JSON array), - for stdout (the table then goes to stderr); "
+                  "default: table only");
   cmd->add_option("--members", f->members, "member detail, one JSON line per member and year");
   cmd->add_option("--rejects", f->rejects, "rejected records with their reasons (NDJSON)");
   cmd->add_option("--summary", f->summary, "run summary (counts, warnings) as JSON");

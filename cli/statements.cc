@@ -92,7 +92,7 @@ void AddStatementsCommand(CLI::App& app, int* exit_code) {
   auto out = std::make_shared<std::string>();
   auto table = std::make_shared<bool>(false);
   cmd->add_option("--state", *state, "state directory of `vbp run`")->required();
-  cmd->add_option("--out", *out, "output file (statements JSON array)");
+  cmd->add_option("--out", *out, "output file (statements JSON array); - for stdout");
   cmd->add_flag("--table", *table, "also print a table on stdout");
   auto allow = std::make_shared<bool>(false);
   cmd->add_flag("--allow-incomplete", *allow,
@@ -129,7 +129,9 @@ void AddStatementsCommand(CLI::App& app, int* exit_code) {
         return;
       }
     }
-    if (*table || out->empty()) std::fputs(StatementTable(texts).c_str(), stdout);
+    if (*table || out->empty()) {
+      std::fputs(StatementTable(texts).c_str(), *out == "-" ? stderr : stdout);
+    }
     auto incomplete = IncompleteStatements(**store, *latest);
     if (!incomplete.ok()) {
       *exit_code = Fail("statements", incomplete.status());

@@ -91,6 +91,23 @@ def main():
               "and lists it: " + r.stdout + r.stderr)
         r = reconcile(["M1", "M9"], "--exit-zero")
         check(r.returncode == 0, "--exit-zero exits 0 (got %d)" % r.returncode)
+
+        # `--out -` writes the statements to stdout, as JSON only (no file named "-").
+        os.chdir(tmp)
+        r = settle(args.vbp, case, "--out", "-")
+        check(r.returncode == 0, "settle --out - exits 0 (got %d: %s)" % (r.returncode, r.stderr))
+        try:
+            ids = [s["contract_id"] for s in json.loads(r.stdout)]
+        except ValueError:
+            ids = None
+        check(ids == ["C1", "C2", "C3"], "stdout is the statements JSON: %r" % r.stdout[:200])
+        check(not os.path.exists(os.path.join(tmp, "-")), "no file named '-' is created")
+
+        # A mistyped verb is bad usage (2) and names the closest verb.
+        r = subprocess.run([args.vbp, "setle", "--data", case], capture_output=True, text=True)
+        check(r.returncode == 2, "an unknown verb exits 2 (got %d)" % r.returncode)
+        check("unknown verb 'setle' (did you mean 'settle'?)" in r.stderr,
+              "and suggests the closest: " + r.stderr)
     print("%d passed, %d failed" % (passed, len(failures)))
     return 1 if failures else 0
 
