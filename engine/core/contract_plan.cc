@@ -82,6 +82,18 @@ std::vector<YearPlan> BuildYearPlans(
     plan.units = rules::UnitMap::Build(year, records, &plan.warnings);
     for (const auto* c : list) {
       if (c->year_warning) plan.warnings.push_back(*c->year_warning);
+      // CMS-HCC defaults that are not CMS's for this year (no normalization factor shipped,
+      // an unsupported blend): said once per contract, so nobody settles on them unawares.
+      if (c->params.risk_score_source == rules::RiskScoreSource::kRecordElseHcc &&
+          c->params.hcc_model.is_null()) {
+        std::vector<std::string> notes;
+        (void)rules::hcc::DefaultRiskModelParams(year, &notes);
+        for (const auto& n : notes) {
+          plan.warnings.push_back("contract " + c->record.contract_id.str() +
+                                  ": CMS-HCC defaults: " + n +
+                                  "; set hcc_model (rules/hcc/README.md) to use CMS's figures");
+        }
+      }
     }
     std::map<std::string, EvaluationGroup> groups;
     for (const auto* c : list) {

@@ -2,6 +2,8 @@
 // risk_score_source is "record_else_hcc"; claims-based measures feed q (SPEC §3.7) when
 // quality_source is "measures". The scores and measures themselves are tested in tests/hcc
 // and tests/quality; here the settlement must use exactly what those modules compute.
+#include <algorithm>
+
 #include "engine/core/claim_arena.h"
 #include "rules/hcc/risk_score.h"
 #include "rules/quality/evaluate.h"
@@ -207,6 +209,26 @@ TEST_F(RiskQualityTest, DiagnosisPaidAfterTheAsOfDoesNotRaiseTheComputedScore) {
   auto late = s.Settle(std::optional<const char*>("2025-05-10"));
   EXPECT_EQ(late.Member("D")["risk_score"], FormatHalfEven(with_copd, 6));
   EXPECT_EQ(late.Statement("C1").by_type[3].risk_ratio, with_copd);
+}
+
+// Issue 19 item 6: CMS publishes a normalization factor for every payment year; when the
+// shipped defaults have none (PY2026), settlement says so instead of scoring unnormalized
+// without a word.
+TEST_F(RiskQualityTest, HccDefaultsWithoutANormalizationFactorWarn) {
+  s.AddContract("C25", {kTin}, R"({"risk_score_source": "record_else_hcc"})", 2025);
+  s.AddContract("C26", {"222222222"}, R"({"risk_score_source": "record_else_hcc"})", 2026);
+  s.AddContract("C26set", {"333333333"}, R"({"risk_score_source": "record_else_hcc",
+    "hcc_model": {"normalization": {"V28": "1.067"}}})", 2026);
+  auto out = s.Settle();
+  auto count = [&](const std::string& needle) {
+    return std::count_if(out.result.warnings.begin(), out.result.warnings.end(),
+                         [&](const std::string& w) { return w.find(needle) != std::string::npos; });
+  };
+  EXPECT_EQ(count("contract C26: CMS-HCC defaults: no normalization factor shipped for PY2026"), 1)
+      << ::testing::PrintToString(out.result.warnings);
+  EXPECT_EQ(count("contract C25:"), 0);
+  EXPECT_EQ(count("contract C26set:"), 0);
+  EXPECT_TRUE(out.rejects.empty()) << out.rejects.front().reason;  // C26set is a usable contract
 }
 
 TEST_F(RiskQualityTest, MeasuresWithoutScoringParametersAreAnUnusableContract) {
