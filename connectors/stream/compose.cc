@@ -22,7 +22,7 @@ kafka::KafkaConfig WithGroup(const kafka::KafkaConfig& base, const std::string& 
 
 const kafka::KafkaConfig& InputSessionDefaults() {
   static const kafka::KafkaConfig kDefaults = {
-      {"session.timeout.ms", "8000"},
+      {"session.timeout.ms", "6000"},
       {"heartbeat.interval.ms", "1000"},
   };
   return kDefaults;

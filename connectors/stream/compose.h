@@ -39,11 +39,12 @@ struct EngineComposition {
   std::function<std::unique_ptr<RecordSource>(RecordSource*)> wrap_input;
 };
 
-// session.timeout.ms 8000 and heartbeat.interval.ms 1000 (librdkafka: 45000 / 3000). After a
+// session.timeout.ms 6000 and heartbeat.interval.ms 1000 (librdkafka: 45000 / 3000). After a
 // crash the group waits for the dead member's session before it assigns its partitions again
 // (the embedded mock broker ignores group.instance.id, so this is its only remedy; a real
-// cluster with static membership gives them back at once). 8 s is above Kafka's default
-// group.min.session.timeout.ms (6 s).
+// cluster with static membership gives them back at once). 6 s is the smallest session a
+// Kafka broker accepts by default (group.min.session.timeout.ms); heartbeats come from
+// librdkafka's own thread, so a long batch does not miss them.
 const kafka::KafkaConfig& InputSessionDefaults();
 
 // "vbp-" + 16 hex digits of sha256(host name + ":" + absolute state directory): one id per

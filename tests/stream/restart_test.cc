@@ -2,7 +2,7 @@
 // `vbp run` is killed three times in a row in one group (twice during start-up and the group
 // join, once while applying); then more claims arrive and the next incarnation must apply
 // its first message within 15 s of starting. What it waits for is the dead members'
-// sessions: the input consumer's session is 8 s by default (connectors/stream/compose.h;
+// sessions: the input consumer's session is 6 s by default (connectors/stream/compose.h;
 // librdkafka's own default is 45 s, which made such restarts wait minutes), and the embedded
 // mock broker does not implement static membership. The final statements equal
 // `vbp statements` of an uninterrupted run over the same input.
@@ -44,7 +44,7 @@ TEST(StreamRestartTest, AfterThreeKillsInOneGroupTheNextRunAppliesWithinFifteenS
   ASSERT_FALSE(::testing::Test::HasFailure());
 
   // The engine's defaults, written out: the test helpers otherwise set a 6 s session.
-  const std::vector<std::string> defaults = {"--set", "session.timeout.ms=8000",
+  const std::vector<std::string> defaults = {"--set", "session.timeout.ms=6000",
                                              "--set", "heartbeat.interval.ms=1000",
                                              "--batch", "500"};
   const std::string state = dir / "state";
