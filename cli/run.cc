@@ -90,8 +90,21 @@ Result<Settings> Resolve(const RunFlags& f) {
       s.group = j.value("group_id", s.group);
       s.instance_id = j.value("instance_id", s.instance_id);
       if (j.contains("kafka")) {
+        if (!j["kafka"].is_object()) {
+          return Status::Invalid(f.config + ": \"kafka\" must be an object of librdkafka "
+                                            "properties");
+        }
+        // librdkafka takes every property as text: numbers and booleans are written as such.
         for (auto it = j["kafka"].begin(); it != j["kafka"].end(); ++it) {
-          s.kafka[it.key()] = it.value().get<std::string>();
+          const auto& v = it.value();
+          if (v.is_string()) {
+            s.kafka[it.key()] = v.get<std::string>();
+          } else if (v.is_number_integer() || v.is_number_unsigned() || v.is_boolean()) {
+            s.kafka[it.key()] = v.dump();
+          } else {
+            return Status::Invalid(f.config + ": kafka." + it.key() + ": expected a string, an " +
+                                   "integer or a boolean (got " + v.type_name() + ")");
+          }
         }
       }
       if (j.contains("rules")) s.rules = j["rules"].get<std::vector<std::string>>();

@@ -103,6 +103,20 @@ def main():
         check(ids == ["C1", "C2", "C3"], "stdout is the statements JSON: %r" % r.stdout[:200])
         check(not os.path.exists(os.path.join(tmp, "-")), "no file named '-' is created")
 
+        # vbp run --config: kafka properties of any scalar type; an error names the key.
+        cfg = os.path.join(tmp, "run.json")
+        with open(cfg, "w", encoding="utf-8") as f:
+            json.dump({"kafka": {"session.timeout.ms": 6000, "enable.auto.commit": False,
+                                 "client.id": "x"}}, f)
+        r = subprocess.run([args.vbp, "run", "--config", cfg], capture_output=True, text=True)
+        check(r.returncode == 1 and "no brokers" in r.stderr,
+              "numbers and booleans are accepted (then: no brokers): " + r.stderr)
+        with open(cfg, "w", encoding="utf-8") as f:
+            json.dump({"kafka": {"session.timeout.ms": [6000]}}, f)
+        r = subprocess.run([args.vbp, "run", "--config", cfg], capture_output=True, text=True)
+        check(r.returncode == 1 and "kafka.session.timeout.ms: expected a string" in r.stderr,
+              "an array is refused naming the key: " + r.stderr)
+
         # A mistyped verb is bad usage (2) and names the closest verb.
         r = subprocess.run([args.vbp, "setle", "--data", case], capture_output=True, text=True)
         check(r.returncode == 2, "an unknown verb exits 2 (got %d)" % r.returncode)
