@@ -32,7 +32,8 @@ const Population& Make(int member_count) {
       pr.npi = Npi(std::to_string(1000000000LL + t * 100 + k));
       pr.tin = Tin(std::to_string(100000000 + t));
       pr.specialty = "08";
-      pr.provider_class = k < 6 ? ProviderClass::kPcp : (k < 8 ? ProviderClass::kNpp : ProviderClass::kSpecialist);
+      pr.provider_class =
+          k < 6 ? ProviderClass::kPcp : (k < 8 ? ProviderClass::kNpp : ProviderClass::kSpecialist);
       pr.effective = Date::FromYmd(2020, 1, 1);
       p.providers.push_back(pr);
     }
@@ -67,7 +68,8 @@ const Population& Make(int member_count) {
       cl.rendering_npi = Npi(std::to_string(1000000000LL + t * 100 + static_cast<int>(rng() % 12)));
       cl.paid_date = Date::FromYmd(2026, 1, 15);
       cl.diagnoses = {"I10", "E119"};
-      Date d = Date::FromYmd(2025, 1 + static_cast<unsigned>(rng() % 12), 1 + static_cast<unsigned>(rng() % 28));
+      Date d = Date::FromYmd(2025, 1 + static_cast<unsigned>(rng() % 12),
+                             1 + static_cast<unsigned>(rng() % 28));
       for (int l = 0; l < 2; ++l) {
         ClaimLine line;
         line.line = l + 1;
@@ -111,7 +113,11 @@ void BM_Settle_Calculate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * p.lines);
   state.counters["lines"] = static_cast<double>(p.lines);
 }
-BENCHMARK(BM_Settle_Calculate)->Args({100000, 1})->Args({100000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Settle_Calculate)
+    ->Args({100000, 1})
+    ->Args({100000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_Settle_Ingest(benchmark::State& state) {
   const Population& p = Make(100000);

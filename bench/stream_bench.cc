@@ -62,8 +62,8 @@
 #include "connectors/kafka/mock_cluster.h"
 #include "connectors/kafka/producer.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
-#include "connectors/stream/decode_port.h"
 #include "connectors/stream/compose.h"
+#include "connectors/stream/decode_port.h"
 #include "engine/core/rule_registry.h"
 #include "engine/stream/streaming_engine.h"
 

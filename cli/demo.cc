@@ -20,8 +20,8 @@
 #include "connectors/kafka/mock_cluster.h"
 #include "connectors/kafka/producer.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
-#include "connectors/stream/decode_port.h"
 #include "connectors/stream/compose.h"
+#include "connectors/stream/decode_port.h"
 #include "engine/batch/batch_settlement.h"
 #include "engine/core/statement_json.h"
 

@@ -87,8 +87,7 @@ int main(int argc, char** argv) {
   // required).
   if (argc > 1 && argv[1][0] != '-') {
     const std::string verb = argv[1];
-    if (app.get_subcommands([&verb](const CLI::App* s) { return s->get_name() == verb; })
-            .empty()) {
+    if (app.get_subcommands([&verb](const CLI::App* s) { return s->get_name() == verb; }).empty()) {
       const std::string near = Closest(app, verb);
       std::fprintf(stderr, "vbp: unknown verb '%s'%s; `vbp --help` lists them\n", verb.c_str(),
                    near.empty() ? "" : (" (did you mean '" + near + "'?)").c_str());

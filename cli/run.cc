@@ -8,8 +8,8 @@
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
-#include "connectors/stream/decode_port.h"
 #include "connectors/stream/compose.h"
+#include "connectors/stream/decode_port.h"
 #include "connectors/stream/metrics_server.h"
 #include "engine/stream/metrics_text.h"
 
@@ -91,8 +91,9 @@ Result<Settings> Resolve(const RunFlags& f) {
       s.instance_id = j.value("instance_id", s.instance_id);
       if (j.contains("kafka")) {
         if (!j["kafka"].is_object()) {
-          return Status::Invalid(f.config + ": \"kafka\" must be an object of librdkafka "
-                                            "properties");
+          return Status::Invalid(f.config +
+                                 ": \"kafka\" must be an object of librdkafka "
+                                 "properties");
         }
         // librdkafka takes every property as text: numbers and booleans are written as such.
         for (auto it = j["kafka"].begin(); it != j["kafka"].end(); ++it) {
@@ -190,9 +191,9 @@ int RunService(const RunFlags& flags) {
                                       HealthJson(m)};
         },
         [&engine] {
-          return stream::HttpResponse{200, "text/plain; version=0.0.4",
-                                      PrometheusText(engine.Metrics()) +
-                                          stream::ProcessMetricsText(VBP_VERSION)};
+          return stream::HttpResponse{
+              200, "text/plain; version=0.0.4",
+              PrometheusText(engine.Metrics()) + stream::ProcessMetricsText(VBP_VERSION)};
         });
     if (!server.ok()) return Fail("run", server.status());
     http = std::move(server).value();

@@ -7,8 +7,8 @@
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
 #include "engine/audit/audit.h"
-#include "engine/state/binary_codec.h"
 #include "engine/core/contract_plan.h"
+#include "engine/state/binary_codec.h"
 #include "engine/stream/streaming_engine.h"
 
 namespace vbp::cli {

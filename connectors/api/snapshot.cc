@@ -7,11 +7,11 @@
 #include "connectors/codec/record_decoder.h"
 #include "connectors/files/ndjson_stream.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
+#include "engine/core/statement_json.h"
 #include "engine/state/binary_codec.h"
 #include "engine/state/history_key.h"
 #include "engine/state/revision_check.h"
 #include "engine/state/state_keys.h"
-#include "engine/core/statement_json.h"
 
 namespace vbp::api {
 
@@ -141,8 +141,7 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   s->registry = std::make_unique<RuleRegistry>(*registry);
   VBP_RETURN_IF_ERROR(
       store.Scan(Space::kMeta, state_keys::kRuleSet, [&](std::string_view k, std::string_view v) {
-        Status st =
-            s->registry->AddText(v, dir + " meta " + std::string(state_keys::RuleSetId(k)));
+        Status st = s->registry->AddText(v, dir + " meta " + std::string(state_keys::RuleSetId(k)));
         if (!st.ok()) return fail(st);
         return true;
       }));
@@ -220,23 +219,25 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
 
   // Revisions.
   std::string previous_key, previous_text;  // the revision stored before, in key order
-  VBP_RETURN_IF_ERROR(store.Scan(Space::kRevisions, "", [&](std::string_view k, std::string_view v) {
-    // Served only when it passes the tamper check (engine/state/revision_check.h).
-    const auto key = state_keys::ParseRevision(k);
-    const std::string chain = key ? state_keys::RevisionPrefix(key->contract, key->year) : "";
-    Status checked = CheckStoredRevision(
-        v, chain == previous_key ? std::optional<std::string_view>(previous_text) : std::nullopt);
-    if (!checked.ok()) return fail(checked);
-    previous_key = chain;
-    previous_text.assign(v);
-    auto r = ParseRevision(v);
-    if (!r.ok()) return fail(r.status());
-    auto j = nlohmann::json::parse(v);
-    ContractId id(j["contract_id"].get<std::string>());
-    int year = j["performance_year"].get<int>();
-    s->revisions[id][year].push_back(std::move(r).value());
-    return true;
-  }));
+  VBP_RETURN_IF_ERROR(
+      store.Scan(Space::kRevisions, "", [&](std::string_view k, std::string_view v) {
+        // Served only when it passes the tamper check (engine/state/revision_check.h).
+        const auto key = state_keys::ParseRevision(k);
+        const std::string chain = key ? state_keys::RevisionPrefix(key->contract, key->year) : "";
+        Status checked = CheckStoredRevision(v, chain == previous_key
+                                                    ? std::optional<std::string_view>(previous_text)
+                                                    : std::nullopt);
+        if (!checked.ok()) return fail(checked);
+        previous_key = chain;
+        previous_text.assign(v);
+        auto r = ParseRevision(v);
+        if (!r.ok()) return fail(r.status());
+        auto j = nlohmann::json::parse(v);
+        ContractId id(j["contract_id"].get<std::string>());
+        int year = j["performance_year"].get<int>();
+        s->revisions[id][year].push_back(std::move(r).value());
+        return true;
+      }));
   VBP_RETURN_IF_ERROR(err);
   opened->reset();  // release the shared lock: a writer may start again
 

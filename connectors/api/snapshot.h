@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "domain/status.h"
-#include "engine/report/reconcile_book.h"
 #include "engine/core/rule_registry.h"
+#include "engine/report/reconcile_book.h"
 
 namespace vbp::api {
 

@@ -153,8 +153,8 @@ rocksdb::ColumnFamilyOptions MakeFamilyOptions(Space space, const RocksDbOptions
   o.compression = ToRocks(opts.compression);
   o.bottommost_compression = ToRocks(opts.bottommost_compression);
   if (space == Space::kHistory) {
-    // Append-only, keys in arrival order (engine/state/history_key.h): each flushed file lies beyond
-    // all earlier data, so its compaction is a trivial move to the bottom level, provided it
+    // Append-only, keys in arrival order (engine/state/history_key.h): each flushed file lies
+    // beyond all earlier data, so its compaction is a trivial move to the bottom level, provided it
     // is the only L0 file (RocksDB 7.8 moves one L0 file at a time) and its codec is the
     // bottom level's. The history is then written once instead of being merged and
     // recompressed at every L0 compaction.

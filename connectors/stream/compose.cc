@@ -58,9 +58,9 @@ Result<std::unique_ptr<ComposedEngine>> ComposedEngine::Create(const EngineCompo
   VBP_ASSIGN_OR_RETURN(e->statements_, KafkaRecordSink::Create(c.kafka, t.statements));
   VBP_ASSIGN_OR_RETURN(e->rejects_, KafkaRecordSink::Create(c.kafka, t.rejects));
   if (c.parts != EngineComposition::Parts::kNone) {
-    VBP_ASSIGN_OR_RETURN(auto source,
-                         KafkaRecordSource::Create(WithGroup(c.kafka, c.group + "-parts"),
-                                                   {t.parts}, Mode::kAllPartitions));
+    VBP_ASSIGN_OR_RETURN(
+        auto source, KafkaRecordSource::Create(WithGroup(c.kafka, c.group + "-parts"), {t.parts},
+                                               Mode::kAllPartitions));
     auto count = source->PartitionCount(t.parts);
     const bool exists = count.ok() && *count > 0;
     if (!exists && c.parts == EngineComposition::Parts::kRequired) {

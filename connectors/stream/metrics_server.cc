@@ -1,14 +1,14 @@
 #include "connectors/stream/metrics_server.h"
-#include <vector>
-#include <sstream>
-#include <fstream>
-#include <filesystem>
-#include <cstdio>
-#include <unistd.h>
 
 #include <httplib.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 namespace vbp::stream {
 
@@ -52,7 +52,8 @@ std::string ProcessMetricsText(const std::string& version) {
                   (std::stod(st[14]) + std::stod(st[15])) / ticks);
     out += buf;
     family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-    std::snprintf(buf, sizeof buf, "process_resident_memory_bytes %.0f\n", std::stod(st[24]) * page);
+    std::snprintf(buf, sizeof buf, "process_resident_memory_bytes %.0f\n",
+                  std::stod(st[24]) * page);
     out += buf;
     family("process_start_time_seconds", "gauge",
            "Start time of the process since unix epoch in seconds.");

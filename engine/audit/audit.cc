@@ -5,10 +5,10 @@
 #include <random>
 #include <set>
 
+#include "engine/core/memory_state_store.h"
 #include "engine/state/binary_codec.h"
 #include "engine/state/history_key.h"
 #include "engine/state/state_keys.h"
-#include "engine/core/memory_state_store.h"
 
 namespace vbp::audit {
 

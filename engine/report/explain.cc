@@ -30,7 +30,6 @@ ordered_json Tallies(const std::vector<rules::UnitTally>& v) {
   return a;
 }
 
-
 // The units the tie was between and the rule that split it (null when no tie).
 ordered_json Tie(const rules::MemberOutcome& m) {
   if (m.decided_by.rfind("tie", 0) != 0) return nullptr;
@@ -48,8 +47,6 @@ ordered_json Tie(const rules::MemberOutcome& m) {
   t["winner"] = m.winner ? ordered_json(m.winner->ToString()) : ordered_json(nullptr);
   return t;
 }
-
-
 
 ordered_json LineJson(const rules::LineDecision& d) {
   ordered_json j;

@@ -32,7 +32,6 @@ Result<nlohmann::ordered_json> ExplainMember(const AuditBook& book, const Evalua
                                              const MemberQuery& q);
 std::string ExplainMemberText(const nlohmann::ordered_json& j);
 
-
 struct FigureQuery {
   ContractId contract;
   std::string figure;                    // one of StatementFigureNames() (engine/report/words.h)

@@ -348,7 +348,6 @@ Result<nlohmann::json> ApplyChangesOverContracts(const std::vector<ParameterChan
   return out;
 }
 
-
 WhatIfOutput CompareSides(const WhatIfInput& in) {
   const Evaluation& a = *in.a;
   const Evaluation& b = *in.b;

@@ -19,7 +19,6 @@
 
 namespace vbp::audit {
 
-
 struct SideDescription {
   std::string rules;       // rule set id, or "own" (each contract's own)
   std::string rules_hash;  // of the forced rule set ("" for own)

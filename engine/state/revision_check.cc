@@ -29,8 +29,9 @@ Status Tampered(const std::string& name, const std::string& what) {
 Status CheckStoredRevision(std::string_view text, std::optional<std::string_view> previous) {
   ordered_json j = ordered_json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
-    return Status::DataLoss("a stored statement revision is not a JSON object: the state is "
-                            "corrupt; run `vbp verify --state DIR`");
+    return Status::DataLoss(
+        "a stored statement revision is not a JSON object: the state is "
+        "corrupt; run `vbp verify --state DIR`");
   }
   const std::string name = Name(j);
   const ordered_json hash = j.value("hash", ordered_json());
@@ -45,8 +46,8 @@ Status CheckStoredRevision(std::string_view text, std::optional<std::string_view
   const std::string prev_hash =
       prev.is_object() ? prev.value("hash", std::string()) : std::string();
   const ordered_json info = j.value("revision_info", ordered_json());
-  const ordered_json link = info.is_object() ? info.value("previous_hash", ordered_json())
-                                             : ordered_json();
+  const ordered_json link =
+      info.is_object() ? info.value("previous_hash", ordered_json()) : ordered_json();
   if (!link.is_string() || link.get<std::string>() != prev_hash) {
     return Tampered(name, "its previous_hash is not the hash of the revision stored before it");
   }

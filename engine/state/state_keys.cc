@@ -16,7 +16,9 @@ std::string InPartition(int32_t partition, std::string_view id) {
   return k;
 }
 
-std::string_view IdInPartition(std::string_view key) { return key.substr(std::min<size_t>(4, key.size())); }
+std::string_view IdInPartition(std::string_view key) {
+  return key.substr(std::min<size_t>(4, key.size()));
+}
 
 std::string OffsetTopicPrefix(std::string_view topic) {
   std::string k(topic);
@@ -46,7 +48,8 @@ std::string Part(int32_t partition, int year, const ContractId& contract) {
 
 std::optional<PartParts> ParsePart(std::string_view key) {
   if (key.size() < 8) return std::nullopt;
-  return PartParts{static_cast<int>(binary::ReadU32(key, 4)), ContractId(std::string(key.substr(8)))};
+  return PartParts{static_cast<int>(binary::ReadU32(key, 4)),
+                   ContractId(std::string(key.substr(8)))};
 }
 
 std::string ProviderRecord(const Provider& p) {

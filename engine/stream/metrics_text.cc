@@ -21,21 +21,26 @@ std::string PrometheusText(const EngineMetrics& m) {
   for (auto [kind, k] : kinds) {
     line(std::string("vbp_records_read_total{kind=\"") + kind + "\"} " + std::to_string(k->read));
   }
-  line("# HELP vbp_records_total Input records by kind and outcome (applied + superseded + "
-       "rejected = vbp_records_read_total).");
+  line(
+      "# HELP vbp_records_total Input records by kind and outcome (applied + superseded + "
+      "rejected = vbp_records_read_total).");
   line("# TYPE vbp_records_total counter");
   for (auto [kind, k] : kinds) {
-    for (auto [outcome, v] : {std::pair{"applied", k->applied}, std::pair{"superseded", k->superseded},
-                              std::pair{"rejected", k->rejected}}) {
+    for (auto [outcome, v] :
+         {std::pair{"applied", k->applied}, std::pair{"superseded", k->superseded},
+          std::pair{"rejected", k->rejected}}) {
       line(std::string("vbp_records_total{kind=\"") + kind + "\",outcome=\"" + outcome + "\"} " +
            std::to_string(v));
     }
   }
-  line("# HELP vbp_consumer_lag_messages Messages between the engine's position and the partition end.");
+  line(
+      "# HELP vbp_consumer_lag_messages Messages between the engine's position and the partition "
+      "end.");
   line("# TYPE vbp_consumer_lag_messages gauge");
   for (const auto& l : m.lag) {
     line("vbp_consumer_lag_messages{topic=\"" + l.part.topic + "\",partition=\"" +
-         std::to_string(l.part.partition) + "\"} " + std::to_string(std::max<int64_t>(0, l.end - l.position)));
+         std::to_string(l.part.partition) + "\"} " +
+         std::to_string(std::max<int64_t>(0, l.end - l.position)));
   }
   line("# HELP vbp_batch_latency_seconds Time to apply, commit and publish one batch.");
   line("# TYPE vbp_batch_latency_seconds histogram");
@@ -43,14 +48,17 @@ std::string PrometheusText(const EngineMetrics& m) {
   for (size_t i = 0; i < std::size(kLatencyBoundsUs); ++i) {
     cumulative += i < m.batch_latency_buckets_us.size() ? m.batch_latency_buckets_us[i] : 0;
     char le[32];
-    std::snprintf(le, sizeof(le), "%lld.%06lld", static_cast<long long>(kLatencyBoundsUs[i] / 1000000),
+    std::snprintf(le, sizeof(le), "%lld.%06lld",
+                  static_cast<long long>(kLatencyBoundsUs[i] / 1000000),
                   static_cast<long long>(kLatencyBoundsUs[i] % 1000000));
-    line(std::string("vbp_batch_latency_seconds_bucket{le=\"") + le + "\"} " + std::to_string(cumulative));
+    line(std::string("vbp_batch_latency_seconds_bucket{le=\"") + le + "\"} " +
+         std::to_string(cumulative));
   }
   cumulative += m.batch_latency_buckets_us.empty() ? 0 : m.batch_latency_buckets_us.back();
   line("vbp_batch_latency_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative));
   char sum[48];
-  std::snprintf(sum, sizeof(sum), "%lld.%06lld", static_cast<long long>(m.batch_latency_sum_us / 1000000),
+  std::snprintf(sum, sizeof(sum), "%lld.%06lld",
+                static_cast<long long>(m.batch_latency_sum_us / 1000000),
                 static_cast<long long>(m.batch_latency_sum_us % 1000000));
   line(std::string("vbp_batch_latency_seconds_sum ") + sum);
   line("vbp_batch_latency_seconds_count " + std::to_string(cumulative));

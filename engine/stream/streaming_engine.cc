@@ -6,11 +6,11 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "engine/core/statement_json.h"
 #include "engine/state/binary_codec.h"
 #include "engine/state/history_key.h"
 #include "engine/state/revision_check.h"
 #include "engine/state/state_keys.h"
-#include "engine/core/statement_json.h"
 
 namespace vbp {
 
@@ -124,9 +124,7 @@ Status StreamingEngine::Drain() {
   return worker_->Wait();
 }
 
-const std::string& StreamingEngine::TopicOf(RecordKind kind) const {
-  return topics_.Of(kind);
-}
+const std::string& StreamingEngine::TopicOf(RecordKind kind) const { return topics_.Of(kind); }
 
 Status StreamingEngine::Start() {
   auto version = ports_.state->Get(Space::kMeta, state_keys::kSchemaVersion);
@@ -151,14 +149,14 @@ Status StreamingEngine::Start() {
   VBP_RETURN_IF_ERROR(LoadReference());
   // Publications that were committed but maybe not delivered before a crash.
   std::vector<std::string> unpublished;
-  VBP_RETURN_IF_ERROR(
-      ports_.state->Scan(Space::kMeta, state_keys::kUnpublished, [&](std::string_view k, std::string_view) {
-        unpublished.emplace_back(k);
-        return true;
-      }));
+  VBP_RETURN_IF_ERROR(ports_.state->Scan(Space::kMeta, state_keys::kUnpublished,
+                                         [&](std::string_view k, std::string_view) {
+                                           unpublished.emplace_back(k);
+                                           return true;
+                                         }));
   pending_keys_ = unpublished;
-  VBP_RETURN_IF_ERROR(
-      ports_.state->Scan(Space::kMeta, state_keys::kReject, [&](std::string_view k, std::string_view v) {
+  VBP_RETURN_IF_ERROR(ports_.state->Scan(
+      Space::kMeta, state_keys::kReject, [&](std::string_view k, std::string_view v) {
         pending_rejects_.emplace_back(std::string(k), std::string(v));
         return true;
       }));
@@ -201,7 +199,8 @@ Status StreamingEngine::LoadReference() {
   if (counts->has_value()) {
     RunCounts c;
     std::optional<Date> unused;
-    if (!binary::DecodeCounts(**counts, &c, &unused)) return Status::DataLoss("corrupt reference counters");
+    if (!binary::DecodeCounts(**counts, &c, &unused))
+      return Status::DataLoss("corrupt reference counters");
     provider_counts_ = c.providers;
     contract_counts_ = c.contracts;
   }
@@ -439,12 +438,14 @@ void StreamingEngine::ApplyReference(const InputMessage& m, StateStore::Batch& b
         ++contract_counts_.applied;
       }
       contracts_[c.contract_id] = c;
-      batch.Put(Space::kReference, state_keys::ContractRecord(c.contract_id), binary::EncodeContract(c));
+      batch.Put(Space::kReference, state_keys::ContractRecord(c.contract_id),
+                binary::EncodeContract(c));
       if (options_.keep_history) {
         batch.Put(Space::kHistory, HistoryKey(history_step_, 'k', c.contract_id.str(), m), m.value);
         // The rule set the contract resolved against, so that recalculation does not depend
         // on the binary's shipped sets or on this run's --rules files (engine/audit/audit.h).
-        batch.Put(Space::kMeta, state_keys::RuleSet(rc->rule_set->id(), rc->rule_set->hash()), rules::CanonicalJson(rc->rule_set->document()));
+        batch.Put(Space::kMeta, state_keys::RuleSet(rc->rule_set->id(), rc->rule_set->hash()),
+                  rules::CanonicalJson(rc->rule_set->document()));
       }
       *changed = true;
     }
@@ -734,7 +735,8 @@ Result<bool> StreamingEngine::Step() {
       RunCounts rc;
       rc.providers = provider_counts_;
       rc.contracts = contract_counts_;
-      batch.Put(Space::kCounters, state_keys::kReferenceCounters, binary::EncodeCounts(rc, std::nullopt));
+      batch.Put(Space::kCounters, state_keys::kReferenceCounters,
+                binary::EncodeCounts(rc, std::nullopt));
     }
   }
   std::vector<InputMessage> input;
@@ -1296,8 +1298,9 @@ Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const St
     r.json = std::string(v);
     // Keys sort by (contract, year, revision): a chain's revisions arrive in order.
     const auto chain = latest.find({r.performance_year, r.contract_id.str()});
-    Status st = CheckStoredRevision(
-        v, chain == latest.end() ? std::nullopt : std::optional<std::string_view>(chain->second.json));
+    Status st = CheckStoredRevision(v, chain == latest.end()
+                                           ? std::nullopt
+                                           : std::optional<std::string_view>(chain->second.json));
     if (!st.ok()) {
       err = std::move(st);
       return false;
@@ -1319,9 +1322,8 @@ Result<std::vector<StatementRevision>> StreamingEngine::Revisions(const StateSto
   VBP_RETURN_IF_ERROR(state.Scan(
       Space::kRevisions, state_keys::RevisionPrefix(contract, year),
       [&](std::string_view, std::string_view v) {
-        Status st = CheckStoredRevision(v, out.empty() ? std::nullopt
-                                                       : std::optional<std::string_view>(
-                                                             out.back().json));
+        Status st = CheckStoredRevision(
+            v, out.empty() ? std::nullopt : std::optional<std::string_view>(out.back().json));
         if (!st.ok()) {
           err = std::move(st);
           return false;

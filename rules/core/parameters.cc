@@ -665,7 +665,8 @@ Result<Parameters> RuleSet::Resolve(const json& overrides, const std::string& or
   auto merged = Merge(overrides, origin);
   if (!merged.ok()) return merged.status();
   auto p = ParseParameters(*merged, origin);
-  if (p.ok()) p->quality_score_from_contract = overrides.is_object() && overrides.contains("quality_score");
+  if (p.ok())
+    p->quality_score_from_contract = overrides.is_object() && overrides.contains("quality_score");
   return p;
 }
 

@@ -114,7 +114,7 @@ Result<int> SmallInt(const TsvTable& t, size_t row, size_t col, int lo, int hi) 
   return static_cast<int>(*v);
 }
 
-#define VBP_HCC_ASSIGN(lhs, expr)       \
+#define VBP_HCC_ASSIGN(lhs, expr)             \
   auto lhs##_r = (expr);                      \
   if (!lhs##_r.ok()) return lhs##_r.status(); \
   auto lhs = std::move(lhs##_r).value()
@@ -190,7 +190,7 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
   {
     VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/demographic_factors.tsv"));
     VBP_HCC_ASSIGN(c, Columns(t, {"model", "segment", "sex", "age_group", "ne_medicaid",
-                                        "ne_origdis", "coefficient"}));
+                                  "ne_origdis", "coefficient"}));
     for (size_t r = 0; r < t.rows(); ++r) {
       VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
       VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));
@@ -254,7 +254,7 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
   {
     VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/disease_interactions.tsv"));
     VBP_HCC_ASSIGN(c, Columns(t, {"model", "segment", "name", "hcc_1", "hcc_2", "coefficient",
-                                        "description"}));
+                                  "description"}));
     for (size_t r = 0; r < t.rows(); ++r) {
       VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
       VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));
@@ -270,8 +270,8 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
   // Disabled interactions.
   {
     VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/disabled_interactions.tsv"));
-    VBP_HCC_ASSIGN(
-        c, Columns(t, {"model", "segment", "name", "hcc", "coefficient", "description"}));
+    VBP_HCC_ASSIGN(c,
+                   Columns(t, {"model", "segment", "name", "hcc", "coefficient", "description"}));
     for (size_t r = 0; r < t.rows(); ++r) {
       VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
       VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));

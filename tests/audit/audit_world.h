@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/state/binary_codec.h"
 #include "engine/core/memory_ports.h"
 #include "engine/core/memory_state_store.h"
+#include "engine/state/binary_codec.h"
 #include "engine/stream/streaming_engine.h"
 #include "tests/engine/scenario.h"
 

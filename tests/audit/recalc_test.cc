@@ -252,8 +252,9 @@ TEST_F(TamperTest, ReadPathsRefuseAnEditedRevision) {
   j["net_payment"] = "999999.99";
   Put(store_.get(), "A", victim.revision, j.dump());
   const std::string name = "A/2025 revision " + std::to_string(victim.revision);
-  for (const Status& st : {StreamingEngine::LatestRevisions(*store_).status(),
-                           StreamingEngine::Revisions(*store_, ContractId(std::string("A")), 2025).status()}) {
+  for (const Status& st :
+       {StreamingEngine::LatestRevisions(*store_).status(),
+        StreamingEngine::Revisions(*store_, ContractId(std::string("A")), 2025).status()}) {
     EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
     EXPECT_NE(st.message().find(name + " fails its tamper check (its hash is not the sha256"),
               std::string::npos)

@@ -264,9 +264,9 @@ TEST_F(RecordDecoderTest, RejectsThroughBeforeFrom) {
 TEST_F(RecordDecoderTest, RejectsAPaidDateBeforeTheServiceBegins) {
   ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["paid_date"] = "2025-03-03"; }), "paid_date",
                     "paid_date 2025-03-03 is before from_date 2025-03-04");
-  Claim same_day = DecodeOk<Claim>(
-      decoder_, Edit(kGoodClaim, [](json& j) { j["paid_date"] = "2025-03-04"; }),
-      RecordKind::kClaim);
+  Claim same_day =
+      DecodeOk<Claim>(decoder_, Edit(kGoodClaim, [](json& j) { j["paid_date"] = "2025-03-04"; }),
+                      RecordKind::kClaim);
   EXPECT_EQ(same_day.paid_date, Date::FromYmd(2025, 3, 4));
 }
 
@@ -277,8 +277,8 @@ TEST_F(RecordDecoderTest, RejectsControlCharactersInIdsAndLabels) {
                     "control character U+001B at byte 2");
   ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["claim_id"] = std::string("C\0-1", 4); }),
                     "claim_id", "control character U+0000 at byte 2");
-  ExpectReject(Edit(kGoodProvider, [](json& j) { j["specialty"] = "08\t"; }),
-               RecordKind::kProvider, "specialty", "control character U+0009 at byte 3");
+  ExpectReject(Edit(kGoodProvider, [](json& j) { j["specialty"] = "08\t"; }), RecordKind::kProvider,
+               "specialty", "control character U+0009 at byte 3");
   ExpectReject(Edit(kGoodMember, [](json& j) { j["member_id"] = "M\x7f"; }), RecordKind::kMember,
                "member_id", "control character U+007F");
 }

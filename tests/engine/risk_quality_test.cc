@@ -113,9 +113,9 @@ TEST_F(RiskQualityTest, ContractQualityScoreOverridesTheMeasures) {
     "quality_scoring": {"min_denominator": 1, "max_points": "10",
       "measures": {"BCS": {"weight": "1", "steps": [["0", "2"], ["1", "10"]]}}})";
   s.AddContract("C1", {kTin}, std::string(R"({"benchmark_pbpy": "10000.00", )") + scoring + "}");
-  s.AddContract("C2", {"222222222"},
-                std::string(R"({"benchmark_pbpy": "10000.00", "quality_score": "0.925", )") +
-                    scoring + "}");
+  s.AddContract(
+      "C2", {"222222222"},
+      std::string(R"({"benchmark_pbpy": "10000.00", "quality_score": "0.925", )") + scoring + "}");
   s.AddProvider("1000000002", "222222222", ProviderClass::kPcp);
   Member& w = s.AddMember("W");
   w.birth_date = D("1960-05-05");
@@ -218,7 +218,8 @@ TEST_F(RiskQualityTest, HccDefaultsWithoutANormalizationFactorWarn) {
   s.AddContract("C25", {kTin}, R"({"risk_score_source": "record_else_hcc"})", 2025);
   s.AddContract("C26", {"222222222"}, R"({"risk_score_source": "record_else_hcc"})", 2026);
   s.AddContract("C26set", {"333333333"}, R"({"risk_score_source": "record_else_hcc",
-    "hcc_model": {"normalization": {"V28": "1.067"}}})", 2026);
+    "hcc_model": {"normalization": {"V28": "1.067"}}})",
+                2026);
   auto out = s.Settle();
   auto count = [&](const std::string& needle) {
     return std::count_if(out.result.warnings.begin(), out.result.warnings.end(),

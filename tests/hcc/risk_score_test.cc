@@ -143,7 +143,8 @@ TEST(RiskScoreTest, EligibleCptListIsTheOneOfTheYearOfService) {
   const RiskModelParams v24 = OnlyModel(ModelVersion::kV24);
   ClaimSet served_2022;
   served_2022.Professional("P1", {"E1122"}, {{"99219", D("2022-05-01")}});
-  auto py2023 = ComputeRiskScore(Woman71(), served_2022.views(), PaidCutoff::Unbounded(), 2023, v24);
+  auto py2023 =
+      ComputeRiskScore(Woman71(), served_2022.views(), PaidCutoff::Unbounded(), 2023, v24);
   ASSERT_TRUE(py2023.ok()) << py2023.status().ToString();
   // 69 on 2023-02-01: F65-69 CNA 0.323 (demographic_factors.tsv) + HCC18 CNA 0.302 = 0.625
   // (with the payment year's 2023 list the visit was ineligible: 0.323 alone).
@@ -155,7 +156,8 @@ TEST(RiskScoreTest, EligibleCptListIsTheOneOfTheYearOfService) {
 
   ClaimSet served_2023;
   served_2023.Professional("P1", {"E1122"}, {{"99219", D("2023-05-01")}});
-  auto py2024 = ComputeRiskScore(Woman71(), served_2023.views(), PaidCutoff::Unbounded(), 2024, v24);
+  auto py2024 =
+      ComputeRiskScore(Woman71(), served_2023.views(), PaidCutoff::Unbounded(), 2024, v24);
   ASSERT_TRUE(py2024.ok()) << py2024.status().ToString();
   // 70 on 2024-02-01: F70-74 CNA 0.386 alone; the visit is ineligible.
   EXPECT_EQ(py2024->score, Dec("0.386"));

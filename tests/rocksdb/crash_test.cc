@@ -9,12 +9,11 @@
 // progress still depends on the scheduler; the seed fixes the targets and delays.)
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>
@@ -103,7 +102,8 @@ StoreDump ExpectedAfter(uint64_t k) {
              std::string(RocksDbStateStore::kSchemaVersion));
   VBP_CHECK(model.Commit(schema, false).ok());
   const CrashShape shape;
-  for (uint64_t b = 1; b <= k; ++b) VBP_CHECK(model.Commit(rocksdb_test::MakeCrashBatch(b, shape), false).ok());
+  for (uint64_t b = 1; b <= k; ++b)
+    VBP_CHECK(model.Commit(rocksdb_test::MakeCrashBatch(b, shape), false).ok());
   StoreDump dump;
   VBP_CHECK(rocksdb_test::DumpAll(model, &dump).ok());
   return dump;
@@ -117,8 +117,8 @@ struct TrialStats {
 };
 
 void RunTrial(uint64_t seed, TrialStats* stats) {
-  SCOPED_TRACE("crash trial seed " + std::to_string(seed) + " (replay: VBP_CRASH_SEED=" +
-               std::to_string(seed) + ")");
+  SCOPED_TRACE("crash trial seed " + std::to_string(seed) +
+               " (replay: VBP_CRASH_SEED=" + std::to_string(seed) + ")");
   std::mt19937_64 rng(seed);
   TempDir tmp;
   const std::string dir = tmp.Sub("state");
@@ -128,8 +128,8 @@ void RunTrial(uint64_t seed, TrialStats* stats) {
     // the first kills of a trial) or during open and log recovery (one in eight later ones).
     const bool early = round == 0 ? rng() % 2 == 0 : rng() % 8 == 0;
     const uint64_t more = early ? 0 : 1 + rng() % 120;
-    const int64_t spin_us = early ? static_cast<int64_t>(rng() % 40000)
-                                  : static_cast<int64_t>(rng() % 3000);
+    const int64_t spin_us =
+        early ? static_cast<int64_t>(rng() % 40000) : static_cast<int64_t>(rng() % 3000);
     SCOPED_TRACE("kill " + std::to_string(round) + ": from batch " + std::to_string(k) + ", " +
                  std::to_string(more) + " more acknowledged, then " + std::to_string(spin_us) +
                  "us");
@@ -202,10 +202,11 @@ TEST(RocksDbCrashTest, AKilledWriterLeavesExactlyTheStateAfterAWholeBatch) {
     RunTrial(seed, &stats);
     if (HasFatalFailure()) return;
   }
-  std::printf("crash test: %zu trials, %d kills (%d before the first acknowledgement), %llu "
-              "batches recovered, in-flight batch landed %d times\n",
-              seeds.size(), stats.kills, stats.kills_before_first_ack,
-              static_cast<unsigned long long>(stats.batches), stats.in_flight_batches_landed);
+  std::printf(
+      "crash test: %zu trials, %d kills (%d before the first acknowledgement), %llu "
+      "batches recovered, in-flight batch landed %d times\n",
+      seeds.size(), stats.kills, stats.kills_before_first_ack,
+      static_cast<unsigned long long>(stats.batches), stats.in_flight_batches_landed);
   EXPECT_EQ(stats.kills, static_cast<int>(seeds.size()) * kKillsPerTrial);
 }
 

@@ -12,10 +12,10 @@
 #include <tuple>
 
 #include "engine/audit/audit.h"
-#include "engine/state/binary_codec.h"
-#include "engine/state/history_key.h"
 #include "engine/core/memory_ports.h"
 #include "engine/core/memory_state_store.h"
+#include "engine/state/binary_codec.h"
+#include "engine/state/history_key.h"
 #include "engine/stream/streaming_engine.h"
 #include "tests/engine/scenario.h"
 

@@ -37,16 +37,15 @@ TEST(StreamRestartTest, AfterThreeKillsInOneGroupTheNextRunAppliesWithinFifteenS
   WriteLines(dir / "claims1.ndjson", {claims.begin(), claims.begin() + static_cast<long>(half)});
   WriteLines(dir / "claims2.ndjson", {claims.begin() + static_cast<long>(half), claims.end()});
   for (const InputTopic& t : kInputTopics) {
-    const std::string file = std::string(t.file) == "claims.ndjson" ? dir / "claims1.ndjson"
-                                                                     : data + "/" + t.file;
+    const std::string file =
+        std::string(t.file) == "claims.ndjson" ? dir / "claims1.ndjson" : data + "/" + t.file;
     ProduceWithVbp(b, t.topic, file);
   }
   ASSERT_FALSE(::testing::Test::HasFailure());
 
   // The engine's defaults, written out: the test helpers otherwise set a 6 s session.
-  const std::vector<std::string> defaults = {"--set", "session.timeout.ms=6000",
-                                             "--set", "heartbeat.interval.ms=1000",
-                                             "--batch", "500"};
+  const std::vector<std::string> defaults = {
+      "--set", "session.timeout.ms=6000", "--set", "heartbeat.interval.ms=1000", "--batch", "500"};
   const std::string state = dir / "state";
   for (int kill = 0; kill < 3; ++kill) {
     const std::string name = "kill" + std::to_string(kill);
