@@ -16,10 +16,10 @@ enum class StatusCode {
   kInvalidArgument,  // a record, parameter or flag is malformed
   kNotFound,
   kAlreadyExists,
-  kConflict,      // same key and version, different content
-  kDataLoss,      // input log truncated past a stored position, corrupt state
+  kConflict,  // same key and version, different content
+  kDataLoss,  // input log truncated past a stored position, corrupt state
   kIoError,
-  kUnavailable,   // broker or peer not reachable; retry may help
+  kUnavailable,  // broker or peer not reachable; retry may help
   kInternal,
 };
 
@@ -54,7 +54,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     VBP_CHECK(!std::get<Status>(v_).ok());
   }
@@ -85,10 +85,10 @@ class [[nodiscard]] Result {
   std::variant<T, Status> v_;
 };
 
-#define VBP_RETURN_IF_ERROR(expr)      \
-  do {                                 \
-    ::vbp::Status _st = (expr);        \
-    if (!_st.ok()) return _st;         \
+#define VBP_RETURN_IF_ERROR(expr) \
+  do {                            \
+    ::vbp::Status _st = (expr);   \
+    if (!_st.ok()) return _st;    \
   } while (0)
 
 // `lhs = value of expr`, or return expr's Status from the enclosing function:
@@ -96,8 +96,8 @@ class [[nodiscard]] Result {
 #define VBP_ASSIGN_OR_RETURN(lhs, expr) \
   VBP_ASSIGN_OR_RETURN_IMPL_(VBP_STATUS_CONCAT_(vbp_result_, __LINE__), lhs, expr)
 #define VBP_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                              \
-  if (!tmp.ok()) return tmp.status();             \
+  auto tmp = (expr);                               \
+  if (!tmp.ok()) return tmp.status();              \
   lhs = std::move(tmp).value()
 #define VBP_STATUS_CONCAT_INNER_(a, b) a##b
 #define VBP_STATUS_CONCAT_(a, b) VBP_STATUS_CONCAT_INNER_(a, b)

@@ -44,7 +44,7 @@ enum class Space : uint8_t {
 };
 inline constexpr int kSpaceCount = 12;
 
-// meta "schema_version" of a state store: the key layout of engine/stream/streaming_engine.cc (and of
+// meta "schema_version" of a state store: the key layout of engine/state/state_keys.h (and of
 // engine/state/history_key.h). 3: contract aggregates carry data quality and the `notes` family
 // holds each member's rejected and superseded claim records; 2: history keys begin with the
 // history step (arrival order); 1 began with the record kind and key.
