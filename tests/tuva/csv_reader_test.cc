@@ -1,9 +1,9 @@
 // RFC 4180 reader: quoting, embedded line breaks, BOM, CRLF, errors, lookup by header name.
-#include "connectors/ingest/tuva/csv_reader.h"
+#include "connectors/files/csv_reader.h"
 
 #include <gtest/gtest.h>
 
-namespace vbp::tuva {
+namespace vbp::files {
 namespace {
 
 std::vector<std::vector<std::string>> ReadAll(std::string_view text,
@@ -127,4 +127,4 @@ TEST(CsvTableTest, ReadsTheSharedReferenceFiles) {
 }
 
 }  // namespace
-}  // namespace vbp::tuva
+}  // namespace vbp::files

@@ -11,11 +11,14 @@
 #include <vector>
 
 #include "connectors/ingest/generate/ndjson_writer.h"
-#include "connectors/ingest/tuva/csv_reader.h"
+#include "connectors/files/csv_reader.h"
 #include "domain/records.h"
 #include "domain/status.h"
 
 namespace vbp::tuva {
+
+using files::CsvReader;
+using files::CsvTable;
 
 struct TuvaImportOptions {
   // Performance year of the contract written; default: the calendar year with the most claim

@@ -18,7 +18,7 @@
 
 #include "domain/status.h"
 
-namespace vbp::tuva {
+namespace vbp::files {
 
 class CsvReader {
  public:
@@ -80,4 +80,4 @@ class CsvTable {
 // Trims ASCII blanks (space, tab) from both ends.
 std::string_view TrimBlanks(std::string_view s);
 
-}  // namespace vbp::tuva
+}  // namespace vbp::files

@@ -1,10 +1,10 @@
-#include "connectors/ingest/tuva/csv_reader.h"
+#include "connectors/files/csv_reader.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
-namespace vbp::tuva {
+namespace vbp::files {
 
 CsvReader::CsvReader(std::string_view text) : text_(text) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
@@ -155,4 +155,4 @@ std::string_view CsvTable::Get(const Row& row, std::optional<size_t> column) con
   return TrimBlanks(row.fields[*column]);
 }
 
-}  // namespace vbp::tuva
+}  // namespace vbp::files
