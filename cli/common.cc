@@ -1,5 +1,7 @@
 #include "cli/common.h"
 
+#include "connectors/codec/statement_formats.h"
+
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -87,6 +89,24 @@ std::string StatementsFile(const std::vector<std::string>& statement_json) {
   }
   out += "]\n";
   return out;
+}
+
+Status WriteStatements(const std::string& path, const std::string& format,
+                       const std::vector<std::string>& statement_json) {
+  VBP_ASSIGN_OR_RETURN(codec::StatementFormat f, codec::ParseStatementFormat(format));
+  switch (f) {
+    case codec::StatementFormat::kJson:
+      return WriteFile(path, StatementsFile(statement_json));
+    case codec::StatementFormat::kCsv: {
+      VBP_ASSIGN_OR_RETURN(std::string csv, codec::StatementsCsv(statement_json));
+      return WriteFile(path, csv);
+    }
+    case codec::StatementFormat::kFhir: {
+      VBP_ASSIGN_OR_RETURN(std::string bundles, codec::StatementsFhirNdjson(statement_json));
+      return WriteFile(path, bundles);
+    }
+  }
+  return Status::Invalid("unknown statement format");
 }
 
 std::string StatementTable(const std::vector<std::string>& statement_json) {

@@ -32,6 +32,11 @@ void Log(const char* level, const std::string& msg,
 // statement object per line, sorted by (performance_year, contract_id).
 std::string StatementsFile(const std::vector<std::string>& statement_json);
 
+// The statements in `format` ("json": StatementsFile; "csv" and "fhir":
+// connectors/codec/statement_formats.h), written to `path` ("-": stdout).
+Status WriteStatements(const std::string& path, const std::string& format,
+                       const std::vector<std::string>& statement_json);
+
 // A fixed-width table of the statements for terminals.
 std::string StatementTable(const std::vector<std::string>& statement_json);
 

@@ -8,6 +8,7 @@
 #include "cli/common.h"
 #include "cli/settle_input.h"
 #include "cli/verbs.h"
+#include "connectors/codec/statement_formats.h"
 #include "connectors/files/ndjson_file.h"
 #include "engine/batch/batch_settlement.h"
 #include "engine/core/statement_json.h"
@@ -21,6 +22,8 @@ struct SettleFlags {
   std::string force_rules;
   std::string as_of;
   std::string out;
+  std::string format = "json";
+  std::string roster;
   std::string members;
   std::string rejects;
   std::string summary;
@@ -82,6 +85,9 @@ void PrintCodeWarnings(const SettlementResult& r, std::FILE* out) {
 
 int Settle(const SettleFlags& f) {
   const auto t0 = std::chrono::steady_clock::now();
+  if (auto fmt = codec::ParseStatementFormat(f.format); !fmt.ok()) {
+    return Fail("settle", fmt.status());
+  }
   auto registry = LoadRegistry(f.rules);
   if (!registry.ok()) return Fail("settle", registry.status());
   const rules::RuleSet* forced = nullptr;
@@ -115,11 +121,16 @@ int Settle(const SettleFlags& f) {
     auto w = files::NdjsonWriter::Create(f.members);
     if (!w.ok()) return Fail("settle", w.status());
     member_out.emplace(std::move(w).value());
+  }
+  codec::RosterCsv roster;
+  if (member_out || !f.roster.empty()) {
     opt.member_sink = [&](std::string_view lines) {
       size_t pos = 0;
       while (pos < lines.size() && member_status.ok()) {
         size_t nl = lines.find('\n', pos);
-        member_status = member_out->Append(lines.substr(pos, nl - pos));
+        const std::string_view line = lines.substr(pos, nl - pos);
+        if (member_out) member_status = member_out->Append(line);
+        if (member_status.ok() && !f.roster.empty()) member_status = roster.Add(line);
         pos = nl + 1;
       }
     };
@@ -127,9 +138,11 @@ int Settle(const SettleFlags& f) {
   auto result = book.Settle(opt);
   if (!result.ok()) return Fail("settle", result.status());
   const auto t2 = std::chrono::steady_clock::now();
-  if (member_out) {
-    if (member_status.ok()) member_status = member_out->Close();
-    if (!member_status.ok()) return Fail("settle", member_status);
+  if (member_out && member_status.ok()) member_status = member_out->Close();
+  if (!member_status.ok()) return Fail("settle", member_status);
+  if (!f.roster.empty()) {
+    st = WriteFile(f.roster, roster.Finish());
+    if (!st.ok()) return Fail("settle", st);
   }
 
   std::vector<std::string> texts;
@@ -137,7 +150,7 @@ int Settle(const SettleFlags& f) {
     texts.push_back(StatementJson(c.figures, 1, c.tins).dump());
   }
   if (!f.out.empty()) {
-    st = WriteFile(f.out, StatementsFile(texts));
+    st = WriteStatements(f.out, f.format, texts);
     if (!st.ok()) return Fail("settle", st);
   }
   if (!f.rejects.empty()) {
@@ -232,6 +245,12 @@ void AddSettleCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--out", f->out,
                   "statements file (JSON array), - for stdout (the table then goes to stderr); "
                   "default: table only");
+  cmd->add_option("--format", f->format,
+                  "format of --out: json (default; the statements array), csv (one row per "
+                  "statement) or fhir (one Da Vinci VBPR Bundle per contract and year, NDJSON)")
+      ->check(CLI::IsMember({"json", "csv", "fhir"}));
+  cmd->add_option("--roster", f->roster,
+                  "member roster CSV for providers: attributed members with step and unit");
   cmd->add_option("--members", f->members, "member detail, one JSON line per member and year");
   cmd->add_option("--rejects", f->rejects, "rejected records with their reasons (NDJSON)");
   cmd->add_option("--summary", f->summary, "run summary (counts, warnings) as JSON");

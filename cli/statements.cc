@@ -4,6 +4,7 @@
 
 #include "cli/common.h"
 #include "cli/verbs.h"
+#include "connectors/codec/statement_formats.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
 #include "connectors/stream/decode_port.h"
 #include "engine/audit/audit.h"
@@ -91,14 +92,23 @@ void AddStatementsCommand(CLI::App& app, int* exit_code) {
   auto state = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto table = std::make_shared<bool>(false);
+  auto format = std::make_shared<std::string>("json");
   cmd->add_option("--state", *state, "state directory of `vbp run`")->required();
   cmd->add_option("--out", *out, "output file (statements JSON array); - for stdout");
+  cmd->add_option("--format", *format,
+                  "format of --out: json (default), csv (one row per statement) or fhir (one "
+                  "Da Vinci VBPR Bundle per contract and year, NDJSON)")
+      ->check(CLI::IsMember({"json", "csv", "fhir"}));
   cmd->add_flag("--table", *table, "also print a table on stdout");
   auto allow = std::make_shared<bool>(false);
   cmd->add_flag("--allow-incomplete", *allow,
                 "exit 0 even when a contract record was rejected or a contract has no statement "
                 "(default: exit 3, naming each)");
   cmd->callback([=] {
+    if (auto fmt = codec::ParseStatementFormat(*format); !fmt.ok()) {
+      *exit_code = Fail("statements", fmt.status());
+      return;
+    }
     auto store = RocksDbStateStore::OpenReadOnly(*state, RocksDbOptions{});
     if (!store.ok()) {
       *exit_code = Fail("statements", store.status());
@@ -123,7 +133,7 @@ void AddStatementsCommand(CLI::App& app, int* exit_code) {
                    state->c_str());
     }
     if (!out->empty()) {
-      Status st = WriteFile(*out, StatementsFile(texts));
+      Status st = WriteStatements(*out, *format, texts);
       if (!st.ok()) {
         *exit_code = Fail("statements", st);
         return;
