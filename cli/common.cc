@@ -55,6 +55,33 @@ Result<RuleRegistry> LoadRegistry(const std::vector<std::string>& rule_files) {
   return r;
 }
 
+Result<std::vector<std::string>> ReadPropertiesFile(const std::string& path) {
+  VBP_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) {
+      v.remove_suffix(1);
+    }
+    return v;
+  };
+  std::vector<std::string> out;
+  std::string_view rest = text;
+  for (int line = 1; !rest.empty(); ++line) {
+    const size_t nl = rest.find('\n');
+    const std::string_view raw = trim(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    if (raw.empty() || raw.front() == '#' || raw.front() == '!') continue;
+    const size_t eq = raw.find('=');
+    if (eq == std::string_view::npos || trim(raw.substr(0, eq)).empty()) {
+      return Status::Invalid(path + ":" + std::to_string(line) +
+                             ": expected key=value (a librdkafka property)");
+    }
+    out.push_back(std::string(trim(raw.substr(0, eq))) + "=" +
+                  std::string(trim(raw.substr(eq + 1))));
+  }
+  return out;
+}
+
 Result<std::map<std::string, std::string>> ParseProperties(const std::vector<std::string>& sets) {
   std::map<std::string, std::string> out;
   for (const auto& s : sets) {

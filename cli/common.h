@@ -21,6 +21,11 @@ Status WriteFile(const std::string& path, const std::string& bytes);
 Result<RuleRegistry> LoadRegistry(const std::vector<std::string>& rule_files);
 
 // "key=value" pairs (from --set) into a librdkafka property map.
+// The key=value lines of a Java/librdkafka properties file (kcat -F): blank lines and lines
+// starting with '#' or '!' are skipped, blanks around key and value are trimmed. A line
+// without '=' is an error naming the file and line.
+Result<std::vector<std::string>> ReadPropertiesFile(const std::string& path);
+
 Result<std::map<std::string, std::string>> ParseProperties(const std::vector<std::string>& sets);
 
 // A JSON-lines log record on stderr: {"level": ..., "msg": ..., fields...}. Wall time is only

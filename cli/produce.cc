@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/kafka/json_key.h"
 #include "connectors/kafka/kafka_types.h"
@@ -30,6 +31,7 @@ struct ProduceFlags {
   std::string file;
   std::string key_field;
   std::vector<std::string> settings;
+  std::vector<std::string> property_files;
   bool progress = false;
   int flush_timeout_ms = 120000;
 };
@@ -97,7 +99,17 @@ std::string Thousands(uint64_t n) {
 int RunProduce(const ProduceFlags& flags) {
   kafka::KafkaConfig config;
   config["bootstrap.servers"] = flags.brokers;
-  for (const std::string& kv : flags.settings) {
+  std::vector<std::string> settings;
+  for (const std::string& file : flags.property_files) {  // -F first: -X/--set override them
+    auto lines = ReadPropertiesFile(file);
+    if (!lines.ok()) {
+      std::fprintf(stderr, "vbp produce: %s\n", lines.status().ToString().c_str());
+      return 2;
+    }
+    settings.insert(settings.end(), lines->begin(), lines->end());
+  }
+  settings.insert(settings.end(), flags.settings.begin(), flags.settings.end());
+  for (const std::string& kv : settings) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
       std::fprintf(stderr, "vbp produce: --set expects key=value, got '%s'\n", kv.c_str());
@@ -219,9 +231,12 @@ void AddProduceCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--key", flags->key_field,
                   "Top-level JSON field used as the record key (default by topic: claims and "
                   "members -> member_id, providers -> npi, contracts -> contract_id)");
-  cmd->add_option("--set", flags->settings,
-                  "librdkafka property key=value, repeatable (security.protocol=SSL, "
-                  "compression.type=lz4, ...)");
+  cmd->add_option("-X,--set", flags->settings,
+                  "librdkafka property key=value, repeatable, as kcat's -X "
+                  "(security.protocol=SSL, compression.type=lz4, ...)");
+  cmd->add_option("-F,--properties-file", flags->property_files,
+                  "librdkafka properties file (key=value lines, # comments), as kcat's -F; "
+                  "-X/--set override it");
   cmd->add_flag("--progress", flags->progress, "Show progress even when stderr is not a TTY");
   cmd->add_option("--flush-timeout-ms", flags->flush_timeout_ms,
                   "How long to wait for the last deliveries")

@@ -27,6 +27,7 @@ struct RunFlags {
   std::string group;
   std::string instance_id;
   std::vector<std::string> sets;
+  std::vector<std::string> property_files;
   std::vector<std::string> rules;
   std::string as_of;
   std::string http_host;
@@ -132,7 +133,13 @@ Result<Settings> Resolve(const RunFlags& f) {
   if (!f.prefix.empty()) s.prefix = f.prefix;
   if (!f.group.empty()) s.group = f.group;
   if (!f.instance_id.empty()) s.instance_id = f.instance_id;
-  auto props = ParseProperties(f.sets);
+  std::vector<std::string> sets;
+  for (const std::string& file : f.property_files) {  // -F first: -X/--set override them
+    VBP_ASSIGN_OR_RETURN(std::vector<std::string> lines, ReadPropertiesFile(file));
+    sets.insert(sets.end(), lines.begin(), lines.end());
+  }
+  sets.insert(sets.end(), f.sets.begin(), f.sets.end());
+  auto props = ParseProperties(sets);
   if (!props.ok()) return props.status();
   for (auto& [k, v] : *props) s.kafka[k] = v;
   s.rules.insert(s.rules.end(), f.rules.begin(), f.rules.end());
@@ -276,7 +283,11 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
                   "static group membership (group.instance.id): 'auto' derives one from the host "
                   "and --state, so a restarted instance gets its partitions back at once; "
                   "default: dynamic membership");
-  cmd->add_option("--set", f->sets, "librdkafka property key=value (TLS, SASL, ...); repeatable");
+  cmd->add_option("-X,--set", f->sets,
+                  "librdkafka property key=value (TLS, SASL, ...); repeatable, as kcat's -X");
+  cmd->add_option("-F,--properties-file", f->property_files,
+                  "librdkafka properties file (key=value lines, # comments), as kcat's -F; "
+                  "-X/--set override it");
   cmd->add_option("--rules", f->rules, "extra rule set file; repeatable");
   cmd->add_option("--as-of", f->as_of, "fixed as-of date YYYY-MM-DD (default: latest paid date)");
   cmd->add_option("--http-host", f->http_host, "address for /health and /metrics");

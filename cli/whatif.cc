@@ -162,7 +162,8 @@ int WhatIf(const WhatIfFlags& f) {
   auto b = ResolveSide(f.rules_b, &registry);
   if (!b.ok()) return Fail("whatif", Status::Invalid("--vs: " + b.status().message()));
   std::function<void(const std::string&)> report;
-  if (progress) report = log;
+  // Per-step progress only on a terminal: piped to a file or a CI log it is noise.
+  if (progress && isatty(STDERR_FILENO)) report = log;
   // Side B's values applied over every contract's own: --set, and with --apply-over-contracts
   // every parameter whose value differs between the sides.
   nlohmann::json b_over = *overrides;

@@ -117,6 +117,25 @@ def main():
         check(r.returncode == 1 and "kafka.session.timeout.ms: expected a string" in r.stderr,
               "an array is refused naming the key: " + r.stderr)
 
+        # -F FILE (kcat-style properties) reaches librdkafka; a bad line is named with its line.
+        props = os.path.join(tmp, "client.properties")
+        with open(props, "w", encoding="utf-8") as f:
+            f.write("# comment\n! comment\n\nsession.timeout.ms = 7000\nbroken line\n")
+        r = subprocess.run([args.vbp, "run", "-F", props], capture_output=True, text=True)
+        check(r.returncode == 1 and props + ":5: expected key=value" in r.stderr,
+              "a properties line without '=' is named with file:line: " + r.stderr)
+        r = subprocess.run([args.vbp, "produce", "--brokers", "127.0.0.1:1", "--topic", "t",
+                            "--file", os.devnull, "-F", props], capture_output=True, text=True)
+        check(r.returncode == 2 and props + ":5:" in r.stderr,
+              "vbp produce names it too: " + r.stderr)
+        with open(props, "w", encoding="utf-8") as f:
+            f.write("session.timeout.ms = not-a-number\n")
+        r = subprocess.run([args.vbp, "run", "--brokers", "127.0.0.1:1", "--state",
+                            os.path.join(tmp, "st"), "-F", props],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode != 0 and "kafka property 'session.timeout.ms'" in r.stderr,
+              "a property from -F reaches librdkafka (which refuses its value): " + r.stderr)
+
         # A mistyped verb is bad usage (2) and names the closest verb.
         r = subprocess.run([args.vbp, "setle", "--data", case], capture_output=True, text=True)
         check(r.returncode == 2, "an unknown verb exits 2 (got %d)" % r.returncode)
