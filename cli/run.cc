@@ -1,5 +1,6 @@
 // vbp run: the streaming settlement service (SPEC §5).
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -164,6 +165,15 @@ Result<Settings> Resolve(const RunFlags& f) {
   return s;
 }
 
+// What to add to the engine's clock (NewSystemClock: steady) to get Unix micros, measured once.
+int64_t ClockToUnixMicros() {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  const int64_t unix_now =
+      duration_cast<microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return unix_now - NewSystemClock()->NowMicros();
+}
+
 int RunService(const RunFlags& flags) {
   auto settings = Resolve(flags);
   if (!settings.ok()) return Fail("run", settings.status());
@@ -198,13 +208,17 @@ int RunService(const RunFlags& flags) {
                                       HealthJson(m)};
         },
         [&engine] {
-          return stream::HttpResponse{
-              200, "text/plain; version=0.0.4",
-              PrometheusText(engine.Metrics()) + stream::ProcessMetricsText(VBP_VERSION)};
+          EngineMetrics m = engine.Metrics();
+          return stream::HttpResponse{IsReady(m) ? 200 : 503, "application/json", ReadyJson(m)};
+        },
+        [&engine, clock_to_unix = ClockToUnixMicros()] {
+          return stream::HttpResponse{200, "text/plain; version=0.0.4",
+                                      PrometheusText(engine.Metrics(), clock_to_unix) +
+                                          stream::ProcessMetricsText(VBP_VERSION)};
         });
     if (!server.ok()) return Fail("run", server.status());
     http = std::move(server).value();
-    Log("info", "serving /health and /metrics",
+    Log("info", "serving /health, /ready and /metrics",
         {{"address", s.http_host + ":" + std::to_string(http->port())}});
   }
   std::signal(SIGINT, OnSignal);
@@ -290,8 +304,9 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
                   "-X/--set override it");
   cmd->add_option("--rules", f->rules, "extra rule set file; repeatable");
   cmd->add_option("--as-of", f->as_of, "fixed as-of date YYYY-MM-DD (default: latest paid date)");
-  cmd->add_option("--http-host", f->http_host, "address for /health and /metrics");
-  cmd->add_option("--http-port", f->http_port, "port for /health and /metrics (0: any, -1: off)");
+  cmd->add_option("--http-host", f->http_host, "address for /health, /ready and /metrics");
+  cmd->add_option("--http-port", f->http_port,
+                  "port for /health, /ready and /metrics (0: any, -1: off)");
   cmd->add_option("--batch", f->batch, "max records per batch");
   cmd->add_option("--revision-interval-ms", f->revision_interval_ms,
                   "min time between statement revisions while input flows");

@@ -81,7 +81,8 @@ struct MetricsServer::Rep {
 };
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& host, int port,
-                                                            Handler health, Handler metrics) {
+                                                            Handler health, Handler ready,
+                                                            Handler metrics) {
   auto rep = std::make_unique<Rep>();
   auto serve = [](Handler h) {
     return [h = std::move(h)](const httplib::Request&, httplib::Response& res) {
@@ -91,6 +92,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& h
     };
   };
   rep->server.Get("/health", serve(std::move(health)));
+  rep->server.Get("/ready", serve(std::move(ready)));
   rep->server.Get("/metrics", serve(std::move(metrics)));
   if (port == 0) {
     rep->port = rep->server.bind_to_any_port(host.c_str());

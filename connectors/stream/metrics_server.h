@@ -1,6 +1,7 @@
 #pragma once
-// The service's HTTP face for operators: GET /health (JSON: ok/caught_up/last error; 503 when
-// the engine stopped on an error) and GET /metrics (Prometheus text). Read-only; binds
+// The service's HTTP face for operators: GET /health (liveness; JSON: ok/caught_up/last error;
+// 503 when the engine stopped on an error), GET /ready (readiness; 503 until caught up) and
+// GET /metrics (Prometheus text). Read-only; binds
 // 127.0.0.1 unless told otherwise. Runs on its own thread.
 
 #include <functional>
@@ -27,7 +28,8 @@ class MetricsServer {
   using Handler = std::function<HttpResponse()>;
   // port 0 picks a free port (see port()).
   static Result<std::unique_ptr<MetricsServer>> Start(const std::string& host, int port,
-                                                      Handler health, Handler metrics);
+                                                      Handler health, Handler ready,
+                                                      Handler metrics);
   ~MetricsServer();
   int port() const;
   void Stop();

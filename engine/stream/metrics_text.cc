@@ -1,10 +1,38 @@
 #include "engine/stream/metrics_text.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace vbp {
 
-std::string PrometheusText(const EngineMetrics& m) {
+namespace {
+
+// A Prometheus label value: backslash, double quote and line feed escaped.
+std::string LabelValue(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// Micros since the Unix epoch as seconds with millisecond precision ("1796645514.127").
+std::string UnixSeconds(int64_t micros) {
+  const int64_t ms = micros / 1000;
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%lld.%03lld", static_cast<long long>(ms / 1000),
+                static_cast<long long>(ms % 1000));
+  return buf;
+}
+
+}  // namespace
+
+std::string PrometheusText(const EngineMetrics& m, int64_t clock_to_unix_micros) {
   std::string out;
   auto line = [&out](const std::string& s) {
     out += s;
@@ -86,7 +114,31 @@ std::string PrometheusText(const EngineMetrics& m) {
   line("# HELP vbp_caught_up 1 when every assigned partition is read to its end.");
   line("# TYPE vbp_caught_up gauge");
   line(std::string("vbp_caught_up ") + (m.caught_up ? "1" : "0"));
+  line("# HELP vbp_ready 1 when the service is ready: caught up and no error (GET /ready).");
+  line("# TYPE vbp_ready gauge");
+  line(std::string("vbp_ready ") + (IsReady(m) ? "1" : "0"));
+  line(
+      "# HELP vbp_last_revision_timestamp_seconds When the latest statement revision of a "
+      "contract and performance year was delivered (Unix time).");
+  line("# TYPE vbp_last_revision_timestamp_seconds gauge");
+  for (const auto& [id, micros] : m.last_revision_micros) {
+    line("vbp_last_revision_timestamp_seconds{contract=\"" + LabelValue(id.first) +
+         "\",year=\"" + std::to_string(id.second) + "\"} " +
+         UnixSeconds(micros + clock_to_unix_micros));
+  }
   return out;
+}
+
+bool IsReady(const EngineMetrics& m) { return m.last_error.empty() && m.caught_up; }
+
+std::string ReadyJson(const EngineMetrics& m) {
+  nlohmann::ordered_json j;
+  j["ready"] = IsReady(m);
+  j["reason"] = !m.last_error.empty() ? "stopped on an error: " + m.last_error
+                : !m.caught_up       ? std::string("catching up: assigned partitions not read "
+                                                   "to their end yet")
+                                     : std::string("caught up");
+  return j.dump();
 }
 
 std::string HealthJson(const EngineMetrics& m) {

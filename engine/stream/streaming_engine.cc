@@ -926,8 +926,11 @@ Status StreamingEngine::FlushSinks() {
   std::lock_guard<std::mutex> lock(metrics_mu_);
   metrics_.rejects_published += static_cast<int64_t>(unflushed_rejects_.size());
   metrics_.revisions_published += static_cast<int64_t>(unflushed_revisions_.size());
+  const int64_t delivered_at = ports_.clock->NowMicros();
+  for (const auto& id : unflushed_revision_ids_) metrics_.last_revision_micros[id] = delivered_at;
   unflushed_rejects_.clear();
   unflushed_revisions_.clear();
+  unflushed_revision_ids_.clear();
   return Status::Ok();
 }
 
@@ -1166,6 +1169,7 @@ Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
     meta_keys.push_back(state_keys::Unpublished(key));
     PublishedRecord r;
     r.key = c->record.contract_id.str() + "|" + std::to_string(plan.year);
+    unflushed_revision_ids_.emplace_back(c->record.contract_id.str(), plan.year);
     r.value = std::move(text);
     r.headers = {{"revision", std::to_string(round.watermark)}};
     out.push_back(std::move(r));

@@ -107,6 +107,9 @@ struct EngineMetrics {
   // The contract plans' warnings (TIN conflicts, rule sets documented for another performance
   // year), as of the last change of contracts; `vbp run` logs each new one.
   std::vector<std::string> plan_warnings;
+  // (contract_id, performance_year) -> Clock::NowMicros() when its latest revision was
+  // delivered to the statements topic (operators' freshness metric; never in a figure).
+  std::map<std::pair<std::string, int>, int64_t> last_revision_micros;
 };
 inline constexpr int64_t kLatencyBoundsUs[] = {1000,   5000,   10000,   50000,  100000,
                                                250000, 500000, 1000000, 5000000};
@@ -296,6 +299,7 @@ class StreamingEngine : private RecordSource::Listener {
   // Worker thread only: published, delivery not yet confirmed (kMeta keys).
   std::vector<std::string> unflushed_rejects_;
   std::vector<std::string> unflushed_revisions_;
+  std::vector<std::pair<std::string, int>> unflushed_revision_ids_;  // (contract, year)
   int64_t last_flush_us_ = 0;
 
   // Last members: destroyed (drained and joined) before everything their jobs use.

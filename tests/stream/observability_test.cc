@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ctime>
 #include <regex>
 #include <sstream>
 
@@ -125,6 +126,29 @@ TEST(StreamObservabilityTest, HealthAndMetricsFollowARun) {
   EXPECT_EQ(health->first, 200);
   EXPECT_EQ(nlohmann::json::parse(health->second).value("caught_up", false), true)
       << health->second;
+  // Readiness apart from liveness: ready once caught up.
+  auto ready = run->Get("/ready");
+  ASSERT_TRUE(ready.has_value());
+  EXPECT_EQ(ready->first, 200) << ready->second;
+  EXPECT_EQ(nlohmann::json::parse(ready->second).value("ready", false), true) << ready->second;
+  EXPECT_EQ(v("vbp_ready"), 1);
+  // Freshness: the Unix time each contract's latest revision was delivered, within the last
+  // hour of this machine's clock.
+  const std::string published = run->WaitForMetrics(
+      [](const std::string& m) {
+        return m.find("vbp_last_revision_timestamp_seconds{contract=") != std::string::npos;
+      },
+      "a revision timestamp");
+  const std::string series = "vbp_last_revision_timestamp_seconds{contract=";
+  const size_t at = published.find(series);
+  const size_t eol = published.find('\n', at);
+  const std::string sample = published.substr(at, eol - at);
+  EXPECT_NE(sample.find(",year=\""), std::string::npos) << sample;
+  const double stamp = std::stod(sample.substr(sample.rfind(' ') + 1));
+  const double now = static_cast<double>(std::time(nullptr));
+  EXPECT_GT(stamp, now - 3600) << sample;
+  EXPECT_LT(stamp, now + 60) << sample;
+  ExpectPrometheusText(published);
   run->Stop();
 }
 

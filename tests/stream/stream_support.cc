@@ -415,14 +415,14 @@ std::unique_ptr<Service> Service::Start(const TestDir& dir, const std::string& n
   std::unique_ptr<Service> s(new Service());
   s->process_ = Process::Start(argv, dir / name);
   if (!s->process_) return nullptr;
-  // run.cc logs {"msg":"serving /health and /metrics","address":"127.0.0.1:PORT"}.
+  // run.cc logs {"msg":"serving /health, /ready and /metrics","address":"127.0.0.1:PORT"}.
   const auto deadline = Clock::now() + std::chrono::milliseconds(kProcessDeadlineMs);
   while (Clock::now() < deadline && s->process_->Running()) {
     std::istringstream err(s->process_->Stderr());
     std::string line;
     while (std::getline(err, line)) {
       const auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_object() && j.value("msg", "") == "serving /health and /metrics") {
+      if (j.is_object() && j.value("msg", "") == "serving /health, /ready and /metrics") {
         const std::string address = j.value("address", "");
         s->http_port_ = std::stoi(address.substr(address.rfind(':') + 1));
         return s;
