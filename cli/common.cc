@@ -94,20 +94,6 @@ Result<std::map<std::string, std::string>> ParseProperties(const std::vector<std
   return out;
 }
 
-void Log(const char* level, const std::string& msg,
-         const std::vector<std::pair<std::string, std::string>>& fields) {
-  nlohmann::ordered_json j;
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  char ts[32];
-  std::strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  j["ts"] = ts;
-  j["level"] = level;
-  j["msg"] = msg;
-  for (const auto& [k, v] : fields) j[k] = v;
-  std::fprintf(stderr, "%s\n", j.dump().c_str());
-}
-
 std::string StatementsFile(const std::vector<std::string>& statement_json) {
   std::string out = "[\n";
   for (size_t i = 0; i < statement_json.size(); ++i) {

@@ -28,10 +28,11 @@ Result<std::vector<std::string>> ReadPropertiesFile(const std::string& path);
 
 Result<std::map<std::string, std::string>> ParseProperties(const std::vector<std::string>& sets);
 
-// A JSON-lines log record on stderr: {"level": ..., "msg": ..., fields...}. Wall time is only
-// a log attribute, never an input to a figure.
+// A JSON-lines log record on stderr through the process logger (cli/log.h): {"ts", "level",
+// "msg", fields...}; numbers in `fields` stay JSON numbers. Wall time is only a log
+// attribute, never an input to a figure. `level`: "debug", "info", "warn" or "error".
 void Log(const char* level, const std::string& msg,
-         const std::vector<std::pair<std::string, std::string>>& fields = {});
+         const nlohmann::ordered_json& fields = nlohmann::ordered_json::object());
 
 // The statements file format shared by `settle` and `statements`: a JSON array with one
 // statement object per line, sorted by (performance_year, contract_id).

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/log.h"
 #include "cli/verbs.h"
 
 #ifdef VBP_WITH_MIMALLOC
@@ -68,6 +69,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version",
                        [] { return std::string("vbp ") + VBP_VERSION + "\n" + AllocatorLine(); });
+  // Options of the whole program may follow the verb: `vbp run --log-level debug`.
+  app.fallthrough();
+  vbp::cli::InitLogging("info");
+  app.add_option_function<std::string>(
+         "--log-level", [](const std::string& level) { vbp::cli::InitLogging(level); },
+         "log level of the JSON log lines on stderr: debug, info (default), warn, error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  vbp::cli::RouteKafkaLogs();
   int exit_code = 0;
   vbp::cli::AddSettleCommand(app, &exit_code);
   vbp::cli::AddGenerateCommand(app, &exit_code);

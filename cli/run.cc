@@ -253,12 +253,12 @@ int RunService(const RunFlags& flags) {
       int64_t lag = 0;
       for (const auto& l : m.lag) lag += std::max<int64_t>(0, l.end - l.position);
       Log("info", "progress",
-          {{"messages", std::to_string(m.messages)},
-           {"rate_per_s", std::to_string((m.messages - last) / 5)},
-           {"lag", std::to_string(lag)},
-           {"claims_applied", std::to_string(m.counts.claims.applied)},
-           {"rejected", std::to_string(m.counts.claims.rejected + m.counts.members.rejected)},
-           {"revisions", std::to_string(m.revisions_published)}});
+          {{"messages", m.messages},
+           {"rate_per_s", (m.messages - last) / 5},
+           {"lag", lag},
+           {"claims_applied", m.counts.claims.applied},
+           {"rejected", m.counts.claims.rejected + m.counts.members.rejected},
+           {"revisions", m.revisions_published}});
       last = m.messages;
     }
   });
@@ -276,9 +276,9 @@ int RunService(const RunFlags& flags) {
   }
   log_new_warnings(m);
   Log("info", "stopped",
-      {{"messages", std::to_string(m.messages)},
-       {"revisions", std::to_string(m.revisions_published)},
-       {"rejects", std::to_string(m.rejects_published)}});
+      {{"messages", m.messages},
+       {"revisions", m.revisions_published},
+       {"rejects", m.rejects_published}});
   return 0;
 }
 

@@ -80,8 +80,8 @@ int Serve(const ServeFlags& f) {
   Log("info", "serving",
       {{"url", "http://" + f.host + ":" + std::to_string((*server)->port())},
        {"source", f.state.empty() ? "data:" + f.data : "state:" + f.state},
-       {"contracts", std::to_string(contracts)},
-       {"load_seconds", std::to_string(load_s)}});
+       {"contracts", contracts},
+       {"load_seconds", load_s}});
 
   std::signal(SIGINT, OnServeSignal);
   std::signal(SIGTERM, OnServeSignal);

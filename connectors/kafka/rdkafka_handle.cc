@@ -3,6 +3,23 @@
 #include <algorithm>
 #include <vector>
 
+#include "connectors/kafka/kafka_log.h"
+
+namespace vbp::kafka {
+namespace {
+LogHandler& Handler() {
+  static LogHandler handler;
+  return handler;
+}
+void LogTrampoline(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  Handler()(level, facility ? facility : "", rk ? rd_kafka_name(rk) : "", message ? message : "");
+}
+}  // namespace
+
+void SetLogHandler(LogHandler handler) { Handler() = std::move(handler); }
+
+}  // namespace vbp::kafka
+
 namespace vbp::kafka::internal {
 namespace {
 
@@ -16,6 +33,7 @@ bool IsSecret(std::string_view name) {
 }  // namespace
 
 Status ApplyConfig(rd_kafka_conf_t* conf, const KafkaConfig& config) {
+  if (Handler()) rd_kafka_conf_set_log_cb(conf, &LogTrampoline);
   char errstr[512];
   for (const auto& [name, value] : config) {
     if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr, sizeof(errstr)) !=

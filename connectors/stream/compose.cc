@@ -62,6 +62,15 @@ Result<std::unique_ptr<ComposedEngine>> ComposedEngine::Create(const EngineCompo
         auto source, KafkaRecordSource::Create(WithGroup(c.kafka, c.group + "-parts"), {t.parts},
                                                Mode::kAllPartitions));
     auto count = source->PartitionCount(t.parts);
+    if (!count.ok() && count.status().code() == StatusCode::kUnavailable) {
+      // No answer at all: the cluster is unreachable, which says nothing about the topic.
+      const auto servers = c.kafka.find("bootstrap.servers");
+      return Status::Unavailable(
+          "cannot reach the Kafka cluster at " +
+          (servers == c.kafka.end() ? std::string("(no bootstrap.servers)") : servers->second) +
+          " (" + count.status().message() +
+          "): check --brokers and that the brokers are up and reachable from this host");
+    }
     const bool exists = count.ok() && *count > 0;
     if (!exists && c.parts == EngineComposition::Parts::kRequired) {
       return Status::NotFound("no topic " + t.parts + ": create it with as many partitions as " +

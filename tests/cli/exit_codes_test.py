@@ -136,6 +136,35 @@ def main():
         check(r.returncode != 0 and "kafka property 'session.timeout.ms'" in r.stderr,
               "a property from -F reaches librdkafka (which refuses its value): " + r.stderr)
 
+        # A broker nobody listens on: JSON log lines only (librdkafka's routed into the logger),
+        # the address said once in words with what to check, no misleading topic warning.
+        def run_unreachable(*extra):
+            return subprocess.run([args.vbp, "run", "--brokers", "127.0.0.1:1", "--state",
+                                   os.path.join(tmp, "st-unreachable"), *extra],
+                                  capture_output=True, text=True, timeout=90)
+        r = run_unreachable()
+        lines = r.stderr.strip().splitlines()
+        logs = []
+        for line in lines[:-1]:
+            try:
+                logs.append(json.loads(line))
+            except ValueError:
+                logs.append(None)
+        check(r.returncode == 1, "an unreachable broker exits 1 (got %d)" % r.returncode)
+        check(logs and all(isinstance(x, dict) for x in logs),
+              "every log line is JSON (no raw librdkafka lines): " + r.stderr[:300])
+        said = [x for x in logs if x and x.get("msg", "").startswith(
+            "cannot reach the Kafka broker at 127.0.0.1:1: check --brokers")]
+        check(len(said) == 1, "the address is said once, with what to check: " + r.stderr[:300])
+        check("parts topic" not in r.stderr, "no 'no vbp.parts topic' warning: " + r.stderr[:300])
+        check(lines and "cannot reach the Kafka cluster at 127.0.0.1:1" in lines[-1],
+              "the final error names the cluster: " + (lines[-1] if lines else ""))
+        check(any(x and x.get("source") == "librdkafka" and x.get("facility") for x in logs),
+              "librdkafka lines carry their facility")
+        debug = run_unreachable("--log-level", "debug").stderr.count('"level":"debug"')
+        check(debug > 0 and '"level":"debug"' not in r.stderr,
+              "librdkafka's repeats are debug lines: shown with --log-level debug only")
+
         # A mistyped verb is bad usage (2) and names the closest verb.
         r = subprocess.run([args.vbp, "setle", "--data", case], capture_output=True, text=True)
         check(r.returncode == 2, "an unknown verb exits 2 (got %d)" % r.returncode)
