@@ -35,19 +35,25 @@ Result<std::unique_ptr<CclfOutput>> OpenCclfOutput(const std::string& out, int y
   namespace fs = std::filesystem;
   auto o = std::make_unique<CclfOutput>();
   using K = cclf::CclfKind;
-  const std::vector<std::string> names = {
-      cclf::CmsFileName(K::kPartAHeader, year), cclf::CmsFileName(K::kRevenue, year),
-      cclf::CmsFileName(K::kProcedure, year),   cclf::CmsFileName(K::kDiagnosis, year),
-      cclf::CmsFileName(K::kPhysician, year),   cclf::CmsFileName(K::kBeneficiary, year),
-      "providers.ndjson", "member_attributes.ndjson", "contracts.ndjson"};
+  const std::vector<std::string> names = {cclf::CmsFileName(K::kPartAHeader, year),
+                                          cclf::CmsFileName(K::kRevenue, year),
+                                          cclf::CmsFileName(K::kProcedure, year),
+                                          cclf::CmsFileName(K::kDiagnosis, year),
+                                          cclf::CmsFileName(K::kPhysician, year),
+                                          cclf::CmsFileName(K::kBeneficiary, year),
+                                          "providers.ndjson",
+                                          "member_attributes.ndjson",
+                                          "contracts.ndjson"};
   for (const std::string& name : names) {
-    VBP_ASSIGN_OR_RETURN(auto sink, generate::FileLineSink::Create((fs::path(out) / name).string()));
+    VBP_ASSIGN_OR_RETURN(auto sink,
+                         generate::FileLineSink::Create((fs::path(out) / name).string()));
     o->files.push_back(std::move(sink));
   }
   cclf::CclfWriterSinks sinks;
-  generate::LineSink** order[] = {&sinks.cclf1, &sinks.cclf2,  &sinks.cclf3,
-                                  &sinks.cclf4, &sinks.cclf5,  &sinks.cclf8,
-                                  &sinks.roster, &sinks.member_attributes, &sinks.contracts};
+  generate::LineSink** order[] = {
+      &sinks.cclf1,    &sinks.cclf2, &sinks.cclf3,  &sinks.cclf4,
+      &sinks.cclf5,    &sinks.cclf8, &sinks.roster, &sinks.member_attributes,
+      &sinks.contracts};
   for (size_t i = 0; i < o->files.size(); ++i) *order[i] = o->files[i].get();
   o->writer = std::make_unique<cclf::CclfWriter>(sinks);
   o->members = std::make_unique<cclf::CclfRecordSink>(o->writer.get(), RecordKind::kMember);
