@@ -453,6 +453,87 @@ TEST(CclfImportTest, CsvVariantReadsTheSameClaimAsFixedWidth) {
   EXPECT_EQ(csv->claims.text(), fixed->claims.text());
 }
 
+// --- DME and providers -------------------------------------------------------------------------
+
+Fields DmeLine(const std::string& line, const std::string& hcpcs, const std::string& paid) {
+  return {{"CUR_CLM_UNIQ_ID", "5000000000001"},
+          {"CLM_LINE_NUM", line},
+          {"BENE_MBI_ID", "1EG4TE5MK73"},
+          {"CLM_FROM_DT", "2025-03-01"},
+          {"CLM_THRU_DT", "2025-03-31"},
+          {"CLM_POS_CD", "12"},
+          {"CLM_LINE_FROM_DT", "2025-03-01"},
+          {"CLM_LINE_HCPCS_CD", hcpcs},
+          {"CLM_LINE_CVRD_PD_AMT", paid},
+          {"CLM_ADJSMT_TYPE_CD", "0"},
+          {"CLM_EFCTV_DT", "2025-04-02"},
+          {"CLM_CNTL_NUM", "DME1"},
+          {"CLM_LINE_ALOWD_CHRG_AMT", " 0000000000070.00"},
+          {"CLM_BLG_PRVDR_NPI_NUM", "1234567893"}};
+}
+
+TEST(CclfImportTest, DmeLinesMakeOneProfessionalClaimBilledByTheSupplier) {
+  const std::string cclf6 =
+      Join({Fixed(CclfKind::kDme, DmeLine("0000000002", "A7030", " 00000000010.50")),
+            Fixed(CclfKind::kDme, DmeLine("0000000001", "E0601", " 00000000056.00"))});
+  CclfImportOptions with_roster;
+  with_roster.roster_ndjson =
+      R"({"schema":"vbp.provider/1","npi":"1234567893","tin":"987654321","specialty":"54",)"
+      R"("provider_class":"other","effective":"2020-01-01"})"
+      "\n";
+  for (bool roster : {false, true}) {
+    auto run = Import({{CclfKind::kDme, "ZC6", cclf6}}, roster ? with_roster : CclfImportOptions{});
+    const auto claims = Records(run->claims.text());
+    ASSERT_EQ(claims.size(), 1u);
+    const ojson& c = claims[0];
+    EXPECT_EQ(c["claim_id"], "DME1");
+    EXPECT_EQ(c["claim_type"], "professional");
+    EXPECT_EQ(c["rendering_npi"], "1234567893");
+    // CCLF6 has no TIN: the roster's TIN of the billing NPI, else its surrogate.
+    EXPECT_EQ(c["billing_tin"], roster ? "987654321" : "234567893");
+    ASSERT_EQ(c["lines"].size(), 2u);
+    EXPECT_EQ(c["lines"][0]["line"], 1);
+    EXPECT_EQ(c["lines"][0]["hcpcs"], "E0601");
+    EXPECT_EQ(c["lines"][0]["units"], 1);  // CCLF6 has no units
+    EXPECT_EQ(c["lines"][0]["pos"], "12");
+    EXPECT_EQ(c["lines"][0]["allowed"], "70.00");
+    EXPECT_EQ(c["lines"][1]["paid"], "10.50");
+    EXPECT_EQ(c["diagnoses"], ojson::array());
+    EXPECT_EQ(FileReport(*run, "ZC6")["rows_mapped"], 2);
+  }
+}
+
+TEST(CclfImportTest, ProvidersFromClaimsOrFromTheRosterWhichWins) {
+  Fields np = PartBLine("1000000000002", "0", "2025-02-20", " 00000000100.00");
+  np["CLM_CNTL_NUM"] = "CNTL8";
+  np["RNDRG_PRVDR_NPI_NUM"] = "1245319599";
+  np["CLM_PRVDR_SPCLTY_CD"] = "50";
+  const std::string cclf5 =
+      Join({Fixed(CclfKind::kPhysician,
+                  PartBLine("1000000000001", "0", "2025-02-20", " 00000000100.00")),
+            Fixed(CclfKind::kPhysician, np)});
+  auto derived = Import({{CclfKind::kPhysician, "ZC5", cclf5}});
+  const auto providers = Records(derived->providers.text());
+  ASSERT_EQ(providers.size(), 2u);
+  EXPECT_EQ(providers[0]["npi"], "1234567893");
+  EXPECT_EQ(providers[0]["tin"], "123456789");
+  EXPECT_EQ(providers[0]["specialty"], "08");
+  EXPECT_EQ(providers[0]["provider_class"], "pcp");
+  EXPECT_EQ(providers[1]["npi"], "1245319599");
+  EXPECT_EQ(providers[1]["provider_class"], "npp");
+  CclfImportOptions options;
+  const std::string roster =
+      R"({"schema":"vbp.provider/1","npi":"1234567893","tin":"111111111","specialty":"06",)"
+      R"("provider_class":"specialist","effective":"2020-01-01"})";
+  options.roster_ndjson = roster + "\nnot json\n";
+  auto given = Import({{CclfKind::kPhysician, "ZC5", cclf5}}, options);
+  EXPECT_EQ(given->providers.text(), roster + "\n");
+  const auto rejects = Records(given->rejects.text());
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0]["source"], "roster");
+  EXPECT_EQ(rejects[0]["line"], 2);
+}
+
 // --- Shared samples ------------------------------------------------------------------------------
 
 std::string ReadFile(const std::string& path) {
