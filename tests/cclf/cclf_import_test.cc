@@ -181,7 +181,7 @@ TEST(CclfAmountTest, SignedFixedWidthAmountsAreExact) {
 }
 
 TEST(CclfSpecialtyTest, ProviderClassFromCmsSpecialty) {
-  for (const char* c : {"01", "08", "11", "38"})
+  for (const char* c : {"01", "08", "11", "37", "38"})
     EXPECT_EQ(ProviderClassOfSpecialty(c), ProviderClass::kPcp);
   for (const char* c : {"50", "89", "97"})
     EXPECT_EQ(ProviderClassOfSpecialty(c), ProviderClass::kNpp);

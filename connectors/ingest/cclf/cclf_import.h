@@ -84,7 +84,7 @@ std::optional<Money> ParseAmount(std::string_view text);
 std::optional<std::string> ParseQuantity(std::string_view text);
 // A CCLF date: YYYY-MM-DD (Appendix B) or YYYYMMDD (some CSV extracts).
 std::optional<Date> ParseCclfDate(std::string_view text);
-// Provider class from a CMS provider specialty code (CLM_PRVDR_SPCLTY_CD): 01, 08, 11, 38 ->
+// Provider class from a CMS provider specialty code (CLM_PRVDR_SPCLTY_CD): 01, 08, 11, 37, 38 ->
 // pcp; 50, 89, 97 -> npp; physician specialties -> specialist; others -> other (README.md).
 ProviderClass ProviderClassOfSpecialty(std::string_view specialty_code);
 
