@@ -98,9 +98,9 @@ int RunCclf(const CclfFlags& f) {
   for (auto* r : {&contracts, &roster, &attributes}) {
     if (!r->ok()) return Fail(r->status());
   }
-  options.contracts_ndjson = std::move(**contracts);
-  options.roster_ndjson = std::move(**roster);
-  options.member_attributes_ndjson = std::move(**attributes);
+  options.contracts_ndjson = std::move(*contracts);
+  options.roster_ndjson = std::move(*roster);
+  options.member_attributes_ndjson = std::move(*attributes);
   options.contracts_name = fs::path(f.contract).filename().string();
   options.roster_name = fs::path(f.roster).filename().string();
   options.member_attributes_name = fs::path(f.member_attributes).filename().string();

@@ -386,6 +386,47 @@ TEST(CclfImportTest, EnrollmentTypeFromMedicareStatusAndDualCodes) {
   EXPECT_EQ(members[0]["orec"], "0");
 }
 
+TEST(CclfImportTest, MemberAttributesAddWhatCclfDoesNotCarry) {
+  const std::string cclf8 = Join({
+      Fixed(CclfKind::kBeneficiary,
+            Beneficiary("1AA0AA0AA01", "10", "00", "2025-01-01", "2025-06-30")),
+      Fixed(CclfKind::kBeneficiary,
+            Beneficiary("1AA0AA0AA02", "10", "00", "2025-01-01", "2025-12-31")),
+  });
+  CclfImportOptions options;
+  options.member_attributes_ndjson =
+      R"({"member_id":"1AA0AA0AA01","risk_scores":{"2025":"1.0312"},"aligned_npi":"1234567893",)"
+      R"("coverage":[{"from":"2025-07-01","through":"2025-12-31","program":"medicare_advantage",)"
+      R"("enrollment_type":"aged_nondual"}]})"
+      "\n"
+      R"({"member_id":"1AA0AA0AA02","coverage":[{"from":"2025-07-01","through":"2025-12-31",)"
+      R"("program":"medicare_advantage","enrollment_type":"martian"}]})"
+      "\n"
+      R"({"member_id":"1ZZ9ZZ9ZZ99"})"
+      "\n";
+  auto run = Import({{CclfKind::kBeneficiary, "ZC8", cclf8}}, options);
+  const auto members = Records(run->members.text());
+  ASSERT_EQ(members.size(), 1u);
+  EXPECT_EQ(members[0]["risk_scores"]["2025"], "1.0312");
+  EXPECT_EQ(members[0]["aligned_npi"], "1234567893");
+  ASSERT_EQ(members[0]["coverage"].size(), 2u);
+  EXPECT_EQ(members[0]["coverage"][1]["program"], "medicare_advantage");
+  // The second member is not valid with its attribute's span: its CCLF8 row and the attribute
+  // line are rejected with the decoder's reason; the third line names no CCLF8 member.
+  const auto rejects = Records(run->rejects.text());
+  ASSERT_EQ(rejects.size(), 3u);
+  EXPECT_EQ(rejects[0]["source"], "member_attributes");
+  EXPECT_EQ(rejects[0]["line"], 3);
+  EXPECT_EQ(rejects[0]["reason"], "no CCLF8 row for this member");
+  EXPECT_EQ(rejects[1]["source"], "ZC8");
+  EXPECT_EQ(rejects[1]["line"], 2);
+  EXPECT_EQ(rejects[1]["field"], "coverage[1].enrollment_type");
+  EXPECT_EQ(rejects[2]["source"], "member_attributes");
+  EXPECT_EQ(rejects[2]["line"], 2);
+  EXPECT_EQ(FileReport(*run, "ZC8")["rows_mapped"], 1);
+  EXPECT_EQ(FileReport(*run, "member_attributes")["rows_mapped"], 1);
+}
+
 // --- Rejects ----------------------------------------------------------------------------------
 
 TEST(CclfImportTest, BadAmountAndDateRowsAreRejectedAndTheRunGoesOn) {

@@ -58,6 +58,11 @@ def main():
          "--contract", os.path.join(cc, "contracts.ndjson"),
          "--roster", os.path.join(cc, "providers.ndjson"),
          "--member-attributes", os.path.join(cc, "member_attributes.ndjson")])
+    # Without the side files: no contract, providers from the claims, members from CCLF8 only.
+    bare = os.path.join(a.work, "bare")
+    out = run([a.vbp, "import", "cclf", "--dir", cc, "--out", bare])
+    if "no contract written" not in out or os.path.exists(os.path.join(bare, "contracts.ndjson")):
+        sys.exit("import without --contract: expected no contracts.ndjson\n" + out)
     report = json.load(open(os.path.join(imp, "IMPORT_REPORT.json")))
     problems = []
     for f in report["files"]:

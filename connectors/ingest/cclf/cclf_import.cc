@@ -220,6 +220,8 @@ std::string Fingerprint(const ClaimRecord& c) {
 
 // --- The importer ---------------------------------------------------------------------------
 
+struct PartBRow;
+
 class Importer {
  public:
   Importer(const CclfImportOptions& options, const CclfImportSinks& sinks)
@@ -232,6 +234,9 @@ class Importer {
   void ReadCrosswalk();
   std::string Current(std::string_view mbi) const;
   void ReadMembers();
+  struct MemberOut;
+  void AddSpan(const RowView& r, Date from, std::optional<Date> through, std::optional<Date> death,
+               bool dual, MemberOut* m);
   void MergeAttributes();
   void ReadRoster();
   std::optional<std::string> RosterTin(const std::string& npi, Date on) const;
@@ -241,6 +246,7 @@ class Importer {
   void ReadPartACodes(CclfKind kind);
   void FinishPartA();
   void ReadPartBLines(CclfKind kind);
+  ClaimRecord NewPartBRecord(const RowView& r, CclfKind kind, const PartBRow& row);
   void RejectRecord(ClaimRecord& c, std::string_view field, const std::string& reason);
   Status WriteClaims();
   Status WriteMembers();
@@ -263,6 +269,7 @@ class Importer {
     std::optional<bool> medicaid;
     ojson risk_scores;
     std::optional<std::string> aligned_npi;
+    std::vector<RowRef> rows;  // CCLF8 and attribute rows: mapped when the member is written
   };
   std::map<std::string, MemberOut> members_;
   struct RosterRecord {
@@ -394,29 +401,35 @@ void Importer::ReadMembers() {
       m.orec = o ? std::to_string(*o) : std::string(orec);
     }
     if (from) {
-      Date end = through ? *through : Date::Parse(kOpenEnd).value();
-      if (!through) Note("coverage.open_range_through_2199_12_31");
-      if (death && *death < end) {
-        end = *death;
-        Note("coverage.through_cut_at_death_date");
-      }
-      const std::string_view msc = r.Get("BENE_MDCR_STUS_CD");
-      if (!medicare::SmallCode(msc)) Note("coverage.enrollment_type_without_medicare_status");
-      const EnrollmentType type =
-          medicare::EnrollmentTypeOf(msc, dual, orec, medicare::AgeOn(m.birth, *from));
-      ojson span = {{"from", from->ToString()},
-                    {"through", std::max(end, *from).ToString()},
-                    {"program", "medicare_ffs"},
-                    {"enrollment_type", EnrollmentTypeName(type)}};
-      if (std::find(m.coverage.begin(), m.coverage.end(), span) == m.coverage.end()) {
-        m.coverage.push_back(std::move(span));
-      } else {
-        Note("coverage.same_span_in_several_rows_kept_once");
-      }
+      AddSpan(r, *from, through, death, dual, &m);
     } else {
       Note("members.rows_without_range (no coverage span)");
     }
-    log_.Mapped(r.source());
+    m.rows.push_back({r.source(), r.line()});
+  }
+}
+
+// One medicare_ffs span of a CCLF8 row: through its end (or open), cut at death.
+void Importer::AddSpan(const RowView& r, Date from, std::optional<Date> through,
+                       std::optional<Date> death, bool dual, MemberOut* m) {
+  Date end = through ? *through : Date::Parse(kOpenEnd).value();
+  if (!through) Note("coverage.open_range_through_2199_12_31");
+  if (death && *death < end) {
+    end = *death;
+    Note("coverage.through_cut_at_death_date");
+  }
+  const std::string_view msc = r.Get("BENE_MDCR_STUS_CD");
+  if (!medicare::SmallCode(msc)) Note("coverage.enrollment_type_without_medicare_status");
+  const EnrollmentType type = medicare::EnrollmentTypeOf(
+      msc, dual, r.Get("BENE_ORGNL_ENTLMT_RSN_CD"), medicare::AgeOn(m->birth, from));
+  ojson span = {{"from", from.ToString()},
+                {"through", std::max(end, from).ToString()},
+                {"program", "medicare_ffs"},
+                {"enrollment_type", EnrollmentTypeName(type)}};
+  if (std::find(m->coverage.begin(), m->coverage.end(), span) == m->coverage.end()) {
+    m->coverage.push_back(std::move(span));
+  } else {
+    Note("coverage.same_span_in_several_rows_kept_once");
   }
 }
 
@@ -463,7 +476,7 @@ void Importer::MergeAttributes() {
     if (j.contains("coverage") && j["coverage"].is_array()) {
       for (const auto& span : j["coverage"]) m.coverage.push_back(span);
     }
-    log_.Mapped(src);
+    m.rows.push_back({src, line_no});
   }
 }
 
@@ -717,66 +730,120 @@ void Importer::FinishPartA() {
   }
 }
 
+// One CCLF5 / CCLF6 row, validated.
+struct PartBRow {
+  std::string uid, mbi, npi, tin, units = "1";
+  int num = 0, adjustment = 0;
+  Date from, through, service, effective;
+  Money paid, allowed;
+};
+
+std::optional<PartBRow> ParsePartBRow(const RowView& r, bool dme, Problem* p) {
+  for (const char* f : {"CUR_CLM_UNIQ_ID", "CLM_LINE_NUM", "BENE_MBI_ID", "CLM_FROM_DT",
+                        "CLM_THRU_DT", "CLM_LINE_FROM_DT", "CLM_ADJSMT_TYPE_CD", "CLM_EFCTV_DT",
+                        "CLM_LINE_CVRD_PD_AMT", "CLM_LINE_ALOWD_CHRG_AMT"}) {
+    p->Fail(f, Required(r, f));
+  }
+  PartBRow row;
+  row.uid = std::string(r.Get("CUR_CLM_UNIQ_ID"));
+  row.mbi = std::string(r.Get("BENE_MBI_ID"));
+  if (p->ok() && (!AllDigits(row.uid) || row.uid.size() > 18)) {
+    p->Fail("CUR_CLM_UNIQ_ID", "not digits");
+  }
+  const auto num = LineNumber(r.Get("CLM_LINE_NUM"));
+  if (p->ok() && !num) p->Fail("CLM_LINE_NUM", "not a positive integer");
+  const auto from = p->DateOf(r, "CLM_FROM_DT");
+  const auto through = p->DateOf(r, "CLM_THRU_DT");
+  const auto service = p->DateOf(r, "CLM_LINE_FROM_DT");
+  const auto effective = p->DateOf(r, "CLM_EFCTV_DT");
+  if (p->ok() && *through < *from) p->Fail("CLM_THRU_DT", "before CLM_FROM_DT");
+  const auto adj = AdjustmentType(r.Get("CLM_ADJSMT_TYPE_CD"));
+  if (p->ok() && !adj) p->Fail("CLM_ADJSMT_TYPE_CD", "not 0, 1 or 2");
+  const auto paid = p->AmountOf(r, "CLM_LINE_CVRD_PD_AMT");
+  const auto allowed = p->AmountOf(r, "CLM_LINE_ALOWD_CHRG_AMT");
+  if (!dme && p->ok() && !r.Get("CLM_LINE_SRVC_UNIT_QTY").empty()) {
+    auto units = ParseQuantity(r.Get("CLM_LINE_SRVC_UNIT_QTY"));
+    if (!units) p->Fail("CLM_LINE_SRVC_UNIT_QTY", "not a non-negative quantity");
+    row.units = units.value_or("");
+  }
+  if (dme) {
+    row.npi = std::string(r.Get("CLM_BLG_PRVDR_NPI_NUM"));
+    if (!IsNpi(row.npi)) row.npi = std::string(r.Get("PAYTO_PRVDR_NPI_NUM"));
+    if (p->ok() && !IsNpi(row.npi)) p->Fail("CLM_BLG_PRVDR_NPI_NUM", "no 10-digit billing NPI");
+  } else {
+    row.npi = std::string(r.Get("RNDRG_PRVDR_NPI_NUM"));
+    if (row.npi.empty()) row.npi = std::string(r.Get("CLM_RNDRG_PRVDR_NPI_NUM"));
+    row.tin = std::string(r.Get("CLM_RNDRG_PRVDR_TAX_NUM"));
+    if (p->ok() && !IsNpi(row.npi)) p->Fail("RNDRG_PRVDR_NPI_NUM", "not a 10-digit NPI");
+    if (p->ok() && !(row.tin.size() == 9 && AllDigits(row.tin))) {
+      p->Fail("CLM_RNDRG_PRVDR_TAX_NUM", "not a 9-digit TIN");
+    }
+  }
+  if (!p->ok()) return std::nullopt;
+  row.num = *num;
+  row.adjustment = *adj;
+  row.from = *from;
+  row.through = *through;
+  row.service = *service;
+  row.effective = *effective;
+  row.paid = *paid;
+  row.allowed = *allowed;
+  return row;
+}
+
+// A later line of a CUR_CLM_UNIQ_ID must agree with the first on the claim's fields.
+void CheckSameClaim(const ClaimRecord& c, const PartBRow& row, const std::string& member_id,
+                    Problem* p) {
+  const std::string first = " of line " + std::to_string(c.at.line) + " (same CUR_CLM_UNIQ_ID)";
+  if (c.member_id != member_id) p->Fail("BENE_MBI_ID", "differs from that" + first);
+  if (c.adjustment != row.adjustment) p->Fail("CLM_ADJSMT_TYPE_CD", "differs from that" + first);
+  if (!(c.effective == row.effective)) p->Fail("CLM_EFCTV_DT", "differs from that" + first);
+  if (!(c.from == row.from) || !(c.through == row.through)) {
+    p->Fail("CLM_FROM_DT", "claim dates differ from those" + first);
+  }
+  if (c.line_rows.count(row.num)) p->Fail("CLM_LINE_NUM", "repeated in this claim");
+}
+
+// The claim record a CCLF5 / CCLF6 row starts: its claim fields and natural key (§5.1.2).
+ClaimRecord Importer::NewPartBRecord(const RowView& r, CclfKind kind, const PartBRow& row) {
+  const bool dme = kind == CclfKind::kDme;
+  const std::string prefix = dme ? "D" : "B";
+  ClaimRecord c;
+  c.kind = kind;
+  c.type = ClaimType::kProfessional;
+  c.at = {r.source(), r.line()};
+  c.uid = row.uid;
+  c.uid_num = std::stoll(row.uid);
+  c.member_id = Current(row.mbi);
+  c.adjustment = row.adjustment;
+  c.effective = row.effective;
+  c.from = row.from;
+  c.through = row.through;
+  c.rendering_npi = row.npi;
+  c.billing_tin = dme ? BillingTinOf(row.npi, row.from, "dme") : row.tin;
+  std::string cntl(r.Get("CLM_CNTL_NUM"));
+  if (cntl.empty()) {
+    cntl = prefix + "." + row.uid;
+    Note("part_b.clm_cntl_num_blank_key_is_cur_clm_uniq_id");
+  }
+  c.key = prefix + "|" + cntl + "|" + c.member_id;
+  c.base_id = cntl;
+  for (int k = 1; k <= 12 && !dme; ++k) {
+    std::string_view d = r.Get("CLM_DGNS_" + std::to_string(k) + "_CD");
+    if (!d.empty()) c.diagnoses.emplace_back(d);
+  }
+  return c;
+}
+
 // CCLF5 (Part B physician) and CCLF6 (DME) lines, grouped into records by CUR_CLM_UNIQ_ID.
 void Importer::ReadPartBLines(CclfKind kind) {
   const bool dme = kind == CclfKind::kDme;
   const std::string prefix = dme ? "D" : "B";
   for (const RowView& r : RowsOf(kind)) {
     Problem p;
-    for (const char* f : {"CUR_CLM_UNIQ_ID", "CLM_LINE_NUM", "BENE_MBI_ID", "CLM_FROM_DT",
-                          "CLM_THRU_DT", "CLM_LINE_FROM_DT", "CLM_ADJSMT_TYPE_CD", "CLM_EFCTV_DT",
-                          "CLM_LINE_CVRD_PD_AMT", "CLM_LINE_ALOWD_CHRG_AMT"}) {
-      p.Fail(f, Required(r, f));
-    }
-    const std::string uid(r.Get("CUR_CLM_UNIQ_ID"));
-    if (p.ok() && (!AllDigits(uid) || uid.size() > 18)) p.Fail("CUR_CLM_UNIQ_ID", "not digits");
-    const auto num = LineNumber(r.Get("CLM_LINE_NUM"));
-    if (p.ok() && (!num || *num < 1)) p.Fail("CLM_LINE_NUM", "not a positive integer");
-    const auto from = p.DateOf(r, "CLM_FROM_DT");
-    const auto through = p.DateOf(r, "CLM_THRU_DT");
-    const auto service = p.DateOf(r, "CLM_LINE_FROM_DT");
-    const auto effective = p.DateOf(r, "CLM_EFCTV_DT");
-    if (p.ok() && *through < *from) p.Fail("CLM_THRU_DT", "before CLM_FROM_DT");
-    const auto adj = AdjustmentType(r.Get("CLM_ADJSMT_TYPE_CD"));
-    if (p.ok() && !adj) p.Fail("CLM_ADJSMT_TYPE_CD", "not 0, 1 or 2");
-    const auto paid = p.AmountOf(r, "CLM_LINE_CVRD_PD_AMT");
-    const auto allowed = p.AmountOf(r, "CLM_LINE_ALOWD_CHRG_AMT");
-    std::optional<std::string> units = "1";
-    if (!dme && p.ok() && !r.Get("CLM_LINE_SRVC_UNIT_QTY").empty()) {
-      units = ParseQuantity(r.Get("CLM_LINE_SRVC_UNIT_QTY"));
-      if (!units) p.Fail("CLM_LINE_SRVC_UNIT_QTY", "not a non-negative quantity");
-    }
-    std::string npi, tin;
-    if (dme) {
-      npi = std::string(r.Get("CLM_BLG_PRVDR_NPI_NUM"));
-      if (!IsNpi(npi)) npi = std::string(r.Get("PAYTO_PRVDR_NPI_NUM"));
-      if (p.ok() && !IsNpi(npi)) p.Fail("CLM_BLG_PRVDR_NPI_NUM", "no 10-digit billing NPI");
-    } else {
-      npi = std::string(r.Get("RNDRG_PRVDR_NPI_NUM"));
-      if (npi.empty()) npi = std::string(r.Get("CLM_RNDRG_PRVDR_NPI_NUM"));
-      tin = std::string(r.Get("CLM_RNDRG_PRVDR_TAX_NUM"));
-      if (p.ok() && !IsNpi(npi)) p.Fail("RNDRG_PRVDR_NPI_NUM", "not a 10-digit NPI");
-      if (p.ok() && !(tin.size() == 9 && AllDigits(tin))) {
-        p.Fail("CLM_RNDRG_PRVDR_TAX_NUM", "not a 9-digit TIN");
-      }
-    }
-    auto it = records_.end();
-    if (p.ok()) {
-      it = records_.find(prefix + uid);
-      if (it != records_.end()) {
-        const ClaimRecord& c = it->second;
-        const std::string first =
-            " of line " + std::to_string(c.at.line) + " (same CUR_CLM_UNIQ_ID)";
-        if (c.member_id != Current(r.Get("BENE_MBI_ID")))
-          p.Fail("BENE_MBI_ID", "differs from that" + first);
-        if (c.adjustment != *adj) p.Fail("CLM_ADJSMT_TYPE_CD", "differs from that" + first);
-        if (!(c.effective == *effective)) p.Fail("CLM_EFCTV_DT", "differs from that" + first);
-        if (!(c.from == *from) || !(c.through == *through)) {
-          p.Fail("CLM_FROM_DT", "claim dates differ from those" + first);
-        }
-        if (p.ok() && c.line_rows.count(*num)) p.Fail("CLM_LINE_NUM", "repeated in this claim");
-      }
-    }
+    std::optional<PartBRow> row = ParsePartBRow(r, dme, &p);
+    auto it = row ? records_.find(prefix + row->uid) : records_.end();
+    if (row && it != records_.end()) CheckSameClaim(it->second, *row, Current(row->mbi), &p);
     if (!p.ok()) {
       log_.Reject(r.source(), r.line(), p.field, p.why);
       continue;
@@ -784,36 +851,10 @@ void Importer::ReadPartBLines(CclfKind kind) {
     if (dme) Note("dme.units_not_in_cclf6_taken_as_1");
     if (!dme && r.Get("CLM_LINE_SRVC_UNIT_QTY").empty()) Note("part_b.line_units_blank_taken_as_1");
     if (it == records_.end()) {
-      ClaimRecord c;
-      c.kind = kind;
-      c.type = ClaimType::kProfessional;
-      c.at = {r.source(), r.line()};
-      c.uid = uid;
-      c.uid_num = std::stoll(uid);
-      c.member_id = Current(r.Get("BENE_MBI_ID"));
-      c.adjustment = *adj;
-      c.effective = *effective;
-      c.from = *from;
-      c.through = *through;
-      c.rendering_npi = npi;
-      c.billing_tin = dme ? BillingTinOf(npi, *from, "dme") : tin;
-      std::string cntl(r.Get("CLM_CNTL_NUM"));
-      if (cntl.empty()) {
-        cntl = prefix + "." + uid;
-        Note("part_b.clm_cntl_num_blank_key_is_cur_clm_uniq_id");
-      }
-      c.key = prefix + "|" + cntl + "|" + c.member_id;
-      c.base_id = cntl;
-      if (!dme) {
-        for (int k = 1; k <= 12; ++k) {
-          std::string_view d = r.Get("CLM_DGNS_" + std::to_string(k) + "_CD");
-          if (!d.empty()) c.diagnoses.emplace_back(d);
-        }
-      }
-      it = records_.emplace(prefix + uid, std::move(c)).first;
+      it = records_.emplace(prefix + row->uid, NewPartBRecord(r, kind, *row)).first;
     }
     ClaimRecord& c = it->second;
-    if (c.rendering_npi != npi || (!dme && c.billing_tin != tin)) {
+    if (c.rendering_npi != row->npi || (!dme && c.billing_tin != row->tin)) {
       Note("part_b.line_of_another_npi_or_tin_kept_under_the_first_line's");
     }
     const std::string_view line_dx = dme ? "" : r.Get("CLM_LINE_DGNS_CD");
@@ -823,22 +864,22 @@ void Importer::ReadPartBLines(CclfKind kind) {
       Note("part_b.line_diagnosis_added_to_claim_diagnoses");
     }
     LineOut l;
-    l.line = *num;
-    l.service = *service;
-    l.paid = *paid;
-    l.allowed = *allowed;
-    l.units = *units;
+    l.line = row->num;
+    l.service = row->service;
+    l.paid = row->paid;
+    l.allowed = row->allowed;
+    l.units = row->units;
     l.hcpcs = std::string(r.Get("CLM_LINE_HCPCS_CD"));
     l.pos = std::string(r.Get("CLM_POS_CD"));
-    if (!dme) {
-      for (int k = 1; k <= 5; ++k) {
-        std::string_view m = r.Get("HCPCS_" + std::to_string(k) + "_MDFR_CD");
-        if (!m.empty()) l.modifiers.emplace_back(m);
-      }
-      ++npi_tins_[npi][tin];
-      ++npi_specialties_[npi][std::string(r.Get("CLM_PRVDR_SPCLTY_CD"))];
+    for (int k = 1; k <= 5 && !dme; ++k) {
+      std::string_view m = r.Get("HCPCS_" + std::to_string(k) + "_MDFR_CD");
+      if (!m.empty()) l.modifiers.emplace_back(m);
     }
-    c.line_rows[*num] = {r.source(), r.line()};
+    if (!dme) {
+      ++npi_tins_[row->npi][row->tin];
+      ++npi_specialties_[row->npi][std::string(r.Get("CLM_PRVDR_SPCLTY_CD"))];
+    }
+    c.line_rows[row->num] = {r.source(), r.line()};
     c.lines.push_back(std::move(l));
   }
   for (auto& [_, c] : records_) {
@@ -996,11 +1037,13 @@ Status Importer::WriteMembers() {
     if (m.medicaid) j["medicaid"] = *m.medicaid;
     const std::string text = j.dump();
     auto d = decoder.Decode(text, {"members", -1, 0}, RecordKind::kMember);
-    if (d.reject) {
-      // Counted with the report's notes: the member's rows were mapped, the record is not valid.
-      ++notes_["members.not_written_invalid: " + d.reject->field + ": " + d.reject->reason];
+    if (d.reject) {  // every row of the member is rejected with the decoder's reason
+      for (const RowRef& row : m.rows) {
+        log_.Reject(row.source, row.line, d.reject->field, "member: " + d.reject->reason);
+      }
       continue;
     }
+    for (const RowRef& row : m.rows) log_.Mapped(row.source);
     VBP_RETURN_IF_ERROR(sinks_.members->Append(text));
     ++summary_.members;
   }
