@@ -575,6 +575,18 @@ TEST(CclfImportTest, ProvidersFromClaimsOrFromTheRosterWhichWins) {
   EXPECT_EQ(rejects[0]["line"], 2);
 }
 
+TEST(CclfImportTest, CsvWithoutAColumnTheMappingNeedsIsRefused) {
+  generate::StringLineSink members, providers, claims, contracts, rejects;
+  auto s = ImportCclf({{CclfKind::kXref, "beneficiary_xref.csv",
+                        "HICN_MBI_XREF_IND,CRNT_NUM,PRVS_ID_EFCTV_DT\nM,6U50TE7GG18,2019-05-01\n"}},
+                      {}, {&members, &providers, &claims, &contracts, &rejects});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().ToString().find("beneficiary_xref.csv: missing column 'PRVS_NUM'"),
+            std::string::npos)
+      << s.status().ToString();
+}
+
 // --- Shared samples ------------------------------------------------------------------------------
 
 std::string ReadFile(const std::string& path) {

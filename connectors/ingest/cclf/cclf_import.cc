@@ -41,6 +41,32 @@ bool LooksLikeCsv(const CclfLayout& layout, std::string_view text) {
          (text.size() > first.size() && (text[first.size()] == ',' || text[first.size()] == '\n'));
 }
 
+// The fields a row of `kind` cannot be mapped without (a CSV file must have their columns).
+std::vector<std::string_view> RequiredFields(CclfKind kind) {
+  switch (kind) {
+    case CclfKind::kPartAHeader:
+      return {"CUR_CLM_UNIQ_ID",    "BENE_MBI_ID",  "CLM_FROM_DT", "CLM_THRU_DT",
+              "CLM_ADJSMT_TYPE_CD", "CLM_EFCTV_DT", "CLM_PMT_AMT"};
+    case CclfKind::kRevenue:
+      return {"CUR_CLM_UNIQ_ID", "CLM_LINE_NUM"};
+    case CclfKind::kProcedure:
+      return {"CUR_CLM_UNIQ_ID", "CLM_VAL_SQNC_NUM", "CLM_PRCDR_CD"};
+    case CclfKind::kDiagnosis:
+      return {"CUR_CLM_UNIQ_ID", "CLM_VAL_SQNC_NUM", "CLM_DGNS_CD"};
+    case CclfKind::kPhysician:
+    case CclfKind::kDme:
+      return {
+          "CUR_CLM_UNIQ_ID",      "CLM_LINE_NUM",           "BENE_MBI_ID",        "CLM_FROM_DT",
+          "CLM_THRU_DT",          "CLM_LINE_FROM_DT",       "CLM_ADJSMT_TYPE_CD", "CLM_EFCTV_DT",
+          "CLM_LINE_CVRD_PD_AMT", "CLM_LINE_ALOWD_CHRG_AMT"};
+    case CclfKind::kBeneficiary:
+      return {"BENE_MBI_ID", "BENE_DOB"};
+    case CclfKind::kXref:
+      return {"CRNT_NUM", "PRVS_NUM"};
+  }
+  return {};
+}
+
 Result<FileRows> ReadRows(const CclfInput& in) {
   FileRows out;
   out.input = &in;
@@ -63,6 +89,13 @@ Result<FileRows> ReadRows(const CclfInput& in) {
   }
   auto table = files::CsvTable::Parse(in.text, in.name);
   if (!table.ok()) return table.status();
+  for (std::string_view name : RequiredFields(in.kind)) {
+    if (!table->Column(name)) {
+      return Status::Invalid(in.name + ": missing column '" + std::string(name) + "' (" +
+                             std::string(out.layout->file_id) +
+                             " CSV columns are matched by header name)");
+    }
+  }
   std::vector<std::optional<size_t>> cols;
   for (const CclfField& f : out.layout->fields) cols.push_back(table->Column(f.name));
   for (const auto& row : table->rows()) {
@@ -551,10 +584,7 @@ struct Problem {
 void Importer::ReadPartAHeaders() {
   for (const RowView& r : RowsOf(CclfKind::kPartAHeader)) {
     Problem p;
-    for (const char* f : {"CUR_CLM_UNIQ_ID", "BENE_MBI_ID", "CLM_FROM_DT", "CLM_THRU_DT",
-                          "CLM_ADJSMT_TYPE_CD", "CLM_EFCTV_DT", "CLM_PMT_AMT"}) {
-      p.Fail(f, Required(r, f));
-    }
+    for (std::string_view f : RequiredFields(CclfKind::kPartAHeader)) p.Fail(f, Required(r, f));
     ClaimRecord c;
     c.kind = CclfKind::kPartAHeader;
     c.type = ClaimType::kInstitutional;
@@ -618,7 +648,7 @@ void Importer::ReadPartAHeaders() {
 void Importer::ReadRevenueLines() {
   for (const RowView& r : RowsOf(CclfKind::kRevenue)) {
     Problem p;
-    for (const char* f : {"CUR_CLM_UNIQ_ID", "CLM_LINE_NUM"}) p.Fail(f, Required(r, f));
+    for (std::string_view f : RequiredFields(CclfKind::kRevenue)) p.Fail(f, Required(r, f));
     auto it = p.ok() ? records_.find("A" + std::string(r.Get("CUR_CLM_UNIQ_ID"))) : records_.end();
     if (p.ok() && it == records_.end()) {
       p.Fail("CUR_CLM_UNIQ_ID", "no usable CCLF1 header with this CUR_CLM_UNIQ_ID");
@@ -668,9 +698,7 @@ void Importer::ReadPartACodes(CclfKind kind) {
   const char* code_field = dx ? "CLM_DGNS_CD" : "CLM_PRCDR_CD";
   for (const RowView& r : RowsOf(kind)) {
     Problem p;
-    for (const char* f : {"CUR_CLM_UNIQ_ID", "CLM_VAL_SQNC_NUM", code_field}) {
-      p.Fail(f, Required(r, f));
-    }
+    for (std::string_view f : RequiredFields(kind)) p.Fail(f, Required(r, f));
     auto it = p.ok() ? records_.find("A" + std::string(r.Get("CUR_CLM_UNIQ_ID"))) : records_.end();
     if (p.ok() && it == records_.end()) {
       p.Fail("CUR_CLM_UNIQ_ID", "no usable CCLF1 header with this CUR_CLM_UNIQ_ID");
@@ -739,11 +767,7 @@ struct PartBRow {
 };
 
 std::optional<PartBRow> ParsePartBRow(const RowView& r, bool dme, Problem* p) {
-  for (const char* f : {"CUR_CLM_UNIQ_ID", "CLM_LINE_NUM", "BENE_MBI_ID", "CLM_FROM_DT",
-                        "CLM_THRU_DT", "CLM_LINE_FROM_DT", "CLM_ADJSMT_TYPE_CD", "CLM_EFCTV_DT",
-                        "CLM_LINE_CVRD_PD_AMT", "CLM_LINE_ALOWD_CHRG_AMT"}) {
-    p->Fail(f, Required(r, f));
-  }
+  for (std::string_view f : RequiredFields(CclfKind::kPhysician)) p->Fail(f, Required(r, f));
   PartBRow row;
   row.uid = std::string(r.Get("CUR_CLM_UNIQ_ID"));
   row.mbi = std::string(r.Get("BENE_MBI_ID"));
