@@ -63,18 +63,27 @@ Result<std::unique_ptr<CclfOutput>> OpenCclfOutput(const std::string& out, int y
   return o;
 }
 
+// Flushes the writer and the files; the manifest says what the CCLF files hold.
+Status FinishCclfOutput(CclfOutput& o, nlohmann::ordered_json* manifest) {
+  VBP_RETURN_IF_ERROR(o.writer->Finish());
+  for (auto& file : o.files) VBP_RETURN_IF_ERROR(file->Finish());
+  (*manifest)["format"] = "cclf";
+  (*manifest)["cclf"] = o.writer->Summary();
+  return Status::Ok();
+}
+
 int RunGenerate(const GenerateFlags& f) {
   namespace fs = std::filesystem;
+  if (f.format != "ndjson" && f.format != "cclf") {
+    std::fprintf(stderr, "vbp generate: --format must be ndjson or cclf\n");
+    return 2;
+  }
   std::error_code ec;
   fs::create_directories(f.out, ec);
   if (ec) {
     std::fprintf(stderr, "vbp generate: cannot create %s: %s\n", f.out.c_str(),
                  ec.message().c_str());
     return 1;
-  }
-  if (f.format != "ndjson" && f.format != "cclf") {
-    std::fprintf(stderr, "vbp generate: --format must be ndjson or cclf\n");
-    return 2;
   }
   const bool cclf_format = f.format == "cclf";
   std::unique_ptr<CclfOutput> cclf_out;
@@ -128,16 +137,10 @@ int RunGenerate(const GenerateFlags& f) {
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
   if (cclf_format) {
-    Status st = cclf_out->writer->Finish();
-    for (auto& file : cclf_out->files) {
-      if (st.ok()) st = file->Finish();
-    }
-    if (!st.ok()) {
+    if (Status st = FinishCclfOutput(*cclf_out, &summary->manifest); !st.ok()) {
       std::fprintf(stderr, "vbp generate: %s\n", st.ToString().c_str());
       return 1;
     }
-    summary->manifest["format"] = "cclf";
-    summary->manifest["cclf"] = cclf_out->writer->Summary();
   }
   for (auto& file : files) {
     if (!file) continue;
