@@ -24,14 +24,18 @@ bool AllDigits(std::string_view s) {
 
 // --- Reading rows (fixed width or CSV) ----------------------------------------------------
 
-// Rows of one file as field texts by layout index.
+// Rows of one file. Fields are cut out of the text when read (RowView::Get): no copy of every
+// field of every row is kept.
 struct FileRows {
   const CclfInput* input = nullptr;
   const CclfLayout* layout = nullptr;
   bool csv = false;
   std::vector<int64_t> lines;
-  std::vector<SplitRecord> records;
+  std::vector<std::string_view> texts;     // fixed width: each row's line
+  std::unique_ptr<files::CsvTable> table;  // CSV: the table and each field's column
+  std::vector<std::optional<size_t>> columns;
   std::vector<std::pair<int64_t, std::string>> errors;  // unreadable rows (CSV syntax)
+  int64_t short_lines = 0;
 };
 
 bool LooksLikeCsv(const CclfLayout& layout, std::string_view text) {
@@ -81,9 +85,11 @@ Result<FileRows> ReadRows(const CclfInput& in) {
       std::string_view line = std::string_view(in.text).substr(pos, nl - pos);
       ++line_no;
       pos = nl + 1;
-      if (line.empty() || line == "\r") continue;  // blank lines are not rows
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.empty()) continue;  // blank lines are not rows
       out.lines.push_back(line_no);
-      out.records.push_back(SplitFixedWidth(*out.layout, line));
+      out.texts.push_back(line);
+      if (static_cast<int>(line.size()) < out.layout->record_length()) ++out.short_lines;
     }
     return out;
   }
@@ -96,20 +102,10 @@ Result<FileRows> ReadRows(const CclfInput& in) {
                              " CSV columns are matched by header name)");
     }
   }
-  std::vector<std::optional<size_t>> cols;
-  for (const CclfField& f : out.layout->fields) cols.push_back(table->Column(f.name));
-  for (const auto& row : table->rows()) {
-    SplitRecord r;
-    for (const auto& c : cols) {
-      std::string_view v = table->Get(row, c);
-      while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-      while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-      r.values.emplace_back(v);
-    }
-    out.lines.push_back(row.line);
-    out.records.push_back(std::move(r));
-  }
-  out.errors = table->errors();
+  out.table = std::make_unique<files::CsvTable>(std::move(*table));
+  for (const CclfField& f : out.layout->fields) out.columns.push_back(out.table->Column(f.name));
+  for (const auto& row : out.table->rows()) out.lines.push_back(row.line);
+  out.errors = out.table->errors();
   return out;
 }
 
@@ -159,15 +155,21 @@ struct RowView {
   const std::string& source() const { return file->input->name; }
   int64_t line() const { return file->lines[index]; }
   std::string_view Get(std::string_view name) const {
-    return file->records[index].values[file->layout->Index(name)];
+    const size_t i = file->layout->Index(name);
+    if (file->csv) {
+      return TrimBlanks(file->table->Get(file->table->rows()[index], file->columns[i]));
+    }
+    return FieldText(*file->layout, file->texts[index], i, nullptr);
   }
   // Empty when the field is whole in the line; else why it is not (a short line).
   std::string Cut(std::string_view name) const {
-    const SplitRecord& r = file->records[index];
+    if (file->csv) return "";
     const size_t i = file->layout->Index(name);
-    if (r.first_cut_field < 0 || i < static_cast<size_t>(r.first_cut_field)) return "";
+    bool cut = false;
+    FieldText(*file->layout, file->texts[index], i, &cut);
+    if (!cut) return "";
     const CclfField& f = file->layout->fields[i];
-    return "short line: " + std::to_string(r.line_length) +
+    return "short line: " + std::to_string(file->texts[index].size()) +
            " characters, the field needs columns " + std::to_string(f.start) + "-" +
            std::to_string(f.start + f.length - 1);
   }
@@ -181,7 +183,7 @@ std::string Required(const RowView& r, std::string_view name) {
 }
 
 struct RowRef {
-  std::string source;
+  const std::string* source = nullptr;  // the input's name (inputs outlive the import)
   int64_t line = 0;
 };
 
@@ -327,8 +329,8 @@ Status Importer::ReadAll(const std::vector<CclfInput>& inputs) {
     Tally& t = log_.tally(f.input->name);
     t.kind = std::string(f.layout->file_id);
     t.format = f.csv ? "csv" : "fixed_width";
-    t.read += static_cast<int64_t>(f.records.size() + f.errors.size());
-    for (const auto& r : f.records) t.short_lines += r.first_cut_field >= 0 ? 1 : 0;
+    t.read += static_cast<int64_t>(f.lines.size() + f.errors.size());
+    t.short_lines += f.short_lines;
     for (const auto& [line, why] : f.errors) log_.Reject(f.input->name, line, "", "CSV: " + why);
   }
   return Status::Ok();
@@ -338,7 +340,7 @@ std::vector<RowView> Importer::RowsOf(CclfKind kind) const {
   std::vector<RowView> out;
   for (const FileRows& f : files_) {
     if (f.input->kind != kind) continue;
-    for (size_t i = 0; i < f.records.size(); ++i) out.push_back({&f, i});
+    for (size_t i = 0; i < f.lines.size(); ++i) out.push_back({&f, i});
   }
   return out;
 }
@@ -438,7 +440,7 @@ void Importer::ReadMembers() {
     } else {
       Note("members.rows_without_range (no coverage span)");
     }
-    m.rows.push_back({r.source(), r.line()});
+    m.rows.push_back({&r.source(), r.line()});
   }
 }
 
@@ -509,7 +511,7 @@ void Importer::MergeAttributes() {
     if (j.contains("coverage") && j["coverage"].is_array()) {
       for (const auto& span : j["coverage"]) m.coverage.push_back(span);
     }
-    m.rows.push_back({src, line_no});
+    m.rows.push_back({&src, line_no});
   }
 }
 
@@ -588,7 +590,7 @@ void Importer::ReadPartAHeaders() {
     ClaimRecord c;
     c.kind = CclfKind::kPartAHeader;
     c.type = ClaimType::kInstitutional;
-    c.at = {r.source(), r.line()};
+    c.at = {&r.source(), r.line()};
     c.uid = std::string(r.Get("CUR_CLM_UNIQ_ID"));
     if (p.ok() && (!AllDigits(c.uid) || c.uid.size() > 18)) p.Fail("CUR_CLM_UNIQ_ID", "not digits");
     const auto from = p.DateOf(r, "CLM_FROM_DT");
@@ -687,7 +689,7 @@ void Importer::ReadRevenueLines() {
                           "HCPCS_4_MDFR_CD", "HCPCS_5_MDFR_CD"}) {
       if (!r.Get(f).empty()) l.modifiers.emplace_back(r.Get(f));
     }
-    it->second.line_rows[*num] = {r.source(), r.line()};
+    it->second.line_rows[*num] = {&r.source(), r.line()};
     it->second.lines.push_back(std::move(l));
   }
 }
@@ -711,15 +713,15 @@ void Importer::ReadPartACodes(CclfKind kind) {
     }
     auto& list = dx ? it->second.dx_seq : it->second.proc_seq;
     list.emplace_back(*seq, std::string(r.Get(code_field)));
-    it->second.rows.push_back({r.source(), r.line()});
+    it->second.rows.push_back({&r.source(), r.line()});
   }
 }
 
 // Every row of a claim record is rejected with the record's reason.
 void Importer::RejectRecord(ClaimRecord& c, std::string_view field, const std::string& reason) {
   c.rejected = true;
-  for (const RowRef& row : c.rows) log_.Reject(row.source, row.line, field, reason);
-  for (const auto& [_, row] : c.line_rows) log_.Reject(row.source, row.line, field, reason);
+  for (const RowRef& row : c.rows) log_.Reject(*row.source, row.line, field, reason);
+  for (const auto& [_, row] : c.line_rows) log_.Reject(*row.source, row.line, field, reason);
 }
 
 // A Part A claim: lines in CLM_LINE_NUM order, principal diagnosis first, the header payment.
@@ -835,7 +837,7 @@ ClaimRecord Importer::NewPartBRecord(const RowView& r, CclfKind kind, const Part
   ClaimRecord c;
   c.kind = kind;
   c.type = ClaimType::kProfessional;
-  c.at = {r.source(), r.line()};
+  c.at = {&r.source(), r.line()};
   c.uid = row.uid;
   c.uid_num = std::stoll(row.uid);
   c.member_id = Current(row.mbi);
@@ -903,7 +905,7 @@ void Importer::ReadPartBLines(CclfKind kind) {
       ++npi_tins_[row->npi][row->tin];
       ++npi_specialties_[row->npi][std::string(r.Get("CLM_PRVDR_SPCLTY_CD"))];
     }
-    c.line_rows[row->num] = {r.source(), r.line()};
+    c.line_rows[row->num] = {&r.source(), r.line()};
     c.lines.push_back(std::move(l));
   }
   for (auto& [_, c] : records_) {
@@ -1018,14 +1020,14 @@ Status Importer::WriteClaims() {
         ClaimRecord& c = *chains[k].versions[v];
         const char* freq = c.adjustment == 1 ? "void" : v == 0 ? "original" : "replacement";
         const std::string text = ClaimJson(c, id, static_cast<int>(v + 1), freq).dump();
-        auto d = decoder.Decode(text, {c.at.source, -1, c.at.line}, RecordKind::kClaim);
+        auto d = decoder.Decode(text, {*c.at.source, -1, c.at.line}, RecordKind::kClaim);
         if (d.reject) {
           RejectRecord(c, d.reject->field, d.reject->reason);
           continue;
         }
         out[{id, static_cast<int>(v + 1)}] = text;
-        for (const RowRef& row : c.rows) log_.Mapped(row.source);
-        for (const auto& [_, row] : c.line_rows) log_.Mapped(row.source);
+        for (const RowRef& row : c.rows) log_.Mapped(*row.source);
+        for (const auto& [_, row] : c.line_rows) log_.Mapped(*row.source);
         ++notes_[std::string("claims.versions_") + freq];
       }
     }
@@ -1063,11 +1065,11 @@ Status Importer::WriteMembers() {
     auto d = decoder.Decode(text, {"members", -1, 0}, RecordKind::kMember);
     if (d.reject) {  // every row of the member is rejected with the decoder's reason
       for (const RowRef& row : m.rows) {
-        log_.Reject(row.source, row.line, d.reject->field, "member: " + d.reject->reason);
+        log_.Reject(*row.source, row.line, d.reject->field, "member: " + d.reject->reason);
       }
       continue;
     }
-    for (const RowRef& row : m.rows) log_.Mapped(row.source);
+    for (const RowRef& row : m.rows) log_.Mapped(*row.source);
     VBP_RETURN_IF_ERROR(sinks_.members->Append(text));
     ++summary_.members;
   }

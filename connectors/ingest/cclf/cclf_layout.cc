@@ -1,7 +1,9 @@
 #include "connectors/ingest/cclf/cclf_layout.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <unordered_map>
 
 #include "domain/check.h"
 
@@ -244,13 +246,6 @@ constexpr CclfLayout kLayouts[] = {
     {CclfKind::kXref, "CCLF9", '9', kCCLF9Fields},
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::optional<CclfKind> KindFromDigit(char d) {
   for (const CclfLayout& l : kLayouts) {
     if (l.zc_digit == d) return l.kind;
@@ -267,11 +262,40 @@ std::string Upper(std::string_view s) {
 }  // namespace
 
 size_t CclfLayout::Index(std::string_view name) const {
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (fields[i].name == name) return i;
+  // One name -> index map per layout, built once (lookups only: no iteration reaches output).
+  using NameIndex = std::unordered_map<std::string_view, size_t>;
+  static const auto* const kIndex = [] {
+    auto* maps = new std::array<NameIndex, std::size(kLayouts)>();
+    for (size_t k = 0; k < std::size(kLayouts); ++k) {
+      VBP_CHECK(static_cast<size_t>(kLayouts[k].kind) == k);  // kLayouts in CclfKind order
+      for (size_t i = 0; i < kLayouts[k].fields.size(); ++i) {
+        (*maps)[k][kLayouts[k].fields[i].name] = i;
+      }
+    }
+    return maps;
+  }();
+  const NameIndex& index = (*kIndex)[static_cast<size_t>(kind)];
+  auto it = index.find(name);
+  VBP_CHECK(it != index.end() && "CCLF layout has no such field");
+  return it->second;
+}
+
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
   }
-  VBP_CHECK(false && "CCLF layout has no such field");
-  return 0;
+  return s;
+}
+
+std::string_view FieldText(const CclfLayout& layout, std::string_view line, size_t index,
+                           bool* cut) {
+  const CclfField& f = layout.fields[index];
+  const size_t begin = static_cast<size_t>(f.start - 1);
+  const size_t end = begin + static_cast<size_t>(f.length);
+  if (cut) *cut = end > line.size();
+  if (begin >= line.size()) return {};
+  return TrimBlanks(line.substr(begin, std::min(end, line.size()) - begin));
 }
 
 const CclfLayout& LayoutOf(CclfKind kind) {
@@ -314,19 +338,12 @@ SplitRecord SplitFixedWidth(const CclfLayout& layout, std::string_view line) {
   r.line_length = line.size();
   r.values.reserve(layout.fields.size());
   for (size_t i = 0; i < layout.fields.size(); ++i) {
-    const CclfField& f = layout.fields[i];
-    const size_t begin = static_cast<size_t>(f.start - 1);
-    const size_t end = begin + static_cast<size_t>(f.length);
-    if (end > line.size() && r.first_cut_field < 0) r.first_cut_field = static_cast<int>(i);
-    if (begin >= line.size()) {
-      r.values.emplace_back();
-      continue;
-    }
-    r.values.emplace_back(Trim(line.substr(begin, std::min(end, line.size()) - begin)));
+    bool cut = false;
+    r.values.emplace_back(FieldText(layout, line, i, &cut));
+    if (cut && r.first_cut_field < 0) r.first_cut_field = static_cast<int>(i);
   }
   return r;
 }
-
 std::optional<std::string> FormatFixedWidth(const CclfLayout& layout,
                                             const std::vector<std::string>& values,
                                             std::string* too_long) {

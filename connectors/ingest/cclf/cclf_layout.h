@@ -42,7 +42,8 @@ struct CclfLayout {
   char zc_digit;             // '1' in ZC1
   std::span<const CclfField> fields;
   int record_length() const { return fields.back().start + fields.back().length - 1; }
-  // Index of the field named `name`; crashes when the layout has no such field (a defect).
+  // Index of the field named `name` (a hash lookup); crashes when the layout has no such field
+  // (a defect: names are constants of the code).
   size_t Index(std::string_view name) const;
 };
 
@@ -60,6 +61,13 @@ struct SplitRecord {
   int first_cut_field = -1;
   size_t line_length = 0;
 };
+// The text of field `index` in a fixed-width line, blanks trimmed. `*cut` (when given) is set
+// when the line does not hold the field whole; the part it holds is returned.
+std::string_view FieldText(const CclfLayout& layout, std::string_view line, size_t index,
+                           bool* cut);
+// `s` without leading and trailing blanks, tabs and '\r'.
+std::string_view TrimBlanks(std::string_view s);
+
 // Splits a fixed-width line (a trailing '\r' is dropped). A line shorter than the layout
 // keeps the fields it holds whole; a field cut by the end of the line keeps its partial text
 // and `first_cut_field` says where the line ended (see README.md: short lines).
