@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/verbs.h"
+#include "connectors/ingest/cclf/cclf_writer.h"
 #include "connectors/ingest/generate/generator.h"
 
 namespace vbp::cli {
@@ -18,10 +20,64 @@ struct GenerateFlags {
   std::string out;
   int year = 2025;
   int malformed_per_mille = 1;
+  std::string format = "ndjson";  // or "cclf"
 };
+
+// --format cclf: the records go through the CCLF writer into CMS-named fixed-width files,
+// plus what CCLF does not carry as NDJSON (connectors/ingest/cclf/README.md).
+struct CclfOutput {
+  std::vector<std::unique_ptr<generate::FileLineSink>> files;
+  std::unique_ptr<cclf::CclfWriter> writer;
+  std::unique_ptr<cclf::CclfRecordSink> members, providers, contracts, claims;
+};
+
+Result<std::unique_ptr<CclfOutput>> OpenCclfOutput(const std::string& out, int year) {
+  namespace fs = std::filesystem;
+  auto o = std::make_unique<CclfOutput>();
+  using K = cclf::CclfKind;
+  const std::vector<std::string> names = {cclf::CmsFileName(K::kPartAHeader, year),
+                                          cclf::CmsFileName(K::kRevenue, year),
+                                          cclf::CmsFileName(K::kProcedure, year),
+                                          cclf::CmsFileName(K::kDiagnosis, year),
+                                          cclf::CmsFileName(K::kPhysician, year),
+                                          cclf::CmsFileName(K::kBeneficiary, year),
+                                          "providers.ndjson",
+                                          "member_attributes.ndjson",
+                                          "contracts.ndjson"};
+  for (const std::string& name : names) {
+    VBP_ASSIGN_OR_RETURN(auto sink,
+                         generate::FileLineSink::Create((fs::path(out) / name).string()));
+    o->files.push_back(std::move(sink));
+  }
+  cclf::CclfWriterSinks sinks;
+  generate::LineSink** order[] = {
+      &sinks.cclf1,    &sinks.cclf2, &sinks.cclf3,  &sinks.cclf4,
+      &sinks.cclf5,    &sinks.cclf8, &sinks.roster, &sinks.member_attributes,
+      &sinks.contracts};
+  for (size_t i = 0; i < o->files.size(); ++i) *order[i] = o->files[i].get();
+  o->writer = std::make_unique<cclf::CclfWriter>(sinks);
+  o->members = std::make_unique<cclf::CclfRecordSink>(o->writer.get(), RecordKind::kMember);
+  o->providers = std::make_unique<cclf::CclfRecordSink>(o->writer.get(), RecordKind::kProvider);
+  o->contracts = std::make_unique<cclf::CclfRecordSink>(o->writer.get(), RecordKind::kContract);
+  o->claims = std::make_unique<cclf::CclfRecordSink>(o->writer.get(), RecordKind::kClaim);
+  return o;
+}
+
+// Flushes the writer and the files; the manifest says what the CCLF files hold.
+Status FinishCclfOutput(CclfOutput& o, nlohmann::ordered_json* manifest) {
+  VBP_RETURN_IF_ERROR(o.writer->Finish());
+  for (auto& file : o.files) VBP_RETURN_IF_ERROR(file->Finish());
+  (*manifest)["format"] = "cclf";
+  (*manifest)["cclf"] = o.writer->Summary();
+  return Status::Ok();
+}
 
 int RunGenerate(const GenerateFlags& f) {
   namespace fs = std::filesystem;
+  if (f.format != "ndjson" && f.format != "cclf") {
+    std::fprintf(stderr, "vbp generate: --format must be ndjson or cclf\n");
+    return 2;
+  }
   std::error_code ec;
   fs::create_directories(f.out, ec);
   if (ec) {
@@ -29,9 +85,19 @@ int RunGenerate(const GenerateFlags& f) {
                  ec.message().c_str());
     return 1;
   }
+  const bool cclf_format = f.format == "cclf";
+  std::unique_ptr<CclfOutput> cclf_out;
+  if (cclf_format) {
+    auto o = OpenCclfOutput(f.out, f.year);
+    if (!o.ok()) {
+      std::fprintf(stderr, "vbp generate: %s\n", o.status().ToString().c_str());
+      return 1;
+    }
+    cclf_out = std::move(*o);
+  }
   const char* names[] = {"members.ndjson", "providers.ndjson", "contracts.ndjson", "claims.ndjson"};
   std::unique_ptr<generate::FileLineSink> files[4];
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 4 && !cclf_format; ++i) {
     auto sink = generate::FileLineSink::Create((fs::path(f.out) / names[i]).string());
     if (!sink.ok()) {
       std::fprintf(stderr, "vbp generate: %s\n", sink.status().ToString().c_str());
@@ -60,13 +126,24 @@ int RunGenerate(const GenerateFlags& f) {
       next_report = done + total / 10;
     }
   };
-  auto summary = generate::Generate(
-      options, {files[0].get(), files[1].get(), files[2].get(), files[3].get()}, progress);
+  generate::GenerateSinks sinks{files[0].get(), files[1].get(), files[2].get(), files[3].get()};
+  if (cclf_format) {
+    sinks = {cclf_out->members.get(), cclf_out->providers.get(), cclf_out->contracts.get(),
+             cclf_out->claims.get()};
+  }
+  auto summary = generate::Generate(options, sinks, progress);
   if (!summary.ok()) {
     std::fprintf(stderr, "vbp generate: %s\n", summary.status().ToString().c_str());
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
+  if (cclf_format) {
+    if (Status st = FinishCclfOutput(*cclf_out, &summary->manifest); !st.ok()) {
+      std::fprintf(stderr, "vbp generate: %s\n", st.ToString().c_str());
+      return 1;
+    }
+  }
   for (auto& file : files) {
+    if (!file) continue;
     Status st = file->Finish();
     if (!st.ok()) {
       std::fprintf(stderr, "vbp generate: %s\n", st.ToString().c_str());
@@ -115,6 +192,9 @@ void AddGenerateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--year", flags->year, "Performance year (claims cover it and the year before)");
   cmd->add_option("--malformed-per-mille", flags->malformed_per_mille,
                   "Corrupted extra records per 1000 records (listed in MANIFEST.json)");
+  cmd->add_option("--format", flags->format,
+                  "ndjson (default) or cclf: CMS CCLF files plus providers, contracts and member "
+                  "attributes NDJSON (connectors/ingest/cclf/README.md)");
   cmd->callback([flags, exit_code] { *exit_code = RunGenerate(*flags); });
 }
 

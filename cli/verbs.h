@@ -9,6 +9,7 @@ namespace vbp::cli {
 void AddSettleCommand(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddImportCommand(CLI::App& app, int* exit_code);
+void AddImportCclfCommand(CLI::App& import, int* exit_code);  // `vbp import cclf`
 void AddBrokerCommand(CLI::App& app, int* exit_code);
 void AddProduceCommand(CLI::App& app, int* exit_code);
 void AddRunCommand(CLI::App& app, int* exit_code);

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "connectors/ingest/medicare/medicare_codes.h"
 #include "domain/date.h"
 #include "domain/decimal.h"
 #include "rules/core/embedded_rule_sets.h"
@@ -12,6 +13,7 @@ namespace vbp::tuva {
 namespace {
 
 using ojson = nlohmann::ordered_json;
+using medicare::SmallCode;
 namespace json = generate::json;
 
 constexpr size_t kExamplesPerReason = 5;
@@ -81,20 +83,6 @@ std::optional<Date> ParseDay(std::string_view s) {
   auto d = Date::Parse(s);
   if (!d.ok()) return std::nullopt;
   return *d;
-}
-
-// A small integer code written as "2", "02" or "2.0" (CSV exports of numeric columns).
-std::optional<int> SmallCode(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  const size_t dot = s.find('.');
-  std::string_view whole = s.substr(0, dot);
-  if (dot != std::string_view::npos) {
-    std::string_view frac = s.substr(dot + 1);
-    if (!std::all_of(frac.begin(), frac.end(), [](char c) { return c == '0'; }))
-      return std::nullopt;
-  }
-  if (!AllDigits(whole) || whole.size() > 4) return std::nullopt;
-  return std::stoi(std::string(whole));
 }
 
 // Left-pads a digit code to `width` ("300" -> "0300"); nullopt unless 1..width digits.
@@ -302,44 +290,6 @@ ProviderClass ProviderClassOf(std::string_view taxonomy, std::string_view entity
   // Other allopathic and osteopathic physicians (taxonomy group 20).
   if (t.size() == 10 && starts("20")) return ProviderClass::kSpecialist;
   return ProviderClass::kOther;
-}
-
-std::string SurrogateTin(std::string_view npi) {
-  VBP_CHECK(npi.size() == 10);
-  return std::string(npi.substr(1));
-}
-
-bool IsDualStatus(std::string_view dual_status_code) {
-  const auto code = SmallCode(dual_status_code);
-  if (!code) return false;
-  // CMS dual status: 01-06 and 08 are duals (QMB, SLMB, QDWI, QI, full benefit, ...); 00, 09
-  // and 99 are not.
-  return (*code >= 1 && *code <= 6) || *code == 8;
-}
-
-EnrollmentType EnrollmentTypeOf(std::string_view medicare_status_code, bool dual,
-                                std::string_view orec, int age_at_start) {
-  const auto aged = dual ? EnrollmentType::kAgedDual : EnrollmentType::kAgedNondual;
-  if (const auto msc = SmallCode(medicare_status_code)) {
-    switch (*msc) {
-      case 10:
-        return aged;  // aged without ESRD
-      case 11:
-        return EnrollmentType::kEsrd;  // aged with ESRD
-      case 20:
-        return EnrollmentType::kDisabled;  // disabled without ESRD
-      case 21:
-        return EnrollmentType::kEsrd;  // disabled with ESRD
-      case 31:
-        return EnrollmentType::kEsrd;  // ESRD only
-      default:
-        break;
-    }
-  }
-  const auto o = SmallCode(orec);
-  if (o && (*o == 2 || *o == 3)) return EnrollmentType::kEsrd;
-  if (age_at_start < 65) return EnrollmentType::kDisabled;
-  return aged;
 }
 
 // --- The import ----------------------------------------------------------------------------
@@ -792,11 +742,7 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& mc, const CsvTable& el, con
       const auto o = SmallCode(orec);
       m.orec = o ? std::to_string(*o) : std::string(orec);
     }
-    const int age = static_cast<int>(start->year()) - m.birth.year() -
-                    ((start->month() < m.birth.month() ||
-                      (start->month() == m.birth.month() && start->day() < m.birth.day()))
-                         ? 1
-                         : 0);
+    const int age = medicare::AgeOn(m.birth, *start);
     const std::string_view msc = E(row, "medicare_status_code");
     if (!SmallCode(msc)) ++rep.fallbacks["coverage.enrollment_type_without_medicare_status_code"];
     m.coverage.emplace_back(*start, end, program, EnrollmentTypeOf(msc, dual, orec, age));

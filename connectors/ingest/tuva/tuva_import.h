@@ -12,6 +12,7 @@
 
 #include "connectors/ingest/generate/ndjson_writer.h"
 #include "connectors/files/csv_reader.h"
+#include "connectors/ingest/medicare/medicare_codes.h"
 #include "domain/records.h"
 #include "domain/status.h"
 
@@ -58,12 +59,9 @@ Result<TuvaImportSummary> ImportTuva(const CsvTable& medical_claim, const CsvTab
 // Mapping helpers, public for tests.
 // Provider class from an NPPES taxonomy code and entity type ("1" individual, "2" organisation).
 ProviderClass ProviderClassOf(std::string_view taxonomy, std::string_view entity_type);
-// The surrogate TIN of an NPI: its last 9 digits (see README.md).
-std::string SurrogateTin(std::string_view npi);
-// Enrollment type from the Medicare status code, dual status, OREC and age (README.md).
-EnrollmentType EnrollmentTypeOf(std::string_view medicare_status_code, bool dual,
-                                std::string_view orec, int age_at_start);
-// True when a dual_status_code ("02", "2", "2.0") names a full or partial dual.
-bool IsDualStatus(std::string_view dual_status_code);
+// Shared with the other importers (connectors/ingest/medicare/medicare_codes.h).
+using medicare::EnrollmentTypeOf;
+using medicare::IsDualStatus;
+using medicare::SurrogateTin;
 
 }  // namespace vbp::tuva
