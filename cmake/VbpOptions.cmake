@@ -1,6 +1,16 @@
 # Shared compile options for every vbp target.
 option(VBP_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
 option(VBP_WERROR "Treat warnings as errors" ON)
+# libFuzzer targets (tests/fuzz, `ops/fuzz`): clang only; every library is instrumented for
+# coverage and built with the sanitizers.
+option(VBP_FUZZ "Build the libFuzzer targets of tests/fuzz (clang; implies VBP_SANITIZE)" OFF)
+if(VBP_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "VBP_FUZZ needs clang: configure with CC=clang CXX=clang++ (ops/fuzz does)")
+  endif()
+  set(VBP_SANITIZE ON)
+  set(VBP_WERROR OFF)  # warnings are gcc's job; clang's differ
+endif()
 # mimalloc replaces malloc in the vbp command and the streaming bench (libmimalloc-dev): vbp
 # settle allocates and frees a few objects per claim on several threads, and ran ~10% faster
 # with it (README, Benchmarks). Never with the sanitizers, which bring their own allocator.
@@ -11,8 +21,9 @@ endif()
 
 add_library(vbp_options INTERFACE)
 target_compile_features(vbp_options INTERFACE cxx_std_20)
-target_compile_options(vbp_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local
-                       -Wnon-virtual-dtor -Wno-missing-field-initializers)
+target_compile_options(vbp_options INTERFACE -Wall -Wextra -Wpedantic
+                       $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> -Wnon-virtual-dtor
+                       -Wno-missing-field-initializers)
 if(VBP_WERROR)
   target_compile_options(vbp_options INTERFACE -Werror)
 endif()
@@ -21,7 +32,12 @@ if(VBP_SANITIZE)
                          -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   # GCC's value-range analysis is much weaker under -fsanitize: these diagnostics turn into false
   # positives (snprintf into exactly-sized buffers, for one). They stay errors in the normal build.
-  target_compile_options(vbp_options INTERFACE -Wno-error=format-truncation
-                         -Wno-error=stringop-overflow -Wno-error=maybe-uninitialized)
+  target_compile_options(vbp_options INTERFACE
+                         $<$<CXX_COMPILER_ID:GNU>:-Wno-error=format-truncation>
+                         $<$<CXX_COMPILER_ID:GNU>:-Wno-error=stringop-overflow>
+                         $<$<CXX_COMPILER_ID:GNU>:-Wno-error=maybe-uninitialized>)
   target_link_options(vbp_options INTERFACE -fsanitize=address,undefined)
+endif()
+if(VBP_FUZZ)
+  target_compile_options(vbp_options INTERFACE -fsanitize=fuzzer-no-link)
 endif()

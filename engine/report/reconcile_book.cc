@@ -180,7 +180,9 @@ Status ReconcileBook::Finish(const FinishOptions& options) {
     passes[{contracts_[k].plan, contracts_[k].group, contracts_[k].as_of.days()}].push_back(k);
   }
   const size_t threads = static_cast<size_t>(std::max(1, options.threads));
-  for (const auto& [key, members_of] : passes) {
+  for (const auto& pass : passes) {
+    const auto& members_of = pass.second;  // a reference, not a binding: the lambda below
+                                           // captures it (clang 14, the fuzz build)
     const BookContract& first = contracts_[members_of.front()];
     const rules::EvaluationContext ctx = ContextOf(first);
     struct SliceOut {

@@ -97,7 +97,10 @@ bool Reader::ValidDigits(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (!((s[i] >= '0' && s[i] <= '9') || (i == 0 && s[i] == '-' && s.size() > 1))) return false;
   }
-  return true;
+  // Canonical as the writer makes them: no leading zero, no "-0". (A leading zero would also
+  // make Boost read the digits as octal, and throw on an 8 or 9: found by fuzz_state_values.)
+  const size_t first = s[0] == '-' ? 1 : 0;
+  return !(s[first] == '0' && (s.size() - first > 1 || first == 1));
 }
 
 std::optional<vbp::Date> Reader::OptDate() {
@@ -142,7 +145,9 @@ vbp::Money Reader::Money() {
 Rational Reader::Rat() {
   BigInt n = Big();
   BigInt d = Big();
-  if (!ok_ || d == 0) {
+  // The writer's rationals are canonical: denominator > 0 (Boost throws on some negative
+  // ones: found by fuzz_state_values).
+  if (!ok_ || d <= 0) {
     ok_ = false;
     return 0;
   }

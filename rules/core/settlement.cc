@@ -94,7 +94,7 @@ StatementFigures SettleContract(const ContractIdentity& id, const ContractAggreg
   s.completion_factor = p.completion_factor;
   s.benchmark_pbpy = p.benchmark_pbpy;
 
-  const Rational micros(BigInt(Money::kMicrosPerDollar));
+  const Rational micros = Rational(BigInt(Money::kMicrosPerDollar));
   Rational truncated_total = 0;
   int64_t total_months = 0;
   for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
