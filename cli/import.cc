@@ -80,6 +80,7 @@ void AddImportCommand(CLI::App& app, int* exit_code) {
   tuva->add_option("--contract-tins", flags->contract_tins,
                    "Billing TINs in the contract: the busiest primary-care units (default 5)");
   tuva->callback([flags, exit_code] { *exit_code = RunTuva(*flags); });
+  AddImportFhirCommand(*cmd, exit_code);
 }
 
 }  // namespace vbp::cli

@@ -9,6 +9,8 @@ namespace vbp::cli {
 void AddSettleCommand(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddImportCommand(CLI::App& app, int* exit_code);
+// `vbp import fhir`, a subcommand of `import` (cli/import_fhir.cc).
+void AddImportFhirCommand(CLI::App& import_cmd, int* exit_code);
 void AddBrokerCommand(CLI::App& app, int* exit_code);
 void AddProduceCommand(CLI::App& app, int* exit_code);
 void AddRunCommand(CLI::App& app, int* exit_code);

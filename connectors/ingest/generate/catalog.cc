@@ -174,6 +174,13 @@ const SpecialtyInfo& InfoOf(Spec s) {
   return info;
 }
 
+std::optional<ProviderClass> ClassOfCmsSpecialty(std::string_view cms_code) {
+  for (const SpecialtyInfo& info : kSpecialties) {
+    if (cms_code == info.cms_code) return info.cls;
+  }
+  return std::nullopt;
+}
+
 std::span<const Condition> ChronicConditions() { return kChronic; }
 std::span<const char* const> RoutineDiagnoses() { return kRoutine; }
 std::span<const Drg> CommonDrgs() { return kDrgs; }

@@ -7,7 +7,9 @@
 // Every string here has static storage, so claims can point at it.
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string_view>
 
 #include "domain/records.h"
 
@@ -67,6 +69,11 @@ struct SpecialtyInfo {
   uint32_t weight;  // share among providers of the same class (individuals) or 0
 };
 const SpecialtyInfo& InfoOf(Spec s);
+// The provider class of a CMS provider specialty code as this catalog assigns it ("08" ->
+// pcp, "50" -> npp, "06" -> specialist, "A0" -> other); nullopt for a code the catalog does not
+// list. Importers of CMS data (FHIR Blue Button prvdr_spclty, CCLF) use it so that imported
+// and generated providers are classed alike.
+std::optional<ProviderClass> ClassOfCmsSpecialty(std::string_view cms_code);
 
 // One billable service: a HCPCS/CPT code and its 2025 allowed amount in cents.
 struct Service {
