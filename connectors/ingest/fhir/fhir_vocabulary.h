@@ -100,11 +100,29 @@ inline constexpr sv kInfoClaimReceived = "clmrecvddate";
 inline constexpr sv kMsCdUrl = "https://bluebutton.cms.gov/resources/variables/ms_cd";
 inline constexpr sv kOrecUrl = "https://bluebutton.cms.gov/resources/variables/orec";
 inline constexpr sv kDualStatusUrlPrefix = "https://bluebutton.cms.gov/resources/variables/dual_";
+// One dual status code for the span (CCLF8 BENE_DUAL_STUS_CD's name); BB's monthly
+// dual_01..dual_12 share the prefix and are read alike.
+inline constexpr sv kDualStatusUrl = "https://bluebutton.cms.gov/resources/variables/dual_stus_cd";
+inline constexpr sv kMedicareStatusAged = "10";
+inline constexpr sv kMedicareStatusDisabled = "20";
+inline constexpr sv kMedicareStatusEsrd = "31";
+inline constexpr sv kDualFull = "02";
+inline constexpr sv kDualNone = "00";
 inline constexpr sv kCoverageClassSystem = "http://terminology.hl7.org/CodeSystem/coverage-class";
 inline constexpr sv kPartA = "Part A";
 inline constexpr sv kPartB = "Part B";
 inline constexpr sv kPartC = "Part C";
 inline constexpr sv kPartD = "Part D";
+
+// --- Profiles and other names only the writer needs ----------------------------------------
+inline constexpr sv kProfileEobProfessional =
+    "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Professional-NonClinician";
+inline constexpr sv kProfileEobInstitutional =
+    "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Outpatient-Institutional";
+inline constexpr sv kProfilePatient = "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient";
+inline constexpr sv kProfileCoverage = "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage";
+inline constexpr sv kClaimIdSystem = "urn:vbp:claim-id";  // the claim identifier's system
+inline constexpr sv kCoverageClassPlan = "plan";
 
 // --- Project extensions (no FHIR element carries these) -------------------------------------
 inline constexpr sv kVbpRiskScoreUrl = "urn:vbp:fhir:extension:risk-score";  // year + score
