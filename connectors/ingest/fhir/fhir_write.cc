@@ -147,6 +147,9 @@ void Header(std::string& out, const Claim& c) {
   out += ",\"use\":\"claim\",\"patient\":{\"reference\":";
   Q(out, "Patient/" + c.member_id.str());
   out += "}";
+  // `created` (required by CARIN) is the paid date: versions are paid in order, so the
+  // importer's ordering agrees with the related chain even without it.
+  if (!c.billing_tin.empty()) out += ",\"created\":\"" + c.paid_date.ToString() + "\"";
   // A void may come without its detail (SPEC §2 needs only its identity): then no dates.
   if (!c.billing_tin.empty()) {
     out += ",\"billablePeriod\":{\"start\":\"" + c.from_date.ToString() + "\",\"end\":\"" +
