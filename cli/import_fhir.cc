@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/ingest/fhir/fhir_import.h"
 #include "connectors/ingest/generate/ndjson_writer.h"
@@ -62,13 +63,10 @@ int RunFhir(const FhirFlags& f) {
                               with_contracts ? files[4].get() : nullptr, files[3].get()};
   auto summary = fhir::ImportFhir(*in, sinks);
   if (!summary.ok()) return Fail(summary.status());
-  for (auto& file : files) {
-    Status st = file->Finish();
-    if (!st.ok()) return Fail(st);
-  }
-  const std::string report = summary->report.dump(2) + "\n";
-  Status st = generate::WriteWholeFile((fs::path(f.out) / "IMPORT_REPORT.json").string(), report);
-  if (!st.ok()) return Fail(st);
+  std::vector<generate::LineSink*> to_finish;
+  for (auto& file : files) to_finish.push_back(file.get());
+  auto report = FinishImport(to_finish, f.out, summary->report);
+  if (!report.ok()) return Fail(report.status());
   std::printf("vbp import fhir: %s -> %s\n  members %lld, providers %lld, claims %lld (%lld lines, "
               "%lld voids), contracts %lld; rejected %lld, out of scope %lld (IMPORT_REPORT.json)\n",
               f.dir.c_str(), f.out.c_str(), static_cast<long long>(summary->members),

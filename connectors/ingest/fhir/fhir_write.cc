@@ -14,13 +14,20 @@ namespace {
 void Key(std::string& out, std::string_view k) { j::AppendKey(out, k); }
 void Q(std::string& out, std::string_view s) { j::AppendString(out, s); }
 
-// {"coding":[{"system":..,"code":..}]}
-void Concept(std::string& out, std::string_view system, std::string_view code) {
-  out += "{\"coding\":[{\"system\":";
+// {"system":..,"code":..}
+void Coding(std::string& out, std::string_view system, std::string_view code) {
+  out += "{\"system\":";
   Q(out, system);
   out += ",\"code\":";
   Q(out, code);
-  out += "}]}";
+  out += "}";
+}
+
+// {"coding":[{"system":..,"code":..}]}
+void Concept(std::string& out, std::string_view system, std::string_view code) {
+  out += "{\"coding\":[";
+  Coding(out, system, code);
+  out += "]}";
 }
 
 // {"system":..,"value":..} with an optional type coding.
@@ -258,11 +265,9 @@ std::string_view MedicareStatus(EnrollmentType t) {
 void CodingExtension(std::string& out, std::string_view url, std::string_view code) {
   out += "{\"url\":";
   Q(out, url);
-  out += ",\"valueCoding\":{\"system\":";
-  Q(out, url);
-  out += ",\"code\":";
-  Q(out, code);
-  out += "}}";
+  out += ",\"valueCoding\":";
+  Coding(out, url, code);
+  out += "}";
 }
 
 void PatientExtensions(std::string& out, const Member& m) {
