@@ -67,14 +67,14 @@ int RunFhir(const FhirFlags& f) {
   for (auto& file : files) to_finish.push_back(file.get());
   auto report = FinishImport(to_finish, f.out, summary->report);
   if (!report.ok()) return Fail(report.status());
-  std::printf("vbp import fhir: %s -> %s\n  members %lld, providers %lld, claims %lld (%lld lines, "
-              "%lld voids), contracts %lld; rejected %lld, out of scope %lld (IMPORT_REPORT.json)\n",
-              f.dir.c_str(), f.out.c_str(), static_cast<long long>(summary->members),
-              static_cast<long long>(summary->providers), static_cast<long long>(summary->claims),
-              static_cast<long long>(summary->claim_lines), static_cast<long long>(summary->voids),
-              static_cast<long long>(summary->contracts),
-              static_cast<long long>(summary->rejected),
-              static_cast<long long>(summary->out_of_scope));
+  std::printf(
+      "vbp import fhir: %s -> %s\n  members %lld, providers %lld, claims %lld (%lld lines, "
+      "%lld voids), contracts %lld; rejected %lld, out of scope %lld (IMPORT_REPORT.json)\n",
+      f.dir.c_str(), f.out.c_str(), static_cast<long long>(summary->members),
+      static_cast<long long>(summary->providers), static_cast<long long>(summary->claims),
+      static_cast<long long>(summary->claim_lines), static_cast<long long>(summary->voids),
+      static_cast<long long>(summary->contracts), static_cast<long long>(summary->rejected),
+      static_cast<long long>(summary->out_of_scope));
   return 0;
 }
 
@@ -83,8 +83,9 @@ int RunFhir(const FhirFlags& f) {
 void AddImportFhirCommand(CLI::App& import_cmd, int* exit_code) {
   auto flags = std::make_shared<FhirFlags>();
   auto* fhir = import_cmd.add_subcommand(
-      "fhir", "Bulk FHIR NDJSON or Bundles of ExplanationOfBenefit, Patient, Coverage (CARIN "
-              "Blue Button R4, BCDA v1/v2)");
+      "fhir",
+      "Bulk FHIR NDJSON or Bundles of ExplanationOfBenefit, Patient, Coverage (CARIN "
+      "Blue Button R4, BCDA v1/v2)");
   fhir->add_option("--dir", flags->dir, "Folder of *.ndjson / *.json resource files")->required();
   fhir->add_option("--out", flags->out, "Output directory")->required();
   fhir->add_option("--contract", flags->contract,

@@ -108,8 +108,8 @@ TEST(FhirImportTest, MapsOneR4EobFieldByField) {
   EXPECT_EQ(c["claim_id"], "CLM-100");  // the uc identifier, not the resource id
   EXPECT_EQ(c["version"], 1);
   EXPECT_EQ(c["frequency"], "original");
-  EXPECT_EQ(c["member_id"], "1EG4TE5MK73");  // Patient/p1 resolved to its MBI
-  EXPECT_EQ(c["billing_tin"], "123456789");  // contained Organization's TAX id, hyphen gone
+  EXPECT_EQ(c["member_id"], "1EG4TE5MK73");     // Patient/p1 resolved to its MBI
+  EXPECT_EQ(c["billing_tin"], "123456789");     // contained Organization's TAX id, hyphen gone
   EXPECT_EQ(c["rendering_npi"], "1245319599");  // performing, linked from item[0]
   EXPECT_EQ(c["claim_type"], "professional");
   EXPECT_EQ(c["from_date"], "2025-02-03");
@@ -150,8 +150,8 @@ std::string Version(std::string_view id, std::string_view claim, std::string_vie
   replace(R"("value":"CLM-100")", std::string(R"("value":")") + std::string(claim) + "\"");
   replace(R"("created":"2025-02-20T10:00:00Z")",
           std::string(R"("created":")") + std::string(created) + "\"");
-  replace(R"("status":"active")", std::string(R"("status":")") + std::string(status) + "\"" +
-                                      std::string(related));
+  replace(R"("status":"active")",
+          std::string(R"("status":")") + std::string(status) + "\"" + std::string(related));
   return text;
 }
 
@@ -235,11 +235,13 @@ TEST(FhirImportTest, NumberPreservingParseKeepsLiterals) {
 
 TEST(FhirImportTest, BadResourcesGoToRejectsWithPositionFieldAndReasonAndTheRunGoesOn) {
   std::string euro = WithPaid("bad1", "5.00");
-  euro.replace(euro.find(R"("value":5.00,"currency":"USD")"), 29, R"("value":5.00,"currency":"EUR")");
+  euro.replace(euro.find(R"("value":5.00,"currency":"USD")"), 29,
+               R"("value":5.00,"currency":"EUR")");
   const std::string exponent = WithPaid("bad2", "1e2");
   std::string no_tin = WithPaid("bad3", "1.00");
   no_tin.replace(no_tin.find(R"("provider":{"reference":"#org1"},)"), 33, "");
-  const std::string pharmacy = R"({"resourceType":"ExplanationOfBenefit","id":"rx","type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/claim-type","code":"pharmacy"}]},"patient":{"reference":"Patient/p1"}})";
+  const std::string pharmacy =
+      R"({"resourceType":"ExplanationOfBenefit","id":"rx","type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/claim-type","code":"pharmacy"}]},"patient":{"reference":"Patient/p1"}})";
   auto o = Import({Ndjson("Patient.ndjson", {OneLine(kPatient)}),
                    Ndjson("e.ndjson", {euro, "{not json", "", exponent, WithPaid("good", "1.00"),
                                        no_tin, pharmacy, R"({"resourceType":"Claim","id":"q"})"})});
@@ -278,18 +280,20 @@ TEST(FhirImportTest, CoverageGivesSpansEnrollmentTypeAndMedicaid) {
                 std::string start, std::string end) {
     return R"({"resourceType":"Coverage","id":")" + id +
            R"(","extension":[{"url":"https://bluebutton.cms.gov/resources/variables/ms_cd","valueCoding":{"code":")" +
-           ms + R"("}},{"url":"https://bluebutton.cms.gov/resources/variables/dual_06","valueCoding":{"code":")" +
-           dual + R"("}},{"url":"https://bluebutton.cms.gov/resources/variables/orec","valueCoding":{"code":"1"}}],"type":{"coding":[{"system":"Medicare","code":")" +
+           ms +
+           R"("}},{"url":"https://bluebutton.cms.gov/resources/variables/dual_06","valueCoding":{"code":")" +
+           dual +
+           R"("}},{"url":"https://bluebutton.cms.gov/resources/variables/orec","valueCoding":{"code":"1"}}],"type":{"coding":[{"system":"Medicare","code":")" +
            part + R"("}]},"beneficiary":{"reference":"Patient/p1"},"period":{"start":")" + start +
            R"(","end":")" + end + R"("}})";
   };
-  auto o = Import({Ndjson("Patient.ndjson", {OneLine(kPatient)}),
-                   Ndjson("Coverage.ndjson",
-                          {cov("a", "Part A", "20", "00", "2024-01-01", "2024-12-31"),
-                           cov("b", "Part B", "20", "00", "2024-01-01", "2024-12-31"),
-                           cov("c", "Part C", "10", "02", "2025-01-01", "2025-12-31"),
-                           cov("d", "Part D", "10", "02", "2025-01-01", "2025-12-31"),
-                           cov("e", "Part B", "10", "02", "2026-01-01", "2026-06-30")})});
+  auto o = Import(
+      {Ndjson("Patient.ndjson", {OneLine(kPatient)}),
+       Ndjson("Coverage.ndjson", {cov("a", "Part A", "20", "00", "2024-01-01", "2024-12-31"),
+                                  cov("b", "Part B", "20", "00", "2024-01-01", "2024-12-31"),
+                                  cov("c", "Part C", "10", "02", "2025-01-01", "2025-12-31"),
+                                  cov("d", "Part D", "10", "02", "2025-01-01", "2025-12-31"),
+                                  cov("e", "Part B", "10", "02", "2026-01-01", "2026-06-30")})});
   const auto members = Records(o->members);
   ASSERT_EQ(members.size(), 1u) << o->rejects.text();
   const auto& m = members[0];
@@ -304,15 +308,15 @@ TEST(FhirImportTest, CoverageGivesSpansEnrollmentTypeAndMedicaid) {
     {"from":"2026-01-01","through":"2026-06-30","program":"medicare_ffs","enrollment_type":"aged_dual"}])"));
   const auto& c = o->summary.report["totals"]["Coverage"];
   EXPECT_EQ(c["read"], 5);
-  EXPECT_EQ(c["mapped"], 4);  // Part A and Part B of 2024 are merged into one span
+  EXPECT_EQ(c["mapped"], 4);        // Part A and Part B of 2024 are merged into one span
   EXPECT_EQ(c["out_of_scope"], 1);  // Part D
   ExpectCountsAddUp(*o);
 }
 
 TEST(FhirImportTest, BundlesAreReadEntryByEntryAndRejectsNameTheEntry) {
-  const std::string bundle = R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":)" +
-                             OneLine(kPatient) + R"(},{"fullUrl":"x"},{"resource":)" +
-                             OneLine(kEob) + "}]}";
+  const std::string bundle =
+      R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":)" + OneLine(kPatient) +
+      R"(},{"fullUrl":"x"},{"resource":)" + OneLine(kEob) + "}]}";
   auto o = Import({{"b.json", bundle}});
   EXPECT_EQ(o->claims.lines(), 1);
   EXPECT_EQ(o->members.lines(), 1);

@@ -19,8 +19,8 @@ const std::string kDir = VBP_SOURCE_DIR "/../shared/data/bcda-synthetic/";
 
 std::vector<FhirSource> Sample() {
   std::vector<FhirSource> files;
-  for (const char* name : {"bb-stu3-Coverage.json", "bb-stu3-ExplanationOfBenefit.json",
-                           "bb-stu3-Patient.json"}) {
+  for (const char* name :
+       {"bb-stu3-Coverage.json", "bb-stu3-ExplanationOfBenefit.json", "bb-stu3-Patient.json"}) {
     auto f = LoadFile(kDir + name);
     EXPECT_TRUE(f.ok()) << f.status().ToString();
     if (f.ok()) files.push_back(std::move(*f));
@@ -88,7 +88,7 @@ TEST(FhirSampleTest, Stu3SampleWithProvidersGivesEveryClaimLineAndDollar) {
   for (const auto& c : claims) {
     ids.insert(c["claim_id"].get<std::string>());
     EXPECT_EQ(c["version"], 1);
-    EXPECT_EQ(c["claim_type"], "professional");  // eob-type CARRIER
+    EXPECT_EQ(c["claim_type"], "professional");    // eob-type CARRIER
     EXPECT_EQ(c["paid_date"], c["through_date"]);  // no payment.date, no weekly process date
     for (const auto& l : c["lines"]) {
       ++lines;

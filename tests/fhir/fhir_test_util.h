@@ -26,8 +26,8 @@ inline std::vector<nlohmann::json> Records(const generate::StringLineSink& sink)
 
 inline std::unique_ptr<Imported> Import(FhirImportInputs in) {
   auto out = std::make_unique<Imported>();
-  auto s = ImportFhir(in, {&out->members, &out->providers, &out->claims, &out->contracts,
-                           &out->rejects});
+  auto s = ImportFhir(
+      in, {&out->members, &out->providers, &out->claims, &out->contracts, &out->rejects});
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   if (s.ok()) out->summary = std::move(*s);
   return out;
@@ -56,7 +56,8 @@ inline void ExpectCountsAddUp(const Imported& o) {
     }
   }
   for (const auto& [type, n] : mapped) EXPECT_EQ(rep["totals"][type]["mapped"], n) << type;
-  const int64_t eobs_mapped = mapped.count("ExplanationOfBenefit") ? mapped["ExplanationOfBenefit"] : 0;
+  const int64_t eobs_mapped =
+      mapped.count("ExplanationOfBenefit") ? mapped["ExplanationOfBenefit"] : 0;
   EXPECT_EQ(o.claims.lines(), eobs_mapped);
   EXPECT_EQ(o.summary.claims, eobs_mapped);
   // Rejects also hold bad roster / contract lines, which are not FHIR resources.

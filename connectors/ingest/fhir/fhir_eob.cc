@@ -54,9 +54,10 @@ void MapClaimType(const Json& eob, MappedEob& out) {
   } else if (hl7 == "oral" || hl7 == "vision") {
     out.out_of_scope = hl7 + " claim";
   } else {
-    out.error = MapError{"type", "no claim type: expected eob-type CARRIER/DME/INPATIENT/"
-                                 "OUTPATIENT/SNF/HHA/HOSPICE/PDE or claim-type professional/"
-                                 "institutional/pharmacy"};
+    out.error = MapError{"type",
+                         "no claim type: expected eob-type CARRIER/DME/INPATIENT/"
+                         "OUTPATIENT/SNF/HHA/HOSPICE/PDE or claim-type professional/"
+                         "institutional/pharmacy"};
   }
 }
 
@@ -137,8 +138,10 @@ void MapProviders(const Json& eob, MappedEob& out) {
       const std::string_view w = want;
       if ((w == "performing" && t.performing) || (w == "primary" && t.primary) || w == "any") {
         rendering = &t;
-        if (w != "performing") ++out.assumptions["rendering_npi from a care-team member not "
-                                                 "marked performing/rendering"];
+        if (w != "performing")
+          ++out.assumptions
+                ["rendering_npi from a care-team member not "
+                 "marked performing/rendering"];
       }
     }
   }
@@ -155,13 +158,16 @@ void MapProviders(const Json& eob, MappedEob& out) {
   }
   if (tin.empty()) tin = StripHyphens(ExtensionText(Extension(eob, v::kTaxNumUrl)));
   if (npi.empty()) {
-    out.error = MapError{"careTeam", "no rendering provider NPI: no careTeam member or EOB.provider "
-                                     "with an identifier of system " + std::string(v::kNpiSystem)};
+    out.error = MapError{"careTeam",
+                         "no rendering provider NPI: no careTeam member or EOB.provider "
+                         "with an identifier of system " +
+                             std::string(v::kNpiSystem)};
     return;
   }
   if (tin.empty()) {
-    out.error = MapError{"provider.identifier", "no billing TIN: no EOB.provider identifier of type "
-                                                "TAX and no tax_num extension"};
+    out.error = MapError{"provider.identifier",
+                         "no billing TIN: no EOB.provider identifier of type "
+                         "TAX and no tax_num extension"};
     return;
   }
   out.body["billing_tin"] = tin;
@@ -243,7 +249,8 @@ void MapInstitutional(const Json& eob, MappedEob& out) {
   if (const Json* s = SupportingInfo(eob, v::kInfoDischargeStatus)) {
     out.body["discharge_status"] = FirstCode(Field(*s, "code"));
   }
-  if (const Json* s = SupportingInfo(eob, v::kInfoDrg)) out.body["drg"] = FirstCode(Field(*s, "code"));
+  if (const Json* s = SupportingInfo(eob, v::kInfoDrg))
+    out.body["drg"] = FirstCode(Field(*s, "code"));
   OJson procs = OJson::array();
   BySequence(Array(eob, "procedure"), [&](const Json& p) {
     std::string code = FirstCode(Field(p, "procedureCodeableConcept"));
@@ -267,8 +274,8 @@ const Json* Adjudication(const Json& item, std::initializer_list<std::string_vie
 // One money field of a line; "" with an error set when the amount is unusable.
 std::string LineMoney(const Json* adj, const std::string& path, MappedEob& out) {
   const Json* amount = Field(*adj, "amount");
-  const std::string currency = Str(*amount, "currency").empty() ? Str(*amount, "code")
-                                                                : Str(*amount, "currency");
+  const std::string currency =
+      Str(*amount, "currency").empty() ? Str(*amount, "code") : Str(*amount, "currency");
   if (!currency.empty() && currency != "USD") {
     out.error = MapError{path + ".amount.currency", "currency '" + currency + "', expected USD"};
     return {};
@@ -358,6 +365,22 @@ void MapLines(const Json& eob, MappedEob& out) {
   out.body["lines"] = std::move(lines);
 }
 
+// SPEC pays by line. A header payment.amount that differs from the lines' paid sum (Blue
+// Button institutional claims pay at the header) is counted, not allocated to lines.
+void CheckHeaderPayment(const Json& eob, MappedEob& out) {
+  const Json* payment = Field(eob, "payment");
+  const Json* amount = payment ? Field(*payment, "amount") : nullptr;
+  if (!amount) return;
+  auto header = ExactMoney(Field(*amount, "value"));
+  if (!header.ok()) return;
+  Money lines;
+  for (const auto& line : out.body["lines"])
+    lines += *Money::Parse(line["paid"].get<std::string>());
+  if (lines != *Money::Parse(*header)) {
+    ++out.assumptions["payment.amount differs from the lines' paid sum (the lines are used)"];
+  }
+}
+
 void MapIdentity(const Json& eob, MappedEob& out) {
   out.resource_id = Str(eob, "id");
   out.claim_identifier = IdentifierValue(eob, v::kClmIdSystem, v::kUniqueClaimIdType);
@@ -435,6 +458,7 @@ MappedEob MapEob(const Json& eob) {
   MapDiagnoses(eob, out);
   if (out.body["claim_type"] == "institutional") MapInstitutional(eob, out);
   MapLines(eob, out);
+  if (!out.error) CheckHeaderPayment(eob, out);
   if (provider_error && !out.error) out.error = std::move(provider_error);
   return out;
 }

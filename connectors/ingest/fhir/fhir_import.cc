@@ -245,8 +245,8 @@ OJson Spans(State& st, const MemberBuild& mb) {
   }
   OJson out = OJson::array();
   for (const auto& [from, through, program, type] : spans) {
-    out.push_back({{"from", from}, {"through", through}, {"program", program},
-                   {"enrollment_type", type}});
+    out.push_back(
+        {{"from", from}, {"through", through}, {"program", program}, {"enrollment_type", type}});
   }
   return out;
 }
@@ -357,7 +357,8 @@ struct EobIndex {
   explicit EobIndex(const std::vector<Read<MappedEob>>& eobs) {
     for (size_t i = 0; i < eobs.size(); ++i) {
       by_resource[eobs[i].m.resource_id].push_back(i);
-      if (!eobs[i].m.claim_identifier.empty()) by_identifier[eobs[i].m.claim_identifier].push_back(i);
+      if (!eobs[i].m.claim_identifier.empty())
+        by_identifier[eobs[i].m.claim_identifier].push_back(i);
     }
   }
   const std::vector<size_t>* Target(const std::string& t) const {
@@ -427,7 +428,8 @@ Versioning AssignVersions(const std::vector<Read<MappedEob>>& eobs) {
     };
     std::sort(members.begin(), members.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
     const MappedEob& first = eobs[members.front()].m;
-    const std::string id = first.claim_identifier.empty() ? first.resource_id : first.claim_identifier;
+    const std::string id =
+        first.claim_identifier.empty() ? first.resource_id : first.claim_identifier;
     for (size_t k = 0; k < members.size(); ++k) {
       for (size_t i : idx.by_resource.at(eobs[members[k]].m.resource_id)) {
         out.claim_id[i] = id;
@@ -446,7 +448,7 @@ namespace {
 struct ClaimTotals {
   int64_t lines = 0;
   std::map<std::string, int64_t> by_frequency;
-  Money paid;  // over written non-void versions
+  Money paid;           // over written non-void versions
   Money paid_rejected;  // over the lines read from rejected EOBs
   int64_t lines_rejected = 0;
   std::set<std::string> claim_ids;
@@ -496,9 +498,9 @@ void AddPaid(const MappedEob& m, ClaimTotals& t, bool rejected) {
 }
 
 // One EOB: its claim record written, or the EOB rejected.
-Status WriteClaim(State& st, const Read<MappedEob>& e, const std::string& claim_id,
-                  int64_t version, const std::map<std::string, std::string>& member_of,
-                  ClaimTotals& t, ProviderEvidence& ev) {
+Status WriteClaim(State& st, const Read<MappedEob>& e, const std::string& claim_id, int64_t version,
+                  const std::map<std::string, std::string>& member_of, ClaimTotals& t,
+                  ProviderEvidence& ev) {
   const MappedEob& m = e.m;
   const bool minimal_void = m.cancelled && m.error.has_value();
   if (m.error && !minimal_void) {
@@ -519,7 +521,8 @@ Status WriteClaim(State& st, const Read<MappedEob>& e, const std::string& claim_
   VBP_RETURN_IF_ERROR(st.sinks->claims->Append(text));
   ++CountsOf(st, e.pos, "ExplanationOfBenefit").mapped;
   ++st.summary.claims;
-  if (minimal_void) ++st.assumptions["void written without claim detail (cancelled EOB not mappable)"];
+  if (minimal_void)
+    ++st.assumptions["void written without claim detail (cancelled EOB not mappable)"];
   Merge(st.assumptions, m.assumptions);
   ++t.by_frequency[m.cancelled ? "void" : version == 1 ? "original" : "replacement"];
   t.claim_ids.insert(claim_id);
@@ -539,7 +542,8 @@ Result<ProviderEvidence> WriteClaims(State& st, const std::map<std::string, std:
   ClaimTotals t;
   ProviderEvidence ev;
   for (size_t i = 0; i < st.eobs.size(); ++i) {
-    VBP_RETURN_IF_ERROR(WriteClaim(st, st.eobs[i], ver.claim_id[i], ver.version[i], member_of, t, ev));
+    VBP_RETURN_IF_ERROR(
+        WriteClaim(st, st.eobs[i], ver.claim_id[i], ver.version[i], member_of, t, ev));
   }
   st.summary.claim_lines = t.lines;
   report["claim_ids_written"] = static_cast<int64_t>(t.claim_ids.size());
@@ -606,8 +610,12 @@ Status WriteDerivedProviders(State& st, const ProviderEvidence& ev, OJson& repor
     const auto cls = generate::ClassOfCmsSpecialty(specialty);
     if (!cls) ++unknown_specialty;
     const ProviderClass pc = cls.value_or(ProviderClass::kOther);
-    OJson r{{"schema", "vbp.provider/1"}, {"npi", npi}, {"tin", tin}, {"specialty", specialty},
-            {"provider_class", ProviderClassName(pc)}, {"effective", kProviderEffective}};
+    OJson r{{"schema", "vbp.provider/1"},
+            {"npi", npi},
+            {"tin", tin},
+            {"specialty", specialty},
+            {"provider_class", ProviderClassName(pc)},
+            {"effective", kProviderEffective}};
     const std::string text = r.dump();
     if (st.decoder.Decode(text, {"providers", -1, 0}, RecordKind::kProvider).reject) {
       ++no_tin;  // an NPI or TIN of the wrong shape: the claims carrying it were rejected too
@@ -644,7 +652,9 @@ namespace {
 // --- Report ----------------------------------------------------------------------------------
 
 OJson CountsJson(const Counts& c) {
-  return {{"read", c.read}, {"mapped", c.mapped}, {"rejected", c.rejected},
+  return {{"read", c.read},
+          {"mapped", c.mapped},
+          {"rejected", c.rejected},
           {"out_of_scope", c.out_of_scope}};
 }
 
@@ -670,22 +680,22 @@ OJson InputsReport(const State& st, std::map<std::string, Counts>& totals) {
 
 // The standing mapping rules (README.md), so a report read alone says what was assumed.
 OJson Rules() {
-  return OJson::array({
-      "claim_id: EOB identifier of type uc (C4BB) or system clm_id (Blue Button), else the "
-      "resource id; EOBs linked by a shared claim id or by related (prior/replaces/replacedby) "
-      "are one claim",
-      "version: the claim's distinct EOB resources ordered by replacement-chain depth, then "
-      "created, then meta.lastUpdated, then resource id; cancelled / entered-in-error is a void",
-      "paid: line adjudication line_nch_pmt_amt / rev_cntr_pmt_amt_amt (Blue Button), else "
-      "paidtoprovider, else benefit; allowed: line_alowd_chrg_amt, else eligible",
-      "rendering_npi: care-team member performing/rendering linked from item[0], else the first "
-      "performing/rendering, primary or any care-team NPI, else EOB.provider's NPI",
-      "billing_tin: EOB.provider identifier of type TAX, else tax_num on the rendering care-team "
-      "member, item[0] or the EOB",
-      "member_id: Patient MBI identifier, else Patient.id; enrollment type from ms_cd, dual "
-      "codes, OREC and age as vbp import tuva does",
-      "Part D coverage, pharmacy/oral/vision EOBs and other resource types are out of scope "
-      "(counted)"});
+  return OJson::array(
+      {"claim_id: EOB identifier of type uc (C4BB) or system clm_id (Blue Button), else the "
+       "resource id; EOBs linked by a shared claim id or by related (prior/replaces/replacedby) "
+       "are one claim",
+       "version: the claim's distinct EOB resources ordered by replacement-chain depth, then "
+       "created, then meta.lastUpdated, then resource id; cancelled / entered-in-error is a void",
+       "paid: line adjudication line_nch_pmt_amt / rev_cntr_pmt_amt_amt (Blue Button), else "
+       "paidtoprovider, else benefit; allowed: line_alowd_chrg_amt, else eligible",
+       "rendering_npi: care-team member performing/rendering linked from item[0], else the first "
+       "performing/rendering, primary or any care-team NPI, else EOB.provider's NPI",
+       "billing_tin: EOB.provider identifier of type TAX, else tax_num on the rendering care-team "
+       "member, item[0] or the EOB",
+       "member_id: Patient MBI identifier, else Patient.id; enrollment type from ms_cd, dual "
+       "codes, OREC and age as vbp import tuva does",
+       "Part D coverage, pharmacy/oral/vision EOBs and other resource types are out of scope "
+       "(counted)"});
 }
 
 }  // namespace
@@ -698,7 +708,8 @@ Result<FhirImportSummary> ImportFhir(const FhirImportInputs& in, const FhirImpor
   State st;
   st.sinks = &sinks;
   for (const FhirSource& src : in.resources) {
-    VBP_RETURN_IF_ERROR(EndsWith(src.name, ".ndjson") ? ReadNdjson(st, src) : ReadJsonFile(st, src));
+    VBP_RETURN_IF_ERROR(EndsWith(src.name, ".ndjson") ? ReadNdjson(st, src)
+                                                      : ReadJsonFile(st, src));
   }
   OJson claims_report, providers_report;
   VBP_ASSIGN_OR_RETURN(auto member_of, WriteMembers(st));
@@ -714,9 +725,9 @@ Result<FhirImportSummary> ImportFhir(const FhirImportInputs& in, const FhirImpor
   rep["totals"] = OJson::object();
   for (const auto& [type, c] : totals) rep["totals"][type] = CountsJson(c);
   for (const auto& [reason, n] : st.out_of_scope_reasons) st.summary.out_of_scope += n;
-  rep["written"] = {{"members", st.summary.members},     {"providers", st.summary.providers},
-                    {"claims", st.summary.claims},       {"claim_lines", st.summary.claim_lines},
-                    {"voids", st.summary.voids},         {"contracts", st.summary.contracts},
+  rep["written"] = {{"members", st.summary.members}, {"providers", st.summary.providers},
+                    {"claims", st.summary.claims},   {"claim_lines", st.summary.claim_lines},
+                    {"voids", st.summary.voids},     {"contracts", st.summary.contracts},
                     {"rejects", st.summary.rejected}};
   rep["claims"] = claims_report;
   rep["providers"] = providers_report;

@@ -28,9 +28,9 @@ struct FhirSource {
 };
 
 struct FhirImportInputs {
-  std::vector<FhirSource> resources;      // NDJSON or Bundle files, in processing order
-  std::optional<FhirSource> roster;       // SPEC providers NDJSON; wins over derived providers
-  std::optional<FhirSource> contracts;    // SPEC contracts NDJSON, copied after validation
+  std::vector<FhirSource> resources;    // NDJSON or Bundle files, in processing order
+  std::optional<FhirSource> roster;     // SPEC providers NDJSON; wins over derived providers
+  std::optional<FhirSource> contracts;  // SPEC contracts NDJSON, copied after validation
 };
 
 struct FhirImportSinks {
@@ -45,7 +45,7 @@ struct FhirImportSummary {
   nlohmann::ordered_json report;  // IMPORT_REPORT.json
   int64_t members = 0;
   int64_t providers = 0;
-  int64_t claims = 0;       // claim records written (every version, voids included)
+  int64_t claims = 0;  // claim records written (every version, voids included)
   int64_t claim_lines = 0;
   int64_t voids = 0;
   int64_t contracts = 0;

@@ -23,7 +23,7 @@ struct MapError {
 using Assumptions = std::map<std::string, int64_t>;
 
 struct RelatedRef {
-  std::string target;      // resource id, or a claim identifier value
+  std::string target;        // resource id, or a claim identifier value
   bool replaced_by = false;  // true: the target replaces this EOB (C4BB "replacedby")
 };
 
@@ -42,8 +42,8 @@ struct MappedEob {
   std::string created;
   std::string last_updated;
   std::vector<RelatedRef> related;
-  std::string out_of_scope;      // non-empty: skipped, with this reason (e.g. pharmacy)
-  std::optional<MapError> error; // set: the claim body could not be mapped
+  std::string out_of_scope;       // non-empty: skipped, with this reason (e.g. pharmacy)
+  std::optional<MapError> error;  // set: the claim body could not be mapped
   // SPEC claim fields after member_id, in SPEC order (billing_tin ... lines).
   nlohmann::ordered_json body;
   int64_t lines = 0;
@@ -72,11 +72,11 @@ struct MappedCoverage {
   std::string patient_id;
   std::string out_of_scope;
   std::optional<MapError> error;
-  std::string from, through;   // "" when the period does not say
+  std::string from, through;  // "" when the period does not say
   std::string program;
-  std::string ms_cd;           // Medicare status code
+  std::string ms_cd;  // Medicare status code
   std::string orec;
-  std::optional<bool> dual;    // nullopt: no dual status code on this resource
+  std::optional<bool> dual;  // nullopt: no dual status code on this resource
 };
 
 MappedCoverage MapCoverage(const Json& coverage);

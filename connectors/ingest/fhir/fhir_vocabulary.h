@@ -42,8 +42,8 @@ inline constexpr sv kStatusCancelled = "cancelled";
 inline constexpr sv kStatusEnteredInError = "entered-in-error";
 inline constexpr sv kRelatedRelationshipSystem =
     "http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship";
-inline constexpr sv kRelationshipPrior = "prior";          // this EOB replaces the referenced one
-inline constexpr sv kRelationshipReplaces = "replaces";    // same meaning, some payers' code
+inline constexpr sv kRelationshipPrior = "prior";            // this EOB replaces the referenced one
+inline constexpr sv kRelationshipReplaces = "replaces";      // same meaning, some payers' code
 inline constexpr sv kRelationshipReplacedBy = "replacedby";  // C4BB: the referenced replaces this
 
 // --- Care team ------------------------------------------------------------------------------
@@ -54,7 +54,8 @@ inline constexpr sv kRoleRendering = "rendering";
 inline constexpr sv kRolePrimary = "primary";  // R4 core claimcareteamrole, BB v1
 inline constexpr sv kBbVariables = "https://bluebutton.cms.gov/resources/variables/";
 inline constexpr sv kTaxNumUrl = "https://bluebutton.cms.gov/resources/variables/tax_num";
-inline constexpr sv kSpecialtySystem = "https://bluebutton.cms.gov/resources/variables/prvdr_spclty";
+inline constexpr sv kSpecialtySystem =
+    "https://bluebutton.cms.gov/resources/variables/prvdr_spclty";
 
 // --- Amounts --------------------------------------------------------------------------------
 inline constexpr sv kAdjudicationSystem = "http://terminology.hl7.org/CodeSystem/adjudication";
@@ -66,7 +67,8 @@ inline constexpr sv kCatEligible = "eligible";  // allowed amount
 inline constexpr sv kCatPaidToProvider = "paidtoprovider";
 inline constexpr sv kCatBenefit = "benefit";
 // BB variables used as adjudication category codes (full URLs in BB v1 and v2).
-inline constexpr sv kBbLineAllowed = "https://bluebutton.cms.gov/resources/variables/line_alowd_chrg_amt";
+inline constexpr sv kBbLineAllowed =
+    "https://bluebutton.cms.gov/resources/variables/line_alowd_chrg_amt";
 inline constexpr sv kBbLinePaid = "https://bluebutton.cms.gov/resources/variables/line_nch_pmt_amt";
 inline constexpr sv kBbRevCenterPaid =
     "https://bluebutton.cms.gov/resources/variables/rev_cntr_pmt_amt_amt";
@@ -76,8 +78,7 @@ inline constexpr sv kBbWeeklyProcessDate =
 // --- Codes on claims ------------------------------------------------------------------------
 inline constexpr sv kIcd10CmSystem = "http://hl7.org/fhir/sid/icd-10-cm";
 inline constexpr sv kIcd10PcsSystem = "http://www.cms.gov/Medicare/Coding/ICD10";
-inline constexpr sv kDiagnosisTypeSystem =
-    "http://terminology.hl7.org/CodeSystem/ex-diagnosistype";
+inline constexpr sv kDiagnosisTypeSystem = "http://terminology.hl7.org/CodeSystem/ex-diagnosistype";
 inline constexpr sv kDiagnosisPrincipal = "principal";
 inline constexpr sv kHcpcsSystem = "https://bluebutton.cms.gov/resources/codesystem/hcpcs";
 inline constexpr sv kPosSystem =
@@ -116,11 +117,15 @@ inline constexpr sv kPartD = "Part D";
 
 // --- Profiles and other names only the writer needs ----------------------------------------
 inline constexpr sv kProfileEobProfessional =
-    "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Professional-NonClinician";
+    "http://hl7.org/fhir/us/carin-bb/StructureDefinition/"
+    "C4BB-ExplanationOfBenefit-Professional-NonClinician";
 inline constexpr sv kProfileEobInstitutional =
-    "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Outpatient-Institutional";
-inline constexpr sv kProfilePatient = "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient";
-inline constexpr sv kProfileCoverage = "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage";
+    "http://hl7.org/fhir/us/carin-bb/StructureDefinition/"
+    "C4BB-ExplanationOfBenefit-Outpatient-Institutional";
+inline constexpr sv kProfilePatient =
+    "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient";
+inline constexpr sv kProfileCoverage =
+    "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage";
 inline constexpr sv kClaimIdSystem = "urn:vbp:claim-id";  // the claim identifier's system
 inline constexpr sv kCoverageClassPlan = "plan";
 

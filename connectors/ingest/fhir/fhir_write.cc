@@ -118,9 +118,11 @@ void InstitutionalInfo(std::string& out, const Claim& c) {
   }
   out += ",\"supportingInfo\":[";
   int seq = 1;
-  if (!c.bill_type.empty()) SupportingInfo(out, &seq, v::kInfoBillType, v::kBillTypeSystem, c.bill_type);
+  if (!c.bill_type.empty())
+    SupportingInfo(out, &seq, v::kInfoBillType, v::kBillTypeSystem, c.bill_type);
   if (!c.discharge_status.empty()) {
-    SupportingInfo(out, &seq, v::kInfoDischargeStatus, v::kDischargeStatusSystem, c.discharge_status);
+    SupportingInfo(out, &seq, v::kInfoDischargeStatus, v::kDischargeStatusSystem,
+                   c.discharge_status);
   }
   if (!c.drg.empty()) SupportingInfo(out, &seq, v::kInfoDrg, v::kDrgSystem, c.drg);
   if (c.admission_date || c.discharge_date) {
@@ -352,8 +354,8 @@ std::vector<std::string> CoverageJsons(const Member& m) {
     }
     r += ",\"beneficiary\":{\"reference\":";
     Q(r, "Patient/" + m.member_id.str());
-    r += "},\"period\":{\"start\":\"" + c.from.ToString() + "\",\"end\":\"" +
-         c.through.ToString() + "\"}}";
+    r += "},\"period\":{\"start\":\"" + c.from.ToString() + "\",\"end\":\"" + c.through.ToString() +
+         "\"}}";
     out.push_back(std::move(r));
   }
   return out;
