@@ -186,6 +186,25 @@ TEST(FhirImportTest, ReplacementChainAndCancellationBecomeVersionsAndVoid) {
   ExpectCountsAddUp(*o);
 }
 
+TEST(FhirImportTest, ReplacedByAndIdentifierReferencesLinkVersionsToo) {
+  // "a" says it is replaced by "b" (C4BB replacedby); "c" names its prior by claim identifier.
+  const std::string replaced_by =
+      R"(,"related":[{"claim":{"reference":"ExplanationOfBenefit/b"},"relationship":{"coding":[{"code":"replacedby"}]}}])";
+  const std::string by_identifier =
+      R"(,"related":[{"claim":{"identifier":{"value":"CLM-B"}},"relationship":{"coding":[{"code":"replaces"}]}}])";
+  const std::string a = Version("a", "CLM-A", "2025-03-01", "active", replaced_by);
+  const std::string b = Version("b", "CLM-B", "2025-01-01", "active", "");
+  const std::string c = Version("c", "CLM-C", "2025-02-01", "active", by_identifier);
+  auto o = Import({Ndjson("Patient.ndjson", {OneLine(kPatient)}), Ndjson("e.ndjson", {c, b, a})});
+  const auto claims = Records(o->claims);
+  ASSERT_EQ(claims.size(), 3u) << o->rejects.text();
+  // Chain a -> b -> c although created says b, c, a.
+  EXPECT_EQ(claims[0]["version"], 3);
+  EXPECT_EQ(claims[1]["version"], 2);
+  EXPECT_EQ(claims[2]["version"], 1);
+  for (const auto& cl : claims) EXPECT_EQ(cl["claim_id"], "CLM-A");
+}
+
 TEST(FhirImportTest, WithoutRelatedVersionsFollowCreatedThenLastUpdatedThenId) {
   // Three EOBs sharing a claim identifier and no `related`: ordered by created; the two
   // created the same day by resource id.
