@@ -135,6 +135,73 @@ TEST(FhirImportTest, MapsOneR4EobFieldByField) {
   ExpectCountsAddUp(*o);
 }
 
+// A carrier claim in Blue Button 2.0 (R4, BCDA v2) shape: claim number in clm_id, the NPI typed
+// with C4BB's lower-case "npi", tax_num on the line, Medicare and provider payments both given,
+// the paid date only in the weekly process date extension.
+constexpr std::string_view kBb2Carrier = R"({"resourceType":"ExplanationOfBenefit",
+  "id":"carrier-5555","extension":[{"url":
+  "https://bluebutton.cms.gov/resources/variables/nch_wkly_proc_dt","valueDate":"2021-07-09"}],
+  "identifier":[{"system":"https://bluebutton.cms.gov/resources/variables/clm_id",
+    "value":"5555"},{"system":"https://bluebutton.cms.gov/resources/identifier/claim-group",
+    "value":"900"}],
+  "status":"active","type":{"coding":[
+    {"system":"https://bluebutton.cms.gov/resources/variables/nch_clm_type_cd","code":"71"},
+    {"system":"https://bluebutton.cms.gov/resources/codesystem/eob-type","code":"CARRIER"},
+    {"system":"http://terminology.hl7.org/CodeSystem/claim-type","code":"professional"}]},
+  "patient":{"reference":"Patient/p1"},
+  "billablePeriod":{"start":"2021-06-30","end":"2021-06-30"},
+  "careTeam":[{"sequence":1,"provider":{"identifier":{"type":{"coding":[{"system":
+    "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType","code":"npi"}]},
+    "value":"1245319599"}},"role":{"coding":[{"system":
+    "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBClaimCareTeamRole","code":"performing"}]},
+    "qualification":{"coding":[{"system":
+    "https://bluebutton.cms.gov/resources/variables/prvdr_spclty","code":"50"}]}}],
+  "item":[{"sequence":1,"careTeamSequence":[1],"extension":[{"url":
+    "https://bluebutton.cms.gov/resources/variables/tax_num","valueCoding":{"code":"987654321"}}],
+    "productOrService":{"coding":[{"system":
+    "https://bluebutton.cms.gov/resources/codesystem/hcpcs","code":"99213"}]},
+    "servicedPeriod":{"start":"2021-06-30","end":"2021-06-30"},
+    "locationCodeableConcept":{"coding":[{"system":
+    "https://bluebutton.cms.gov/resources/variables/line_place_of_srvc_cd","code":"11"}]},
+    "quantity":{"value":1},
+    "adjudication":[
+      {"category":{"coding":[{"system":"http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        "code":"paidtoprovider"},{"system":
+        "https://bluebutton.cms.gov/resources/codesystem/adjudication","code":
+        "https://bluebutton.cms.gov/resources/variables/line_prvdr_pmt_amt"}]},
+        "amount":{"value":70.11,"currency":"USD"}},
+      {"category":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/adjudication",
+        "code":"benefit"},{"system":
+        "https://bluebutton.cms.gov/resources/codesystem/adjudication","code":
+        "https://bluebutton.cms.gov/resources/variables/line_nch_pmt_amt"}]},
+        "amount":{"value":72.33,"currency":"USD"}},
+      {"category":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/adjudication",
+        "code":"eligible"},{"system":
+        "https://bluebutton.cms.gov/resources/codesystem/adjudication","code":
+        "https://bluebutton.cms.gov/resources/variables/line_alowd_chrg_amt"}]},
+        "amount":{"value":92.27,"currency":"USD"}}]}]})";
+
+TEST(FhirImportTest, MapsABlueButton2CarrierClaim) {
+  auto o = Import({Ndjson("Patient.ndjson", {OneLine(kPatient)}),
+                   Ndjson("eob.ndjson", {OneLine(kBb2Carrier)})});
+  const auto claims = Records(o->claims);
+  ASSERT_EQ(claims.size(), 1u) << o->rejects.text();
+  const auto& c = claims[0];
+  EXPECT_EQ(c["claim_id"], "5555");
+  EXPECT_EQ(c["rendering_npi"], "1245319599");
+  EXPECT_EQ(c["billing_tin"], "987654321");   // the line's tax_num
+  EXPECT_EQ(c["paid_date"], "2021-07-09");    // nch_wkly_proc_dt
+  EXPECT_EQ(c["lines"][0]["paid"], "72.33");  // the Medicare payment, not the provider's part
+  EXPECT_EQ(c["lines"][0]["allowed"], "92.27");
+  const auto providers = Records(o->providers);
+  ASSERT_EQ(providers.size(), 1u);
+  EXPECT_EQ(providers[0]["provider_class"], "npp");  // CMS specialty 50: nurse practitioner
+  EXPECT_EQ(o->summary.report["assumptions"]
+                             ["paid_date from the NCH weekly process date (nch_wkly_proc_dt)"],
+            1);
+  ExpectCountsAddUp(*o);
+}
+
 // An EOB with its identifier, created date and status/related replaced.
 std::string Version(std::string_view id, std::string_view claim, std::string_view created,
                     std::string_view status, std::string_view related) {

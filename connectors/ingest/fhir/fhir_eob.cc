@@ -61,18 +61,30 @@ void MapClaimType(const Json& eob, MappedEob& out) {
   }
 }
 
+// An NPI: system us-npi, or type NPI (v2-0203) / npi (C4BB identifier type).
+std::string NpiOf(const Json& obj) {
+  std::string npi = IdentifierValue(obj, v::kNpiSystem, v::kNpiIdType);
+  return npi.empty() ? IdentifierValue(obj, {}, v::kNpiIdTypeC4bb) : npi;
+}
+
+// A TIN: system IRS TIN or type TAX, or Blue Button's tax_num used as a system.
+std::string TinOf(const Json& obj) {
+  std::string tin = IdentifierValue(obj, v::kTinSystem, v::kTaxIdType);
+  return tin.empty() ? IdentifierValue(obj, v::kTaxNumUrl) : tin;
+}
+
 // The NPI (and TIN) of a care-team provider reference: its identifier, or a contained resource.
 std::string NpiOfReference(const Json& eob, const Json* ref, std::string* tin) {
   if (!ref) return {};
-  std::string npi = IdentifierValue(*ref, v::kNpiSystem, v::kNpiIdType);
-  if (tin && tin->empty()) *tin = IdentifierValue(*ref, v::kTinSystem, v::kTaxIdType);
+  std::string npi = NpiOf(*ref);
+  if (tin && tin->empty()) *tin = TinOf(*ref);
   const std::string id = ReferenceId(ref);
   if (!npi.empty() || id.empty() || id[0] != '#') return npi;
   if (const Json* contained = Array(eob, "contained")) {
     for (const Json& c : *contained) {
       if ("#" + Str(c, "id") != id) continue;
-      if (tin && tin->empty()) *tin = IdentifierValue(c, v::kTinSystem, v::kTaxIdType);
-      return IdentifierValue(c, v::kNpiSystem, v::kNpiIdType);
+      if (tin && tin->empty()) *tin = TinOf(c);
+      return NpiOf(c);
     }
   }
   return {};

@@ -26,6 +26,7 @@ inline constexpr sv kTinSystem = "urn:oid:2.16.840.1.113883.4.4";  // IRS TIN
 inline constexpr sv kIdentifierTypeSystem = "http://terminology.hl7.org/CodeSystem/v2-0203";
 inline constexpr sv kTaxIdType = "TAX";
 inline constexpr sv kNpiIdType = "NPI";
+inline constexpr sv kNpiIdTypeC4bb = "npi";  // C4BBIdentifierType, as Blue Button 2.0 writes it
 inline constexpr sv kMbiIdType = "MC";  // v2-0203 "Patient's Medicare number"
 inline constexpr sv kC4bbIdentifierTypeSystem =
     "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType";
