@@ -25,7 +25,8 @@ struct GenerateFlags {
 // The files one format writes, and the sinks the generator writes into.
 struct Outputs {
   std::vector<std::unique_ptr<generate::FileLineSink>> files;
-  std::unique_ptr<fhir::FhirRecordSink> fhir_members, fhir_claims;
+  fhir::SpecialtyByNpi specialties;
+  std::unique_ptr<fhir::FhirRecordSink> fhir_providers, fhir_members, fhir_claims;
   generate::GenerateSinks sinks;
 };
 
@@ -33,7 +34,8 @@ Result<std::unique_ptr<Outputs>> OpenOutputs(const GenerateFlags& f) {
   namespace fs = std::filesystem;
   auto out = std::make_unique<Outputs>();
   auto open = [&](const std::string& rel) -> Result<generate::LineSink*> {
-    VBP_ASSIGN_OR_RETURN(auto sink, generate::FileLineSink::Create((fs::path(f.out) / rel).string()));
+    VBP_ASSIGN_OR_RETURN(auto sink,
+                         generate::FileLineSink::Create((fs::path(f.out) / rel).string()));
     out->files.push_back(std::move(sink));
     return out->files.back().get();
   };
@@ -52,12 +54,17 @@ Result<std::unique_ptr<Outputs>> OpenOutputs(const GenerateFlags& f) {
   VBP_ASSIGN_OR_RETURN(auto* patients, open("Patient.ndjson"));
   VBP_ASSIGN_OR_RETURN(auto* coverages, open("Coverage.ndjson"));
   VBP_ASSIGN_OR_RETURN(auto* unconvertible, open("vbp/unconvertible.ndjson"));
-  VBP_ASSIGN_OR_RETURN(out->sinks.providers, open("vbp/providers.ndjson"));
+  VBP_ASSIGN_OR_RETURN(auto* roster, open("vbp/providers.ndjson"));
   VBP_ASSIGN_OR_RETURN(out->sinks.contracts, open("vbp/contracts.ndjson"));
-  out->fhir_members = std::make_unique<fhir::FhirRecordSink>(RecordKind::kMember, patients,
-                                                              coverages, unconvertible);
-  out->fhir_claims =
-      std::make_unique<fhir::FhirRecordSink>(RecordKind::kClaim, eobs, nullptr, unconvertible);
+  // Providers are generated first: their specialties reach the EOBs' care teams.
+  auto sink = [&](RecordKind kind, generate::LineSink* first, generate::LineSink* second) {
+    return std::make_unique<fhir::FhirRecordSink>(kind, first, second, unconvertible,
+                                                  &out->specialties);
+  };
+  out->fhir_providers = sink(RecordKind::kProvider, roster, nullptr);
+  out->fhir_members = sink(RecordKind::kMember, patients, coverages);
+  out->fhir_claims = sink(RecordKind::kClaim, eobs, nullptr);
+  out->sinks.providers = out->fhir_providers.get();
   out->sinks.members = out->fhir_members.get();
   out->sinks.claims = out->fhir_claims.get();
   return out;
@@ -133,11 +140,13 @@ int RunGenerate(const GenerateFlags& f) {
       static_cast<long long>(summary->claim_records), static_cast<long long>(summary->claim_lines),
       static_cast<long long>(summary->malformed));
   if (outputs->fhir_claims) {
-    std::printf("  as FHIR: ExplanationOfBenefit.ndjson, Patient.ndjson, Coverage.ndjson; "
-                "vbp/providers.ndjson, vbp/contracts.ndjson, vbp/MANIFEST.json (not FHIR); %lld "
-                "malformed records not representable in FHIR -> vbp/unconvertible.ndjson\n",
-                static_cast<long long>(outputs->fhir_claims->unconvertible() +
-                                       outputs->fhir_members->unconvertible()));
+    std::printf(
+        "  as FHIR: ExplanationOfBenefit.ndjson, Patient.ndjson, Coverage.ndjson; "
+        "vbp/providers.ndjson, vbp/contracts.ndjson, vbp/MANIFEST.json (not FHIR); %lld "
+        "malformed records not representable in FHIR -> vbp/unconvertible.ndjson\n",
+        static_cast<long long>(outputs->fhir_claims->unconvertible() +
+                               outputs->fhir_members->unconvertible() +
+                               outputs->fhir_providers->unconvertible()));
   }
   for (const auto& c : summary->manifest["contracts"]) {
     std::printf("  contract %s (%s): %s members, expected savings rate %s vs MSR %s -> %s\n",

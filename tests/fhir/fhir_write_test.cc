@@ -103,9 +103,23 @@ TEST(FhirWriteTest, MemberRoundTripsThroughPatientAndCoverage) {
 }
 
 TEST(FhirWriteTest, RecordSinkWritesResourcesAndKeepsWhatFhirCannotCarry) {
-  generate::StringLineSink eobs, unconvertible;
-  FhirRecordSink sink(RecordKind::kClaim, &eobs, nullptr, &unconvertible);
+  generate::StringLineSink roster, eobs, unconvertible;
+  SpecialtyByNpi specialties;
+  FhirRecordSink providers(RecordKind::kProvider, &roster, nullptr, &unconvertible, &specialties);
+  FhirRecordSink sink(RecordKind::kClaim, &eobs, nullptr, &unconvertible, &specialties);
+  const std::string provider =
+      R"({"schema":"vbp.provider/1","npi":"1648255465","tin":"264714680","specialty":"50",)"
+      R"("provider_class":"npp","effective":"2020-01-01"})";
+  ASSERT_TRUE(providers.Append(provider).ok());
+  EXPECT_EQ(roster.text(), provider + "\n");  // the roster passes through whole
   ASSERT_TRUE(sink.Append(kProfessional[0]).ok());
+  // The rendering NPI's specialty rides on the care team, so an import without the roster
+  // still classes the provider (CMS 50 -> npp).
+  auto o = Import({{"e.ndjson", eobs.text()}});
+  ASSERT_EQ(o->providers.lines(), 1);
+  EXPECT_NE(o->providers.text().find(R"("specialty":"50","provider_class":"npp")"),
+            std::string::npos)
+      << o->providers.text();
   ASSERT_TRUE(sink.Append(R"({"schema":"vbp.claim/1","claim_id":"x"})").ok());
   EXPECT_EQ(eobs.lines(), 1);
   EXPECT_EQ(sink.unconvertible(), 1);

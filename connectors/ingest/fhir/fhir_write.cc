@@ -174,7 +174,7 @@ void Header(std::string& out, const Claim& c) {
   out += ",\"outcome\":\"complete\"";
 }
 
-void Parties(std::string& out, const Claim& c) {
+void Parties(std::string& out, const Claim& c, std::string_view specialty) {
   if (!c.billing_tin.empty()) {
     out += ",\"provider\":{\"identifier\":";
     Identifier(out, v::kIdentifierTypeSystem, v::kTaxIdType, v::kTinSystem, c.billing_tin.str());
@@ -190,6 +190,10 @@ void Parties(std::string& out, const Claim& c) {
     Identifier(out, v::kIdentifierTypeSystem, v::kNpiIdType, v::kNpiSystem, c.rendering_npi.str());
     out += "},\"role\":";
     Concept(out, v::kC4bbCareTeamRoleSystem, v::kRolePerforming);
+    if (!specialty.empty()) {
+      out += ",\"qualification\":";
+      Concept(out, v::kSpecialtySystem, specialty);
+    }
     out += "}]";
   }
 }
@@ -224,10 +228,10 @@ void Codes(std::string& out, const Claim& c) {
 
 }  // namespace
 
-std::string EobJson(const Claim& c) {
+std::string EobJson(const Claim& c, std::string_view rendering_specialty) {
   std::string out;
   Header(out, c);
-  Parties(out, c);
+  Parties(out, c, rendering_specialty);
   if (c.claim_type == ClaimType::kInstitutional) InstitutionalInfo(out, c);
   Codes(out, c);
   if (!c.lines.empty()) {
@@ -362,8 +366,13 @@ std::vector<std::string> CoverageJsons(const Member& m) {
 }
 
 FhirRecordSink::FhirRecordSink(RecordKind kind, generate::LineSink* first,
-                               generate::LineSink* second, generate::LineSink* unconvertible)
-    : kind_(kind), first_(first), second_(second), unconvertible_sink_(unconvertible) {}
+                               generate::LineSink* second, generate::LineSink* unconvertible,
+                               SpecialtyByNpi* specialties)
+    : kind_(kind),
+      first_(first),
+      second_(second),
+      unconvertible_sink_(unconvertible),
+      specialties_(specialties) {}
 
 Status FhirRecordSink::Append(std::string_view line) {
   ++lines_;
@@ -373,7 +382,16 @@ Status FhirRecordSink::Append(std::string_view line) {
     ++unconvertible_;
     return unconvertible_sink_->Append(line);
   }
-  if (kind_ == RecordKind::kClaim) return first_->Append(EobJson(std::get<Claim>(*d.record)));
+  if (kind_ == RecordKind::kProvider) {
+    const Provider& p = std::get<Provider>(*d.record);
+    (*specialties_)[p.npi.str()] = p.specialty;
+    return first_->Append(line);
+  }
+  if (kind_ == RecordKind::kClaim) {
+    const Claim& c = std::get<Claim>(*d.record);
+    const auto it = specialties_->find(c.rendering_npi.str());
+    return first_->Append(EobJson(c, it == specialties_->end() ? "" : it->second));
+  }
   const Member& m = std::get<Member>(*d.record);
   VBP_RETURN_IF_ERROR(first_->Append(PatientJson(m)));
   for (const std::string& c : CoverageJsons(m)) VBP_RETURN_IF_ERROR(second_->Append(c));

@@ -12,6 +12,7 @@
 //   enrollment type is carried by ms_cd and dual_stus_cd; risk scores, aligned NPI, medicaid
 //   and programs other than Medicare FFS / Advantage ride on project extensions (urn:vbp:...).
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,21 +23,27 @@
 
 namespace vbp::fhir {
 
-// One EOB resource as JSON text.
-std::string EobJson(const Claim& claim);
+// One EOB resource as JSON text. `rendering_specialty` (a CMS specialty code, may be empty)
+// goes on the performing care-team member as its prvdr_spclty qualification.
+std::string EobJson(const Claim& claim, std::string_view rendering_specialty = {});
 // The Patient and its Coverage resources (one per span) as JSON texts.
 std::string PatientJson(const Member& member);
 std::vector<std::string> CoverageJsons(const Member& member);
 
-// A LineSink that takes SPEC claim or member lines (as `vbp generate` writes them) and writes
-// their FHIR resources to the target sinks. A line the decoder rejects (the generator's
-// deliberately malformed records) cannot be represented in FHIR: it is written whole to
-// `unconvertible` and counted.
+// NPI -> CMS specialty code of the provider records seen (the last record of an NPI wins).
+using SpecialtyByNpi = std::map<std::string, std::string, std::less<>>;
+
+// A LineSink that takes SPEC lines (as `vbp generate` writes them) and writes FHIR:
+// - kProvider: the line passes to `first` (the roster; FHIR has no provider class or roster
+//   dates) and its specialty is noted in `specialties`;
+// - kClaim: one EOB to `first`, with the rendering NPI's noted specialty;
+// - kMember: the Patient to `first`, its Coverage resources to `second`.
+// A line the decoder rejects (the generator's deliberately malformed records) cannot be
+// represented in FHIR: it is written whole to `unconvertible` and counted.
 class FhirRecordSink final : public generate::LineSink {
  public:
-  // kind kClaim: resources -> eobs; kMember: -> patients and coverages.
   FhirRecordSink(RecordKind kind, generate::LineSink* first, generate::LineSink* second,
-                 generate::LineSink* unconvertible);
+                 generate::LineSink* unconvertible, SpecialtyByNpi* specialties);
   Status Append(std::string_view line) override;
   Status Finish() override { return Status::Ok(); }
   int64_t unconvertible() const { return unconvertible_; }
@@ -46,6 +53,7 @@ class FhirRecordSink final : public generate::LineSink {
   generate::LineSink* first_;
   generate::LineSink* second_;
   generate::LineSink* unconvertible_sink_;
+  SpecialtyByNpi* specialties_;
   codec::RecordDecoder decoder_;
   int64_t unconvertible_ = 0;
 };
