@@ -35,7 +35,7 @@ Result<fhir::FhirImportInputs> LoadInputs(const FhirFlags& f) {
     VBP_ASSIGN_OR_RETURN(in.contracts, fhir::LoadFile(f.contract));
     exclude.push_back(f.contract);
   }
-  VBP_ASSIGN_OR_RETURN(in.resources, fhir::LoadFhirDir(f.dir, exclude));
+  VBP_ASSIGN_OR_RETURN(in.resources, fhir::ListFhirDir(f.dir, exclude));
   if (in.resources.empty()) {
     return Status::Invalid(f.dir + " holds no *.ndjson or *.json file: nothing to import");
   }

@@ -373,7 +373,6 @@ void MapLines(const Json& eob, MappedEob& out) {
     if (!MapLine((*items)[i], i, out, line)) return;
     lines.push_back(std::move(line));
   }
-  out.lines = static_cast<int64_t>(lines.size());
   out.body["lines"] = std::move(lines);
 }
 
@@ -422,18 +421,41 @@ void MapIdentity(const Json& eob, MappedEob& out) {
   }
 }
 
+// Keeps what later steps need from the body and its compact text; frees the DOM.
+void Compact(MappedEob& out) {
+  if (!out.body.is_object()) return;
+  out.rendering_npi = out.body.value("rendering_npi", "");
+  out.billing_tin = out.body.value("billing_tin", "");
+  if (const auto it = out.body.find("lines"); it != out.body.end()) {
+    out.lines = static_cast<int64_t>(it->size());
+    for (const auto& line : *it) out.paid += *Money::Parse(line["paid"].get<std::string>());
+  }
+  out.body_text = out.body.dump();
+  out.body = nullptr;
+}
+
+void MapEobBody(const Json& eob, MappedEob& out);
+
 }  // namespace
 
 MappedEob MapEob(const Json& eob) {
   MappedEob out;
+  MapEobBody(eob, out);
+  Compact(out);
+  return out;
+}
+
+namespace {
+
+void MapEobBody(const Json& eob, MappedEob& out) {
   MapIdentity(eob, out);
   if (out.resource_id.empty()) {
     out.error = MapError{"id", "no resource id"};
-    return out;
+    return;
   }
   if (out.patient_id.empty() && out.patient_mbi.empty()) {
     out.error = MapError{"patient", "no patient reference"};
-    return out;
+    return;
   }
   out.body = OJson::object();
   MappedEob type;  // the claim type decides out of scope before any other field matters
@@ -441,11 +463,11 @@ MappedEob MapEob(const Json& eob) {
   MapClaimType(eob, type);
   if (!type.out_of_scope.empty()) {
     out.out_of_scope = type.out_of_scope;
-    return out;
+    return;
   }
   if (type.error) {
     out.error = type.error;
-    return out;
+    return;
   }
   // A provider error is kept until the lines are read, so the report can say what paid
   // amounts the rejected EOB carried (SPEC §6: a rejected paid claim changes expenditure).
@@ -458,7 +480,7 @@ MappedEob MapEob(const Json& eob) {
   std::string through = bp ? DatePart(Str(*bp, "end")) : "";
   if (from.empty()) {
     out.error = MapError{"billablePeriod.start", "missing or not a date"};
-    return out;
+    return;
   }
   if (through.empty()) {
     through = from;
@@ -472,7 +494,8 @@ MappedEob MapEob(const Json& eob) {
   MapLines(eob, out);
   if (!out.error) CheckHeaderPayment(eob, out);
   if (provider_error && !out.error) out.error = std::move(provider_error);
-  return out;
 }
+
+}  // namespace
 
 }  // namespace vbp::fhir

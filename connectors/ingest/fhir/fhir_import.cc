@@ -299,9 +299,10 @@ Result<std::map<std::string, std::string>> WriteMembers(State& st) {
       VBP_RETURN_IF_ERROR(Reject(st, rc.pos, "Coverage", rc.m.resource_id, *rc.m.error));
     } else if (it == by_id.end()) {
       if (part_d) continue;
-      VBP_RETURN_IF_ERROR(Reject(st, rc.pos, "Coverage", rc.m.resource_id,
-                                 {"beneficiary", "Patient/" + rc.m.patient_id +
-                                                     " is not among the Patient resources mapped"}));
+      VBP_RETURN_IF_ERROR(
+          Reject(st, rc.pos, "Coverage", rc.m.resource_id,
+                 {"beneficiary",
+                  "Patient/" + rc.m.patient_id + " is not among the Patient resources mapped"}));
     } else {
       it->second.coverages.push_back(&rc.m);
       if (!part_d) ++CountsOf(st, rc.pos, "Coverage").mapped;
@@ -470,16 +471,15 @@ std::string ClaimRecord(const MappedEob& m, const std::string& claim_id, int64_t
   r["version"] = version;
   r["frequency"] = m.cancelled ? "void" : version == 1 ? "original" : "replacement";
   r["member_id"] = member_id;
-  if (!minimal_void) {
-    for (const auto& [k, val] : m.body.items()) r[k] = val;
-  }
-  return r.dump();
+  std::string text = r.dump();
+  if (minimal_void || m.body_text.size() <= 2) return text;
+  text.back() = ',';  // {"schema":...,"member_id":"x"} + {"billing_tin":...} spliced
+  text.append(m.body_text, 1);
+  return text;
 }
 
 void NoteProviders(const MappedEob& m, ProviderEvidence& ev) {
-  const std::string npi = m.body.value("rendering_npi", "");
-  const std::string tin = m.body.value("billing_tin", "");
-  if (!npi.empty() && !tin.empty()) ++ev.tins[npi][tin];
+  if (!m.rendering_npi.empty() && !m.billing_tin.empty()) ++ev.tins[m.rendering_npi][m.billing_tin];
   for (const CareTeamProvider& p : m.providers) {
     if (!p.specialty.empty()) ev.specialty.try_emplace(p.npi, p.specialty);
     if (!p.tin.empty()) ev.own_tin.try_emplace(p.npi, p.tin);
@@ -489,12 +489,8 @@ void NoteProviders(const MappedEob& m, ProviderEvidence& ev) {
 
 // Paid over the lines read (of a written or, `rejected`, a rejected EOB).
 void AddPaid(const MappedEob& m, ClaimTotals& t, bool rejected) {
-  for (const auto& line : m.body.value("lines", OJson::array())) {
-    auto paid = Money::Parse(line.value("paid", "0"));
-    if (!paid.ok()) continue;
-    (rejected ? t.paid_rejected : t.paid) += *paid;
-    if (rejected) ++t.lines_rejected;
-  }
+  (rejected ? t.paid_rejected : t.paid) += m.paid;
+  if (rejected) t.lines_rejected += m.lines;
 }
 
 // One EOB: its claim record written, or the EOB rejected.
@@ -707,7 +703,12 @@ Result<FhirImportSummary> ImportFhir(const FhirImportInputs& in, const FhirImpor
   }
   State st;
   st.sinks = &sinks;
-  for (const FhirSource& src : in.resources) {
+  for (const FhirSource& listed : in.resources) {
+    FhirSource loaded;
+    if (listed.on_disk) {
+      VBP_ASSIGN_OR_RETURN(loaded, LoadFile(listed.name));
+    }
+    const FhirSource& src = listed.on_disk ? loaded : listed;
     VBP_RETURN_IF_ERROR(EndsWith(src.name, ".ndjson") ? ReadNdjson(st, src)
                                                       : ReadJsonFile(st, src));
   }
@@ -747,7 +748,7 @@ Result<FhirSource> LoadFile(const std::string& path) {
   return FhirSource{path, buf.str()};
 }
 
-Result<std::vector<FhirSource>> LoadFhirDir(const std::string& dir,
+Result<std::vector<FhirSource>> ListFhirDir(const std::string& dir,
                                             const std::vector<std::string>& exclude) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -766,10 +767,7 @@ Result<std::vector<FhirSource>> LoadFhirDir(const std::string& dir,
   if (ec) return Status::Io("cannot list " + dir + ": " + ec.message());
   std::sort(paths.begin(), paths.end());
   std::vector<FhirSource> out;
-  for (const auto& p : paths) {
-    VBP_ASSIGN_OR_RETURN(FhirSource src, LoadFile(p.string()));
-    out.push_back(std::move(src));
-  }
+  for (const auto& p : paths) out.push_back({p.string(), "", true});
   return out;
 }
 

@@ -22,9 +22,12 @@
 namespace vbp::fhir {
 
 // One input file: its name (as reported in rejects and the report) and its bytes.
+// With `on_disk`, `name` is a path read when its turn comes and freed after it (one export
+// file in memory at a time).
 struct FhirSource {
   std::string name;
   std::string text;
+  bool on_disk = false;
 };
 
 struct FhirImportInputs {
@@ -57,9 +60,9 @@ struct FhirImportSummary {
 // sink I/O errors, a missing sink, or a roster / contract file that is not SPEC NDJSON.
 Result<FhirImportSummary> ImportFhir(const FhirImportInputs& inputs, const FhirImportSinks& sinks);
 
-// The resource files of `dir` as ImportFhir reads them: every regular file named *.ndjson or
+// The resource files of `dir` (on_disk, not read yet): every regular file named *.ndjson or
 // *.json directly in `dir` (not in subfolders), sorted by name, minus the paths in `exclude`.
-Result<std::vector<FhirSource>> LoadFhirDir(const std::string& dir,
+Result<std::vector<FhirSource>> ListFhirDir(const std::string& dir,
                                             const std::vector<std::string>& exclude);
 // One whole file.
 Result<FhirSource> LoadFile(const std::string& path);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "connectors/ingest/fhir/fhir_json.h"
+#include "domain/decimal.h"
 
 namespace vbp::fhir {
 
@@ -44,9 +45,13 @@ struct MappedEob {
   std::vector<RelatedRef> related;
   std::string out_of_scope;       // non-empty: skipped, with this reason (e.g. pharmacy)
   std::optional<MapError> error;  // set: the claim body could not be mapped
-  // SPEC claim fields after member_id, in SPEC order (billing_tin ... lines).
+  // SPEC claim fields after member_id (billing_tin ... lines) while mapping; MapEob returns
+  // them as compact JSON text in body_text (an export holds millions of EOBs) and empties it.
   nlohmann::ordered_json body;
-  int64_t lines = 0;
+  std::string body_text;  // "{...}"
+  std::string rendering_npi, billing_tin;
+  int64_t lines = 0;  // lines mapped (0 when the lines could not all be read)
+  Money paid;         // over the lines mapped, also for an EOB rejected for its providers
   std::vector<CareTeamProvider> providers;  // every care-team member with an NPI
   Assumptions assumptions;
 };

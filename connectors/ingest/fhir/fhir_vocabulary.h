@@ -27,7 +27,7 @@ inline constexpr sv kIdentifierTypeSystem = "http://terminology.hl7.org/CodeSyst
 inline constexpr sv kTaxIdType = "TAX";
 inline constexpr sv kNpiIdType = "NPI";
 inline constexpr sv kNpiIdTypeC4bb = "npi";  // C4BBIdentifierType, as Blue Button 2.0 writes it
-inline constexpr sv kMbiIdType = "MC";  // v2-0203 "Patient's Medicare number"
+inline constexpr sv kMbiIdType = "MC";       // v2-0203 "Patient's Medicare number"
 inline constexpr sv kC4bbIdentifierTypeSystem =
     "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType";
 inline constexpr sv kUniqueClaimIdType = "uc";
