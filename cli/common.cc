@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -201,6 +202,15 @@ std::string DataQualityLine(const nlohmann::json& statement) {
 int Fail(const std::string& verb, const Status& st) {
   std::fprintf(stderr, "vbp %s: %s\n", verb.c_str(), st.ToString().c_str());
   return 1;
+}
+
+Result<std::string> FinishImport(const std::vector<generate::LineSink*>& files,
+                                 const std::string& out_dir, const nlohmann::ordered_json& report) {
+  for (generate::LineSink* file : files) VBP_RETURN_IF_ERROR(file->Finish());
+  std::string text = report.dump(2) + "\n";
+  VBP_RETURN_IF_ERROR(generate::WriteWholeFile(
+      (std::filesystem::path(out_dir) / "IMPORT_REPORT.json").string(), text));
+  return text;
 }
 
 }  // namespace vbp::cli

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/ingest/generate/ndjson_writer.h"
 #include "domain/status.h"
 #include "engine/core/rule_registry.h"
 
@@ -53,6 +54,11 @@ std::string DataQualityLine(const nlohmann::json& statement);
 // Exit code of `settle`, `statements` and `recalc` when a contract record was rejected or a
 // contract got no statement (README.md, "Exit codes"); --allow-incomplete makes it a warning.
 inline constexpr int kExitIncomplete = 3;
+
+// The end of an import verb: finishes every output file, then writes `report` (pretty JSON)
+// to OUT/IMPORT_REPORT.json and returns its text.
+Result<std::string> FinishImport(const std::vector<generate::LineSink*>& files,
+                                 const std::string& out_dir, const nlohmann::ordered_json& report);
 
 // Prints "vbp <verb>: <message>" to stderr and returns 1.
 int Fail(const std::string& verb, const Status& st);

@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "cli/verbs.h"
 #include "connectors/ingest/cclf/cclf_writer.h"
+#include "connectors/ingest/fhir/fhir_write.h"
 #include "connectors/ingest/generate/generator.h"
 
 namespace vbp::cli {
@@ -20,7 +20,7 @@ struct GenerateFlags {
   std::string out;
   int year = 2025;
   int malformed_per_mille = 1;
-  std::string format = "ndjson";  // or "cclf"
+  std::string format = "ndjson";  // or "cclf", "fhir"
 };
 
 // --format cclf: the records go through the CCLF writer into CMS-named fixed-width files,
@@ -72,12 +72,63 @@ Status FinishCclfOutput(CclfOutput& o, nlohmann::ordered_json* manifest) {
   return Status::Ok();
 }
 
+// The files one format writes, and the sinks the generator writes into.
+struct Outputs {
+  std::vector<std::unique_ptr<generate::FileLineSink>> files;
+  fhir::SpecialtyByNpi specialties;
+  std::unique_ptr<fhir::FhirRecordSink> fhir_providers, fhir_members, fhir_claims;
+  std::unique_ptr<CclfOutput> cclf;
+  generate::GenerateSinks sinks;
+};
+
+Result<std::unique_ptr<Outputs>> OpenOutputs(const GenerateFlags& f) {
+  namespace fs = std::filesystem;
+  auto out = std::make_unique<Outputs>();
+  auto open = [&](const std::string& rel) -> Result<generate::LineSink*> {
+    VBP_ASSIGN_OR_RETURN(auto sink,
+                         generate::FileLineSink::Create((fs::path(f.out) / rel).string()));
+    out->files.push_back(std::move(sink));
+    return out->files.back().get();
+  };
+  if (f.format == "ndjson") {
+    VBP_ASSIGN_OR_RETURN(out->sinks.members, open("members.ndjson"));
+    VBP_ASSIGN_OR_RETURN(out->sinks.providers, open("providers.ndjson"));
+    VBP_ASSIGN_OR_RETURN(out->sinks.contracts, open("contracts.ndjson"));
+    VBP_ASSIGN_OR_RETURN(out->sinks.claims, open("claims.ndjson"));
+    return out;
+  }
+  if (f.format == "cclf") {
+    VBP_ASSIGN_OR_RETURN(out->cclf, OpenCclfOutput(f.out, f.year));
+    out->sinks = {out->cclf->members.get(), out->cclf->providers.get(),
+                  out->cclf->contracts.get(), out->cclf->claims.get()};
+    return out;
+  }
+  // fhir: Bulk FHIR NDJSON; what FHIR does not carry goes to vbp/ (not read as resources).
+  std::error_code ec;
+  fs::create_directories(fs::path(f.out) / "vbp", ec);
+  if (ec) return Status::Io("cannot create " + f.out + "/vbp: " + ec.message());
+  VBP_ASSIGN_OR_RETURN(auto* eobs, open("ExplanationOfBenefit.ndjson"));
+  VBP_ASSIGN_OR_RETURN(auto* patients, open("Patient.ndjson"));
+  VBP_ASSIGN_OR_RETURN(auto* coverages, open("Coverage.ndjson"));
+  VBP_ASSIGN_OR_RETURN(auto* unconvertible, open("vbp/unconvertible.ndjson"));
+  VBP_ASSIGN_OR_RETURN(auto* roster, open("vbp/providers.ndjson"));
+  VBP_ASSIGN_OR_RETURN(out->sinks.contracts, open("vbp/contracts.ndjson"));
+  // Providers are generated first: their specialties reach the EOBs' care teams.
+  auto sink = [&](RecordKind kind, generate::LineSink* first, generate::LineSink* second) {
+    return std::make_unique<fhir::FhirRecordSink>(kind, first, second, unconvertible,
+                                                  &out->specialties);
+  };
+  out->fhir_providers = sink(RecordKind::kProvider, roster, nullptr);
+  out->fhir_members = sink(RecordKind::kMember, patients, coverages);
+  out->fhir_claims = sink(RecordKind::kClaim, eobs, nullptr);
+  out->sinks.providers = out->fhir_providers.get();
+  out->sinks.members = out->fhir_members.get();
+  out->sinks.claims = out->fhir_claims.get();
+  return out;
+}
+
 int RunGenerate(const GenerateFlags& f) {
   namespace fs = std::filesystem;
-  if (f.format != "ndjson" && f.format != "cclf") {
-    std::fprintf(stderr, "vbp generate: --format must be ndjson or cclf\n");
-    return 2;
-  }
   std::error_code ec;
   fs::create_directories(f.out, ec);
   if (ec) {
@@ -85,26 +136,12 @@ int RunGenerate(const GenerateFlags& f) {
                  ec.message().c_str());
     return 1;
   }
-  const bool cclf_format = f.format == "cclf";
-  std::unique_ptr<CclfOutput> cclf_out;
-  if (cclf_format) {
-    auto o = OpenCclfOutput(f.out, f.year);
-    if (!o.ok()) {
-      std::fprintf(stderr, "vbp generate: %s\n", o.status().ToString().c_str());
-      return 1;
-    }
-    cclf_out = std::move(*o);
+  auto opened = OpenOutputs(f);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "vbp generate: %s\n", opened.status().ToString().c_str());
+    return 1;
   }
-  const char* names[] = {"members.ndjson", "providers.ndjson", "contracts.ndjson", "claims.ndjson"};
-  std::unique_ptr<generate::FileLineSink> files[4];
-  for (int i = 0; i < 4 && !cclf_format; ++i) {
-    auto sink = generate::FileLineSink::Create((fs::path(f.out) / names[i]).string());
-    if (!sink.ok()) {
-      std::fprintf(stderr, "vbp generate: %s\n", sink.status().ToString().c_str());
-      return 1;
-    }
-    files[i] = std::move(*sink);
-  }
+  Outputs* outputs = opened->get();
   generate::GenerateOptions options;
   options.members = f.members;
   options.seed = f.seed;
@@ -126,31 +163,27 @@ int RunGenerate(const GenerateFlags& f) {
       next_report = done + total / 10;
     }
   };
-  generate::GenerateSinks sinks{files[0].get(), files[1].get(), files[2].get(), files[3].get()};
-  if (cclf_format) {
-    sinks = {cclf_out->members.get(), cclf_out->providers.get(), cclf_out->contracts.get(),
-             cclf_out->claims.get()};
-  }
-  auto summary = generate::Generate(options, sinks, progress);
+  auto summary = generate::Generate(options, outputs->sinks, progress);
   if (!summary.ok()) {
     std::fprintf(stderr, "vbp generate: %s\n", summary.status().ToString().c_str());
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
-  if (cclf_format) {
-    if (Status st = FinishCclfOutput(*cclf_out, &summary->manifest); !st.ok()) {
+  if (outputs->cclf) {
+    if (Status st = FinishCclfOutput(*outputs->cclf, &summary->manifest); !st.ok()) {
       std::fprintf(stderr, "vbp generate: %s\n", st.ToString().c_str());
       return 1;
     }
   }
-  for (auto& file : files) {
-    if (!file) continue;
+  for (auto& file : outputs->files) {
     Status st = file->Finish();
     if (!st.ok()) {
       std::fprintf(stderr, "vbp generate: %s\n", st.ToString().c_str());
       return 1;
     }
   }
-  Status st = generate::WriteWholeFile((fs::path(f.out) / "MANIFEST.json").string(),
+  // fhir: the manifest is not a FHIR resource, so it stays out of the folder importers read.
+  const char* manifest = f.format == "fhir" ? "vbp/MANIFEST.json" : "MANIFEST.json";
+  Status st = generate::WriteWholeFile((fs::path(f.out) / manifest).string(),
                                        summary->manifest.dump(2) + "\n");
   if (!st.ok()) {
     std::fprintf(stderr, "vbp generate: %s\n", st.ToString().c_str());
@@ -169,6 +202,15 @@ int RunGenerate(const GenerateFlags& f) {
       static_cast<long long>(summary->contract_records),
       static_cast<long long>(summary->claim_records), static_cast<long long>(summary->claim_lines),
       static_cast<long long>(summary->malformed));
+  if (outputs->fhir_claims) {
+    std::printf(
+        "  as FHIR: ExplanationOfBenefit.ndjson, Patient.ndjson, Coverage.ndjson; "
+        "vbp/providers.ndjson, vbp/contracts.ndjson, vbp/MANIFEST.json (not FHIR); %lld "
+        "malformed records not representable in FHIR -> vbp/unconvertible.ndjson\n",
+        static_cast<long long>(outputs->fhir_claims->unconvertible() +
+                               outputs->fhir_members->unconvertible() +
+                               outputs->fhir_providers->unconvertible()));
+  }
   for (const auto& c : summary->manifest["contracts"]) {
     std::printf("  contract %s (%s): %s members, expected savings rate %s vs MSR %s -> %s\n",
                 c["contract_id"].get<std::string>().c_str(), c["role"].get<std::string>().c_str(),
@@ -193,8 +235,10 @@ void AddGenerateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--malformed-per-mille", flags->malformed_per_mille,
                   "Corrupted extra records per 1000 records (listed in MANIFEST.json)");
   cmd->add_option("--format", flags->format,
-                  "ndjson (default) or cclf: CMS CCLF files plus providers, contracts and member "
-                  "attributes NDJSON (connectors/ingest/cclf/README.md)");
+                  "ndjson (SPEC records, default); cclf (CMS CCLF files plus providers, "
+                  "contracts and member attributes NDJSON); fhir (Bulk FHIR NDJSON: "
+                  "ExplanationOfBenefit, Patient, Coverage; providers and contracts in vbp/)")
+      ->check(CLI::IsMember({"ndjson", "cclf", "fhir"}));
   cmd->callback([flags, exit_code] { *exit_code = RunGenerate(*flags); });
 }
 

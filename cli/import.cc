@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/ingest/generate/ndjson_writer.h"
 #include "connectors/ingest/tuva/tuva_import.h"
@@ -50,15 +51,11 @@ int RunTuva(const TuvaFlags& f) {
   auto summary = tuva::ImportTuva(*claims, *eligibility, *providers, options,
                                   {files[0].get(), files[1].get(), files[2].get(), files[3].get()});
   if (!summary.ok()) return Fail(summary.status());
-  for (auto& file : files) {
-    Status st = file->Finish();
-    if (!st.ok()) return Fail(st);
-  }
-  const std::string report = summary->report.dump(2) + "\n";
-  Status st = generate::WriteWholeFile((fs::path(f.out) / "IMPORT_REPORT.json").string(), report);
-  if (!st.ok()) return Fail(st);
+  auto report = FinishImport({files[0].get(), files[1].get(), files[2].get(), files[3].get()},
+                             f.out, summary->report);
+  if (!report.ok()) return Fail(report.status());
   std::printf("vbp import tuva -> %s\n", f.out.c_str());
-  std::printf("%s", report.c_str());
+  std::printf("%s", report->c_str());
   for (const auto& w : summary->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   return 0;
 }
@@ -81,6 +78,7 @@ void AddImportCommand(CLI::App& app, int* exit_code) {
                    "Billing TINs in the contract: the busiest primary-care units (default 5)");
   tuva->callback([flags, exit_code] { *exit_code = RunTuva(*flags); });
   AddImportCclfCommand(*cmd, exit_code);
+  AddImportFhirCommand(*cmd, exit_code);
 }
 
 }  // namespace vbp::cli

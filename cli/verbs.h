@@ -10,6 +10,8 @@ void AddSettleCommand(CLI::App& app, int* exit_code);
 void AddGenerateCommand(CLI::App& app, int* exit_code);
 void AddImportCommand(CLI::App& app, int* exit_code);
 void AddImportCclfCommand(CLI::App& import, int* exit_code);  // `vbp import cclf`
+// `vbp import fhir`, a subcommand of `import` (cli/import_fhir.cc).
+void AddImportFhirCommand(CLI::App& import_cmd, int* exit_code);
 void AddBrokerCommand(CLI::App& app, int* exit_code);
 void AddProduceCommand(CLI::App& app, int* exit_code);
 void AddRunCommand(CLI::App& app, int* exit_code);

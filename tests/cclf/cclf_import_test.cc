@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "connectors/ingest/cclf/cclf_layout.h"
+#include "connectors/ingest/generate/catalog.h"
+#include "connectors/ingest/medicare/medicare_codes.h"
 
 namespace vbp::cclf {
 namespace {
@@ -636,6 +638,21 @@ TEST(CclfImportTest, RowCountsAddUpInEveryFile) {
     EXPECT_EQ(rejects_by_source[f["source"]], f["rows_rejected"].get<int64_t>()) << f.dump();
   }
   EXPECT_EQ(run->summary.report["written"]["rejects"], 101);
+}
+
+}  // namespace
+}  // namespace vbp::cclf
+
+namespace vbp::cclf {
+namespace {
+
+// One specialty table for every importer (connectors/ingest/medicare): the generator's
+// catalog classes each of its CMS specialty codes exactly as importers will read them back.
+TEST(SpecialtyTableTest, TheGeneratorsCatalogAgreesWithTheImportersTable) {
+  for (int i = 0; i < generate::kSpecCount; ++i) {
+    const generate::SpecialtyInfo& info = generate::InfoOf(static_cast<generate::Spec>(i));
+    EXPECT_EQ(medicare::ProviderClassOfSpecialty(info.cms_code), info.cls) << info.cms_code;
+  }
 }
 
 }  // namespace

@@ -19,10 +19,13 @@
 
 #include "connectors/ingest/cclf/cclf_layout.h"
 #include "connectors/ingest/generate/ndjson_writer.h"
+#include "connectors/ingest/medicare/medicare_codes.h"
 #include "domain/records.h"
 #include "domain/status.h"
 
 namespace vbp::cclf {
+
+using medicare::ProviderClassOfSpecialty;
 
 // One input file, already read. `name` is what rejects and the report call it (the file
 // name); the format (fixed width or CSV) is detected from the first line.
@@ -86,6 +89,5 @@ std::optional<std::string> ParseQuantity(std::string_view text);
 std::optional<Date> ParseCclfDate(std::string_view text);
 // Provider class from a CMS provider specialty code (CLM_PRVDR_SPCLTY_CD): 01, 08, 11, 37, 38 ->
 // pcp; 50, 89, 97 -> npp; physician specialties -> specialist; others -> other (README.md).
-ProviderClass ProviderClassOfSpecialty(std::string_view specialty_code);
 
 }  // namespace vbp::cclf

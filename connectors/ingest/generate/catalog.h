@@ -7,7 +7,9 @@
 // Every string here has static storage, so claims can point at it.
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string_view>
 
 #include "domain/records.h"
 

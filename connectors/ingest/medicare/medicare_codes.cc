@@ -1,6 +1,7 @@
 #include "connectors/ingest/medicare/medicare_codes.h"
 
 #include <algorithm>
+#include <set>
 
 #include "domain/check.h"
 
@@ -65,6 +66,26 @@ int AgeOn(Date birth, Date on) {
   const bool before_birthday =
       on.month() < birth.month() || (on.month() == birth.month() && on.day() < birth.day());
   return years - (before_birthday ? 1 : 0);
+}
+
+ProviderClass ProviderClassOfSpecialty(std::string_view code) {
+  // MSSP primary care specialties: general practice, family practice, internal medicine,
+  // pediatrics (as `vbp import tuva`), geriatric medicine; nurse practitioner, clinical nurse
+  // specialist, physician assistant. The codes agree with the generator's catalog.
+  static const std::set<std::string_view> kPcp = {"01", "08", "11", "37", "38"};
+  static const std::set<std::string_view> kNpp = {"50", "89", "97"};
+  // The physician specialties of the CMS provider specialty table
+  // (cclf-reference-codes/provider_specialty.csv; podiatry too, as the generator's catalog);
+  // not dentists (19, C5), unknown physician (99) or multispecialty clinics (70).
+  static const std::set<std::string_view> kPhysician = {
+      "02", "03", "04", "05", "06", "07", "09", "10", "12", "13", "14", "16", "17", "18", "20",
+      "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "33", "34", "36", "39", "40",
+      "44", "46", "48", "66", "72", "76", "77", "78", "79", "81", "82", "83", "84", "85", "86",
+      "90", "91", "92", "93", "94", "98", "C0", "C3", "C6", "C7", "C8", "C9"};
+  if (kPcp.count(code)) return ProviderClass::kPcp;
+  if (kNpp.count(code)) return ProviderClass::kNpp;
+  if (kPhysician.count(code)) return ProviderClass::kSpecialist;
+  return ProviderClass::kOther;
 }
 
 }  // namespace vbp::medicare

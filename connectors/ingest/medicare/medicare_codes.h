@@ -1,5 +1,5 @@
 #pragma once
-// CMS Medicare code meanings shared by the importers (`vbp import tuva`, `vbp import cclf`):
+// CMS Medicare code meanings shared by the importers (`vbp import tuva`, `cclf`, `fhir`):
 // enrollment type from the Medicare status code, dual status, OREC and age; the surrogate
 // TIN of an NPI. One owner, so that every importer reads the same code the same way.
 
@@ -21,6 +21,11 @@ EnrollmentType EnrollmentTypeOf(std::string_view medicare_status_code, bool dual
 bool IsDualStatus(std::string_view dual_status_code);
 // The surrogate TIN of a 10-digit NPI: its last 9 digits.
 std::string SurrogateTin(std::string_view npi);
+// Provider class from a CMS provider specialty code (cclf-reference-codes/provider_specialty
+// .csv): primary care 01, 08, 11, 37, 38 -> pcp; 50, 89, 97 -> npp; the physician
+// specialties of the CMS table -> specialist; anything else (therapists, suppliers, unknown
+// codes) -> other. The generator's catalog classes its specialties the same way (tested).
+ProviderClass ProviderClassOfSpecialty(std::string_view cms_specialty_code);
 // Age in whole years on `on`.
 int AgeOn(Date birth, Date on);
 
