@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/common.h"
+#include "cli/import_formats.h"
 #include "cli/verbs.h"
 #include "connectors/ingest/generate/ndjson_writer.h"
 #include "connectors/ingest/tuva/tuva_import.h"
@@ -61,6 +62,55 @@ int RunTuva(const TuvaFlags& f) {
 }
 
 }  // namespace
+
+void AddImportInputOptions(CLI::App* cmd, ImportInputs* in, bool cclf) {
+  cmd->add_option("--dir", in->dir,
+                  cclf ? "Directory of CCLF files named as CMS names them (ZC1..ZC9)"
+                       : "Folder of *.ndjson / *.json resource files");
+  cmd->add_option("--contract", in->contract,
+                  "Contracts NDJSON (SPEC §2; claims files carry none)");
+  cmd->add_option("--roster", in->roster,
+                  "Providers NDJSON: the providers output (wins over the claims' NPIs)");
+  if (!cclf) return;
+  cmd->add_option("--performance-year", in->performance_year,
+                  "Keep only contracts of this performance year");
+  cmd->add_option("--member-attributes", in->member_attributes,
+                  "NDJSON of member fields CCLF lacks: risk_scores, aligned_npi, other coverage");
+  cmd->add_option("--files", in->files, "KIND=PATH (KIND cclf1..cclf9), repeatable");
+}
+
+int RunImportToDirectory(
+    const std::string& format, const std::string& out, bool with_contracts,
+    const std::function<Result<ImportRun>(const ImportSinkSet&)>& run) {
+  namespace fs = std::filesystem;
+  const std::string verb = "import " + format;
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) return Fail(verb, Status::Io("cannot create " + out + ": " + ec.message()));
+  std::vector<std::string> names = {"members.ndjson", "providers.ndjson", "claims.ndjson",
+                                    "rejects.ndjson"};
+  if (with_contracts) names.push_back("contracts.ndjson");
+  std::vector<std::unique_ptr<generate::FileLineSink>> files;
+  for (const auto& name : names) {
+    auto sink = generate::FileLineSink::Create((fs::path(out) / name).string());
+    if (!sink.ok()) return Fail(verb, sink.status());
+    files.push_back(std::move(*sink));
+  }
+  ImportSinkSet sinks{files[0].get(), files[1].get(), files[2].get(),
+                      with_contracts ? files[4].get() : nullptr, files[3].get()};
+  auto result = run(sinks);
+  if (!result.ok()) {
+    std::fprintf(stderr, "vbp %s: %s\n", verb.c_str(), result.status().ToString().c_str());
+    return result.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  std::vector<generate::LineSink*> to_finish;
+  for (auto& file : files) to_finish.push_back(file.get());
+  auto report = FinishImport(to_finish, out, result->report);
+  if (!report.ok()) return Fail(verb, report.status());
+  std::printf("vbp %s -> %s: %s (IMPORT_REPORT.json, rejects.ndjson)\n", verb.c_str(),
+              out.c_str(), result->summary.c_str());
+  return 0;
+}
 
 void AddImportCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("import", "Convert another data layout into SPEC §2 NDJSON");

@@ -14,10 +14,12 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "cli/import_formats.h"
 #include "cli/verbs.h"
 #include "connectors/kafka/json_key.h"
 #include "connectors/kafka/kafka_types.h"
 #include "connectors/kafka/producer.h"
+#include "engine/core/ports.h"
 
 namespace vbp::cli {
 namespace {
@@ -34,6 +36,12 @@ struct ProduceFlags {
   std::vector<std::string> property_files;
   bool progress = false;
   int flush_timeout_ms = 120000;
+  // --format cclf|fhir: convert claims files while producing them to the SPEC §5 topics.
+  std::string format = "ndjson";
+  ImportInputs import;
+  std::string prefix = "vbp.";
+  std::string rejects;
+  std::string report;
 };
 
 bool IsBlank(std::string_view line) {
@@ -96,27 +104,128 @@ std::string Thousands(uint64_t n) {
   return s;
 }
 
-int RunProduce(const ProduceFlags& flags) {
+// The producer's librdkafka properties: bootstrap servers, then -F files, then -X/--set.
+Result<kafka::KafkaConfig> ProducerConfig(const ProduceFlags& flags) {
   kafka::KafkaConfig config;
   config["bootstrap.servers"] = flags.brokers;
   std::vector<std::string> settings;
   for (const std::string& file : flags.property_files) {  // -F first: -X/--set override them
-    auto lines = ReadPropertiesFile(file);
-    if (!lines.ok()) {
-      std::fprintf(stderr, "vbp produce: %s\n", lines.status().ToString().c_str());
-      return 2;
-    }
-    settings.insert(settings.end(), lines->begin(), lines->end());
+    VBP_ASSIGN_OR_RETURN(std::vector<std::string> lines, ReadPropertiesFile(file));
+    settings.insert(settings.end(), lines.begin(), lines.end());
   }
   settings.insert(settings.end(), flags.settings.begin(), flags.settings.end());
   for (const std::string& kv : settings) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
-      std::fprintf(stderr, "vbp produce: --set expects key=value, got '%s'\n", kv.c_str());
-      return 2;
+      return Status::Invalid("--set expects key=value, got '" + kv + "'");
     }
     config[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
+  return config;
+}
+
+// A record sink that sends each line to one topic, keyed by its top-level key field (SPEC §5:
+// member_id for claims and members, npi for providers, contract_id for contracts).
+class TopicLineSink final : public generate::LineSink {
+ public:
+  TopicLineSink(kafka::Producer* producer, std::string topic)
+      : producer_(producer),
+        topic_(std::move(topic)),
+        key_field_(kafka::DefaultKeyField(topic_).value_or("")) {}
+  Status Append(std::string_view line) override {
+    ++lines_;
+    bytes_ += static_cast<int64_t>(line.size());
+    std::optional<std::string> key = kafka::ExtractTopLevelField(line, key_field_);
+    return producer_->Produce(topic_, key ? std::string_view(*key) : std::string_view(), line);
+  }
+  Status Finish() override { return Status::Ok(); }  // one flush for every topic
+  const std::string& topic() const { return topic_; }
+
+ private:
+  kafka::Producer* producer_;
+  std::string topic_;
+  std::string key_field_;
+};
+
+// vbp produce --format cclf|fhir: the importer's records go straight to the input topics.
+int RunProduceConverted(const ProduceFlags& flags) {
+  if (!flags.topic.empty() || !flags.file.empty()) {
+    std::fprintf(stderr,
+                 "vbp produce: --format %s converts claims files to every input topic: give "
+                 "--dir (and --contract, --roster), not --topic / --file\n",
+                 flags.format.c_str());
+    return 2;
+  }
+  auto config = ProducerConfig(flags);
+  auto producer = config.ok() ? kafka::Producer::Create({*config, nullptr})
+                              : Result<std::unique_ptr<kafka::Producer>>(config.status());
+  if (!producer.ok()) {  // a bad property: bad usage
+    std::fprintf(stderr, "vbp produce: %s\n", producer.status().ToString().c_str());
+    return 2;
+  }
+  const TopicNames topics(flags.prefix);
+  TopicLineSink members(producer->get(), topics.members);
+  TopicLineSink providers(producer->get(), topics.providers);
+  TopicLineSink claims(producer->get(), topics.claims);
+  TopicLineSink contracts(producer->get(), topics.contracts);
+  generate::StringLineSink kept_rejects;
+  std::unique_ptr<generate::FileLineSink> rejects_file;
+  generate::LineSink* rejects = &kept_rejects;
+  if (!flags.rejects.empty()) {
+    auto f = generate::FileLineSink::Create(flags.rejects);
+    if (!f.ok()) return Fail("produce", f.status());
+    rejects_file = std::move(*f);
+    rejects = rejects_file.get();
+  }
+  const ImportSinkSet sinks{&members, &providers, &claims, &contracts, rejects};
+  const auto start = std::chrono::steady_clock::now();
+  auto run = flags.format == "cclf" ? RunCclfImport(flags.import, sinks)
+                                    : RunFhirImport(flags.import, sinks);
+  if (!run.ok()) {
+    std::fprintf(stderr, "vbp produce: %s\n", run.status().ToString().c_str());
+    return run.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  const Status flushed = (*producer)->Flush(flags.flush_timeout_ms);
+  if (Status st = rejects->Finish(); !st.ok()) return Fail("produce", st);
+  if (!flags.report.empty()) {
+    if (Status st = WriteFile(flags.report, run->report.dump(2) + "\n"); !st.ok()) {
+      return Fail("produce", st);
+    }
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const kafka::DeliveryStats& s = (*producer)->stats();
+  std::fprintf(stderr, "vbp produce: %s converted in %.2f s: %s\n", flags.format.c_str(), secs,
+               run->summary.c_str());
+  for (const TopicLineSink* t : {&members, &providers, &claims, &contracts}) {
+    std::fprintf(stderr, "  %-16s %s records\n", t->topic().c_str(), Thousands(t->lines()).c_str());
+  }
+  std::fprintf(stderr, "  delivered %s, failed %s; %s rows rejected%s\n",
+               Thousands(s.delivered).c_str(), Thousands(s.failed).c_str(),
+               Thousands(rejects->lines()).c_str(),
+               rejects->lines() > 0 && flags.rejects.empty()
+                   ? " (write them with --rejects FILE)"
+                   : "");
+  if (!flushed.ok()) {
+    std::fprintf(stderr, "vbp produce: %s\n", flushed.ToString().c_str());
+    return 1;
+  }
+  return s.failed == 0 ? 0 : 1;
+}
+
+int RunProduce(const ProduceFlags& flags) {
+  if (flags.format != "ndjson") return RunProduceConverted(flags);
+  if (flags.topic.empty() || flags.file.empty()) {
+    std::fprintf(stderr, "vbp produce: --topic and --file are required (or --format cclf|fhir "
+                         "with --dir)\n");
+    return 2;
+  }
+  auto config_or = ProducerConfig(flags);
+  if (!config_or.ok()) {
+    std::fprintf(stderr, "vbp produce: %s\n", config_or.status().ToString().c_str());
+    return 2;
+  }
+  kafka::KafkaConfig config = std::move(config_or).value();
   std::optional<std::string> key_field;
   if (!flags.key_field.empty()) {
     key_field = flags.key_field;
@@ -225,9 +334,17 @@ void AddProduceCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("produce", "Stream an NDJSON file into a Kafka topic");
   cmd->add_option("--brokers", flags->brokers, "Kafka bootstrap servers, HOST:PORT[,...]")
       ->required();
-  cmd->add_option("--topic", flags->topic, "Target topic, e.g. vbp.claims")->required();
-  cmd->add_option("--file", flags->file, "NDJSON file, one record per line ('-': stdin)")
-      ->required();
+  cmd->add_option("--topic", flags->topic, "Target topic, e.g. vbp.claims (NDJSON input)");
+  cmd->add_option("--file", flags->file, "NDJSON file, one record per line ('-': stdin)");
+  cmd->add_option("--format", flags->format,
+                  "ndjson (default: --file to --topic), or cclf / fhir: convert the claims files "
+                  "of --dir while producing them to <prefix>members, providers, claims, "
+                  "contracts (the options of `vbp import cclf|fhir`)")
+      ->check(CLI::IsMember({"ndjson", "cclf", "fhir"}));
+  AddImportInputOptions(cmd, &flags->import, /*cclf=*/true);
+  cmd->add_option("--prefix", flags->prefix, "topic prefix with --format (default vbp.)");
+  cmd->add_option("--rejects", flags->rejects, "with --format: rows that could not be mapped");
+  cmd->add_option("--report", flags->report, "with --format: IMPORT_REPORT.json");
   cmd->add_option("--key", flags->key_field,
                   "Top-level JSON field used as the record key (default by topic: claims and "
                   "members -> member_id, providers -> npi, contracts -> contract_id)");

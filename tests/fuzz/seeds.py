@@ -2,11 +2,14 @@
 """Seed corpora for the libFuzzer targets of tests/fuzz, from the repository's own inputs:
 golden cases (every NDJSON line, prefixed by the kind byte the target reads first), the
 shipped rule sets, contract records, the Tuva CSV heads and the shared CCLF/FHIR samples.
-Usage: seeds.py OUT_DIR  (writes OUT_DIR/<target>/seed-N; targets without seeds here get an
-empty directory and start from nothing or from their own seed program)."""
+With --vbp PATH, a small population generated as CCLF and as FHIR seeds the importers.
+Usage: seeds.py OUT_DIR [--vbp PATH]  (writes OUT_DIR/<target>/seed-N; targets without seeds
+here get an empty directory and start from nothing or from their own seed program)."""
 import glob
 import os
+import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
@@ -34,8 +37,56 @@ def write(out, target, blobs):
     return n
 
 
+CCLF_KIND = {"ZC1": 0, "ZC2": 1, "ZC3": 2, "ZC4": 3, "ZC5": 4, "ZC6": 5, "ZC8": 6, "ZC9": 7}
+
+
+def cclf_kind(name):
+    for tag, k in CCLF_KIND.items():
+        if tag in name:
+            return k
+    return None
+
+
+def importer_seeds(out, vbp):
+    """CCLF: each file's head prefixed by its kind byte (the whole set joined by 0xFF as one
+    more seed); FHIR: resource lines and the shared Blue Button bundle, prefixed by the name
+    byte (1: NDJSON, 0: a Bundle)."""
+    cclf, fhir = [], []
+    sample = os.path.join(SHARED, "bcda-synthetic")
+    for name in ("ZC8", "ZC9"):
+        p = os.path.join(sample, "cclf-small", name)
+        if os.path.exists(p):
+            cclf.append(bytes([CCLF_KIND[name]]) + open(p, "rb").read())
+    for name in ("bb-stu3-ExplanationOfBenefit.json", "bb-stu3-Patient.json",
+                 "bb-stu3-Coverage.json"):
+        p = os.path.join(sample, name)
+        if os.path.exists(p):
+            fhir.append(bytes([0]) + open(p, "rb").read()[:60000])
+    if vbp and os.path.exists(vbp):
+        with tempfile.TemporaryDirectory() as tmp:
+            for fmt in ("cclf", "fhir"):
+                d = os.path.join(tmp, fmt)
+                subprocess.run([vbp, "generate", "--members", "40", "--seed", "3", "--format",
+                                fmt, "--out", d], capture_output=True, check=True)
+            joined = []
+            for name in sorted(os.listdir(os.path.join(tmp, "cclf"))):
+                k = cclf_kind(name)
+                if k is None:
+                    continue
+                head = b"\n".join(lines(os.path.join(tmp, "cclf", name))[:15]) + b"\n"
+                cclf.append(bytes([k]) + head)
+                joined.append(bytes([k]) + head)
+            cclf.append(b"\xff".join(joined))
+            for name in sorted(os.listdir(os.path.join(tmp, "fhir"))):
+                if name.endswith(".ndjson"):
+                    for l in lines(os.path.join(tmp, "fhir", name))[:60]:
+                        fhir.append(bytes([1]) + l)
+    return write(out, "cclf", cclf), write(out, "fhir", fhir)
+
+
 def main():
     out = sys.argv[1]
+    vbp = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--vbp" else None
     golden = sorted(glob.glob(os.path.join(ROOT, "tests", "golden", "*", "*", "input", "*.ndjson")))
     records = []
     contracts = []
@@ -58,6 +109,7 @@ def main():
             csvs.append(b"".join(f.readlines()[:30]))
     csvs.append(b"member_id,contract_id\r\nM1,C1\r\n\"M,2\",\"C\"\"3\"\r\n")
     counts["csv"] = write(out, "csv", csvs)
+    counts["cclf"], counts["fhir"] = importer_seeds(out, vbp)
     os.makedirs(os.path.join(out, "state_values"), exist_ok=True)
     for target, n in sorted(counts.items()):
         print("seeds: %-16s %d" % (target, n))
