@@ -431,6 +431,22 @@ TEST(CclfImportTest, MemberAttributesAddWhatCclfDoesNotCarry) {
 
 // --- Rejects ----------------------------------------------------------------------------------
 
+// A byte that is not UTF-8 (a Latin-1 file, say) reaches a reject's reason: the reject is
+// written with U+FFFD for it, the import goes on (it used to throw: found by tests/fuzz).
+TEST(CclfImportTest, ABadByteInARejectedFieldIsWrittenAsReplacementCharacter) {
+  Fields latin1 = PartBLine("1000000000001", "0", "2025-02-20", " 0000000\xE9" "100.00");
+  Fields good = PartBLine("1000000000003", "0", "2025-02-20", " 00000000100.00");
+  good["CLM_CNTL_NUM"] = "CNTL9";
+  const std::string cclf5 =
+      Join({Fixed(CclfKind::kPhysician, latin1), Fixed(CclfKind::kPhysician, good)});
+  auto run = Import({{CclfKind::kPhysician, "P.A0001.ACO.ZC5Y25.D250101.T0000000", cclf5}});
+  const auto rejects = Records(run->rejects.text());
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0]["field"], "CLM_LINE_CVRD_PD_AMT");
+  EXPECT_NE(rejects[0]["reason"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
+  EXPECT_EQ(Records(run->claims.text()).size(), 1u);
+}
+
 TEST(CclfImportTest, BadAmountAndDateRowsAreRejectedAndTheRunGoesOn) {
   Fields bad_amount = PartBLine("1000000000001", "0", "2025-02-20", " 000000001O0.00");
   Fields bad_date = PartBLine("1000000000002", "0", "2025-02-30", " 00000000100.00");

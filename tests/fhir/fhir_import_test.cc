@@ -319,6 +319,18 @@ TEST(FhirImportTest, NumberPreservingParseKeepsLiterals) {
   EXPECT_FALSE(ParseJsonPreservingNumbers(R"({"a":)").ok());
 }
 
+// A line that is not UTF-8 is rejected as not JSON, and its reject (which quotes it) is
+// written with U+FFFD (it used to throw out of the import: found by tests/fuzz).
+TEST(FhirImportTest, ALineThatIsNotUtf8IsRejectedAndTheRunGoesOn) {
+  auto o = Import({Ndjson("Patient.ndjson", {OneLine(kPatient)}),
+                   Ndjson("e.ndjson", {"{\"resourceType\":\"Explanation\xE9\xFF\"}",
+                                       WithPaid("good", "1.00")})});
+  const auto rejects = Records(o->rejects);
+  ASSERT_EQ(rejects.size(), 1u) << o->rejects.text();
+  EXPECT_EQ(rejects[0]["line"], 1);
+  EXPECT_EQ(Records(o->claims).size(), 1u);
+}
+
 TEST(FhirImportTest, BadResourcesGoToRejectsWithPositionFieldAndReasonAndTheRunGoesOn) {
   std::string euro = WithPaid("bad1", "5.00");
   euro.replace(euro.find(R"("value":5.00,"currency":"USD")"), 29,

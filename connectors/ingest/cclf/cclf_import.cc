@@ -128,7 +128,7 @@ class RejectLog {
     ++tallies_[source].rejected;
     ++by_reason_[source + ": " + std::string(field) + ": " + reason];
     ojson j = {{"source", source}, {"line", line}, {"field", field}, {"reason", reason}};
-    if (status_.ok()) status_ = sink_->Append(j.dump());
+    if (status_.ok()) status_ = sink_->Append(generate::JsonLine(j));
   }
   void Mapped(const std::string& source) { ++tallies_[source].mapped; }
   Tally& tally(const std::string& source) { return tallies_[source]; }
@@ -289,6 +289,13 @@ class Importer {
   Status WriteContracts();
   ojson Report() const;
   void Note(const std::string& what) { ++notes_[what]; }
+  // A record's NDJSON line; bytes that are not UTF-8 become U+FFFD and are noted.
+  std::string Line(const ojson& j) {
+    int64_t replaced = 0;
+    std::string text = generate::JsonLine(j, &replaced);
+    if (replaced > 0) Note("text.invalid_utf8_bytes_written_as_U+FFFD");
+    return text;
+  }
 
   const CclfImportOptions& options_;
   const CclfImportSinks& sinks_;
@@ -1019,7 +1026,7 @@ Status Importer::WriteClaims() {
       for (size_t v = 0; v < chains[k].versions.size(); ++v) {
         ClaimRecord& c = *chains[k].versions[v];
         const char* freq = c.adjustment == 1 ? "void" : v == 0 ? "original" : "replacement";
-        const std::string text = ClaimJson(c, id, static_cast<int>(v + 1), freq).dump();
+        const std::string text = Line(ClaimJson(c, id, static_cast<int>(v + 1), freq));
         auto d = decoder.Decode(text, {*c.at.source, -1, c.at.line}, RecordKind::kClaim);
         if (d.reject) {
           RejectRecord(c, d.reject->field, d.reject->reason);
@@ -1061,7 +1068,7 @@ Status Importer::WriteMembers() {
     if (!m.risk_scores.is_null()) j["risk_scores"] = m.risk_scores;
     if (m.orec) j["orec"] = *m.orec;
     if (m.medicaid) j["medicaid"] = *m.medicaid;
-    const std::string text = j.dump();
+    const std::string text = Line(j);
     auto d = decoder.Decode(text, {"members", -1, 0}, RecordKind::kMember);
     if (d.reject) {  // every row of the member is rejected with the decoder's reason
       for (const RowRef& row : m.rows) {
@@ -1106,7 +1113,7 @@ Status Importer::WriteProviders() {
                {"specialty", specialty.empty() ? "unknown" : specialty},
                {"provider_class", ProviderClassName(ProviderClassOfSpecialty(specialty))},
                {"effective", kProviderEffective}};
-    VBP_RETURN_IF_ERROR(sinks_.providers->Append(j.dump()));
+    VBP_RETURN_IF_ERROR(sinks_.providers->Append(Line(j)));
     ++summary_.providers;
   }
   return Status::Ok();

@@ -77,7 +77,7 @@ Status WriteReject(State& st, const Pos& pos, const std::string& resource, const
   ++st.summary.rejected;
   // Reasons are grouped by field and the reason's first clause (amounts vary).
   ++st.reject_reasons[field.substr(0, field.find('[')) + ": " + reason.substr(0, reason.find(':'))];
-  return st.sinks->rejects->Append(r.dump());
+  return st.sinks->rejects->Append(generate::JsonLine(r));
 }
 
 // --- Reading ---------------------------------------------------------------------------------

@@ -234,4 +234,13 @@ void FormatDay(int32_t days, char* buf) {
   buf[9] = static_cast<char>('0' + d % 10);
 }
 
+std::string JsonLine(const nlohmann::ordered_json& j, int64_t* replaced) {
+  try {
+    return j.dump();
+  } catch (const nlohmann::json::type_error&) {  // 316: invalid UTF-8
+    if (replaced != nullptr) ++*replaced;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
 }  // namespace vbp::generate

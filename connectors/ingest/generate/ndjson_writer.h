@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,11 @@ class StringLineSink final : public LineSink {
  private:
   std::string text_;
 };
+
+// The JSON text of `j` for one NDJSON line. Text that is not valid UTF-8 (a Latin-1 name in a
+// CMS file, a stray byte) never fails the write: each bad byte becomes U+FFFD and, when
+// `replaced` is given, the line is counted there so that the import report says so.
+std::string JsonLine(const nlohmann::ordered_json& j, int64_t* replaced = nullptr);
 
 // Writes `text` to `path` in one go (small files: MANIFEST.json, reports).
 Status WriteWholeFile(const std::string& path, std::string_view text);
