@@ -1,7 +1,5 @@
 #include "cli/common.h"
 
-#include "connectors/codec/statement_formats.h"
-
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -9,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "connectors/codec/statement_formats.h"
 
 namespace vbp::cli {
 

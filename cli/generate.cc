@@ -99,8 +99,8 @@ Result<std::unique_ptr<Outputs>> OpenOutputs(const GenerateFlags& f) {
   }
   if (f.format == "cclf") {
     VBP_ASSIGN_OR_RETURN(out->cclf, OpenCclfOutput(f.out, f.year));
-    out->sinks = {out->cclf->members.get(), out->cclf->providers.get(),
-                  out->cclf->contracts.get(), out->cclf->claims.get()};
+    out->sinks = {out->cclf->members.get(), out->cclf->providers.get(), out->cclf->contracts.get(),
+                  out->cclf->claims.get()};
     return out;
   }
   // fhir: Bulk FHIR NDJSON; what FHIR does not carry goes to vbp/ (not read as resources).

@@ -79,9 +79,8 @@ void AddImportInputOptions(CLI::App* cmd, ImportInputs* in, bool cclf) {
   cmd->add_option("--files", in->files, "KIND=PATH (KIND cclf1..cclf9), repeatable");
 }
 
-int RunImportToDirectory(
-    const std::string& format, const std::string& out, bool with_contracts,
-    const std::function<Result<ImportRun>(const ImportSinkSet&)>& run) {
+int RunImportToDirectory(const std::string& format, const std::string& out, bool with_contracts,
+                         const std::function<Result<ImportRun>(const ImportSinkSet&)>& run) {
   namespace fs = std::filesystem;
   const std::string verb = "import " + format;
   std::error_code ec;
@@ -107,8 +106,8 @@ int RunImportToDirectory(
   for (auto& file : files) to_finish.push_back(file.get());
   auto report = FinishImport(to_finish, out, result->report);
   if (!report.ok()) return Fail(verb, report.status());
-  std::printf("vbp %s -> %s: %s (IMPORT_REPORT.json, rejects.ndjson)\n", verb.c_str(),
-              out.c_str(), result->summary.c_str());
+  std::printf("vbp %s -> %s: %s (IMPORT_REPORT.json, rejects.ndjson)\n", verb.c_str(), out.c_str(),
+              result->summary.c_str());
   return 0;
 }
 

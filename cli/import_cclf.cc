@@ -117,8 +117,9 @@ void AddImportCclfCommand(CLI::App& import, int* exit_code) {
   AddImportInputOptions(cmd, flags.get(), /*cclf=*/true);
   cmd->add_option("--out", *out, "Output directory")->required();
   cmd->callback([flags, out, exit_code] {
-    *exit_code = RunImportToDirectory("cclf", *out, !flags->contract.empty(),
-                                      [&](const ImportSinkSet& s) { return RunCclfImport(*flags, s); });
+    *exit_code =
+        RunImportToDirectory("cclf", *out, !flags->contract.empty(),
+                             [&](const ImportSinkSet& s) { return RunCclfImport(*flags, s); });
   });
 }
 

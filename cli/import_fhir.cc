@@ -51,16 +51,14 @@ Result<ImportRun> RunFhirImport(const ImportInputs& f, const ImportSinkSet& sink
                 "members %lld, providers %lld, claims %lld (%lld lines, %lld voids), contracts "
                 "%lld; rejected %lld, out of scope %lld",
                 static_cast<long long>(summary.members), static_cast<long long>(summary.providers),
-                static_cast<long long>(summary.claims),
-                static_cast<long long>(summary.claim_lines), static_cast<long long>(summary.voids),
-                static_cast<long long>(summary.contracts),
+                static_cast<long long>(summary.claims), static_cast<long long>(summary.claim_lines),
+                static_cast<long long>(summary.voids), static_cast<long long>(summary.contracts),
                 static_cast<long long>(summary.rejected),
                 static_cast<long long>(summary.out_of_scope));
   return ImportRun{std::move(summary.report), line};
 }
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 void AddImportFhirCommand(CLI::App& import_cmd, int* exit_code) {
   auto flags = std::make_shared<ImportInputs>();
@@ -73,8 +71,9 @@ void AddImportFhirCommand(CLI::App& import_cmd, int* exit_code) {
   cmd->get_option("--dir")->required();
   cmd->add_option("--out", *out, "Output directory")->required();
   cmd->callback([flags, out, exit_code] {
-    *exit_code = RunImportToDirectory("fhir", *out, !flags->contract.empty(),
-                                      [&](const ImportSinkSet& s) { return RunFhirImport(*flags, s); });
+    *exit_code =
+        RunImportToDirectory("fhir", *out, !flags->contract.empty(),
+                             [&](const ImportSinkSet& s) { return RunFhirImport(*flags, s); });
   });
 }
 

@@ -16,8 +16,8 @@ namespace {
 
 std::shared_ptr<spdlog::logger>& Logger() {
   static std::shared_ptr<spdlog::logger> logger = [] {
-    auto l = std::make_shared<spdlog::logger>("vbp",
-                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    auto l =
+        std::make_shared<spdlog::logger>("vbp", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     l->set_pattern("%v");  // the line is JSON already
     l->set_level(spdlog::level::info);
     l->flush_on(spdlog::level::trace);  // every line at once: operators tail it
@@ -58,34 +58,34 @@ std::string FailedConnectAddress(std::string_view message) {
 }
 
 void RouteKafkaLogs() {
-  kafka::SetLogHandler([](int level, std::string_view facility, std::string_view client,
-                          std::string_view message) {
-    // A broker that cannot be reached is said once in words; librdkafka's own repeats of it
-    // (one per client, every retry, "N/N brokers are down") then go to debug.
-    static std::mutex mu;
-    static std::set<std::string> said;
-    const std::string address = FailedConnectAddress(message);
-    bool first = false;
-    bool repeat = false;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!address.empty()) {
-        first = said.insert(address).second;
-        repeat = !first;
-      } else {
-        repeat = !said.empty() && message.find("brokers are down") != std::string_view::npos;
-      }
-    }
-    Log(repeat ? "debug" : LevelOfSyslog(level), std::string(message),
-        {{"source", "librdkafka"}, {"facility", facility}, {"client", client}});
-    if (first) {
-      Log("error",
-          "cannot reach the Kafka broker at " + address +
-              ": check --brokers (or \"brokers\" in --config) and that the broker is up and "
-              "reachable from this host",
-          {{"address", address}});
-    }
-  });
+  kafka::SetLogHandler(
+      [](int level, std::string_view facility, std::string_view client, std::string_view message) {
+        // A broker that cannot be reached is said once in words; librdkafka's own repeats of it
+        // (one per client, every retry, "N/N brokers are down") then go to debug.
+        static std::mutex mu;
+        static std::set<std::string> said;
+        const std::string address = FailedConnectAddress(message);
+        bool first = false;
+        bool repeat = false;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!address.empty()) {
+            first = said.insert(address).second;
+            repeat = !first;
+          } else {
+            repeat = !said.empty() && message.find("brokers are down") != std::string_view::npos;
+          }
+        }
+        Log(repeat ? "debug" : LevelOfSyslog(level), std::string(message),
+            {{"source", "librdkafka"}, {"facility", facility}, {"client", client}});
+        if (first) {
+          Log("error",
+              "cannot reach the Kafka broker at " + address +
+                  ": check --brokers (or \"brokers\" in --config) and that the broker is up and "
+                  "reachable from this host",
+              {{"address", address}});
+        }
+      });
 }
 
 void Log(const char* level, const std::string& msg, const nlohmann::ordered_json& fields) {

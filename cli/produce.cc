@@ -200,12 +200,10 @@ int RunProduceConverted(const ProduceFlags& flags) {
   for (const TopicLineSink* t : {&members, &providers, &claims, &contracts}) {
     std::fprintf(stderr, "  %-16s %s records\n", t->topic().c_str(), Thousands(t->lines()).c_str());
   }
-  std::fprintf(stderr, "  delivered %s, failed %s; %s rows rejected%s\n",
-               Thousands(s.delivered).c_str(), Thousands(s.failed).c_str(),
-               Thousands(rejects->lines()).c_str(),
-               rejects->lines() > 0 && flags.rejects.empty()
-                   ? " (write them with --rejects FILE)"
-                   : "");
+  std::fprintf(
+      stderr, "  delivered %s, failed %s; %s rows rejected%s\n", Thousands(s.delivered).c_str(),
+      Thousands(s.failed).c_str(), Thousands(rejects->lines()).c_str(),
+      rejects->lines() > 0 && flags.rejects.empty() ? " (write them with --rejects FILE)" : "");
   if (!flushed.ok()) {
     std::fprintf(stderr, "vbp produce: %s\n", flushed.ToString().c_str());
     return 1;
@@ -216,8 +214,9 @@ int RunProduceConverted(const ProduceFlags& flags) {
 int RunProduce(const ProduceFlags& flags) {
   if (flags.format != "ndjson") return RunProduceConverted(flags);
   if (flags.topic.empty() || flags.file.empty()) {
-    std::fprintf(stderr, "vbp produce: --topic and --file are required (or --format cclf|fhir "
-                         "with --dir)\n");
+    std::fprintf(stderr,
+                 "vbp produce: --topic and --file are required (or --format cclf|fhir "
+                 "with --dir)\n");
     return 2;
   }
   auto config_or = ProducerConfig(flags);

@@ -57,8 +57,8 @@ constexpr Figure kFigures[] = {
      "Rendering NPIs not on the roster"},
 };
 
-constexpr const char* kIdentityColumns[] = {"contract_id", "performance_year", "revision",
-                                            "as_of",       "rule_set",         "rules_hash",
+constexpr const char* kIdentityColumns[] = {"contract_id",    "performance_year", "revision",
+                                            "as_of",          "rule_set",         "rules_hash",
                                             "parameters_hash"};
 constexpr const char* kTrailingColumns[] = {"code_warnings", "outcome", "quality_source",
                                             "paid_through"};
@@ -79,7 +79,8 @@ Result<ordered_json> ParseStatement(const std::string& text) {
   ordered_json j = ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return Bad("not a JSON object");
   auto schema = j.find("schema");
-  if (schema == j.end() || *schema != "vbp.statement/1") return Bad("schema is not vbp.statement/1");
+  if (schema == j.end() || *schema != "vbp.statement/1")
+    return Bad("schema is not vbp.statement/1");
   for (const char* f : {"contract_id", "as_of", "rule_set"}) {
     if (!j.contains(f) || !j[f].is_string()) return Bad(std::string(f) + " missing");
   }
@@ -101,9 +102,7 @@ const ordered_json* Find(const ordered_json& s, std::string_view field) {
   }
 }
 
-bool IsDecimalText(const std::string& t) {
-  return ParseExactDecimal(t).ok();
-}
+bool IsDecimalText(const std::string& t) { return ParseExactDecimal(t).ok(); }
 
 // The figure's exact text: an integer for counts, the statement's decimal string otherwise.
 Result<std::string> FigureText(const ordered_json& s, const Figure& f) {
@@ -221,7 +220,8 @@ std::string DecimalOfRate(const std::string& text) {
   return FormatHalfEven(*num / *den, 10);
 }
 
-ordered_json Coding(const std::string& system, const std::string& code, const std::string& display) {
+ordered_json Coding(const std::string& system, const std::string& code,
+                    const std::string& display) {
   ordered_json c;
   c["system"] = system;
   c["code"] = code;
@@ -232,13 +232,13 @@ ordered_json Coding(const std::string& system, const std::string& code, const st
 ordered_json PaymentStream(Stream stream, bool two_sided) {
   ordered_json type;
   if (stream == Stream::kCareFee) {
-    type["coding"] = {Coding(std::string(kVbpr) + "/CodeSystem/payment-stream", "ccf",
-                             "Care coordination fee")};
+    type["coding"] = {
+        Coding(std::string(kVbpr) + "/CodeSystem/payment-stream", "ccf", "Care coordination fee")};
   } else {
-    type["coding"] = {two_sided ? Coding(std::string(kVbpr) + "/CodeSystem/payment-stream",
-                                         "ssl", "Shared savings loss percent")
-                                : Coding(std::string(kVbpr) + "/CodeSystem/payment-stream",
-                                         "ssq", "Shared savings gated on quality")};
+    type["coding"] = {two_sided ? Coding(std::string(kVbpr) + "/CodeSystem/payment-stream", "ssl",
+                                         "Shared savings loss percent")
+                                : Coding(std::string(kVbpr) + "/CodeSystem/payment-stream", "ssq",
+                                         "Shared savings gated on quality")};
   }
   ordered_json inner;
   inner["url"] = "type";
@@ -277,8 +277,8 @@ ordered_json FigureGroup(const Figure& f, const std::string& text, const ReportC
   }
   ordered_json codings = ordered_json::array();
   if (*f.vbpr_code) {
-    codings.push_back(Coding(std::string(kVbpr) + "/CodeSystem/vbp-performance-metric",
-                             f.vbpr_code, ""));
+    codings.push_back(
+        Coding(std::string(kVbpr) + "/CodeSystem/vbp-performance-metric", f.vbpr_code, ""));
   }
   codings.push_back(Coding(kFigureSystem, std::string(Leaf(f.field)), f.display));
   g["code"] = {{"coding", codings}, {"text", f.display}};
@@ -300,8 +300,8 @@ ordered_json Subject(const ReportContext& c) {
 
 ordered_json Population(const char* code, int64_t count) {
   ordered_json p;
-  p["code"] = {{"coding", {Coding("http://terminology.hl7.org/CodeSystem/measure-population",
-                                  code, "")}}};
+  p["code"] = {
+      {"coding", {Coding("http://terminology.hl7.org/CodeSystem/measure-population", code, "")}}};
   p["count"] = count;
   return p;
 }
@@ -316,11 +316,14 @@ ordered_json QualityReport(const ordered_json& m, const ReportContext& c, const 
   ordered_json r;
   r["resourceType"] = "MeasureReport";
   r["id"] = id;
-  r["meta"] = {{"profile", {std::string(kVbpr) + "/StructureDefinition/vbp-quality-measurereport"}}};
+  r["meta"] = {
+      {"profile", {std::string(kVbpr) + "/StructureDefinition/vbp-quality-measurereport"}}};
   ordered_json scoring;
-  scoring["url"] = "http://hl7.org/fhir/us/davinci-deqm/StructureDefinition/extension-measureScoring";
+  scoring["url"] =
+      "http://hl7.org/fhir/us/davinci-deqm/StructureDefinition/extension-measureScoring";
   scoring["valueCodeableConcept"] = {
-      {"coding", {Coding("http://terminology.hl7.org/CodeSystem/measure-scoring", "proportion", "")}}};
+      {"coding",
+       {Coding("http://terminology.hl7.org/CodeSystem/measure-scoring", "proportion", "")}}};
   ordered_json ext = ordered_json::array({scoring});
   if (m.contains("points") && m["points"].is_string()) {
     ordered_json score;
@@ -382,12 +385,14 @@ Result<std::string> BundleOf(const ordered_json& s) {
   const std::string report_id = NameUuid(key + "\nreport");
   r["resourceType"] = "MeasureReport";
   r["id"] = report_id;
-  r["meta"] = {{"profile", {std::string(kVbpr) + "/StructureDefinition/vbp-performance-measurereport"}}};
+  r["meta"] = {
+      {"profile", {std::string(kVbpr) + "/StructureDefinition/vbp-performance-measurereport"}}};
   ordered_json category;
   category["url"] = "http://hl7.org/fhir/StructureDefinition/measurereport-category";
   category["valueCodeableConcept"] = {
-      {"coding", {Coding("http://hl7.org/fhir/CodeSystem/measurereport-category", "vbp",
-                         "Value-Based Performance")}}};
+      {"coding",
+       {Coding("http://hl7.org/fhir/CodeSystem/measurereport-category", "vbp",
+               "Value-Based Performance")}}};
   r["extension"] = {category, StringExtension("rule-set", s["rule_set"].get<std::string>()),
                     StringExtension("rules-hash", StringOr(s, "rules_hash", "")),
                     StringExtension("parameters-hash", StringOr(s, "parameters_hash", ""))};
@@ -467,9 +472,9 @@ Result<std::string> StatementsFhirNdjson(const std::vector<std::string>& stateme
 }
 
 std::vector<std::string> RosterCsv::Columns() {
-  return {"contract_id",     "performance_year", "member_id",         "step",
-          "unit",            "decided_by",       "eligible_months",   "expenditure_total",
-          "risk_score",      "pmpm_total",       "care_gaps"};
+  return {"contract_id", "performance_year", "member_id",       "step",
+          "unit",        "decided_by",       "eligible_months", "expenditure_total",
+          "risk_score",  "pmpm_total",       "care_gaps"};
 }
 
 Status RosterCsv::Add(std::string_view member_line) {
@@ -495,8 +500,8 @@ Status RosterCsv::Add(std::string_view member_line) {
   }
   rows_.push_back({Text(m, "contract_id"), Text(m, "performance_year"), Text(m, "member_id"),
                    Text(m, "step"), Text(m, "unit"), Text(m, "decided_by"),
-                   Text(m, "eligible_months"), Text(m, "expenditure_total"),
-                   Text(m, "risk_score"), Text(m, "pmpm_total"), gaps});
+                   Text(m, "eligible_months"), Text(m, "expenditure_total"), Text(m, "risk_score"),
+                   Text(m, "pmpm_total"), gaps});
   return Status::Ok();
 }
 

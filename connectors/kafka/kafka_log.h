@@ -12,8 +12,8 @@ namespace vbp::kafka {
 // `level`: syslog severity as librdkafka gives it (0 emergency ... 3 error, 4 warning, 5
 // notice, 6 info, 7 debug); `facility`: librdkafka's tag (FAIL, CONFWARN, ...); `client`:
 // the client's name (rdkafka#consumer-1).
-using LogHandler = std::function<void(int level, std::string_view facility,
-                                      std::string_view client, std::string_view message)>;
+using LogHandler = std::function<void(int level, std::string_view facility, std::string_view client,
+                                      std::string_view message)>;
 
 // Process-wide; set once at start-up, before any client is created.
 void SetLogHandler(LogHandler handler);

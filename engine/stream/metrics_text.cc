@@ -122,9 +122,8 @@ std::string PrometheusText(const EngineMetrics& m, int64_t clock_to_unix_micros)
       "contract and performance year was delivered (Unix time).");
   line("# TYPE vbp_last_revision_timestamp_seconds gauge");
   for (const auto& [id, micros] : m.last_revision_micros) {
-    line("vbp_last_revision_timestamp_seconds{contract=\"" + LabelValue(id.first) +
-         "\",year=\"" + std::to_string(id.second) + "\"} " +
-         UnixSeconds(micros + clock_to_unix_micros));
+    line("vbp_last_revision_timestamp_seconds{contract=\"" + LabelValue(id.first) + "\",year=\"" +
+         std::to_string(id.second) + "\"} " + UnixSeconds(micros + clock_to_unix_micros));
   }
   return out;
 }
@@ -135,9 +134,10 @@ std::string ReadyJson(const EngineMetrics& m) {
   nlohmann::ordered_json j;
   j["ready"] = IsReady(m);
   j["reason"] = !m.last_error.empty() ? "stopped on an error: " + m.last_error
-                : !m.caught_up       ? std::string("catching up: assigned partitions not read "
+                : !m.caught_up        ? std::string(
+                                            "catching up: assigned partitions not read "
                                                    "to their end yet")
-                                     : std::string("caught up");
+                               : std::string("caught up");
   return j.dump();
 }
 

@@ -72,7 +72,7 @@ std::map<ContractId, DataQualityTally> MemberDataQuality(
   }
   if (notes != nullptr) {
     for (const auto& note : *notes) {
-      const auto& key = note.first;  // not a structured binding: clang 14 (the fuzz build)
+      const auto& key = note.first;     // not a structured binding: clang 14 (the fuzz build)
       const auto& tally = note.second;  // cannot capture one in the lambda below
       if (key.year != 0 && key.year != year) continue;
       ForContracts(outcome, key.billing_tin, units, [&](const ContractId& id) {

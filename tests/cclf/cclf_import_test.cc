@@ -434,7 +434,9 @@ TEST(CclfImportTest, MemberAttributesAddWhatCclfDoesNotCarry) {
 // A byte that is not UTF-8 (a Latin-1 file, say) reaches a reject's reason: the reject is
 // written with U+FFFD for it, the import goes on (it used to throw: found by tests/fuzz).
 TEST(CclfImportTest, ABadByteInARejectedFieldIsWrittenAsReplacementCharacter) {
-  Fields latin1 = PartBLine("1000000000001", "0", "2025-02-20", " 0000000\xE9" "100.00");
+  Fields latin1 = PartBLine("1000000000001", "0", "2025-02-20",
+                            " 0000000\xE9"
+                            "100.00");
   Fields good = PartBLine("1000000000003", "0", "2025-02-20", " 00000000100.00");
   good["CLM_CNTL_NUM"] = "CNTL9";
   const std::string cclf5 =

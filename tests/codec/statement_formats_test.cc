@@ -94,7 +94,7 @@ TEST(StatementCsvTest, CopiesEveryFigureAsItsExactText) {
   EXPECT_EQ(row["revision"], "3");
   EXPECT_EQ(row["rejected_paid_total"], "250.00");
   EXPECT_EQ(row["unknown_rendering_npis"], "4");
-  EXPECT_EQ(row["code_warnings"], "61");  // 59 + 0 + 2
+  EXPECT_EQ(row["code_warnings"], "61");         // 59 + 0 + 2
   EXPECT_EQ(row["paid_through"], "2026-03-31");  // the cutoff comes before the as-of date
   EXPECT_EQ(row["quality_source"], "measures");
   EXPECT_EQ(csv->substr(0, 12), "contract_id,");
@@ -143,8 +143,9 @@ TEST(StatementFhirTest, OneBundlePerStatementWithTheFiguresAsVbprGroups) {
   ASSERT_EQ(b["entry"].size(), 2u);  // the performance report and one quality measure
   const json& r = b["entry"][0]["resource"];
   EXPECT_EQ(r["resourceType"], "MeasureReport");
-  EXPECT_EQ(r["meta"]["profile"][0],
-            "http://hl7.org/fhir/us/davinci-vbpr/StructureDefinition/vbp-performance-measurereport");
+  EXPECT_EQ(
+      r["meta"]["profile"][0],
+      "http://hl7.org/fhir/us/davinci-vbpr/StructureDefinition/vbp-performance-measurereport");
   EXPECT_EQ(r["subject"]["identifier"]["value"], "C1");
   EXPECT_EQ(r["period"]["start"], "2025-01-01");
   EXPECT_EQ(r["period"]["end"], "2025-12-31");
@@ -155,8 +156,9 @@ TEST(StatementFhirTest, OneBundlePerStatementWithTheFiguresAsVbprGroups) {
   ASSERT_NE(savings, nullptr);
   EXPECT_EQ(savings->at("measureScore")["extension"][0]["valueMoney"]["currency"], "USD");
   // Two-sided (loss rate 0.3): the shared-savings stream is "ssl"; paid through the cutoff.
-  EXPECT_EQ(savings->at("extension")[0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"],
-            "ssl");
+  EXPECT_EQ(
+      savings->at("extension")[0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"],
+      "ssl");
   EXPECT_EQ(savings->at("extension")[2]["valueDate"], "2026-03-31");
   const json* fees = GroupById(r, "pmpm-total");
   ASSERT_NE(fees, nullptr);
@@ -217,19 +219,39 @@ TEST(StatementFhirTest, OneSidedContractIsTheQualityGatedStream) {
   auto out = StatementsFhirNdjson({s.dump()});
   ASSERT_TRUE(out.ok());
   const json r = json::parse(*out)["entry"][0]["resource"];
-  EXPECT_EQ(
-      GroupById(r, "shared-savings")->at("extension")[0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"],
-      "ssq");
+  EXPECT_EQ(GroupById(r, "shared-savings")
+                ->at("extension")[0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"],
+            "ssq");
 }
 
 TEST(RosterCsvTest, AttributedMembersSortedByContractYearAndMember) {
   RosterCsv roster;
-  ASSERT_TRUE(roster.Add(R"({"member_id":"M9","performance_year":2025,"contract_id":"C2","step":1,"unit":"T1|N1","decided_by":"allowed","eligible_months":12,"expenditure_total":"10.00","risk_score":"1.000000","pmpm_total":"24.00"})").ok());
-  ASSERT_TRUE(roster.Add(R"({"member_id":"M2","performance_year":2025,"contract_id":null,"step":null,"unit":null})").ok());
-  ASSERT_TRUE(roster.Add(R"({"member_id":"M3","performance_year":2025,"contract_id":"C1","step":2,"unit":"T2|N7","decided_by":"latest","eligible_months":7,"expenditure_total":"5.50","risk_score":null,"pmpm_total":"0.00","care_gaps":[{"measure":"BCS","gap":"x"},{"measure":"CBP","gap":"y"}]})").ok());
+  ASSERT_TRUE(
+      roster
+          .Add(
+              R"({"member_id":"M9","performance_year":2025,"contract_id":"C2","step":1,"unit":"T1|N1","decided_by":"allowed","eligible_months":12,"expenditure_total":"10.00","risk_score":"1.000000","pmpm_total":"24.00"})")
+          .ok());
+  ASSERT_TRUE(
+      roster
+          .Add(
+              R"({"member_id":"M2","performance_year":2025,"contract_id":null,"step":null,"unit":null})")
+          .ok());
+  ASSERT_TRUE(
+      roster
+          .Add(
+              R"({"member_id":"M3","performance_year":2025,"contract_id":"C1","step":2,"unit":"T2|N7","decided_by":"latest","eligible_months":7,"expenditure_total":"5.50","risk_score":null,"pmpm_total":"0.00","care_gaps":[{"measure":"BCS","gap":"x"},{"measure":"CBP","gap":"y"}]})")
+          .ok());
   // The same member in the pass of another contract's parameter group: not a roster row.
-  ASSERT_TRUE(roster.Add(R"({"member_id":"M9","performance_year":2025,"contract_id":"C2","contracts_evaluated":["C5"],"step":1,"unit":"T1|N1","pmpm_total":"99.00"})").ok());
-  ASSERT_TRUE(roster.Add(R"({"member_id":"M4","performance_year":2025,"contract_id":"C2","contracts_evaluated":["C5","C2"],"step":1,"unit":"T1|N1","pmpm_total":"99.00"})").ok());
+  ASSERT_TRUE(
+      roster
+          .Add(
+              R"({"member_id":"M9","performance_year":2025,"contract_id":"C2","contracts_evaluated":["C5"],"step":1,"unit":"T1|N1","pmpm_total":"99.00"})")
+          .ok());
+  ASSERT_TRUE(
+      roster
+          .Add(
+              R"({"member_id":"M4","performance_year":2025,"contract_id":"C2","contracts_evaluated":["C5","C2"],"step":1,"unit":"T1|N1","pmpm_total":"99.00"})")
+          .ok());
   EXPECT_EQ(roster.Add("not json").code(), StatusCode::kInvalidArgument);
   auto table = files::CsvTable::Parse(roster.Finish(), "roster.csv");
   ASSERT_TRUE(table.ok());

@@ -18,13 +18,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto kind = vbp::cclf::kAllKinds[static_cast<uint8_t>(rest[0]) % 8];
     rest.remove_prefix(1);
     const size_t end = rest.find('\xFF');
-    inputs.push_back({kind, "fuzz" + std::to_string(inputs.size()),
-                      std::string(rest.substr(0, end))});
+    inputs.push_back(
+        {kind, "fuzz" + std::to_string(inputs.size()), std::string(rest.substr(0, end))});
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
   }
   vbp::generate::StringLineSink members, providers, claims, contracts, rejects;
-  auto summary = vbp::cclf::ImportCclf(inputs, {}, {&members, &providers, &claims, &contracts,
-                                                    &rejects});
+  auto summary =
+      vbp::cclf::ImportCclf(inputs, {}, {&members, &providers, &claims, &contracts, &rejects});
   if (!summary.ok()) return 0;  // a CSV file without a needed column: refused, named
   for (const auto& f : summary->report["files"]) {
     if (f["rows_read"] != f["rows_mapped"].get<int64_t>() + f["rows_rejected"].get<int64_t>()) {

@@ -27,12 +27,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace b = vbp::binary;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 7) {
-    case 0: RoundTrip(bytes, b::DecodeClaim, b::EncodeClaim); break;
-    case 1: RoundTrip(bytes, b::DecodeMember, b::EncodeMember); break;
-    case 2: RoundTrip(bytes, b::DecodeProvider, b::EncodeProvider); break;
-    case 3: RoundTrip(bytes, b::DecodeContract, b::EncodeContract); break;
-    case 4: RoundTrip(bytes, b::DecodeAggregate, b::EncodeAggregate); break;
-    case 5: RoundTrip(bytes, b::DecodeRecordNotes, b::EncodeRecordNotes); break;
+    case 0:
+      RoundTrip(bytes, b::DecodeClaim, b::EncodeClaim);
+      break;
+    case 1:
+      RoundTrip(bytes, b::DecodeMember, b::EncodeMember);
+      break;
+    case 2:
+      RoundTrip(bytes, b::DecodeProvider, b::EncodeProvider);
+      break;
+    case 3:
+      RoundTrip(bytes, b::DecodeContract, b::EncodeContract);
+      break;
+    case 4:
+      RoundTrip(bytes, b::DecodeAggregate, b::EncodeAggregate);
+      break;
+    case 5:
+      RoundTrip(bytes, b::DecodeRecordNotes, b::EncodeRecordNotes);
+      break;
     default: {
       vbp::RunCounts c;
       std::optional<vbp::Date> max_paid;

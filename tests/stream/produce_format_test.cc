@@ -16,8 +16,12 @@ constexpr int kPartitions = 3;
 // The options naming what claims files do not carry, as `vbp generate --format` writes them.
 std::vector<std::string> SideFiles(const std::string& format, const std::string& src) {
   if (format == "cclf") {
-    return {"--contract", src + "/contracts.ndjson", "--roster", src + "/providers.ndjson",
-            "--member-attributes", src + "/member_attributes.ndjson"};
+    return {"--contract",
+            src + "/contracts.ndjson",
+            "--roster",
+            src + "/providers.ndjson",
+            "--member-attributes",
+            src + "/member_attributes.ndjson"};
   }
   return {"--contract", src + "/vbp/contracts.ndjson", "--roster", src + "/vbp/providers.ndjson"};
 }
@@ -38,9 +42,9 @@ void StreamFormat(const std::string& format) {
 
   std::unique_ptr<Broker> broker = Broker::Start(dir, kPartitions);
   ASSERT_NE(broker, nullptr);
-  std::vector<std::string> produce = {"produce", "--brokers", broker->bootstrap(), "--format",
-                                      format,    "--dir",     src,
-                                      "--rejects", dir / "rejects.ndjson"};
+  std::vector<std::string> produce = {"produce",  "--brokers", broker->bootstrap(),
+                                      "--format", format,      "--dir",
+                                      src,        "--rejects", dir / "rejects.ndjson"};
   produce.insert(produce.end(), side.begin(), side.end());
   CommandResult produced = RunVbp(produce);
   ASSERT_EQ(produced.exit_code, 0) << produced.err;
@@ -54,8 +58,21 @@ void StreamFormat(const std::string& format) {
       Statements(dir / "state", dir / "stream.json"), nullptr, false));
   const auto settled = WithoutRevision(Settle(dir / "imported", dir / "settle.json"));
   ASSERT_GT(settled.size(), 0u);
-  ExpectSameStatements(settled, streamed, "vbp run over produce --format " + format +
-                                              " vs vbp settle over vbp import " + format);
+  // `vbp statements --format csv` over the streamed state: one row per statement, each with
+  // the statement's net payment.
+  CommandResult csv = RunVbp({"statements", "--state", dir / "state", "--format", "csv", "--out",
+                              dir / "statements.csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const std::vector<std::string> rows = ReadLines(dir / "statements.csv");
+  ASSERT_EQ(rows.size(), streamed.size() + 1);  // the header
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    EXPECT_NE(rows[i + 1].find("," + streamed[i]["net_payment"].get<std::string>() + ","),
+              std::string::npos)
+        << rows[i + 1];
+  }
+  ExpectSameStatements(
+      settled, streamed,
+      "vbp run over produce --format " + format + " vs vbp settle over vbp import " + format);
 }
 
 TEST(ProduceFormatTest, CclfFilesStreamedGiveTheStatementsOfTheirImport) { StreamFormat("cclf"); }

@@ -4,11 +4,11 @@
 // the next incarnation must apply its first message within 15 s of starting. A kill in the
 // middle of a join, right before the next start, can cost that start one more session wait:
 // measured 15.08 s once in five runs (8.9 s, 8.9 s, 8.9 s and 11.7 s the others), so the last
-// kill waits for the assignment, and that case is reported, not tested. What it waits for is the dead members'
-// sessions: the input consumer's session is 6 s by default (connectors/stream/compose.h;
-// librdkafka's own default is 45 s, which made such restarts wait minutes), and the embedded
-// mock broker does not implement static membership. The final statements equal
-// `vbp statements` of an uninterrupted run over the same input.
+// kill waits for the assignment, and that case is reported, not tested. What it waits for is the
+// dead members' sessions: the input consumer's session is 6 s by default
+// (connectors/stream/compose.h; librdkafka's own default is 45 s, which made such restarts wait
+// minutes), and the embedded mock broker does not implement static membership. The final statements
+// equal `vbp statements` of an uninterrupted run over the same input.
 #include <gtest/gtest.h>
 #include <signal.h>
 

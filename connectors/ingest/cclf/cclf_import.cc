@@ -1271,5 +1271,4 @@ std::optional<Date> ParseCclfDate(std::string_view text) {
   return *d;
 }
 
-
 }  // namespace vbp::cclf

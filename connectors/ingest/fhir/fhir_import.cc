@@ -239,7 +239,8 @@ OJson Spans(State& st, const MemberBuild& mb) {
       ++st.assumptions["coverage through = 2199-12-31 (Coverage without period.end)"];
     }
     const bool dual = c->dual.value_or(any_dual.value_or(false));
-    const EnrollmentType type = medicare::EnrollmentTypeOf(c->ms_cd, dual, c->orec, AgeAt(birth, from));
+    const EnrollmentType type =
+        medicare::EnrollmentTypeOf(c->ms_cd, dual, c->orec, AgeAt(birth, from));
     if (c->ms_cd.empty()) ++st.assumptions["enrollment type from OREC and age (no ms_cd)"];
     spans.insert({from, through, c->program, EnrollmentTypeName(type)});
   }

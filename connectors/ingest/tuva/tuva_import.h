@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "connectors/ingest/generate/ndjson_writer.h"
 #include "connectors/files/csv_reader.h"
+#include "connectors/ingest/generate/ndjson_writer.h"
 #include "connectors/ingest/medicare/medicare_codes.h"
 #include "domain/records.h"
 #include "domain/status.h"
