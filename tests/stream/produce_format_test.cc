@@ -60,8 +60,8 @@ void StreamFormat(const std::string& format) {
   ASSERT_GT(settled.size(), 0u);
   // `vbp statements --format csv` over the streamed state: one row per statement, each with
   // the statement's net payment.
-  CommandResult csv = RunVbp({"statements", "--state", dir / "state", "--format", "csv", "--out",
-                              dir / "statements.csv"});
+  CommandResult csv = RunVbp(
+      {"statements", "--state", dir / "state", "--format", "csv", "--out", dir / "statements.csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   const std::vector<std::string> rows = ReadLines(dir / "statements.csv");
   ASSERT_EQ(rows.size(), streamed.size() + 1);  // the header
