@@ -20,12 +20,12 @@ const std::string kOther = "outside-0123456789abcdef0123456789abc";  // a TIN in
 class ApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto tokens =
-        TokenTable::Parse(R"({")" + kAcme + R"(": {"name": "Acme ACO", "tins": ["111111111"]},
-            ")" + kBeta + R"(": {"name": "Beta group", "tins": ["333333333"]},
-            ")" + kOther + R"(": {"name": "Solo practice", "tins": ["444444444"]},
-            ")" + kAdmin + R"(": {"name": "payer operations", "admin": true}})",
-                          "test tokens");
+    auto tokens = TokenTable::Parse(R"({")" + TokenKey(kAcme) +
+                                        R"(": {"name": "Acme ACO", "tins": ["111111111"]},
+            ")" + TokenKey(kBeta) + R"(": {"name": "Beta group", "tins": ["333333333"]},
+            ")" + TokenKey(kOther) + R"(": {"name": "Solo practice", "tins": ["444444444"]},
+            ")" + TokenKey(kAdmin) + R"(": {"name": "payer operations", "admin": true}})",
+                                    "test tokens");
     ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
     service_ = new ApiService(std::move(tokens).value());
     service_->SetSnapshot(std::shared_ptr<const Snapshot>(testing::LoadTestData()));
@@ -314,12 +314,22 @@ TEST_F(ApiTest, PercentEncodedIdsAreDecoded) {
   EXPECT_EQ(Body(r)["member_id"], "M01");
 }
 
+TEST(TokenTableTest, AKeyIsTheSha256OfTheToken) {
+  // FIPS 180-2 test vector: SHA-256("abc").
+  EXPECT_EQ(TokenKey("abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(TokenTableTest, RefusesWeakOrMalformedFiles) {
-  const std::string good = "0123456789abcdef0123456789abcdef";
+  const std::string good = TokenKey("0123456789abcdef0123456789abcdef");
   EXPECT_TRUE(
       TokenTable::Parse(R"({")" + good + R"(": {"name": "a", "tins": ["111111111"]}})", "t").ok());
+  const std::string upper =
+      "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD";
   const std::string cases[] = {
-      R"({"short": {"name": "a", "tins": ["111111111"]}})",
+      R"({"sha256:0123": {"name": "a", "tins": ["111111111"]}})",                 // short digest
+      R"({")" + upper + R"(": {"name": "a", "tins": ["111111111"]}})",            // not lowercase
+      R"({")" + good.substr(7) + R"(x": {"name": "a", "tins": ["111111111"]}})",  // no prefix
       R"({")" + good + R"(": {"name": "a"}})",                     // no tins, no admin
       R"({")" + good + R"(": {"name": "a", "tins": ["12345"]}})",  // bad TIN
       R"({")" + good + R"(": {"name": "a", "admin": true, "tins": ["111111111"]}})",
@@ -334,20 +344,30 @@ TEST(TokenTableTest, RefusesWeakOrMalformedFiles) {
   for (const auto& c : cases) {
     auto t = TokenTable::Parse(c, "t");
     EXPECT_FALSE(t.ok()) << c;
-    if (!t.ok()) {
-      EXPECT_EQ(t.status().message().find(good), std::string::npos) << "leaks the token";
-    }
   }
+}
+
+TEST(TokenTableTest, AFileOfPlainTokensIsRefusedWithTheWayToConvertIt) {
+  const std::string token = "0123456789abcdef0123456789abcdef";
+  auto t = TokenTable::Parse(R"({")" + token + R"(": {"name": "Acme", "tins": ["111111111"]}})",
+                             "/etc/vbp/tokens.json");
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("plain text"), std::string::npos) << t.status().message();
+  EXPECT_NE(t.status().message().find("vbp token migrate --tokens /etc/vbp/tokens.json"),
+            std::string::npos)
+      << t.status().message();
+  EXPECT_NE(t.status().message().find("entry 1 ('Acme')"), std::string::npos);
+  EXPECT_EQ(t.status().message().find(token), std::string::npos) << "leaks the token";
 }
 
 TEST(TokenTableTest, AuthenticatesOnlyExactTokens) {
   const std::string a = "0123456789abcdef0123456789abcdef";
   const std::string b = "fedcba9876543210fedcba9876543210";
-  auto t = TokenTable::Parse(R"({")" + a + R"(": {"name": "A", "tins": ["222222222", "111111111"]},
-                                ")" +
-                                 b + R"(": {"name": "B", "admin": true}})",
+  auto t = TokenTable::Parse(R"({")" + TokenKey(a) +
+                                 R"(": {"name": "A", "tins": ["222222222", "111111111"]},
+          ")" + TokenKey(b) + R"(": {"name": "B", "admin": true}})",
                              "t");
-  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
   ASSERT_NE(t->Authenticate(a), nullptr);
   EXPECT_EQ(t->Authenticate(a)->name, "A");
   EXPECT_TRUE(t->Authenticate(a)->HasTin("111111111"));
@@ -356,6 +376,74 @@ TEST(TokenTableTest, AuthenticatesOnlyExactTokens) {
   EXPECT_EQ(t->Authenticate(""), nullptr);
   EXPECT_EQ(t->Authenticate(a + "0"), nullptr);
   EXPECT_EQ(t->Authenticate(a.substr(1)), nullptr);
+  // The stored digest is not a token.
+  EXPECT_EQ(t->Authenticate(TokenKey(a)), nullptr);
+}
+
+TEST(TokenTableTest, MigrationReplacesPlainTokensByTheirDigestsAndKeepsThemValid) {
+  const std::string a = "0123456789abcdef0123456789abcdef";
+  const std::string b = "fedcba9876543210fedcba9876543210";
+  const std::string before = R"({")" + a + R"(": {"name": "A", "tins": ["111111111"]},
+                                 ")" +
+                             TokenKey(b) + R"(": {"name": "B", "admin": true}})";
+  int converted = -1;
+  auto after = HashPlainTokens(before, "t", &converted);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(converted, 1);
+  EXPECT_EQ(after->find(a), std::string::npos) << *after;
+  EXPECT_NE(after->find(TokenKey(a)), std::string::npos) << *after;
+  auto table = TokenTable::Parse(*after, "t");
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  ASSERT_NE(table->Authenticate(a), nullptr);
+  EXPECT_EQ(table->Authenticate(a)->name, "A");
+  EXPECT_TRUE(table->Authenticate(b)->admin);
+  // Once is enough.
+  auto again = HashPlainTokens(*after, "t", &converted);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(converted, 0);
+  EXPECT_EQ(*again, *after);
+  // The same token in both forms is refused.
+  EXPECT_FALSE(HashPlainTokens(R"({")" + a + R"(": {"name": "A", "admin": true}, ")" + TokenKey(a) +
+                                   R"(": {"name": "B", "admin": true}})",
+                               "t", &converted)
+                   .ok());
+}
+
+TEST(TokenTableTest, AddingATokenStoresOnlyItsDigest) {
+  const std::string a = "0123456789abcdef0123456789abcdef";
+  const std::string b = "fedcba9876543210fedcba9876543210";
+  auto first = AddTokenEntry("", a, "Acme ACO", {"111111111"}, false, "t");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, "{\n  \"" + TokenKey(a) +
+                        "\": {\n    \"name\": \"Acme ACO\",\n    \"tins\": [\n      "
+                        "\"111111111\"\n    ]\n  }\n}\n");
+  auto second = AddTokenEntry(*first, b, "payer operations", {}, true, "t");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->find(a), std::string::npos);
+  EXPECT_EQ(second->find(b), std::string::npos);
+  auto table = TokenTable::Parse(*second, "t");
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(table->size(), 2u);
+  EXPECT_EQ(table->Authenticate(a)->name, "Acme ACO");
+  EXPECT_TRUE(table->Authenticate(b)->admin);
+  // Refused: the same token again, a name in use, tins with admin, neither, a bad TIN.
+  EXPECT_FALSE(AddTokenEntry(*second, a, "other", {"111111111"}, false, "t").ok());
+  EXPECT_FALSE(
+      AddTokenEntry(*second, std::string(40, 'c'), "Acme ACO", {"111111111"}, false, "t").ok());
+  EXPECT_FALSE(AddTokenEntry("", a, "x", {"111111111"}, true, "t").ok());
+  EXPECT_FALSE(AddTokenEntry("", a, "x", {}, false, "t").ok());
+  EXPECT_FALSE(AddTokenEntry("", a, "x", {"1234"}, false, "t").ok());
+  EXPECT_FALSE(AddTokenEntry("", "short", "x", {}, true, "t").ok());
+}
+
+TEST(TokenTableTest, NewTokensAre256RandomBitsInHex) {
+  auto a = NewToken();
+  auto b = NewToken();
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(a->size(), 64u);
+  EXPECT_EQ(a->find_first_not_of("0123456789abcdef"), std::string::npos) << *a;
+  EXPECT_NE(*a, *b);
 }
 
 }  // namespace
