@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   vbp::cli::AddExplainCommand(app, &exit_code);
   vbp::cli::AddServeCommand(app, &exit_code);
   vbp::cli::AddReconcileCommand(app, &exit_code);
+  vbp::cli::AddTokenCommand(app, &exit_code);
   // An unknown verb: say so and suggest the closest (CLI11 would only say a subcommand is
   // required).
   if (argc > 1 && argv[1][0] != '-') {

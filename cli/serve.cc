@@ -29,7 +29,26 @@ struct ServeFlags {
   std::string as_of;
   int threads = 2;
   int refresh_seconds = -1;  // -1: 60 for --state, 0 (never) for --data
+  int workers = 4;
+  size_t connections_max = 256;
+  int64_t header_timeout_ms = 10000;
 };
+
+// One JSON log line per response or refused connection: the route template, never the path
+// or the query (member ids), nor the remote address (a reverse proxy's log has it).
+void LogAccess(const api::AccessLogEntry& e) {
+  nlohmann::ordered_json f;
+  f["method"] =
+      e.method.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.method);
+  f["route"] = e.route.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.route);
+  f["status"] = e.status;
+  f["bytes"] = e.bytes_sent;
+  f["duration_ms"] = static_cast<double>(e.duration_us) / 1000.0;
+  f["caller"] =
+      e.caller.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.caller);
+  if (!e.event.empty()) f["event"] = e.event;
+  Log("info", "access", f);
+}
 
 Result<std::unique_ptr<api::Snapshot>> Load(const ServeFlags& f, const RuleRegistry* registry) {
   api::SnapshotOptions o;
@@ -75,13 +94,20 @@ int Serve(const ServeFlags& f) {
   api::ApiServerOptions so;
   so.host = f.host;
   so.port = f.port;
+  so.worker_threads = f.workers;
+  so.connections_max = f.connections_max;
+  so.header_timeout_ms = f.header_timeout_ms;
+  so.access_log = LogAccess;
   auto server = api::ApiServer::Start(&service, so);
   if (!server.ok()) return Fail("serve", server.status());
   Log("info", "serving",
       {{"url", "http://" + f.host + ":" + std::to_string((*server)->port())},
        {"source", f.state.empty() ? "data:" + f.data : "state:" + f.state},
        {"contracts", contracts},
-       {"load_seconds", load_s}});
+       {"load_seconds", load_s},
+       {"workers", f.workers},
+       {"connections_max", f.connections_max},
+       {"header_timeout_ms", f.header_timeout_ms}});
 
   std::signal(SIGINT, OnServeSignal);
   std::signal(SIGTERM, OnServeSignal);
@@ -125,14 +151,23 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "settle data directory (members/providers/contracts/"
                   "claims NDJSON), settled at start");
   cmd->add_option("--tokens", f->tokens,
-                  "tokens file: {\"<token>\": {\"name\", \"tins\": [...]} | {\"name\", "
-                  "\"admin\": true}}")
+                  "tokens file of token digests (`vbp token add` writes it): "
+                  "{\"sha256:<hex>\": {\"name\", \"tins\": [...]} | {\"name\", \"admin\": true}}")
       ->required();
   cmd->add_option("--host", f->host, "address to bind (default 127.0.0.1)");
   cmd->add_option("--port", f->port, "port (default 8480; 0 picks a free one)");
   cmd->add_option("--rules", f->rules, "rule set file to load (repeatable)");
   cmd->add_option("--as-of", f->as_of, "--data only: claims paid after this date do not count");
   cmd->add_option("--threads", f->threads, "threads for loading and evaluation (default 2)");
+  cmd->add_option("--workers", f->workers, "threads answering requests (default 4)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--connections-max", f->connections_max,
+                  "connections open at once; one more is answered 503 at once (default 256)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--header-timeout-ms", f->header_timeout_ms,
+                  "a request's line and headers must arrive within this time of the connection "
+                  "(408 otherwise; default 10000)")
+      ->check(CLI::Range(1, 3600000));
   cmd->add_option("--refresh-seconds", f->refresh_seconds,
                   "reload the snapshot this often (default 60 with --state, never with --data; "
                   "0 never)");

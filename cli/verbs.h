@@ -23,5 +23,7 @@ void AddWhatIfCommand(CLI::App& app, int* exit_code);
 void AddExplainCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddReconcileCommand(CLI::App& app, int* exit_code);
+// `vbp token add|migrate`: the provider API's tokens file (cli/token.cc).
+void AddTokenCommand(CLI::App& app, int* exit_code);
 
 }  // namespace vbp::cli

@@ -304,6 +304,15 @@ ordered_json LineJson(const rules::LineDecision& d) {
   return l;
 }
 
+// Where a claim version was read, without the server's directories: "claims.ndjson:12" for a
+// file, "topic/partition@offset" for a message.
+std::string SourceText(const SourcePos& p) {
+  if (p.partition >= 0) return p.ToString();
+  const size_t slash = p.source.find_last_of('/');
+  const std::string file = slash == std::string::npos ? p.source : p.source.substr(slash + 1);
+  return file + ":" + std::to_string(p.position);
+}
+
 ordered_json ClaimJson(const ClaimHistory& h) {
   ordered_json c;
   c["claim_id"] = h.claim_id;
@@ -319,7 +328,7 @@ ordered_json ClaimJson(const ClaimHistory& h) {
     x["paid"] = v.paid.ToString();
     x["lines"] = v.lines;
     x["decision"] = VersionDecisionName(v.decision);
-    x["source"] = v.source.ToString();
+    x["source"] = SourceText(v.source);
     versions.push_back(std::move(x));
   }
   c["versions"] = std::move(versions);
@@ -353,8 +362,10 @@ ordered_json Explanation(const MemberExplanation& e, const BookContract& c, bool
   }
   j["exclusion"] = o.exclusion.empty() ? ordered_json(nullptr) : ordered_json(o.exclusion);
   j["member_record"] = e.has_record;
-  j["eligible_months"] = o.eligible_months;
-  j["months"] = MonthsJson(o.months);
+  // Another contract's member: its enrollment is that contract's business.
+  const bool other_contracts = !full && o.contract.has_value();
+  j["eligible_months"] = other_contracts ? ordered_json(nullptr) : ordered_json(o.eligible_months);
+  j["months"] = other_contracts ? ordered_json(nullptr) : MonthsJson(o.months);
   // This contract's own tallies and rank, in every view.
   ordered_json mine = ordered_json::array();
   for (int step : {1, 2}) {
@@ -403,8 +414,13 @@ ordered_json Explanation(const MemberExplanation& e, const BookContract& c, bool
   j["claims"] = std::move(claims);
   if (!full) {
     j["withheld"] =
-        "the member is not attributed to this contract: only lines and claims billed under its "
-        "TINs are shown; other units, their amounts and the member's expenditure are not";
+        other_contracts
+            ? "the member is attributed to another contract: only lines and claims billed under "
+              "this contract's TINs are shown; other units, their amounts, the member's "
+              "expenditure and enrollment months are not"
+            : "the member is not attributed to this contract: only lines and claims billed under "
+              "its TINs are shown; other units, their amounts and the member's expenditure are "
+              "not";
   }
   return j;
 }
@@ -430,6 +446,21 @@ std::shared_ptr<const Snapshot> ApiService::Current() const {
 }
 
 ApiResponse ApiService::Handle(const ApiRequest& req) const {
+  const RouteSpec* route = nullptr;
+  const Caller* caller = nullptr;
+  ApiResponse r = Respond(req, &route, &caller);
+  r.route = route ? route->path : nullptr;
+  r.caller = caller ? caller->name : std::string();
+  return r;
+}
+
+ApiResponse ApiService::Respond(const ApiRequest& req, const RouteSpec** matched,
+                                const Caller** authenticated) const {
+  if (!req.body_bytes || *req.body_bytes > kRequestBodyBytesMax) {
+    return Error(413, "payload_too_large",
+                 "a request body is at most " + std::to_string(kRequestBodyBytesMax) +
+                     " bytes with a Content-Length (every endpoint is a GET: send none)");
+  }
   if (req.method != "GET" && req.method != "HEAD") {
     ApiResponse r = Error(405, "method_not_allowed",
                           "the provider API is read-only: " + req.method + " is not allowed");
@@ -438,6 +469,7 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
   }
   Parsed p;
   if (auto not_routed = Parse(req.target, &p)) return *not_routed;
+  *matched = p.route;
   const std::string route = p.route->path;
   std::shared_ptr<const Snapshot> snap = Current();
 
@@ -484,6 +516,7 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vbp\", error=\"invalid_token\"");
     return r;
   }
+  *authenticated = caller;
   if (p.syntax_error) return *p.syntax_error;
   if (!snap) return Error(503, "unavailable", "the snapshot is still loading; retry shortly");
   const Snapshot& s = *snap;
@@ -574,10 +607,8 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
   }
 
   const Scope scope = ScopeOf(*caller, s, id);
-  if (!scope.exists) return Error(404, "not_found", "no contract " + id.str());
-  if (!scope.visible()) {
-    return Error(403, "forbidden", "contract " + id.str() + " is not one of your contracts");
-  }
+  // A contract the caller may not see is answered exactly as one that does not exist.
+  if (!scope.visible()) return Error(404, "not_found", "no contract " + id.str());
   auto revs = s.revisions.find(id);
 
   if (route == "/v1/contracts/{contract_id}/statements") {
@@ -594,12 +625,7 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
   }
 
   if (route == "/v1/contracts/{contract_id}/revisions") {
-    if (year && !scope.years.count(*year) && revs != s.revisions.end() &&
-        revs->second.count(*year)) {
-      return Error(403, "forbidden",
-                   "the " + std::to_string(*year) + " statements of " + id.str() +
-                       " do not list one of your TINs");
-    }
+    // A year the caller may not see lists no revisions, as a year without any.
     ordered_json list = ordered_json::array();
     if (revs != s.revisions.end()) {
       for (const auto& [y, rl] : revs->second) {
@@ -628,27 +654,17 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
   }
 
   if (route == "/v1/contracts/{contract_id}/revisions/{revision}") {
+    // A revision of a year the caller may not see is answered as one that does not exist.
     std::vector<std::pair<int, const StoredRevision*>> found;
-    bool hidden = false;
     if (revs != s.revisions.end()) {
       for (const auto& [y, rl] : revs->second) {
-        if (year && y != *year) continue;
+        if ((year && y != *year) || !scope.years.count(y)) continue;
         for (const StoredRevision& r : rl) {
-          if (r.revision != *revision) continue;
-          if (scope.years.count(y)) {
-            found.emplace_back(y, &r);
-          } else {
-            hidden = true;
-          }
+          if (r.revision == *revision) found.emplace_back(y, &r);
         }
       }
     }
     if (found.empty()) {
-      if (hidden) {
-        return Error(403, "forbidden",
-                     "revision " + std::to_string(*revision) + " of " + id.str() +
-                         " does not list one of your TINs");
-      }
       return Error(404, "not_found",
                    "no revision " + std::to_string(*revision) + " of contract " + id.str() +
                        (year ? " for " + std::to_string(*year) : std::string()));
@@ -665,7 +681,11 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
 
   // Rosters and explanations: the contract must be the caller's now, and usable here.
   if (!scope.current) {
-    return Error(403, "forbidden", "contract " + id.str() + " no longer lists one of your TINs");
+    // The caller sees past statements of this contract (so its existence is no news), but
+    // not its current members.
+    return Error(404, "not_found",
+                 "contract " + id.str() +
+                     " no longer lists one of your TINs: its members are not yours to see");
   }
   const BookContract* bc = s.book->FindContract(id);
   if (!bc) {

@@ -20,12 +20,12 @@ const std::string kOther = "outside-0123456789abcdef0123456789abc";  // a TIN in
 class ApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto tokens =
-        TokenTable::Parse(R"({")" + kAcme + R"(": {"name": "Acme ACO", "tins": ["111111111"]},
-            ")" + kBeta + R"(": {"name": "Beta group", "tins": ["333333333"]},
-            ")" + kOther + R"(": {"name": "Solo practice", "tins": ["444444444"]},
-            ")" + kAdmin + R"(": {"name": "payer operations", "admin": true}})",
-                          "test tokens");
+    auto tokens = TokenTable::Parse(R"({")" + TokenKey(kAcme) +
+                                        R"(": {"name": "Acme ACO", "tins": ["111111111"]},
+            ")" + TokenKey(kBeta) + R"(": {"name": "Beta group", "tins": ["333333333"]},
+            ")" + TokenKey(kOther) + R"(": {"name": "Solo practice", "tins": ["444444444"]},
+            ")" + TokenKey(kAdmin) + R"(": {"name": "payer operations", "admin": true}})",
+                                    "test tokens");
     ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
     service_ = new ApiService(std::move(tokens).value());
     service_->SetSnapshot(std::shared_ptr<const Snapshot>(testing::LoadTestData()));
@@ -98,7 +98,7 @@ TEST_F(ApiTest, NonBearerSchemeIsRefusedWith401) {
   ExpectError(r2, 401, "unauthorized");
 }
 
-TEST_F(ApiTest, AnotherTinsContractIsForbiddenAndAbsentFromTheListing) {
+TEST_F(ApiTest, AnotherTinsContractIsAnswered404LikeAnUnknownOneAndAbsentFromTheListing) {
   auto list = Get("/v1/contracts", kAcme);
   ASSERT_TRUE(list);
   ASSERT_EQ(list->status, 200) << list->body;
@@ -107,21 +107,26 @@ TEST_F(ApiTest, AnotherTinsContractIsForbiddenAndAbsentFromTheListing) {
   EXPECT_EQ(b["contracts"][0]["contract_id"], "C-ACME");
   EXPECT_EQ(list->body.find("C-BETA"), std::string::npos);
   EXPECT_EQ(list->body.find("333333333"), std::string::npos);
-  for (const char* path : {"/v1/contracts/C-BETA/statements", "/v1/contracts/C-BETA/revisions",
-                           "/v1/contracts/C-BETA/revisions/1", "/v1/contracts/C-BETA/members",
-                           "/v1/contracts/C-BETA/members/M02/explanation",
-                           "/v1/contracts/C-BETA/members/M08/explanation"}) {
-    auto r = Get(path, kAcme);
-    ExpectError(r, 403, "forbidden");
-    EXPECT_EQ(r->body.find("150.00"), std::string::npos) << path;
+  // Every route of C-BETA answers exactly as the same route of a contract that does not
+  // exist (C-NONE), the id aside: probing cannot tell the two apart.
+  for (const char* route : {"statements", "revisions", "revisions/1", "revisions?year=2025",
+                            "members", "members/M02/explanation", "members/M08/explanation"}) {
+    auto beta = Get(std::string("/v1/contracts/C-BETA/") + route, kAcme);
+    auto none = Get(std::string("/v1/contracts/C-NONE/") + route, kAcme);
+    ExpectError(beta, 404, "not_found");
+    ExpectError(none, 404, "not_found");
+    EXPECT_EQ(Body(beta)["detail"], "no contract C-BETA") << route;
+    EXPECT_EQ(Body(none)["detail"], "no contract C-NONE") << route;
+    EXPECT_EQ(beta->headers.size(), none->headers.size()) << route;
+    EXPECT_EQ(beta->body.find("150.00"), std::string::npos) << route;
   }
   // And the other way round.
-  ExpectError(Get("/v1/contracts/C-ACME/statements", kBeta), 403, "forbidden");
+  ExpectError(Get("/v1/contracts/C-ACME/statements", kBeta), 404, "not_found");
   // A TIN in no contract sees nothing.
   auto none = Get("/v1/contracts", kOther);
   ASSERT_TRUE(none);
   EXPECT_EQ(Body(none)["contracts"].size(), 0u);
-  ExpectError(Get("/v1/contracts/C-ACME/members", kOther), 403, "forbidden");
+  ExpectError(Get("/v1/contracts/C-ACME/members", kOther), 404, "not_found");
 }
 
 TEST_F(ApiTest, UnknownContractAndRouteAre404) {
@@ -276,6 +281,12 @@ TEST_F(ApiTest, ExplanationOfAMemberWonElsewhereShowsOnlyTheContractsOwnLines) {
   ASSERT_EQ(b["claims"].size(), 1u);
   EXPECT_FALSE(b.contains("expenditure"));
   EXPECT_FALSE(b.contains("step1_allowed_by_unit"));
+  // M02 is C-BETA's member: its enrollment months (12, aged_nondual) are not Acme's to see.
+  EXPECT_TRUE(b["eligible_months"].is_null()) << r->body;
+  EXPECT_TRUE(b["months"].is_null()) << r->body;
+  EXPECT_NE(b["withheld"].get<std::string>().find("enrollment months"), std::string::npos);
+  // A3 is line 4 of claims.ndjson, named without the server's directories.
+  EXPECT_EQ(b["claims"][0]["versions"][0]["source"], "claims.ndjson:4");
   // Nothing of the winner leaks: its contract, TIN, claim or amounts.
   for (const char* secret : {"C-BETA", "333333333", "B1", "200.00", "150.00", "1000000003"}) {
     EXPECT_EQ(r->body.find(secret), std::string::npos) << secret;
@@ -284,6 +295,9 @@ TEST_F(ApiTest, ExplanationOfAMemberWonElsewhereShowsOnlyTheContractsOwnLines) {
   auto m03 = Get("/v1/contracts/C-ACME/members/M03/explanation", kAcme);
   ASSERT_EQ(m03->status, 200);
   EXPECT_EQ(Body(m03)["status"], "won_by_non_contract_unit");
+  // No other contract's member: its eligibility explains its status and stays.
+  EXPECT_EQ(Body(m03)["eligible_months"], 12);
+  EXPECT_EQ(Body(m03)["months"]["aged_nondual"], 12);
   EXPECT_EQ(m03->body.find("444444444"), std::string::npos);
   EXPECT_EQ(m03->body.find("D1"), std::string::npos);
   // An excluded member with a line under the contract's TINs: status and that line.
@@ -305,6 +319,7 @@ TEST_F(ApiTest, ExplanationWithoutAnyRelationToTheContractIs404LikeAnUnknownMemb
   EXPECT_EQ(Body(admin)["view"], "full");
   EXPECT_EQ(Body(admin)["unit"], "contract:C-BETA");
   EXPECT_EQ(Body(admin)["lines"].size(), 2u);
+  EXPECT_EQ(Body(admin)["eligible_months"], 12);
   ExpectError(Get("/v1/contracts/C-ACME/members/M99/explanation", kAdmin), 404, "not_found");
 }
 
@@ -314,12 +329,140 @@ TEST_F(ApiTest, PercentEncodedIdsAreDecoded) {
   EXPECT_EQ(Body(r)["member_id"], "M01");
 }
 
+TEST_F(ApiTest, NoResponseNamesAServerPath) {
+  // Everything the admin can read: every route, every member of both contracts.
+  std::vector<std::string> paths = {"/health", "/v1/contracts"};
+  for (const char* c : {"C-ACME", "C-BETA"}) {
+    const std::string base = std::string("/v1/contracts/") + c;
+    for (const char* route : {"/statements", "/revisions", "/revisions/1", "/members"}) {
+      paths.push_back(base + route);
+    }
+    for (const char* m : {"M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "M10"}) {
+      paths.push_back(base + "/members/" + m + "/explanation");
+    }
+  }
+  size_t claims_seen = 0;
+  for (const std::string& path : paths) {
+    auto r = Get(path, kAdmin);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->body.find(VBP_SOURCE_DIR), std::string::npos) << path << ": " << r->body;
+    if (r->status == 200 && Body(r).contains("claims")) claims_seen += Body(r)["claims"].size();
+  }
+  EXPECT_GT(claims_seen, 0u) << "no claim source was looked at";
+}
+
+// Service-level cases that need a snapshot the data directory cannot give: a contract whose
+// TINs changed between years.
+class ApiScopeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto tokens = TokenTable::Parse(R"({")" + TokenKey(kAcme) +
+                                        R"(": {"name": "Acme ACO", "tins": ["111111111"]},
+            ")" + TokenKey(kAdmin) + R"(": {"name": "payer operations", "admin": true}})",
+                                    "test tokens");
+    ASSERT_TRUE(tokens.ok());
+    service_ = std::make_unique<ApiService>(std::move(tokens).value());
+    snapshot_ = testing::LoadTestData();
+    ASSERT_NE(snapshot_, nullptr);
+  }
+  ApiResponse Get(const std::string& target, const std::string& token) {
+    if (snapshot_) service_->SetSnapshot(std::shared_ptr<const Snapshot>(std::move(snapshot_)));
+    ApiRequest r;
+    r.method = "GET";
+    r.target = target;
+    r.authorization = "Bearer " + token;
+    return service_->Handle(r);
+  }
+  std::unique_ptr<ApiService> service_;
+  std::unique_ptr<Snapshot> snapshot_;
+};
+
+TEST_F(ApiScopeTest, AYearTheCallerMayNotSeeIsAnsweredAsOneWithoutRevisions) {
+  // C-ACME's 2024 statement listed only a TIN that is not Acme's.
+  const ContractId acme(std::string("C-ACME"));
+  StoredRevision hidden = snapshot_->revisions.at(acme).at(2025).front();
+  hidden.tins = {"999999999"};
+  snapshot_->revisions[acme][2024] = {hidden};
+  const ApiResponse list = Get("/v1/contracts/C-ACME/revisions?year=2024", kAcme);
+  EXPECT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(json::parse(list.body)["revisions"].size(), 0u);
+  const ApiResponse one = Get("/v1/contracts/C-ACME/revisions/1?year=2024", kAcme);
+  EXPECT_EQ(one.status, 404) << one.body;
+  EXPECT_EQ(json::parse(one.body)["detail"], "no revision 1 of contract C-ACME for 2024");
+  const ApiResponse absent = Get("/v1/contracts/C-ACME/revisions/1?year=2023", kAcme);
+  EXPECT_EQ(json::parse(absent.body)["detail"], "no revision 1 of contract C-ACME for 2023");
+  // Without a year, revision 1 is the 2025 one, the only one Acme sees.
+  const ApiResponse any = Get("/v1/contracts/C-ACME/revisions/1", kAcme);
+  EXPECT_EQ(any.status, 200) << any.body;
+  EXPECT_EQ(json::parse(any.body)["performance_year"], 2025);
+  EXPECT_EQ(json::parse(Get("/v1/contracts/C-ACME/revisions", kAcme).body)["revisions"].size(), 1u);
+  // The admin sees both years.
+  EXPECT_EQ(json::parse(Get("/v1/contracts/C-ACME/revisions", kAdmin).body)["revisions"].size(),
+            2u);
+  EXPECT_EQ(Get("/v1/contracts/C-ACME/revisions/1?year=2024", kAdmin).status, 200);
+}
+
+TEST_F(ApiScopeTest, TheMembersOfAContractThatNoLongerListsTheCallersTinsAre404) {
+  // C-ACME's current record lists another TIN; its 2025 statement still lists Acme's.
+  snapshot_->contracts.at(ContractId(std::string("C-ACME"))).tins = {Tin(std::string("555555555"))};
+  EXPECT_EQ(Get("/v1/contracts/C-ACME/statements", kAcme).status, 200);
+  for (const char* path :
+       {"/v1/contracts/C-ACME/members", "/v1/contracts/C-ACME/members/M04/explanation"}) {
+    const ApiResponse r = Get(path, kAcme);
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_EQ(json::parse(r.body)["error"], "not_found") << path;
+  }
+  EXPECT_EQ(Get("/v1/contracts/C-ACME/members", kAdmin).status, 200);
+}
+
+TEST_F(ApiScopeTest, ADeclaredBodyOverTheLimitIs413BeforeAnyOtherCheck) {
+  service_->SetSnapshot(std::shared_ptr<const Snapshot>(std::move(snapshot_)));
+  ApiRequest r;
+  r.method = "POST";  // 405 otherwise
+  r.target = "/v1/contracts";
+  r.body_bytes = 4097;
+  EXPECT_EQ(service_->Handle(r).status, 413);
+  EXPECT_EQ(json::parse(service_->Handle(r).body)["error"], "payload_too_large");
+  r.body_bytes = std::nullopt;  // chunked: no declared length
+  EXPECT_EQ(service_->Handle(r).status, 413);
+  r.body_bytes = 4096;
+  EXPECT_EQ(service_->Handle(r).status, 405);
+  r.method = "GET";
+  r.target = "/health";
+  EXPECT_EQ(service_->Handle(r).status, 200);
+}
+
+TEST_F(ApiScopeTest, HandleNamesTheRouteTemplateAndTheCallerForTheAccessLog) {
+  const ApiResponse ok = Get("/v1/contracts/C-ACME/members/M04/explanation", kAcme);
+  ASSERT_NE(ok.route, nullptr);
+  EXPECT_STREQ(ok.route, "/v1/contracts/{contract_id}/members/{member_id}/explanation");
+  EXPECT_EQ(ok.caller, "Acme ACO");
+  const ApiResponse unknown =
+      Get("/v1/contracts/C-ACME/members", "not-a-token-0123456789abcdef01234");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_STREQ(unknown.route, "/v1/contracts/{contract_id}/members");
+  EXPECT_EQ(unknown.caller, "");
+  const ApiResponse unrouted = Get("/v1/M04", kAcme);
+  EXPECT_EQ(unrouted.status, 404);
+  EXPECT_EQ(unrouted.route, nullptr);
+}
+
+TEST(TokenTableTest, AKeyIsTheSha256OfTheToken) {
+  // FIPS 180-2 test vector: SHA-256("abc").
+  EXPECT_EQ(TokenKey("abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(TokenTableTest, RefusesWeakOrMalformedFiles) {
-  const std::string good = "0123456789abcdef0123456789abcdef";
+  const std::string good = TokenKey("0123456789abcdef0123456789abcdef");
   EXPECT_TRUE(
       TokenTable::Parse(R"({")" + good + R"(": {"name": "a", "tins": ["111111111"]}})", "t").ok());
+  const std::string upper =
+      "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD";
   const std::string cases[] = {
-      R"({"short": {"name": "a", "tins": ["111111111"]}})",
+      R"({"sha256:0123": {"name": "a", "tins": ["111111111"]}})",                 // short digest
+      R"({")" + upper + R"(": {"name": "a", "tins": ["111111111"]}})",            // not lowercase
+      R"({")" + good.substr(7) + R"(x": {"name": "a", "tins": ["111111111"]}})",  // no prefix
       R"({")" + good + R"(": {"name": "a"}})",                     // no tins, no admin
       R"({")" + good + R"(": {"name": "a", "tins": ["12345"]}})",  // bad TIN
       R"({")" + good + R"(": {"name": "a", "admin": true, "tins": ["111111111"]}})",
@@ -334,20 +477,30 @@ TEST(TokenTableTest, RefusesWeakOrMalformedFiles) {
   for (const auto& c : cases) {
     auto t = TokenTable::Parse(c, "t");
     EXPECT_FALSE(t.ok()) << c;
-    if (!t.ok()) {
-      EXPECT_EQ(t.status().message().find(good), std::string::npos) << "leaks the token";
-    }
   }
+}
+
+TEST(TokenTableTest, AFileOfPlainTokensIsRefusedWithTheWayToConvertIt) {
+  const std::string token = "0123456789abcdef0123456789abcdef";
+  auto t = TokenTable::Parse(R"({")" + token + R"(": {"name": "Acme", "tins": ["111111111"]}})",
+                             "/etc/vbp/tokens.json");
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("plain text"), std::string::npos) << t.status().message();
+  EXPECT_NE(t.status().message().find("vbp token migrate --tokens /etc/vbp/tokens.json"),
+            std::string::npos)
+      << t.status().message();
+  EXPECT_NE(t.status().message().find("entry 1 ('Acme')"), std::string::npos);
+  EXPECT_EQ(t.status().message().find(token), std::string::npos) << "leaks the token";
 }
 
 TEST(TokenTableTest, AuthenticatesOnlyExactTokens) {
   const std::string a = "0123456789abcdef0123456789abcdef";
   const std::string b = "fedcba9876543210fedcba9876543210";
-  auto t = TokenTable::Parse(R"({")" + a + R"(": {"name": "A", "tins": ["222222222", "111111111"]},
-                                ")" +
-                                 b + R"(": {"name": "B", "admin": true}})",
+  auto t = TokenTable::Parse(R"({")" + TokenKey(a) +
+                                 R"(": {"name": "A", "tins": ["222222222", "111111111"]},
+          ")" + TokenKey(b) + R"(": {"name": "B", "admin": true}})",
                              "t");
-  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
   ASSERT_NE(t->Authenticate(a), nullptr);
   EXPECT_EQ(t->Authenticate(a)->name, "A");
   EXPECT_TRUE(t->Authenticate(a)->HasTin("111111111"));
@@ -356,6 +509,74 @@ TEST(TokenTableTest, AuthenticatesOnlyExactTokens) {
   EXPECT_EQ(t->Authenticate(""), nullptr);
   EXPECT_EQ(t->Authenticate(a + "0"), nullptr);
   EXPECT_EQ(t->Authenticate(a.substr(1)), nullptr);
+  // The stored digest is not a token.
+  EXPECT_EQ(t->Authenticate(TokenKey(a)), nullptr);
+}
+
+TEST(TokenTableTest, MigrationReplacesPlainTokensByTheirDigestsAndKeepsThemValid) {
+  const std::string a = "0123456789abcdef0123456789abcdef";
+  const std::string b = "fedcba9876543210fedcba9876543210";
+  const std::string before = R"({")" + a + R"(": {"name": "A", "tins": ["111111111"]},
+                                 ")" +
+                             TokenKey(b) + R"(": {"name": "B", "admin": true}})";
+  int converted = -1;
+  auto after = HashPlainTokens(before, "t", &converted);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(converted, 1);
+  EXPECT_EQ(after->find(a), std::string::npos) << *after;
+  EXPECT_NE(after->find(TokenKey(a)), std::string::npos) << *after;
+  auto table = TokenTable::Parse(*after, "t");
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  ASSERT_NE(table->Authenticate(a), nullptr);
+  EXPECT_EQ(table->Authenticate(a)->name, "A");
+  EXPECT_TRUE(table->Authenticate(b)->admin);
+  // Once is enough.
+  auto again = HashPlainTokens(*after, "t", &converted);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(converted, 0);
+  EXPECT_EQ(*again, *after);
+  // The same token in both forms is refused.
+  EXPECT_FALSE(HashPlainTokens(R"({")" + a + R"(": {"name": "A", "admin": true}, ")" + TokenKey(a) +
+                                   R"(": {"name": "B", "admin": true}})",
+                               "t", &converted)
+                   .ok());
+}
+
+TEST(TokenTableTest, AddingATokenStoresOnlyItsDigest) {
+  const std::string a = "0123456789abcdef0123456789abcdef";
+  const std::string b = "fedcba9876543210fedcba9876543210";
+  auto first = AddTokenEntry("", a, "Acme ACO", {"111111111"}, false, "t");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, "{\n  \"" + TokenKey(a) +
+                        "\": {\n    \"name\": \"Acme ACO\",\n    \"tins\": [\n      "
+                        "\"111111111\"\n    ]\n  }\n}\n");
+  auto second = AddTokenEntry(*first, b, "payer operations", {}, true, "t");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->find(a), std::string::npos);
+  EXPECT_EQ(second->find(b), std::string::npos);
+  auto table = TokenTable::Parse(*second, "t");
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(table->size(), 2u);
+  EXPECT_EQ(table->Authenticate(a)->name, "Acme ACO");
+  EXPECT_TRUE(table->Authenticate(b)->admin);
+  // Refused: the same token again, a name in use, tins with admin, neither, a bad TIN.
+  EXPECT_FALSE(AddTokenEntry(*second, a, "other", {"111111111"}, false, "t").ok());
+  EXPECT_FALSE(
+      AddTokenEntry(*second, std::string(40, 'c'), "Acme ACO", {"111111111"}, false, "t").ok());
+  EXPECT_FALSE(AddTokenEntry("", a, "x", {"111111111"}, true, "t").ok());
+  EXPECT_FALSE(AddTokenEntry("", a, "x", {}, false, "t").ok());
+  EXPECT_FALSE(AddTokenEntry("", a, "x", {"1234"}, false, "t").ok());
+  EXPECT_FALSE(AddTokenEntry("", "short", "x", {}, true, "t").ok());
+}
+
+TEST(TokenTableTest, NewTokensAre256RandomBitsInHex) {
+  auto a = NewToken();
+  auto b = NewToken();
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(a->size(), 64u);
+  EXPECT_EQ(a->find_first_not_of("0123456789abcdef"), std::string::npos) << *a;
+  EXPECT_NE(*a, *b);
 }
 
 }  // namespace

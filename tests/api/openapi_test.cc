@@ -66,9 +66,11 @@ TEST(OpenApiTest, DocumentsTheBearerSchemeAndTheErrorBody) {
   EXPECT_NE(doc.text.find("openapi: 3."), std::string::npos);
   EXPECT_NE(doc.text.find("scheme: bearer"), std::string::npos);
   EXPECT_NE(doc.text.find("required: [error, detail]"), std::string::npos);
-  for (const char* status : {"\"400\"", "\"401\"", "\"403\"", "\"404\"", "\"405\""}) {
+  for (const char* status : {"\"400\"", "\"401\"", "\"404\"", "\"405\"", "\"413\""}) {
     EXPECT_NE(doc.text.find(status), std::string::npos) << status;
   }
+  // Out of scope is answered as not found: no route documents a 403.
+  EXPECT_EQ(doc.text.find("\"403\""), std::string::npos);
 }
 
 }  // namespace
