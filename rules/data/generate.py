@@ -275,15 +275,35 @@ def gen_hcc(shared):
     return out
 
 
+EXPANSION_CODE_SYSTEMS = {"ICD10CM": "ICD10CM", "ICD10PCS": "ICD10PCS", "CPT": "HCPCS",
+                          "HCPCS Level II": "HCPCS"}
+
+
 def gen_quality(shared):
     vs = os.path.join(shared, "tuva-value-sets")
     rows = read_csv(os.path.join(vs, "quality_measures__value_sets.csv"))
-    # Expansion version per OID, from the VSAC expansion file (quoted fields with newlines).
+    # The VSAC expansion file (quoted fields with newlines): expansion version per OID and, for
+    # the value sets it holds, their claim codes. A value set the expansion holds is taken from
+    # it exactly; codes the Tuva seed adds to such a set go to "<name> (Tuva additions)", which
+    # no shipped measure uses (rules/quality/README.md).
     versions = {}
+    expansion = {}
     for r in read_csv(os.path.join(vs, "quality_measures__value_set_codes.csv")):
-        if r["oid"] and r["oid"] != "OID":
-            versions[r["oid"]] = r["expansionversion"]
+        oid = r["oid"].strip()
+        if not oid or oid == "OID":
+            continue
+        versions[oid] = r["expansionversion"]
+        system = EXPANSION_CODE_SYSTEMS.get(r["codesystemname"].strip())
+        if system:
+            code = r["code"].strip().replace(".", "").upper()
+            expansion.setdefault(oid, set()).add((system, code))
     wanted = set(QUALITY_VALUE_SETS)
+    # The OID of each value set the expansion holds (seed rows without an OID are Tuva's own
+    # additions to the named set).
+    expanded_oid = {}
+    for r in rows:
+        if r["concept_oid"].strip() in expansion:
+            expanded_oid[r["concept_name"].strip()] = r["concept_oid"].strip()
     found = set()
     out_rows = set()
     for r in rows:
@@ -292,11 +312,19 @@ def gen_quality(shared):
         if name not in wanted or system not in CLAIM_CODE_SYSTEMS:
             continue
         code = r["code"].strip().replace(".", "").upper()
-        oid = r["concept_oid"].strip()
+        oid = expanded_oid.get(name, r["concept_oid"].strip())
+        found.add(name)
+        if oid in expansion:
+            for exp_system, exp_code in expansion[oid]:
+                out_rows.add((name, exp_system, exp_code, "VSAC %s (%s)" % (oid, versions[oid])))
+            if (CLAIM_CODE_SYSTEMS[system], code) not in expansion[oid]:
+                out_rows.add((name + " (Tuva additions)", CLAIM_CODE_SYSTEMS[system], code,
+                              "Tuva addition to VSAC %s (not in its %s expansion)" %
+                              (oid, versions[oid])))
+            continue
         origin = ("VSAC " + oid + " (" + versions.get(oid, "expansion version not listed") + ")"
                   if oid else "Tuva addition (no OID)")
         out_rows.add((name, CLAIM_CODE_SYSTEMS[system], code, origin))
-        found.add(name)
     missing = wanted - found
     if missing:
         raise ValueError("value sets without claim codes: %s" % sorted(missing))
@@ -305,8 +333,12 @@ def gen_quality(shared):
             provenance(shared, "quality_measures__value_sets.csv",
                        "concepts used by rules/quality/measures; code systems icd-10-cm, "
                        "icd-10-pcs, hcpcs (CPT, CPT II and HCPCS II) only; codes upper-case "
-                       "without dots; origin = VSAC OID and expansion version from "
-                       "quality_measures__value_set_codes.csv (sha256=%s)." %
+                       "without dots. A value set that the VSAC expansion file "
+                       "quality_measures__value_set_codes.csv (sha256=%s) holds has exactly "
+                       "its expansion's claim codes (ICD10CM, ICD10PCS, CPT, HCPCS Level II; "
+                       "origin = VSAC OID and expansion version); codes the Tuva seed adds to "
+                       "it are listed as '<name> (Tuva additions)'. Other value sets are the "
+                       "Tuva seed's codes." %
                        sha256(os.path.join(vs, "quality_measures__value_set_codes.csv"))),
             ["value_set", "code_system", "code", "origin"], sorted(out_rows))
     }

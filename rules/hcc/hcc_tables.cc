@@ -283,6 +283,23 @@ Result<HccTables> HccTables::Load(const std::vector<data::EmbeddedFile>& files) 
     }
   }
 
+  // Originally-disabled terms (hand-maintained from CMS's coefficient files, see the table).
+  {
+    VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/originally_disabled.tsv"));
+    VBP_HCC_ASSIGN(c, Columns(t, {"model", "segment", "sex", "coefficient"}));
+    for (size_t r = 0; r < t.rows(); ++r) {
+      VBP_HCC_ASSIGN(model, ParseModel(t, r, c.idx[0]));
+      VBP_HCC_ASSIGN(segment, ParseSegment(t, r, c.idx[1]));
+      std::string_view sex_s = t.Cell(r, c.idx[2]);
+      if (sex_s != "F" && sex_s != "M") return Status::Invalid(t.Where(r) + ": sex");
+      VBP_HCC_ASSIGN(coef, t.Decimal(r, c.idx[3]));
+      const Sex sex = sex_s == "F" ? Sex::kFemale : Sex::kMale;
+      if (!out.M(model).originally_disabled.emplace(std::make_pair(segment, sex), coef).second) {
+        return Status::Invalid(t.Where(r) + ": duplicate originally-disabled term");
+      }
+    }
+  }
+
   // Payment HCC counts.
   {
     VBP_HCC_ASSIGN(t, LoadTable(files, "hcc/payment_hcc_counts.tsv"));
@@ -408,6 +425,12 @@ const std::vector<Interaction>& HccTables::DiseaseInteractions(ModelVersion mode
 const std::vector<Interaction>& HccTables::DisabledInteractions(ModelVersion model,
                                                                 Segment segment) const {
   return M(model).disabled_interactions[static_cast<size_t>(segment)];
+}
+
+const Rational* HccTables::OriginallyDisabled(ModelVersion model, Segment segment, Sex sex) const {
+  const auto& m = M(model).originally_disabled;
+  auto it = m.find(std::make_pair(segment, sex));
+  return it == m.end() ? nullptr : &it->second;
 }
 
 const Rational* HccTables::CountFactor(ModelVersion model, Segment segment, int bucket) const {

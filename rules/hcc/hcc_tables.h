@@ -88,6 +88,9 @@ class HccTables {
   const std::vector<int>& Excludes(ModelVersion model, int hcc) const;
   const std::vector<Interaction>& DiseaseInteractions(ModelVersion model, Segment segment) const;
   const std::vector<Interaction>& DisabledInteractions(ModelVersion model, Segment segment) const;
+  // The originally-disabled term of an aged community segment (OREC 1, now 65 or older);
+  // nullptr where CMS has none (disabled, institutional and new-enrollee segments).
+  const Rational* OriginallyDisabled(ModelVersion model, Segment segment, Sex sex) const;
   // Payment-HCC-count coefficient for a bucket 1..10 (10 = "10 or more"); nullptr when none.
   const Rational* CountFactor(ModelVersion model, Segment segment, int bucket) const;
 
@@ -115,6 +118,7 @@ class HccTables {
     std::array<std::vector<Interaction>, kSegmentCount> interactions;
     std::array<std::vector<Interaction>, kSegmentCount> disabled_interactions;
     std::map<std::pair<Segment, int>, Rational> counts;
+    std::map<std::pair<Segment, Sex>, Rational> originally_disabled;
   };
   const PerModel& M(ModelVersion m) const { return models_[static_cast<size_t>(m)]; }
   PerModel& M(ModelVersion m) { return models_[static_cast<size_t>(m)]; }

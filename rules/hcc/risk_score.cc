@@ -31,6 +31,8 @@ const char* FactorKindName(FactorKind k) {
       return "disabled_interaction";
     case FactorKind::kPaymentHccCount:
       return "payment_hcc_count";
+    case FactorKind::kOriginallyDisabled:
+      return "originally_disabled";
   }
   return "?";
 }
@@ -211,7 +213,8 @@ std::string AgeGroup(int age, bool new_enrollee) {
 Segment SegmentOf(const RiskProfile& p) {
   if (p.new_enrollee) return Segment::kNE;
   if (p.institutional) return Segment::kINS;
-  const bool disabled = p.age < 65;
+  // CMS: DISABL = (age < 65) * (OREC != 0).
+  const bool disabled = p.age < 65 && !p.entitled_by_age;
   switch (p.dual) {
     case DualStatus::kNon:
       return disabled ? Segment::kCND : Segment::kCNA;
@@ -324,6 +327,7 @@ RiskProfile DeriveRiskProfile(const Member& member, int payment_year,
   }
   p.dual = dual ? params.medicaid_dual_status : DualStatus::kNon;
   p.originally_disabled = member.orec.has_value() && *member.orec == "1";
+  p.entitled_by_age = member.orec.has_value() && *member.orec == "0";
   // Months of the collection period whose first day some span covers.
   for (Date m = Date::FirstOfMonth(collection_period.first.year(), collection_period.first.month());
        m <= collection_period.last; m = m.AddMonths(1)) {
@@ -354,7 +358,7 @@ struct ModelInputs {
 // One model's score from the distinct HCC set (code -> HCCs of this model).
 Result<ModelScore> ScoreModel(const ModelInputs& in, const RiskProfile& profile,
                               const std::map<int, std::vector<std::string>>& hcc_diagnoses,
-                              const HccTables& tables, std::vector<std::string>* notes) {
+                              const HccTables& tables) {
   ModelScore s;
   s.model = in.model;
   s.weight = in.weight;
@@ -445,10 +449,16 @@ Result<ModelScore> ScoreModel(const ModelInputs& in, const RiskProfile& profile,
                                    std::to_string(s.payment_hcc_count) + " payment HCCs", *c});
       }
     }
+    // CMS: ORIGDS = (OREC = 1) * (DISABL = 0); a term of the aged community segments.
     if (profile.originally_disabled && profile.age >= 65) {
-      notes->push_back(std::string(model_name) +
-                       ": originally disabled (OREC 1, age >= 65): the OriginallyDisabled "
-                       "factor is not in the shipped tables and is not applied");
+      if (const Rational* c = tables.OriginallyDisabled(in.model, s.segment, profile.sex)) {
+        const bool female = profile.sex == Sex::kFemale;
+        s.factors.push_back(Factor{
+            FactorKind::kOriginallyDisabled,
+            female ? "OriginallyDisabled_Female" : "OriginallyDisabled_Male",
+            std::string("originally disabled (OREC 1), now aged, ") + (female ? "female" : "male"),
+            *c});
+      }
     }
   }
   for (const Factor& f : s.factors) s.raw += f.coefficient;
@@ -584,7 +594,7 @@ Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const C
         hcc_diagnoses[h].push_back(u.code);
       }
     }
-    auto s = ScoreModel(m, out.profile, hcc_diagnoses, tables, &out.notes);
+    auto s = ScoreModel(m, out.profile, hcc_diagnoses, tables);
     if (!s.ok()) return s.status();
     out.blended += s->weight * s->normalized;
     out.models.push_back(std::move(s).value());

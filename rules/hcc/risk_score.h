@@ -75,6 +75,7 @@ struct RiskProfile {
   bool esrd = false;
   bool institutional = false;
   bool originally_disabled = false;  // OREC "1"
+  bool entitled_by_age = false;      // OREC "0": never in a disabled segment (CMS DISABL)
   bool new_enrollee = false;         // fewer than 12 covered months in the collection period
   int collection_months_covered = 0;
   DualStatus dual = DualStatus::kNon;
@@ -92,7 +93,8 @@ struct RiskProfileOverrides {
 // Member → profile: age on Feb 1 of the payment year; the coverage span covering that day
 // (else the latest span ending before it, else the earliest after it) decides ESRD status
 // (enrollment_type esrd) and, with `medicaid`, dual status (medicaid true or aged_dual →
-// params.medicaid_dual_status); orec "1" = originally disabled; new enrollee when fewer than
+// params.medicaid_dual_status); orec "1" = originally disabled, orec "0" = entitled by age (the
+// disabled segments need age < 65 and OREC != 0, as CMS's DISABL); new enrollee when fewer than
 // 12 months of the collection period have their first day covered by any span.
 RiskProfile DeriveRiskProfile(const Member& member, int payment_year,
                               const DateRange& collection_period, const RiskModelParams& params,
@@ -135,6 +137,7 @@ enum class FactorKind : uint8_t {
   kDiseaseInteraction,
   kDisabledInteraction,
   kPaymentHccCount,
+  kOriginallyDisabled,
 };
 const char* FactorKindName(FactorKind k);
 

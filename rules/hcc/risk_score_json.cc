@@ -26,6 +26,7 @@ json RiskScoreToJson(const RiskScoreResult& r) {
                   {"esrd", p.esrd},
                   {"institutional", p.institutional},
                   {"originally_disabled", p.originally_disabled},
+                  {"entitled_by_age", p.entitled_by_age},
                   {"new_enrollee", p.new_enrollee},
                   {"collection_months_covered", p.collection_months_covered},
                   {"dual", DualStatusName(p.dual)},

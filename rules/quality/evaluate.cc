@@ -65,24 +65,21 @@ int AgeOn(Date birth, Date on) {
   return years;
 }
 
-bool ContinuouslyEnrolled(const std::vector<Coverage>& coverage, const DateRange& window,
-                          int max_gap_days, int max_gaps_per_year, bool enrolled_at_end,
-                          const std::set<std::string>& programs, std::string* why) {
+namespace {
+
+std::vector<DateRange> CoverageGaps(const std::vector<Coverage>& coverage, const DateRange& window,
+                                    const std::set<std::string>& programs, bool* covers_end) {
   std::vector<DateRange> spans;
-  bool covers_end = false;
+  *covers_end = false;
   for (const Coverage& c : coverage) {
     if (!programs.empty() && !programs.count(c.program)) continue;
     DateRange s{c.from, c.through};
     if (!s.Overlaps(window)) continue;
-    covers_end = covers_end || s.Contains(window.last);
+    *covers_end = *covers_end || s.Contains(window.last);
     spans.push_back({std::max(s.first, window.first), std::min(s.last, window.last)});
   }
   std::sort(spans.begin(), spans.end(),
             [](const DateRange& a, const DateRange& b) { return a.first < b.first; });
-  if (enrolled_at_end && !covers_end) {
-    *why = "not enrolled on " + window.last.ToString();
-    return false;
-  }
   std::vector<DateRange> gaps;
   Date cursor = window.first;
   for (const DateRange& s : spans) {
@@ -90,16 +87,36 @@ bool ContinuouslyEnrolled(const std::vector<Coverage>& coverage, const DateRange
     if (s.last.AddDays(1) > cursor) cursor = s.last.AddDays(1);
   }
   if (cursor <= window.last) gaps.push_back({cursor, window.last});
+  return gaps;
+}
+
+}  // namespace
+
+bool ContinuouslyEnrolled(const std::vector<Coverage>& coverage, const EnrollmentRule& rule, int py,
+                          const std::set<std::string>& programs, std::string* why) {
+  const DateRange window = rule.window.Resolve(py);
+  bool covers_end = false;
+  const std::vector<DateRange> gaps = CoverageGaps(coverage, window, programs, &covers_end);
+  if (rule.enrolled_at_window_end && !covers_end) {
+    *why = "not enrolled on " + window.last.ToString();
+    return false;
+  }
   std::map<int, int> per_year;
   for (const DateRange& g : gaps) {
     const int days = g.last.days() - g.first.days() + 1;
-    if (days > max_gap_days) {
-      *why = "coverage gap " + g.first.ToString() + ".." + g.last.ToString() + " (" +
-             std::to_string(days) + " days) exceeds " + std::to_string(max_gap_days);
+    if (rule.no_gaps_through && g.first <= rule.no_gaps_through->Resolve(py)) {
+      *why = "coverage gap " + g.first.ToString() + ".." + g.last.ToString() +
+             " where no gap is allowed (" + window.first.ToString() + ".." +
+             rule.no_gaps_through->Resolve(py).ToString() + ")";
       return false;
     }
-    if (++per_year[g.first.year()] > max_gaps_per_year) {
-      *why = "more than " + std::to_string(max_gaps_per_year) + " coverage gap(s) in " +
+    if (days > rule.max_gap_days) {
+      *why = "coverage gap " + g.first.ToString() + ".." + g.last.ToString() + " (" +
+             std::to_string(days) + " days) exceeds " + std::to_string(rule.max_gap_days);
+      return false;
+    }
+    if (++per_year[g.first.year()] > rule.max_gaps_per_year) {
+      *why = "more than " + std::to_string(rule.max_gaps_per_year) + " coverage gap(s) in " +
              std::to_string(g.first.year());
       return false;
     }
@@ -129,14 +146,48 @@ std::string Canonical(std::string_view code) {
   return s;
 }
 
+std::string_view StripBillTypeZero(std::string_view b) {
+  if (b.size() == 4 && b.front() == '0') b.remove_prefix(1);
+  return b;
+}
+
+// A revenue code as four digits ("651" -> "0651").
+std::string RevenueCanonical(std::string_view code) {
+  std::string s = Canonical(code);
+  if (s.size() == 3) s.insert(s.begin(), '0');
+  return s;
+}
+
+// The UB-04 codes of an institutional claim header: the bill type's facility type and
+// classification (first two digits) and the discharge status, dated by the through date.
+void InstitutionalHeaderFacts(const ClaimView& c, std::vector<CodeFact>& facts) {
+  const std::string_view bill = StripBillTypeZero(c.institutional->bill_type);
+  if (bill.size() >= 2) {
+    facts.push_back({CodeSystem::kBillType, std::string(bill.substr(0, 2)), c.through_date,
+                     c.claim_id, 0, false});
+  }
+  if (!c.institutional->discharge_status.empty()) {
+    std::string status = Canonical(c.institutional->discharge_status);
+    if (status.size() == 1) status.insert(status.begin(), '0');
+    facts.push_back(
+        {CodeSystem::kDischargeStatus, std::move(status), c.through_date, c.claim_id, 0, false});
+  }
+}
+
 std::vector<CodeFact> Facts(std::span<const ClaimView> claims) {
   std::vector<CodeFact> facts;
   for (const ClaimView& c : claims) {
     for (const LineFacts& l : c.lines) {
-      if (l.hcpcs.empty()) continue;
-      facts.push_back({CodeSystem::kHcpcs, Canonical(l.hcpcs.view()), l.service_date, c.claim_id,
-                       l.line, false});
+      if (!l.hcpcs.empty()) {
+        facts.push_back({CodeSystem::kHcpcs, Canonical(l.hcpcs.view()), l.service_date, c.claim_id,
+                         l.line, false});
+      }
+      if (!l.revenue_code.empty()) {
+        facts.push_back({CodeSystem::kRevenue, RevenueCanonical(l.revenue_code.view()),
+                         l.service_date, c.claim_id, l.line, false});
+      }
     }
+    if (c.institutional) InstitutionalHeaderFacts(c, facts);
     for (size_t i = 0; i < c.diagnoses.size(); ++i) {
       facts.push_back({CodeSystem::kIcd10Cm, Canonical(c.diagnoses[i].view()), c.through_date,
                        c.claim_id, 0, i == 0});
@@ -218,10 +269,9 @@ bool InPopulation(const Measure& m, const Member& member, const std::vector<Code
   }
   if (m.enrollment) {
     std::string why;
-    if (!ContinuouslyEnrolled(member.coverage, m.enrollment->Resolve(py), m.max_gap_days,
-                              m.max_gaps_per_year, m.enrolled_at_window_end,
-                              options.enrollment_programs, &why)) {
-      out.reason = "not continuously enrolled " + WindowText(*m.enrollment, py) + ": " + why;
+    if (!ContinuouslyEnrolled(member.coverage, *m.enrollment, py, options.enrollment_programs,
+                              &why)) {
+      out.reason = "not continuously enrolled " + WindowText(m.enrollment->window, py) + ": " + why;
       return false;
     }
   }
@@ -362,11 +412,6 @@ struct Piece {
   char frequency = '1';  // third digit of the bill type: 2/3/4 interim bills
 };
 
-std::string_view StripBillTypeZero(std::string_view b) {
-  if (b.size() == 4 && b.front() == '0') b.remove_prefix(1);
-  return b;
-}
-
 bool Planned(const ReadmissionSpec& spec, const std::vector<const Piece*>& pieces,
              const MeasureSet& set, std::string* why) {
   for (const Piece* p : pieces) {
@@ -438,8 +483,9 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
   });
 
   // Chain claims into stays: overlapping claims, interim bills of one facility (frequency
-  // 3/4 continuing the previous claim) and transfers (admission to another facility on the
-  // discharge day or within transfer_max_days).
+  // 3/4 continuing the previous claim) and direct transfers (HEDIS PCR: an admission to an
+  // inpatient setting, another facility or the same one, on the discharge day or within
+  // transfer_max_days of it).
   std::vector<std::vector<const Piece*>> groups;
   std::vector<Stay> stays;
   for (const Piece& p : pieces) {
@@ -449,8 +495,7 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
       const bool overlap = p.admission < s.discharge;
       const bool interim =
           (p.frequency == '3' || p.frequency == '4') && p.facility == s.facility && gap_days <= 1;
-      const bool transfer =
-          p.facility != s.facility && gap_days >= 0 && gap_days <= spec.transfer_max_days;
+      const bool transfer = gap_days >= 0 && gap_days <= spec.transfer_max_days;
       if (overlap || interim || transfer) {
         s.claim_ids.push_back(p.claim_id);
         if (p.discharge >= s.discharge) {

@@ -123,11 +123,10 @@ void ApplyTallies(const MemberMeasureResult& r, int sign,
 // Age in completed years on `on`.
 int AgeOn(Date birth, Date on);
 
-// Continuous enrollment (exposed for tests): every gap in coverage of `window` at most
-// `max_gap_days` long, at most `max_gaps_per_year` gaps starting in one calendar year, and
-// (when required) coverage on the window's last day. `why` receives the failure.
-bool ContinuouslyEnrolled(const std::vector<Coverage>& coverage, const DateRange& window,
-                          int max_gap_days, int max_gaps_per_year, bool enrolled_at_end,
+// Continuous enrollment under `rule` in performance year `py` (EnrollmentRule; exposed for
+// tests). Only coverage spans of `programs` count (empty: every program). `why` receives the
+// failure.
+bool ContinuouslyEnrolled(const std::vector<Coverage>& coverage, const EnrollmentRule& rule, int py,
                           const std::set<std::string>& programs, std::string* why);
 
 }  // namespace vbp::rules::quality

@@ -19,20 +19,19 @@ const char* CodeSystemName(CodeSystem s) {
       return "ICD10PCS";
     case CodeSystem::kHcpcs:
       return "HCPCS";
+    case CodeSystem::kBillType:
+      return "BILL_TYPE";
+    case CodeSystem::kRevenue:
+      return "REVENUE";
+    case CodeSystem::kDischargeStatus:
+      return "DISCHARGE_STATUS";
   }
   return "?";
 }
 
 bool ValueSet::Contains(CodeSystem s, std::string_view code) const {
-  switch (s) {
-    case CodeSystem::kIcd10Cm:
-      return icd10cm.find(code) != icd10cm.end();
-    case CodeSystem::kIcd10Pcs:
-      return icd10pcs.find(code) != icd10pcs.end();
-    case CodeSystem::kHcpcs:
-      return hcpcs.find(code) != hcpcs.end();
-  }
-  return false;
+  const auto& set = Codes(s);
+  return set.find(code) != set.end();
 }
 
 Date RelativeDate::Resolve(int performance_year) const {
@@ -268,6 +267,34 @@ Result<ReadmissionSpec> ParseReadmission(const json& j, const Ctx& c) {
   return r;
 }
 
+Result<EnrollmentRule> ParseEnrollment(const json& e, const Ctx& ec) {
+  VBP_RETURN_IF_ERROR(OnlyKeys(e, ec,
+                               {"window", "max_gap_days", "max_gaps_per_year", "no_gaps_through",
+                                "enrolled_at_window_end"}));
+  if (!e.contains("window")) return ec.Error("missing 'window'");
+  EnrollmentRule rule;
+  auto w = ParseWindow(e["window"], ec.At("window"));
+  if (!w.ok()) return w.status();
+  if (!w->start || !w->end) return ec.At("window").Error("needs start and end");
+  rule.window = *w;
+  auto gap = Int(e.value("max_gap_days", json(45)), ec.At("max_gap_days"), 0, 366);
+  if (!gap.ok()) return gap.status();
+  rule.max_gap_days = *gap;
+  auto gaps = Int(e.value("max_gaps_per_year", json(1)), ec.At("max_gaps_per_year"), 0, 12);
+  if (!gaps.ok()) return gaps.status();
+  rule.max_gaps_per_year = *gaps;
+  if (e.contains("no_gaps_through")) {
+    auto d = ParseRelativeDate(e["no_gaps_through"], ec.At("no_gaps_through"));
+    if (!d.ok()) return d.status();
+    rule.no_gaps_through = *d;
+  }
+  auto at_end =
+      Bool(e.value("enrolled_at_window_end", json(true)), ec.At("enrolled_at_window_end"));
+  if (!at_end.ok()) return at_end.status();
+  rule.enrolled_at_window_end = *at_end;
+  return rule;
+}
+
 Status ParseDenominator(const json& j, const Ctx& c, Measure& m) {
   VBP_RETURN_IF_ERROR(OnlyKeys(j, c, {"age", "sex", "enrollment", "all_of"}));
   if (j.contains("age")) {
@@ -298,25 +325,9 @@ Status ParseDenominator(const json& j, const Ctx& c, Measure& m) {
     }
   }
   if (j.contains("enrollment")) {
-    const json& e = j["enrollment"];
-    Ctx ec = c.At("enrollment");
-    VBP_RETURN_IF_ERROR(
-        OnlyKeys(e, ec, {"window", "max_gap_days", "max_gaps_per_year", "enrolled_at_window_end"}));
-    if (!e.contains("window")) return ec.Error("missing 'window'");
-    auto w = ParseWindow(e["window"], ec.At("window"));
-    if (!w.ok()) return w.status();
-    if (!w->start || !w->end) return ec.At("window").Error("needs start and end");
-    m.enrollment = *w;
-    auto gap = Int(e.value("max_gap_days", json(45)), ec.At("max_gap_days"), 0, 366);
-    if (!gap.ok()) return gap.status();
-    m.max_gap_days = *gap;
-    auto gaps = Int(e.value("max_gaps_per_year", json(1)), ec.At("max_gaps_per_year"), 0, 12);
-    if (!gaps.ok()) return gaps.status();
-    m.max_gaps_per_year = *gaps;
-    auto at_end =
-        Bool(e.value("enrolled_at_window_end", json(true)), ec.At("enrolled_at_window_end"));
-    if (!at_end.ok()) return at_end.status();
-    m.enrolled_at_window_end = *at_end;
+    auto rule = ParseEnrollment(j["enrollment"], c.At("enrollment"));
+    if (!rule.ok()) return rule.status();
+    m.enrollment = std::move(rule).value();
   }
   if (j.contains("all_of")) {
     auto k = ParseCriteria(j["all_of"], c.At("all_of"));
@@ -353,24 +364,15 @@ Result<json> ParseJsonText(std::string_view text, std::string_view origin) {
 }
 
 Result<CodeSystem> ParseCodeSystem(std::string_view s, const Ctx& c) {
-  if (s == "ICD10CM") return CodeSystem::kIcd10Cm;
-  if (s == "ICD10PCS") return CodeSystem::kIcd10Pcs;
-  if (s == "HCPCS") return CodeSystem::kHcpcs;
+  for (size_t i = 0; i < kCodeSystemCount; ++i) {
+    const auto system = static_cast<CodeSystem>(i);
+    if (s == CodeSystemName(system)) return system;
+  }
   return c.Error("unknown code system '" + std::string(s) + "'");
 }
 
 void AddCode(ValueSet& v, CodeSystem s, std::string code) {
-  switch (s) {
-    case CodeSystem::kIcd10Cm:
-      v.icd10cm.insert(std::move(code));
-      break;
-    case CodeSystem::kIcd10Pcs:
-      v.icd10pcs.insert(std::move(code));
-      break;
-    case CodeSystem::kHcpcs:
-      v.hcpcs.insert(std::move(code));
-      break;
-  }
+  v.codes[static_cast<size_t>(s)].insert(std::move(code));
 }
 
 constexpr std::string_view kProjectValueSets = "project_value_sets.json";

@@ -4,9 +4,10 @@
 // naming value sets of codes, a denominator (age on a date, sex, continuous enrollment,
 // required diagnoses), exclusions and a numerator with look-back windows. There is no macro
 // language: a document only combines the fixed criteria below. Value sets come from
-// rules/data/quality/value_sets.tsv (derived from the Tuva seeds) and from
+// rules/data/quality/value_sets.tsv (the VSAC eCQM expansion, else the Tuva seeds) and from
 // rules/quality/measures/project_value_sets.json (codes the Tuva sets lack, each with a source).
 
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,16 +22,33 @@
 
 namespace vbp::rules::quality {
 
-enum class CodeSystem : uint8_t { kIcd10Cm, kIcd10Pcs, kHcpcs };
-const char* CodeSystemName(CodeSystem s);  // "ICD10CM", "ICD10PCS", "HCPCS"
+// Code systems a claim carries. Besides diagnoses, procedures and line HCPCS, institutional
+// claims carry UB-04 codes that identify a setting (hospice from claims, rules/quality/README.md):
+//   kBillType        the first two digits of the type of bill, leading 0 dropped ("81": hospice,
+//                    non-hospital based; "82": hospice, hospital based), dated by the through date
+//   kRevenue         a line's revenue code, four digits ("0651"), dated by the line's service date
+//   kDischargeStatus the patient discharge status ("50": discharged to hospice at home, "51": to a
+//                    hospice facility), dated by the claim's through date
+enum class CodeSystem : uint8_t {
+  kIcd10Cm,
+  kIcd10Pcs,
+  kHcpcs,
+  kBillType,
+  kRevenue,
+  kDischargeStatus
+};
+inline constexpr size_t kCodeSystemCount = 6;
+// "ICD10CM", "ICD10PCS", "HCPCS", "BILL_TYPE", "REVENUE", "DISCHARGE_STATUS"
+const char* CodeSystemName(CodeSystem s);
 
 struct ValueSet {
   std::string name;
   std::string source;  // provenance line(s) for explain and the README
-  std::set<std::string, std::less<>> icd10cm;
-  std::set<std::string, std::less<>> icd10pcs;
-  std::set<std::string, std::less<>> hcpcs;
+  std::array<std::set<std::string, std::less<>>, kCodeSystemCount> codes;  // by CodeSystem
   bool Contains(CodeSystem s, std::string_view code) const;
+  const std::set<std::string, std::less<>>& Codes(CodeSystem s) const {
+    return codes[static_cast<size_t>(s)];
+  }
 };
 
 // A date relative to the performance year: anchor (first or last day of the PY) shifted by
@@ -84,12 +102,24 @@ struct LastResult {
   bool no_result_met = false;
 };
 
+// Continuous enrollment (HEDIS style): every coverage gap in `window` at most `max_gap_days`
+// long, at most `max_gaps_per_year` gaps starting in one calendar year, no gap at all from the
+// window's start through `no_gaps_through` (HEDIS BCS: October 1 - December 31 two years before
+// the PY), and (when required) coverage on the window's last day.
+struct EnrollmentRule {
+  Window window;
+  int max_gap_days = 45;
+  int max_gaps_per_year = 1;
+  std::optional<RelativeDate> no_gaps_through;
+  bool enrolled_at_window_end = true;
+};
+
 // Inpatient stays and 30-day readmissions (kind "readmission").
 struct ReadmissionSpec {
   std::vector<std::string> bill_type_prefixes;  // "11": inpatient hospital
   Window index_discharge;                       // index stays discharged in it
   int readmission_days = 30;                    // admission within [discharge, discharge + N]
-  int transfer_max_days = 1;  // admission to another facility within N days chains the stays
+  int transfer_max_days = 1;  // an admission (any facility) within N days of a discharge chains
   std::vector<std::string> exclude_discharge_status;  // "20" expired, "07" against advice
   // Planned readmissions (not counted): a DRG on any claim of the stay, the principal
   // diagnosis of its first claim, or an ICD-10-PCS procedure of the stay.
@@ -111,12 +141,9 @@ struct Measure {
   // Denominator.
   int age_min = 0;
   int age_max = 200;
-  RelativeDate age_as_of;            // default: last day of the PY
-  std::optional<Sex> sex;            // nullopt: any
-  std::optional<Window> enrollment;  // continuous enrollment window; nullopt: not required
-  int max_gap_days = 45;             // each coverage gap at most this long
-  int max_gaps_per_year = 1;         // gaps starting in one calendar year
-  bool enrolled_at_window_end = true;
+  RelativeDate age_as_of;                    // default: last day of the PY
+  std::optional<Sex> sex;                    // nullopt: any
+  std::optional<EnrollmentRule> enrollment;  // nullopt: not required
   std::vector<Criterion> denominator_all_of;
 
   std::vector<Exclusion> exclusions;

@@ -405,6 +405,70 @@ TEST(RiskScoreTest, NewEnrolleeGetsDemographicFactorOnly) {
   EXPECT_EQ(odm->score, Dec("1.887"));
 }
 
+// The originally-disabled term (CMS ORIGDS = OREC 1 and not DISABL) of the aged community
+// segments. Coefficients read by hand from CMS's coefficient files as redistributed in
+// yubin-park/hccpy b2e3c83 (hccpy/data/V24hcccoefn.csv: CNA_OriginallyDisabled_Female 0.25,
+// CFA_OriginallyDisabled_Female 0.173; V28hcccoefn.csv: CNA_OriginallyDisabled_Female 0.228).
+TEST(RiskScoreTest, OriginallyDisabledAgedMembersGetTheCmsTerm) {
+  ClaimSet c = DiabetesAndHeartFailure();
+  Member m = Woman71();
+  auto base24 =
+      ComputeRiskScore(m, c.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV24));
+  auto base28 =
+      ComputeRiskScore(m, c.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV28));
+  ASSERT_TRUE(base24.ok() && base28.ok());
+  m.orec = "1";
+  auto od24 =
+      ComputeRiskScore(m, c.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV24));
+  auto od28 =
+      ComputeRiskScore(m, c.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV28));
+  ASSERT_TRUE(od24.ok() && od28.ok());
+  // V24: 1.140 (HierarchyDrops... above) + 0.25 = 1.390.
+  EXPECT_EQ(base24->score, Dec("1.140"));
+  EXPECT_EQ(od24->score, Dec("1.390"));
+  const ModelScore& s24 = Model(*od24, ModelVersion::kV24);
+  EXPECT_EQ(s24.segment, Segment::kCNA);
+  EXPECT_EQ(FactorNames(s24).back(), "OriginallyDisabled_Female");
+  EXPECT_EQ(s24.factors.back().kind, FactorKind::kOriginallyDisabled);
+  EXPECT_EQ(s24.factors.back().coefficient, Dec("0.25"));
+  EXPECT_EQ(FactorSum(s24), s24.raw);
+  // V28: + 0.228.
+  EXPECT_EQ(od28->score - base28->score, Dec("0.228"));
+  // Full-benefit dual (CFA): + 0.173 in V24.
+  m.medicaid = true;
+  Member dual_base = m;
+  dual_base.orec = std::nullopt;
+  auto cfa =
+      ComputeRiskScore(m, c.views(), PaidCutoff::Unbounded(), kPy, OnlyModel(ModelVersion::kV24));
+  auto cfa_base = ComputeRiskScore(dual_base, c.views(), PaidCutoff::Unbounded(), kPy,
+                                   OnlyModel(ModelVersion::kV24));
+  ASSERT_TRUE(cfa.ok() && cfa_base.ok());
+  EXPECT_EQ(Model(*cfa, ModelVersion::kV24).segment, Segment::kCFA);
+  EXPECT_EQ(cfa->score - cfa_base->score, Dec("0.173"));
+}
+
+TEST(RiskScoreTest, DisabledSegmentNeedsAgeBelow65AndOrecOtherThanZero) {
+  // Male born 1960-06-15: 64 on 2025-02-01.
+  Member m = MakeMember("M64", "1960-06-15", Sex::kMale, {{"2020-01-01", "2030-12-31"}});
+  ClaimSet none;
+  RiskModelParams p = OnlyModel(ModelVersion::kV24);
+  // No OREC, or OREC 1 (disabled): CND, M60-64 = 0.33 (demographic_factors.tsv V24 CND M 60-64);
+  // no originally-disabled term below 65.
+  for (const char* orec : {"", "1"}) {
+    if (*orec) m.orec = orec;
+    auto r = ComputeRiskScore(m, none.views(), PaidCutoff::Unbounded(), kPy, p);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(Model(*r, ModelVersion::kV24).segment, Segment::kCND) << orec;
+    EXPECT_EQ(r->score, Dec("0.33")) << orec;
+  }
+  // OREC 0 (old age) at 64: CMS's DISABL is 0, so the aged segment CNA, whose M60-64 is 0.
+  m.orec = "0";
+  auto aged = ComputeRiskScore(m, none.views(), PaidCutoff::Unbounded(), kPy, p);
+  ASSERT_TRUE(aged.ok());
+  EXPECT_EQ(Model(*aged, ModelVersion::kV24).segment, Segment::kCNA);
+  EXPECT_EQ(aged->score, Dec("0"));
+}
+
 TEST(RiskScoreTest, EsrdAndUnknownSexAreNotScoredWithAReason) {
   ClaimSet c = DiabetesAndHeartFailure();
   Member esrd = MakeMember("E", "1950-01-01", Sex::kMale, {{"2020-01-01", "2030-12-31"}},

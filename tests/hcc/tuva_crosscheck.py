@@ -94,6 +94,7 @@ def load_persons(shared):
         lines = []
         for r in rows:
             lines.append({"line": int(r["claim_line_number"]), "hcpcs": r["hcpcs_code"],
+                          "revenue": r["revenue_center_code"],
                           "date": d(r["claim_line_start_date"] or r["claim_start_date"])})
         adm = next((d(r["admission_date"]) for r in rows if r["admission_date"]), None)
         dis = next((d(r["discharge_date"]) for r in rows if r["discharge_date"]), None)
@@ -163,6 +164,16 @@ def hcc_age_group(age, new):
         if age <= hi:
             return g
     return ">=95"
+
+
+ORIGINALLY_DISABLED = {
+    ("CMS-HCC-V24", "CNA", "Female"): "0.250", ("CMS-HCC-V24", "CNA", "Male"): "0.147",
+    ("CMS-HCC-V24", "CFA", "Female"): "0.173", ("CMS-HCC-V24", "CFA", "Male"): "0.182",
+    ("CMS-HCC-V24", "CPA", "Female"): "0.136", ("CMS-HCC-V24", "CPA", "Male"): "0.083",
+    ("CMS-HCC-V28", "CNA", "Female"): "0.228", ("CMS-HCC-V28", "CNA", "Male"): "0.135",
+    ("CMS-HCC-V28", "CFA", "Female"): "0.160", ("CMS-HCC-V28", "CFA", "Male"): "0.158",
+    ("CMS-HCC-V28", "CPA", "Female"): "0.103", ("CMS-HCC-V28", "CPA", "Male"): "0.075",
+}
 
 
 def hcc_score(src, p, py, weights, norms, period):
@@ -240,7 +251,8 @@ def hcc_score(src, p, py, weights, norms, period):
                 key = ("", "", "", "Yes")
                 segment = "INS"
             else:
-                orec = "Disabled" if age < 65 else "Aged"
+                # CMS: DISABL = (age < 65) * (OREC != 0)
+                orec = "Disabled" if age < 65 and p.orec != "0" else "Aged"
                 key = ("No" if dual == "Non" else "Yes", dual, orec, "No")
                 segment = {"Non": "CN", "Full": "CF", "Partial": "CP"}[dual] + orec[0]
 
@@ -286,6 +298,11 @@ def hcc_score(src, p, py, weights, norms, period):
                         r["payment_hcc_count"] == label]
                 if rows:
                     factors["D10P" if n >= 10 else "D%d" % n] = F(rows[0]["coefficient"])
+            # CMS: ORIGDS = (OREC = 1) * (DISABL = 0), aged community segments only; the
+            # coefficients of CMS's V24/V28 hcccoefn files (hccpy b2e3c83), typed in here.
+            if not inst and origdis and age >= 65:
+                od = ORIGINALLY_DISABLED[(mv, segment, sex)]
+                factors["OriginallyDisabled_" + sex] = F(od)
         raw = sum(factors.values(), F(0))
         blended += weights[mv] * raw / norms[mv]
         out["models"][mv] = {"segment": segment, "raw": raw, "kept": kept, "dropped": dropped,
@@ -308,14 +325,33 @@ PROJECT_CODES = {
     "sDNA FIT (claims)": {("hcpcs", "81528")},
     "Planned readmission principal diagnoses (simplified)":
         {("icd-10-cm", c) for c in ("Z5111", "Z5112", "Z5189")},
+    # hospice from institutional claims: type of bill 81x/82x, revenue 065x, discharge to hospice
+    "Hospice (claims)": {("bill-type", "81"), ("bill-type", "82"), ("discharge-status", "50"),
+                         ("discharge-status", "51")} |
+                        {("revenue", "065%d" % i) for i in range(10)},
 }
 
 
+EXPANSION_SYSTEMS = {"ICD10CM": "icd-10-cm", "ICD10PCS": "icd-10-pcs", "CPT": "hcpcs",
+                     "HCPCS Level II": "hcpcs"}
+
+
 def load_value_sets(shared):
+    """A value set the VSAC expansion file holds (eCQM Update 2022-05-05) is its expansion's
+    claim codes exactly; the others are the Tuva seed's (quality_measures__value_sets.csv)."""
+    base = os.path.join(shared, "tuva-value-sets")
+    expansion = collections.defaultdict(set)
+    for r in read_csv(os.path.join(base, "quality_measures__value_set_codes.csv")):
+        if r["expansionversion"] == "eCQM Update 2022-05-05" and \
+                r["codesystemname"] in EXPANSION_SYSTEMS:
+            expansion[r["valuesetname"].strip()].add(
+                (EXPANSION_SYSTEMS[r["codesystemname"]], canon(r["code"].strip())))
     vs = collections.defaultdict(set)
-    for r in read_csv(os.path.join(shared, "tuva-value-sets", "quality_measures__value_sets.csv")):
-        if r["code_system"] in ("icd-10-cm", "icd-10-pcs", "hcpcs"):
-            vs[r["concept_name"].strip()].add((r["code_system"], canon(r["code"].strip())))
+    for r in read_csv(os.path.join(base, "quality_measures__value_sets.csv")):
+        name = r["concept_name"].strip()
+        if name not in expansion and r["code_system"] in ("icd-10-cm", "icd-10-pcs", "hcpcs"):
+            vs[name].add((r["code_system"], canon(r["code"].strip())))
+    vs.update(expansion)
     for name, codes in PROJECT_CODES.items():
         vs[name] |= codes
     return vs
@@ -327,11 +363,20 @@ def facts_of(p):
         for l in c["lines"]:
             if l["hcpcs"]:
                 out.append(("hcpcs", canon(l["hcpcs"]), l["date"], c["id"], False))
+            if l["revenue"]:
+                out.append(("revenue", l["revenue"].zfill(4), l["date"], c["id"], False))
         for i, code in enumerate(c["dx"]):
             out.append(("icd-10-cm", code, c["through"], c["id"], i == 0))
         if c["type"] == "institutional":
             for px in c["px"]:
                 out.append(("icd-10-pcs", px, c["through"], c["id"], False))
+            bt = c["bill_type"][1:] if len(c["bill_type"]) == 4 and c["bill_type"][0] == "0" \
+                else c["bill_type"]
+            if len(bt) >= 2:
+                out.append(("bill-type", bt[:2], c["through"], c["id"], False))
+            if c["status"]:
+                out.append(("discharge-status", c["status"].zfill(2), c["through"], c["id"],
+                            False))
     return out
 
 
@@ -341,7 +386,7 @@ def has(facts, vs, names, first, last, min_claims=1):
     return len(claims) >= min_claims
 
 
-def enrolled(p, first, last, max_gap=45, per_year=1):
+def enrolled(p, first, last, max_gap=45, per_year=1, no_gaps_through=None):
     if not any(a <= last <= b for a, b in p.spans):
         return False
     spans = sorted((max(a, first), min(b, last)) for a, b in p.spans if a <= last and b >= first)
@@ -354,6 +399,8 @@ def enrolled(p, first, last, max_gap=45, per_year=1):
         gaps.append((cur, last))
     years = collections.Counter()
     for a, b in gaps:
+        if no_gaps_through is not None and a <= no_gaps_through:
+            return False
         if (b - a).days + 1 > max_gap:
             return False
         years[a.year] += 1
@@ -364,7 +411,7 @@ def enrolled(p, first, last, max_gap=45, per_year=1):
 
 def common_exclusion(facts, vs, age, py):
     s, e = datetime.date(py, 1, 1), datetime.date(py, 12, 31)
-    if has(facts, vs, ["Hospice Encounter", "Hospice Care Ambulatory"], s, e):
+    if has(facts, vs, ["Hospice Encounter", "Hospice Care Ambulatory", "Hospice (claims)"], s, e):
         return True
     if has(facts, vs, ["Palliative Care Encounter", "Palliative Care Diagnosis"], s, e):
         return True
@@ -412,7 +459,9 @@ def member_measures(p, py, vs):
 
     # BCS
     w = add_months(start, -15)
-    pop = 52 <= age <= 74 and p.sex == "female" and enrolled(p, w, end)
+    # HEDIS BCS: no gap at all from October 1 through December 31 two years before the PY
+    pop = 52 <= age <= 74 and p.sex == "female" and \
+        enrolled(p, w, end, no_gaps_through=datetime.date(py - 2, 12, 31))
     excl = common_exclusion(facts, vs, age, py) or \
         has(facts, vs, ["Bilateral Mastectomy", "History of bilateral mastectomy"], None, end) or \
         (has(facts, vs, ["Unilateral Mastectomy Left", "Status Post Left Mastectomy"], None, end)
@@ -421,7 +470,7 @@ def member_measures(p, py, vs):
     met = has(facts, vs, ["Mammography", "Mammography (HCPCS before 2017)"], w, end)
     out["BCS"] = result(pop, excl, met)
     # COL
-    pop = 45 <= age <= 75 and enrolled(p, add_months(start, -12), end)
+    pop = 46 <= age <= 75 and enrolled(p, add_months(start, -12), end)  # CMS130v11
     excl = common_exclusion(facts, vs, age, py) or \
         has(facts, vs, ["Malignant Neoplasm of Colon"], None, end) or \
         has(facts, vs, ["Total Colectomy"], None, end)
@@ -446,7 +495,9 @@ def member_measures(p, py, vs):
         has(facts, vs, ["End Stage Renal Disease", "Chronic Kidney Disease, Stage 5",
                         "Kidney Transplant", "Kidney Transplant Recipient", "Dialysis Services",
                         "ESRD Monthly Outpatient Services"], None, end) or \
-        has(facts, vs, ["Pregnancy"], start, end)
+        has(facts, vs, ["Pregnancy"], start, end) or \
+        (age >= 81 and has(facts, vs, ["Frailty Encounter", "Frailty Diagnosis",
+                                       "Frailty Symptom"], start, end))  # CMS165v11
     met = last_result(facts, py, [{"3074F": True, "3075F": True, "3077F": False},
                                   {"3078F": True, "3079F": True, "3080F": False}], True, False)
     out["CBP"] = result(pop, excl, met)
@@ -483,7 +534,7 @@ def readmissions(p, py, vs, age):
             gap = (pc["adm"] - s["dis"]).days
             if pc["adm"] < s["dis"] or \
                     (pc["freq"] in "34" and pc["fac"] == s["fac"] and gap <= 1) or \
-                    (pc["fac"] != s["fac"] and 0 <= gap <= 1):
+                    0 <= gap <= 1:  # HEDIS PCR direct transfer, any facility
                 s["pieces"].append(pc)
                 if pc["dis"] >= s["dis"]:
                     s["dis"], s["fac"], s["status"] = pc["dis"], pc["fac"], pc["status"]

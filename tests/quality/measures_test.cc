@@ -156,6 +156,94 @@ TEST(BreastCancerScreeningTest, HospiceInThePerformanceYearExcludes) {
   EXPECT_EQ(Measure1(Woman("1960-05-05"), before, "BCS").status, MeasureStatus::kNotMet);
 }
 
+// A claim built field by field (revenue codes, bill types and discharge statuses).
+Claim InstitutionalClaim(const char* id, const char* from, const char* through,
+                         const char* bill_type, const char* discharge_status,
+                         const char* revenue_code) {
+  Claim c;
+  c.claim_id = ClaimId(std::string(id));
+  c.claim_type = ClaimType::kInstitutional;
+  c.from_date = D(from);
+  c.through_date = D(through);
+  c.diagnoses = {"C349"};
+  c.bill_type = bill_type;
+  c.discharge_status = discharge_status;
+  ClaimLine l;
+  l.line = 1;
+  l.service_date = D(from);
+  l.revenue_code = revenue_code;
+  c.lines.push_back(l);
+  return c;
+}
+
+TEST(HospiceFromClaimsTest, HospiceBillTypeRevenueCodeOrDischargeStatusExcludes) {
+  const Member w = Woman("1960-05-05");
+  const char* const measures[] = {"BCS", "COL", "CBP", "HBA1C_POOR"};
+  // Each alone, dated in the PY, excludes from BCS (women 52-74 with no other claim: not met).
+  struct Case {
+    const char* what;
+    Claim claim;
+  };
+  const Case cases[] = {
+      {"bill type 0811 (hospice, non-hospital based)",
+       InstitutionalClaim("H1", "2025-03-01", "2025-03-31", "0811", "30", "")},
+      {"bill type 822 (hospice, hospital based)",
+       InstitutionalClaim("H2", "2025-03-01", "2025-03-31", "822", "30", "")},
+      {"revenue code 0651 (routine home care) on an outpatient bill",
+       InstitutionalClaim("H3", "2025-06-10", "2025-06-10", "0131", "01", "0651")},
+      {"revenue code 656 without its leading zero",
+       InstitutionalClaim("H4", "2025-06-10", "2025-06-10", "0131", "01", "656")},
+      {"discharge status 50 (to hospice, home)",
+       InstitutionalClaim("H5", "2025-09-01", "2025-09-04", "0111", "50", "0120")},
+      {"discharge status 51 (to a hospice facility)",
+       InstitutionalClaim("H6", "2025-09-01", "2025-09-04", "0111", "51", "0120")},
+  };
+  for (const Case& k : cases) {
+    ClaimSet c;
+    c.Add(k.claim);
+    MeasureOutcome o = Measure1(w, c, "BCS");
+    EXPECT_EQ(o.status, MeasureStatus::kExcluded) << k.what;
+    EXPECT_EQ(o.reason, "excluded: hospice") << k.what;
+    ASSERT_EQ(o.evidence.size(), 1u) << k.what;
+    EXPECT_EQ(o.evidence[0].value_set, "Hospice (claims)") << k.what;
+  }
+  // Every measure with the hospice exclusion recognises it.
+  for (const char* id : measures) {
+    ClaimSet c;
+    c.Add(InstitutionalClaim("H1", "2025-03-01", "2025-03-31", "0811", "30", ""));
+    c.Professional("D", {"E119", "I10"}, {{"99213", D("2024-05-01")}});  // diabetes, hypertension
+    EXPECT_EQ(Measure1(w, c, id).reason, "excluded: hospice") << id;
+  }
+  // Not hospice: a hospice bill dated before the PY, revenue 0640 (home health), discharge
+  // status 01 (home) and bill type 0831 (ambulatory surgery).
+  ClaimSet not_hospice;
+  not_hospice.Add(InstitutionalClaim("N1", "2024-11-01", "2024-12-31", "0811", "30", ""));
+  not_hospice.Add(InstitutionalClaim("N2", "2025-06-10", "2025-06-10", "0131", "01", "0640"));
+  not_hospice.Add(InstitutionalClaim("N3", "2025-09-01", "2025-09-04", "0111", "01", "0120"));
+  not_hospice.Add(InstitutionalClaim("N4", "2025-09-01", "2025-09-01", "0831", "01", "0490"));
+  EXPECT_EQ(Measure1(w, not_hospice, "BCS").status, MeasureStatus::kNotMet);
+}
+
+TEST(ControllingBloodPressureTest, FrailtyAloneExcludesFrom81) {
+  // Hypertension (I10) in 2025, frailty (R54, Frailty Symptom) in 2025, no advanced illness.
+  ClaimSet c;
+  c.Professional("H", {"I10"}, {{"99213", D("2025-02-01")}});
+  c.Professional("F", {"R54"}, {{"99213", D("2025-04-01")}});
+  // 81 on 2025-12-31 (born 1944-12-31): excluded.
+  MeasureOutcome o81 = Measure1(Woman("1944-12-31"), c, "CBP");
+  EXPECT_EQ(o81.status, MeasureStatus::kExcluded);
+  EXPECT_EQ(o81.reason, "excluded: frailty (81 and older)");
+  // 80 (born 1945-01-01): frailty without advanced illness does not exclude.
+  EXPECT_EQ(Measure1(Woman("1945-01-01"), c, "CBP").status, MeasureStatus::kNotMet);
+  // Frailty only in 2024: not an indication during the PY.
+  ClaimSet old;
+  old.Professional("H", {"I10"}, {{"99213", D("2025-02-01")}});
+  old.Professional("F", {"R54"}, {{"99213", D("2024-12-31")}});
+  EXPECT_EQ(Measure1(Woman("1944-12-31"), old, "CBP").status, MeasureStatus::kNotMet);
+  // BCS has no such rule (CMS125v11): a frail 74-year-old woman stays in.
+  EXPECT_EQ(Measure1(Woman("1951-01-01"), c, "BCS").status, MeasureStatus::kNotMet);
+}
+
 TEST(ContinuousEnrollmentTest, OneGapOfUpTo45DaysPerYearAndEnrolledOnTheLastDay) {
   ClaimSet none;
   // BCS window 2023-10-01..2025-12-31. A 45-day gap (2024-03-01..2024-04-14) is allowed.
@@ -176,12 +264,29 @@ TEST(ContinuousEnrollmentTest, OneGapOfUpTo45DaysPerYearAndEnrolledOnTheLastDay)
   // Coverage ending 2025-12-30: not enrolled on the anchor day.
   Member ends = MakeMember("G", "1960-05-05", Sex::kFemale, {{"2015-01-01", "2025-12-30"}});
   EXPECT_EQ(Measure1(ends, none, "BCS").status, MeasureStatus::kNotInDenominator);
-  // Coverage starting 2023-10-20 leaves a 19-day gap at the window start: allowed.
+  // A 19-day gap at the window start (coverage from 2023-10-20) would be one allowed gap, but
+  // HEDIS BCS allows no gap from 2023-10-01 through 2023-12-31.
   Member late = MakeMember("G", "1960-05-05", Sex::kFemale, {{"2023-10-20", "2030-12-31"}});
-  EXPECT_EQ(Measure1(late, none, "BCS").status, MeasureStatus::kNotMet);
+  MeasureOutcome lo = Measure1(late, none, "BCS");
+  EXPECT_EQ(lo.status, MeasureStatus::kNotInDenominator);
+  EXPECT_NE(lo.reason.find("2023-10-01..2023-10-19 where no gap is allowed"), std::string::npos)
+      << lo.reason;
+  // One day uncovered on 2023-12-31 is a gap there too; the same day a year later is allowed.
+  Member dec31 = MakeMember("G", "1960-05-05", Sex::kFemale,
+                            {{"2015-01-01", "2023-12-30"}, {"2024-01-01", "2030-12-31"}});
+  EXPECT_EQ(Measure1(dec31, none, "BCS").status, MeasureStatus::kNotInDenominator);
+  Member dec31_next = MakeMember("G", "1960-05-05", Sex::kFemale,
+                                 {{"2015-01-01", "2024-12-30"}, {"2025-01-01", "2030-12-31"}});
+  EXPECT_EQ(Measure1(dec31_next, none, "BCS").status, MeasureStatus::kNotMet);
+  // Coverage from 2024-01-01: the gap 2023-10-01..2023-12-31 is 92 days and in the no-gap part.
+  Member from2024 = MakeMember("G", "1960-05-05", Sex::kFemale, {{"2024-01-01", "2030-12-31"}});
+  EXPECT_EQ(Measure1(from2024, none, "BCS").status, MeasureStatus::kNotInDenominator);
+  // COL (enrolled 2024-2025, no such rule): a 19-day gap at its window start is allowed.
+  Member col_late = MakeMember("G", "1960-05-05", Sex::kFemale, {{"2024-01-20", "2030-12-31"}});
+  EXPECT_EQ(Measure1(col_late, none, "COL").status, MeasureStatus::kNotMet);
 }
 
-// --- Colorectal cancer screening: 45-75, look-backs by test ---------------------------------
+// --- Colorectal cancer screening: 46-75, look-backs by test ---------------------------------
 
 TEST(ColorectalCancerScreeningTest, ColonoscopyCountsForTheYearAndNinePriorYears) {
   Member m = MakeMember("C", "1955-06-01", Sex::kMale, {{"2015-01-01", "2030-12-31"}});
@@ -205,9 +310,12 @@ TEST(ColorectalCancerScreeningTest, FitCountsOnlyInThePerformanceYear) {
 
 TEST(ColorectalCancerScreeningTest, AgeRangeAndColorectalCancerExclusion) {
   ClaimSet none;
-  // 45 on 2025-12-31 (born 1980-12-31): in; born 1981-01-01: 44, out.
-  EXPECT_EQ(Measure1(Woman("1980-12-31"), none, "COL").status, MeasureStatus::kNotMet);
-  EXPECT_EQ(Measure1(Woman("1981-01-01"), none, "COL").status, MeasureStatus::kNotInDenominator);
+  // CMS130v11: 46-75 by the end of the PY. 46 on 2025-12-31 (born 1979-12-31): in; born
+  // 1980-01-01: 45, out; 75 (born 1950-01-01): in; 76 (born 1949-12-31): out.
+  EXPECT_EQ(Measure1(Woman("1979-12-31"), none, "COL").status, MeasureStatus::kNotMet);
+  EXPECT_EQ(Measure1(Woman("1980-01-01"), none, "COL").status, MeasureStatus::kNotInDenominator);
+  EXPECT_EQ(Measure1(Woman("1950-01-01"), none, "COL").status, MeasureStatus::kNotMet);
+  EXPECT_EQ(Measure1(Woman("1949-12-31"), none, "COL").status, MeasureStatus::kNotInDenominator);
   ClaimSet cancer;  // C189: Malignant Neoplasm of Colon
   cancer.Professional("K", {"C189"}, {{"99214", D("2012-04-04")}});
   EXPECT_EQ(Measure1(Woman("1960-05-05"), cancer, "COL").status, MeasureStatus::kExcluded);
@@ -367,14 +475,37 @@ TEST(ReadmissionTest, PlannedReadmissionDischargeStatusAndWindowEdges) {
   EXPECT_EQ(Measure1(m, edge, "READM30").tally, (MeasureTally{1, 0, 1}));
 }
 
-TEST(ReadmissionTest, SameFacilityNextDayIsAReadmissionButInterimBillsAreOneStay) {
+TEST(ReadmissionTest, SameFacilityNextDayIsOneStayAndTwoDaysLaterAReadmission) {
   Member m = MakeMember("R", "1950-01-01", Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
+  // HEDIS PCR direct transfer: admitted again at the same facility the day after discharge.
   ClaimSet next_day;
   next_day.Institutional("A", D("2025-02-01"), D("2025-02-05"), {"J189"}, {},
                          Inpatient("F1", "01"));
   next_day.Institutional("B", D("2025-02-06"), D("2025-02-08"), {"J189"}, {},
                          Inpatient("F1", "01"));
-  EXPECT_EQ(Measure1(m, next_day, "READM30").tally, (MeasureTally{2, 0, 1}));
+  MeasureOutcome one = Measure1(m, next_day, "READM30");
+  EXPECT_EQ(one.tally, (MeasureTally{1, 0, 0}));
+  ASSERT_EQ(one.stays.size(), 1u);
+  EXPECT_EQ(one.stays[0].claim_ids, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(one.stays[0].discharge, D("2025-02-08"));
+  // Same facility, on the discharge day itself: one stay as well.
+  ClaimSet same_day;
+  same_day.Institutional("A", D("2025-02-01"), D("2025-02-05"), {"J189"}, {},
+                         Inpatient("F1", "01"));
+  same_day.Institutional("B", D("2025-02-05"), D("2025-02-08"), {"J189"}, {},
+                         Inpatient("F1", "01"));
+  EXPECT_EQ(Measure1(m, same_day, "READM30").tally, (MeasureTally{1, 0, 0}));
+  // Two days after discharge: a new stay and a readmission of the first.
+  ClaimSet two_days;
+  two_days.Institutional("A", D("2025-02-01"), D("2025-02-05"), {"J189"}, {},
+                         Inpatient("F1", "01"));
+  two_days.Institutional("B", D("2025-02-07"), D("2025-02-08"), {"J189"}, {},
+                         Inpatient("F1", "01"));
+  EXPECT_EQ(Measure1(m, two_days, "READM30").tally, (MeasureTally{2, 0, 1}));
+}
+
+TEST(ReadmissionTest, InterimBillsAreOneStay) {
+  Member m = MakeMember("R", "1950-01-01", Sex::kFemale, {{"2015-01-01", "2030-12-31"}});
   ClaimSet interim;  // 112 first interim, 114 last interim claim of the same stay
   interim.Institutional("A", D("2025-02-01"), D("2025-02-28"), {"J189"}, {},
                         Inpatient("F1", "30", "", "112"));
@@ -419,6 +550,56 @@ TEST(MeasureSetTest, ShippedMeasuresLoadWithTheirValueSets) {
   EXPECT_TRUE(set.FindValueSet("Bilateral Mastectomy")->Contains(CodeSystem::kIcd10Pcs, "0HTV0ZZ"));
   EXPECT_TRUE(set.FindValueSet("Diabetes")->Contains(CodeSystem::kIcd10Cm, "E119"));
   EXPECT_FALSE(set.Select({"NOPE"}).ok());
+}
+
+// A few codes of each value set the shipped measures take from the VSAC "eCQM Update
+// 2022-05-05" expansion, read by hand from ../shared/data/tuva-value-sets/
+// quality_measures__value_set_codes.csv (tests/quality/value_sets_check.py compares every code).
+TEST(MeasureSetTest, ValueSetsAreTheEcqmExpansion) {
+  const MeasureSet& set = MeasureSet::Shipped();
+  auto has = [&](const char* vs, CodeSystem s, const char* code) {
+    const ValueSet* v = set.FindValueSet(vs);
+    return v != nullptr && v->Contains(s, code);
+  };
+  using enum CodeSystem;
+  // Frailty Symptom (113.12.1075): R26.0, R26.1, R41.81, R53.83 were missing before.
+  for (const char* code : {"R260", "R261", "R262", "R4181", "R531", "R5381", "R5383", "R54"}) {
+    EXPECT_TRUE(has("Frailty Symptom", kIcd10Cm, code)) << code;
+  }
+  // Malignant Neoplasm of Colon (108.12.1001): C18.x, C19, C20, C21.2, C21.8, C78.5; personal
+  // history codes Z85.038 / Z85.048 are Tuva's additions, not the eCQM set.
+  for (const char* code : {"C180", "C189", "C19", "C20", "C218", "C785"}) {
+    EXPECT_TRUE(has("Malignant Neoplasm of Colon", kIcd10Cm, code)) << code;
+  }
+  EXPECT_FALSE(has("Malignant Neoplasm of Colon", kIcd10Cm, "Z85038"));
+  EXPECT_FALSE(has("Malignant Neoplasm of Colon", kIcd10Cm, "Z85048"));
+  EXPECT_TRUE(has("Malignant Neoplasm of Colon (Tuva additions)", kIcd10Cm, "Z85038"));
+  // Hospice Encounter: G9473..G9479, Q5003..Q5010, T2042..T2046; Hospice Care Ambulatory:
+  // 99377, 99378, G0182. QPP G-codes G9709/G9710 are Tuva's additions.
+  EXPECT_TRUE(has("Hospice Encounter", kHcpcs, "Q5003"));
+  EXPECT_TRUE(has("Hospice Encounter", kHcpcs, "T2046"));
+  EXPECT_TRUE(has("Hospice Care Ambulatory", kHcpcs, "99377"));
+  EXPECT_TRUE(has("Hospice Care Ambulatory", kHcpcs, "G0182"));
+  EXPECT_FALSE(has("Hospice Encounter", kHcpcs, "G9710"));
+  EXPECT_TRUE(has("Hospice Encounter (Tuva additions)", kHcpcs, "G9710"));
+  // Flexible Sigmoidoscopy: the expansion's 45330..45350 with 45339 and 45345.
+  for (const char* code : {"45330", "45339", "45345", "45350"}) {
+    EXPECT_TRUE(has("Flexible Sigmoidoscopy", kHcpcs, code)) << code;
+  }
+  // Advanced Illness, Frailty Encounter and Palliative Care Encounter without Tuva's G-codes.
+  EXPECT_TRUE(has("Advanced Illness", kIcd10Cm, "C250"));
+  EXPECT_FALSE(has("Advanced Illness", kHcpcs, "G2099"));
+  EXPECT_TRUE(has("Frailty Encounter", kHcpcs, "99504"));
+  EXPECT_FALSE(has("Frailty Encounter", kHcpcs, "G2100"));
+  EXPECT_TRUE(has("Palliative Care Encounter", kHcpcs, "G9054"));
+  EXPECT_FALSE(has("Palliative Care Encounter", kHcpcs, "G9992"));
+  EXPECT_FALSE(has("Frailty Diagnosis", kIcd10Cm, "L89000"));
+  EXPECT_TRUE(has("Frailty Diagnosis", kIcd10Cm, "L89001"));
+  // Hospice from claims (project value set).
+  EXPECT_TRUE(has("Hospice (claims)", kBillType, "81"));
+  EXPECT_TRUE(has("Hospice (claims)", kRevenue, "0651"));
+  EXPECT_TRUE(has("Hospice (claims)", kDischargeStatus, "51"));
+  EXPECT_FALSE(has("Hospice (claims)", kDischargeStatus, "01"));
 }
 
 TEST(MeasureSetTest, MalformedDocumentsAreErrorsNamingTheProblem) {
