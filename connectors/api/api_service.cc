@@ -6,6 +6,8 @@
 #include <set>
 
 #include "engine/core/statement_json.h"
+#include "rules/hcc/risk_score_json.h"
+#include "rules/quality/quality_json.h"
 
 namespace vbp::api {
 
@@ -399,6 +401,15 @@ ordered_json Explanation(const MemberExplanation& e, const BookContract& c, bool
     j["risk_score"] =
         o.risk_score ? ordered_json(FormatHalfEven(*o.risk_score, 6)) : ordered_json(nullptr);
     j["pmpm_total"] = ours ? o.pmpm_total.ToString() : std::string("0.00");
+    // Why a computed risk score is what it is, and the quality measure results with the claim
+    // lines that decided them (the same as `vbp explain --member`), for the contract's own
+    // members only.
+    if (ours && e.trace.risk_score) {
+      j["risk_score_trail"] = rules::hcc::RiskScoreToJson(*e.trace.risk_score);
+    }
+    if (ours && e.trace.measures) {
+      j["quality_measures"] = rules::quality::MemberMeasuresToJson(*e.trace.measures);
+    }
   }
   ordered_json lines = ordered_json::array();
   for (const auto& d : e.trace.lines) {

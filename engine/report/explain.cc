@@ -4,6 +4,8 @@
 
 #include "engine/core/statement_json.h"
 #include "engine/report/words.h"
+#include "rules/hcc/risk_score_json.h"
+#include "rules/quality/quality_json.h"
 
 namespace vbp::audit {
 
@@ -180,6 +182,9 @@ ordered_json EvaluationJson(const AuditBook& book, const Evaluation& ev, const s
   j["expenditure"] = x;
   j["risk_score"] = m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
   j["risk_score_source"] = !m.risk_score ? "none" : (m.risk_score_computed ? "computed" : "record");
+  // Why the computed score is what it is, and the member's quality measure results.
+  if (trace.risk_score) j["risk_score_trail"] = rules::hcc::RiskScoreToJson(*trace.risk_score);
+  if (trace.measures) j["quality_measures"] = rules::quality::MemberMeasuresToJson(*trace.measures);
   j["pmpm_rate"] = m.pmpm_rate.ToString();
   j["pmpm_total"] = m.attributed() ? m.pmpm_total.ToString() : std::string("0.00");
   ordered_json unknown = ordered_json::array();
@@ -209,6 +214,38 @@ void TallyText(const ordered_json& t, const char* title, std::string* out) {
     *out += "    " + std::to_string(u["rank"].get<int>()) + ". " + Pad(Str(u["unit"]), 22) +
             " allowed " + Pad(Str(u["allowed"]), 12) + " last service " + Str(u["last_service"]) +
             "  (" + std::to_string(u["lines"].get<int>()) + " lines)\n";
+  }
+}
+
+// The CMS-HCC trail of a computed risk score, one line per model.
+void RiskTrailText(const ordered_json& t, std::string* out) {
+  if (!t.value("scored", false)) {
+    *out += "    not scored: " + Str(t["not_scored_reason"]) + "\n";
+    return;
+  }
+  for (const auto& m : t["models"]) {
+    *out += "    " + Str(m["model"]) + " " + Str(m["segment"]) + " (weight " + Str(m["weight"]) +
+            ", normalization " + Str(m["normalization"]) + "): raw " + Str(m["raw"]) + " =";
+    for (const auto& f : m["factors"]) *out += " " + Str(f["name"]) + " " + Str(f["coefficient"]);
+    *out += "\n";
+    for (const auto& h : m["hccs"]) {
+      if (h.value("kept", true)) continue;
+      *out += "      HCC" + Str(h["hcc"]) + " dropped by HCC" + Str(h["trumped_by"]) + "\n";
+    }
+  }
+}
+
+// Per-measure results: status and the reason, with the claim that decided.
+void MeasuresText(const ordered_json& q, std::string* out) {
+  *out += "  quality measures:\n";
+  for (const auto& m : q["measures"]) {
+    *out += "    " + Pad(Str(m["measure_id"]), 11) + Pad(Str(m["status"]), 19) + Str(m["reason"]);
+    for (const auto& ev : m["evidence"]) {
+      *out += "; " + Str(ev["role"]) + " claim " + Str(ev["claim_id"]);
+      if (ev.value("line", 0) != 0) *out += " line " + Str(ev["line"]);
+      *out += " " + Str(ev["code"]) + " " + Str(ev["date"]);
+    }
+    *out += "\n";
   }
 }
 
@@ -323,6 +360,8 @@ std::string ExplainMemberText(const ordered_json& j) {
     }
     out += "  risk score " + Str(e["risk_score"]) + " (" + Str(e["risk_score_source"]) + "), fee " +
            Str(e["pmpm_rate"]) + " pmpm, total " + Str(e["pmpm_total"]) + "\n";
+    if (e.contains("risk_score_trail")) RiskTrailText(e["risk_score_trail"], &out);
+    if (e.contains("quality_measures")) MeasuresText(e["quality_measures"], &out);
     if (!e["unknown_npis"].empty()) {
       out += "  rendering NPIs not on the roster (class 'other'):";
       for (const auto& n : e["unknown_npis"]) out += " " + Str(n);

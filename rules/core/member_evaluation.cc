@@ -303,6 +303,7 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
       out.risk_score = r->score;
       out.risk_score_computed = true;
     }
+    if (r.ok() && trace) trace->risk_score = std::move(r).value();
   }
   if (member && p.quality_source == QualitySource::kMeasures) {
     quality::QualityOptions qo;
@@ -310,6 +311,7 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
     quality::MemberMeasureResult q =
         quality::EvaluateMeasures(*member, claims, paid, year, quality::MeasureSet::Shipped(), qo);
     out.measure_tallies = q.Tallies();
+    if (trace) trace->measures = q;
     out.care_gaps = std::move(q.gaps);
   }
   out.pmpm_rate = p.PmpmFor(out.risk_score);

@@ -15,6 +15,7 @@
 #include "rules/core/paid_cutoff.h"
 #include "rules/core/parameters.h"
 #include "rules/core/reference.h"
+#include "rules/hcc/risk_score.h"
 #include "rules/quality/evaluate.h"
 
 namespace vbp::rules {
@@ -79,8 +80,18 @@ struct LineDecision {
   std::string expenditure_note;  // why it did or did not count for expenditure
 };
 
+// What decided a member's figures, for explain and the provider API (filled only when asked
+// for: EvaluateMember's `trace`).
 struct MemberTrace {
   std::vector<LineDecision> lines;
+  // The CMS-HCC trail (segment, HCCs kept and dropped with the HCC that dropped them,
+  // factors) when the rules computed the member's risk score (risk_score_source
+  // record_else_hcc without a recorded score); empty when the score came from the member record
+  // or was computed by the caller.
+  std::optional<hcc::RiskScoreResult> risk_score;
+  // Per-measure results (status, reason, evidence with claim ids and lines) when the contract
+  // scores quality from the measures (quality_source "measures").
+  std::optional<quality::MemberMeasureResult> measures;
 };
 
 struct MemberOutcome {

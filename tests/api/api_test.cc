@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "connectors/api/api_server.h"
@@ -577,6 +579,104 @@ TEST(TokenTableTest, NewTokensAre256RandomBitsInHex) {
   EXPECT_EQ(a->size(), 64u);
   EXPECT_EQ(a->find_first_not_of("0123456789abcdef"), std::string::npos) << *a;
   EXPECT_NE(*a, *b);
+}
+
+}  // namespace
+}  // namespace vbp::api
+
+namespace vbp::api {
+namespace {
+
+// Issue 19 item 4: a contract's own member explanation carries the CMS-HCC trail when the rules
+// computed the score, and the quality measure results, as `vbp explain --member` does.
+// Member H (male, born 1948-03-10: 76 on 2025-02-01, community non-dual aged) has E11.22 (V24
+// HCC18), E11.9 (V24 HCC19, dropped by HCC18) and hypertension (I10, by June 30 of the PY as
+// CBP needs) in 2024, and a blood pressure of 3074F/3078F (< 130/80) in 2025.
+TEST(ApiTrailTest, OwnMemberExplanationCarriesTheHccTrailAndTheMeasures) {
+  const std::string dir = ::testing::TempDir() + "/vbp_api_trail";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto write = [&](const char* name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+  };
+  write("contracts.ndjson",
+        R"({"schema":"vbp.contract/1","contract_id":"C-HCC","performance_year":2025,)"
+        R"("tins":["111111111"],"rule_set":"vbp-reference@2025.1","parameters":{)"
+        R"("benchmark_pbpy":"10000.00","risk_score_source":"record_else_hcc",)"
+        R"("quality_source":"measures","quality_scoring":{"min_denominator":1,"max_points":"10",)"
+        R"("measures":{"CBP":{"weight":"1","steps":[["0","4"],["0.5","10"]]}}}}})"
+        "\n");
+  write("members.ndjson",
+        R"({"schema":"vbp.member/1","member_id":"H","birth_date":"1948-03-10","sex":"M",)"
+        R"("coverage":[{"from":"2023-01-01","through":"2025-12-31","program":"medicare_ffs",)"
+        R"("enrollment_type":"aged_nondual"}]})"
+        "\n");
+  write("providers.ndjson",
+        R"({"schema":"vbp.provider/1","npi":"1000000001","tin":"111111111",)"
+        R"("specialty":"family medicine","provider_class":"pcp","effective":"2020-01-01"})"
+        "\n");
+  const std::string claim =
+      R"({"schema":"vbp.claim/1","version":1,"frequency":"original","member_id":"H",)"
+      R"("billing_tin":"111111111","rendering_npi":"1000000001","claim_type":"professional",)";
+  write("claims.ndjson",
+        claim +
+            R"("claim_id":"D1","from_date":"2024-03-01","through_date":"2024-03-01",)"
+            R"("paid_date":"2024-03-20","diagnoses":["E1122","E119","I10"],"lines":[{"line":1,)"
+            R"("hcpcs":"99214","modifiers":[],"units":"1","service_date":"2024-03-01","pos":"11",)"
+            R"("allowed":"150.00","paid":"120.00"}]})"
+            "\n" +
+            claim +
+            R"("claim_id":"BP","from_date":"2025-11-01","through_date":"2025-11-01",)"
+            R"("paid_date":"2025-11-20","diagnoses":["I10"],"lines":[{"line":1,"hcpcs":"3074F",)"
+            R"("modifiers":[],"units":"1","service_date":"2025-11-01","pos":"11",)"
+            R"("allowed":"0.00","paid":"0.00"},{"line":2,"hcpcs":"3078F","modifiers":[],)"
+            R"("units":"1","service_date":"2025-11-01","pos":"11","allowed":"0.00","paid":"0.00"},)"
+            R"({"line":3,"hcpcs":"99213","modifiers":[],"units":"1","service_date":"2025-11-01",)"
+            R"("pos":"11","allowed":"100.00","paid":"80.00"}]})"
+            "\n");
+  const std::string token = "hcc-0123456789abcdef0123456789abcdef01";
+  auto tokens = TokenTable::Parse(
+      R"({")" + TokenKey(token) + R"(": {"name": "Acme ACO", "tins": ["111111111"]}})", "tokens");
+  ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+  ApiService service(std::move(tokens).value());
+  SnapshotOptions o;
+  auto snapshot = LoadDataSnapshot(dir, testing::TestRegistry(), o);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  service.SetSnapshot(std::shared_ptr<const Snapshot>(std::move(snapshot).value()));
+  ApiRequest req;
+  req.method = "GET";
+  req.target = "/v1/contracts/C-HCC/members/H/explanation";
+  req.authorization = "Bearer " + token;
+  const ApiResponse r = service.Handle(req);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json b = json::parse(r.body);
+  ASSERT_TRUE(b.contains("risk_score_trail")) << r.body;
+  bool v24 = false;
+  for (const auto& m : b["risk_score_trail"]["models"]) {
+    if (m["model"] != "CMS-HCC-V24") continue;
+    v24 = true;
+    EXPECT_EQ(m["segment"], "CNA");
+    for (const auto& h : m["hccs"]) {
+      if (h["hcc"] == 19) {
+        EXPECT_EQ(h["kept"], false);
+        EXPECT_EQ(h["trumped_by"], 18);
+      }
+      if (h["hcc"] == 18) {
+        EXPECT_EQ(h["kept"], true);
+      }
+    }
+  }
+  EXPECT_TRUE(v24);
+  ASSERT_TRUE(b.contains("quality_measures")) << r.body;
+  bool cbp = false;
+  for (const auto& m : b["quality_measures"]["measures"]) {
+    if (m["measure_id"] != "CBP") continue;
+    cbp = true;
+    EXPECT_EQ(m["status"], "met");
+    ASSERT_EQ(m["evidence"].size(), 3u);  // the I10 diagnosis and the two readings
+  }
+  EXPECT_TRUE(cbp);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -17,6 +17,10 @@
 //      shared min(5, 20) = 5.00
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "engine/audit/audit_book.h"
 #include "engine/report/explain.h"
 #include "engine/report/whatif.h"
@@ -454,6 +458,87 @@ TEST(ExplainTest, AFigureDrillsDownToItsMembersAndTheirLines) {
   EXPECT_NE(audit::ExplainFigureText(*n).find("drill into"), std::string::npos);
   q.figure = "nonsense";
   EXPECT_EQ(audit::ExplainFigure(t.book, *ev, q).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace vbp::testing
+
+namespace vbp::testing {
+namespace {
+
+// Issue 19 item 4: `vbp explain --member` shows why a computed risk score is what it is (the
+// CMS-HCC trail) and the member's quality measure results with the claim lines that decided.
+// Member D (male, born 1948-03-10: 76 on 2025-02-01, CNA) has, in 2024, E11.22 (V24 HCC18),
+// E11.9 (V24 HCC19, dropped by HCC18: cms_hcc__disease_hierarchy.csv), I50.22 (V24 HCC85) and
+// essential hypertension (I10, before June 30 of the PY as CBP needs), and in 2025 a
+// blood-pressure reading 3074F/3078F (< 130/80).
+TEST(ExplainTest, AMemberExplanationCarriesTheHccTrailAndTheMeasureResults) {
+  Scenario s;
+  s.AddProvider("1000000001", "111111111", ProviderClass::kPcp);
+  s.AddContract("C1", {"111111111"}, R"({"benchmark_pbpy": "10000.00",
+    "risk_score_source": "record_else_hcc", "quality_source": "measures",
+    "quality_scoring": {"min_denominator": 1, "max_points": "10",
+      "measures": {"CBP": {"weight": "1", "steps": [["0", "4"], ["0.5", "10"]]}}}})");
+  Member& m = s.AddMember("D");
+  m.birth_date = D("1948-03-10");
+  m.sex = Sex::kMale;
+  m.coverage.front().from = D("2023-01-01");
+  Claim& c1 = s.AddClaim("d1", "D", "111111111", "1000000001", "2024-03-20",
+                         {{"99214", "2024-03-01", "150.00", "120.00"}});
+  c1.diagnoses = {"E1122", "E119", "I5022", "I10"};
+  Claim& c2 = s.AddClaim(
+      "bp", "D", "111111111", "1000000001", "2025-11-20",
+      {{"3074F", "2025-11-01", "0.00", "0.00"}, {"3078F", "2025-11-01", "0.00", "0.00"}});
+  c2.diagnoses = {"I10"};
+  audit::AuditBook book;
+  for (const auto& x : s.members_) book.AddMember(x);
+  for (const auto& x : s.providers_) book.AddProvider(x);
+  for (const auto& x : s.contracts_) book.AddContract(x);
+  for (const auto& x : s.claims_) book.AddClaim(x);
+  book.Finish();
+  auto ev = audit::Evaluation::Run(book, s.registry_, {});
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  auto r = audit::ExplainMember(book, **ev, {"D", std::nullopt, 2025});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const ordered_json& e = (*r)["evaluations"][0];
+  EXPECT_EQ(e["risk_score_source"], "computed");
+  ASSERT_TRUE(e.contains("risk_score_trail"));
+  const ordered_json& trail = e["risk_score_trail"];
+  EXPECT_EQ(trail["profile"]["age"], 76);
+  bool v24 = false;
+  for (const auto& model : trail["models"]) {
+    if (model["model"] != "CMS-HCC-V24") continue;
+    v24 = true;
+    EXPECT_EQ(model["segment"], "CNA");
+    std::map<int, std::pair<bool, int>> hccs;  // hcc -> (kept, trumped_by)
+    for (const auto& h : model["hccs"]) {
+      hccs[h["hcc"].get<int>()] = {h["kept"].get<bool>(), h.value("trumped_by", 0)};
+    }
+    EXPECT_EQ(hccs[18], std::make_pair(true, 0));
+    EXPECT_EQ(hccs[19], std::make_pair(false, 18));
+    EXPECT_EQ(hccs[85], std::make_pair(true, 0));
+    std::vector<std::string> names;
+    for (const auto& f : model["factors"]) names.push_back(f["name"].get<std::string>());
+    EXPECT_NE(std::find(names.begin(), names.end(), "Diabetes_CHF"), names.end());
+  }
+  EXPECT_TRUE(v24);
+  ASSERT_TRUE(e.contains("quality_measures"));
+  bool cbp = false;
+  for (const auto& q : e["quality_measures"]["measures"]) {
+    if (q["measure_id"] != "CBP") continue;
+    cbp = true;
+    EXPECT_EQ(q["status"], "met");
+    std::set<std::pair<std::string, std::string>> claims;  // (claim, code)
+    for (const auto& x : q["evidence"]) {
+      claims.insert({x["claim_id"].get<std::string>(), x["code"].get<std::string>()});
+    }
+    EXPECT_TRUE(claims.count({"bp", "3074F"}));
+    EXPECT_TRUE(claims.count({"bp", "3078F"}));
+  }
+  EXPECT_TRUE(cbp);
+  const std::string text = audit::ExplainMemberText(*r);
+  EXPECT_NE(text.find("HCC19 dropped by HCC18"), std::string::npos) << text;
+  EXPECT_NE(text.find("CBP        met"), std::string::npos) << text;
 }
 
 }  // namespace
