@@ -194,6 +194,13 @@ std::string DataQualityLine(const nlohmann::json& statement) {
   if (count("unknown_rendering_npis") > 0) {
     add(std::to_string(count("unknown_rendering_npis")) + " rendering NPIs not on the roster");
   }
+  if (count("members_with_overlapping_coverage") > 0) {
+    add(std::to_string(count("members_with_overlapping_coverage")) +
+        " members with overlapping coverage spans (" +
+        std::to_string(count("overlapping_coverage_months")) +
+        " months under two or more spans: typed by the latest-starting span, rules/README.md "
+        "decision 1)");
+  }
   if (parts.empty()) return "";
   return "data quality " + statement.value("contract_id", std::string("?")) + " PY " +
          std::to_string(statement.value("performance_year", 0)) + ": " + parts;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,37 @@ bool IsZeroNumberToken(std::string_view t) {
     if (c != '0' && c != '.') return false;
   }
   return true;
+}
+
+// Ids and labels are printable text: a control character (an ESC sequence for a terminal, a
+// NUL that truncates a C string, a C1 CSI U+009B that some terminals also obey) is a fault or
+// an attack, never part of an identifier. The reason names the first one (C0 U+0000-U+001F,
+// DEL U+007F, C1 U+0080-U+009F: UTF-8 C2 80-C2 9F) and its byte position (1-based). The text
+// is valid UTF-8 (the JSON reader checked it), so C2 is always followed by a continuation byte.
+std::optional<std::string> ControlCharacterReason(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    unsigned code = 0;
+    if (b < 0x20 || b == 0x7F) {
+      code = b;
+    } else if (b == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      code = static_cast<unsigned char>(s[i + 1]);  // U+0080..U+009F
+    } else {
+      continue;
+    }
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "U+%04X", code);
+    return std::string("control character ") + hex + " at byte " + std::to_string(i + 1) +
+           " (ids and labels are printable text)";
+  }
+  return std::nullopt;
+}
+
+// A decimal text with a minus sign whose value is zero ("-0", "-0.00"): IsUnsignedDecimal
+// holds for the part after the sign.
+bool IsSignedZeroText(std::string_view s) {
+  return s.size() > 1 && s.front() == '-' && internal::IsUnsignedDecimal(s.substr(1)) &&
+         internal::IsZeroDecimal(s.substr(1));
 }
 
 namespace od = simdjson::ondemand;
@@ -550,6 +582,9 @@ std::string RecordDecoder::Impl::ReadKey(RecordKind kind) {
   if (obj.find_field_unordered(KeyFieldOf(kind)).get(v)) return "";
   std::string_view s;
   if (v.get_string().get(s)) return "";
+  // Only a key that is a valid id: a reject's key is printed (`vbp settle` names a rejected
+  // contract by it) and stored, so an ESC sequence or a 1 MB id must not travel in it.
+  if (ControlCharacterReason(s) || Utf8Length(s) > kIdCharsMax) return "";
   return std::string(s);
 }
 
@@ -567,7 +602,9 @@ std::optional<RejectedClaimFacts> RecordDecoder::Impl::SalvageClaimFacts() {
     return true;
   };
   std::string_view s;
-  if (text_of("member_id", &s) && !s.empty() && s.size() <= kIdCharsMax * 4) {
+  // Only a member_id the decoder would accept (as the engine's own check, ClaimOverLimits).
+  if (text_of("member_id", &s) && !s.empty() && s.size() <= kIdCharsMax * 4 &&
+      Utf8Length(s) <= kIdCharsMax && !ControlCharacterReason(s)) {
     f.member_id.assign(s);
     any = true;
   }
@@ -659,17 +696,7 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadNonEmpty(od::value& v, const P
   Got g = ReadString(v, p, "a non-empty string", out);
   if (g != Got::kValue) return g;
   if (out->empty()) return Err(Fail(p, "empty string (want a non-empty string)"));
-  // Ids and labels are printable text: a control character (an ESC sequence for a terminal,
-  // a NUL that truncates a C string) is a fault or an attack, never part of an identifier.
-  for (size_t i = 0; i < out->size(); ++i) {
-    const auto b = static_cast<unsigned char>((*out)[i]);
-    if (b < 0x20 || b == 0x7F) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "U+%04X", b);
-      return Err(Fail(p, std::string("control character ") + hex + " at byte " +
-                             std::to_string(i + 1) + " (ids and labels are printable text)"));
-    }
-  }
+  if (auto why = ControlCharacterReason(*out)) return Err(Fail(p, *why));
   if (chars_max > 0 && out->size() > chars_max) {
     size_t chars = Utf8Length(*out);
     if (chars > chars_max) {
@@ -850,6 +877,9 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadMoney(od::value& v, const Path
       *out = Money::FromMicros(Int128(micros));
       return Got::kValue;
     }
+    if (IsSignedZeroText(s)) {
+      return Err(Fail(p, "signed zero amount " + QuoteForReason(s) + " (write 0, without a sign)"));
+    }
     if (!s.empty() && s.front() == '-' && IsUnsignedDecimal(s.substr(1))) {
       return Err(Fail(p, "negative amount " + QuoteForReason(s) + " (must be >= 0)"));
     }
@@ -914,6 +944,9 @@ RecordDecoder::Impl::Got RecordDecoder::Impl::ReadUnits(od::value& v, const Path
     if (IsSmallCanonicalInteger(s)) {
       out->assign(s);
       return Got::kValue;
+    }
+    if (IsSignedZeroText(s)) {
+      return Err(Fail(p, "signed zero units " + QuoteForReason(s) + " (write 0, without a sign)"));
     }
     if (!s.empty() && s.front() == '-' && IsUnsignedDecimal(s.substr(1))) {
       return Err(Fail(p, "negative units " + QuoteForReason(s) + " (must be >= 0)"));
@@ -1443,6 +1476,8 @@ bool RecordDecoder::Impl::DecodeMember(od::object& obj, Member* m) {
             g = Err(FailJson(p, e));
           } else if (size_t chars = Utf8Length(s); chars > kLabelCharsMax) {
             g = Err(Fail(p, TooLongReason(chars, kLabelCharsMax)));
+          } else if (auto why = ControlCharacterReason(s)) {
+            g = Err(Fail(p, *why));
           } else {
             m->orec = std::string(s);
           }
@@ -1714,6 +1749,10 @@ bool RecordDecoder::Impl::DecodeContract(od::object& obj, Contract* c) {
         if (g != Got::kValue) break;
         if (size_t chars = Utf8Length(s); chars > kLabelCharsMax) {
           g = Err(Fail(p, TooLongReason(chars, kLabelCharsMax)));
+          break;
+        }
+        if (auto why = ControlCharacterReason(s)) {
+          g = Err(Fail(p, *why));
           break;
         }
         size_t at = s.find('@');

@@ -55,6 +55,10 @@ constexpr Figure kFigures[] = {
      "Paid amount on claims of unknown members"},
     {"data_quality.unknown_rendering_npis", Kind::kCount, Stream::kNone, "",
      "Rendering NPIs not on the roster"},
+    {"data_quality.members_with_overlapping_coverage", Kind::kCount, Stream::kNone, "",
+     "Members with overlapping coverage spans"},
+    {"data_quality.overlapping_coverage_months", Kind::kCount, Stream::kNone, "",
+     "Member-months under two or more coverage spans"},
 };
 
 constexpr const char* kIdentityColumns[] = {"contract_id",    "performance_year", "revision",

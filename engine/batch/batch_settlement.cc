@@ -219,8 +219,8 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
           }
           auto nf = notes_.find(member_id);
           for (const auto& [id, dq] : rules::MemberDataQuality(
-                   out, member != nullptr, views, nf == notes_.end() ? nullptr : &nf->second,
-                   plan.units, roster_)) {
+                   out, member, views, nf == notes_.end() ? nullptr : &nf->second, plan.units,
+                   roster_)) {
             if (rules::ContractAggregate* a = slot_of(id)) a->data_quality.Merge(dq, +1);
           }
           s.unknown_npis.insert(s.unknown_npis.end(), out.unknown_npis.begin(),
@@ -263,7 +263,7 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
     const rules::MemberOutcome none;
     for (size_t p = 0; p < plans.size(); ++p) {
       for (const auto& [id, dq] :
-           rules::MemberDataQuality(none, false, {}, &notes, plans[p].units, roster_)) {
+           rules::MemberDataQuality(none, nullptr, {}, &notes, plans[p].units, roster_)) {
         for (size_t k = 0; k < slots.size(); ++k) {
           if (slots[k].plan == p && slots[k].contract->record.contract_id == id) {
             totals[k].data_quality.Merge(dq, +1);

@@ -45,10 +45,11 @@ enum class Space : uint8_t {
 inline constexpr int kSpaceCount = 12;
 
 // meta "schema_version" of a state store: the key layout of engine/state/state_keys.h (and of
-// engine/state/history_key.h). 3: contract aggregates carry data quality and the `notes` family
+// engine/state/history_key.h). 4: their data quality counts overlapping coverage;
+// 3: contract aggregates carry data quality and the `notes` family
 // holds each member's rejected and superseded claim records; 2: history keys begin with the
 // history step (arrival order); 1 began with the record kind and key.
-inline constexpr std::string_view kStateSchemaVersion = "3";
+inline constexpr std::string_view kStateSchemaVersion = "4";
 const char* SpaceName(Space s);  // RocksDB column family names: "meta", "offsets", ...
 
 // The topics of SPEC §5 under a prefix ("vbp." by default): the one place their names are

@@ -41,6 +41,8 @@ ordered_json DataQualityJson(const rules::DataQualityTally& q) {
   j["claims_of_unknown_members_paid_total"] =
       MoneyText(Money::FromMicros(q.unknown_member_paid_micros).ToExact());
   j["unknown_rendering_npis"] = static_cast<int64_t>(q.unknown_npis.size());
+  j["members_with_overlapping_coverage"] = q.members_with_overlapping_coverage;
+  j["overlapping_coverage_months"] = q.overlapping_coverage_months;
   return j;
 }
 

@@ -432,6 +432,8 @@ std::string EncodeAggregate(const rules::ContractAggregate& a) {
     w.Str(npi);
     w.Signed(n);
   }
+  w.Signed(q.members_with_overlapping_coverage);
+  w.Signed(q.overlapping_coverage_months);
   return w.Take();
 }
 
@@ -470,6 +472,8 @@ Result<rules::ContractAggregate> DecodeAggregate(std::string_view bytes) {
     std::string npi = r.Str();
     q.unknown_npis[npi] = r.Signed();
   }
+  q.members_with_overlapping_coverage = r.Signed();
+  q.overlapping_coverage_months = r.Signed();
   return Finish(r, std::move(a), "aggregate");
 }
 

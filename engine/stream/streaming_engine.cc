@@ -617,9 +617,9 @@ void StreamingEngine::Recompute(Shard& shard, const std::string& member_id, Memb
       if (out.contract && group.Has(*out.contract)) {
         contribution(plan.year, *out.contract).Apply(out, +1);
       }
-      for (const auto& [id, dq] : rules::MemberDataQuality(
-               out, record != nullptr, views, slot.notes.empty() ? nullptr : &slot.notes,
-               plan.units, roster_)) {
+      for (const auto& [id, dq] :
+           rules::MemberDataQuality(out, record, views, slot.notes.empty() ? nullptr : &slot.notes,
+                                    plan.units, roster_)) {
         if (group.Has(id)) contribution(plan.year, id).data_quality.Merge(dq, +1);
       }
     }

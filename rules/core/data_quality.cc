@@ -1,6 +1,8 @@
 #include "rules/core/data_quality.h"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace vbp::rules {
 
@@ -23,6 +25,39 @@ void DataQualityTally::Merge(const DataQualityTally& o, int sign) {
     it->second += sign * n;
     if (it->second == 0) unknown_npis.erase(it);
   }
+  members_with_overlapping_coverage += sign * o.members_with_overlapping_coverage;
+  overlapping_coverage_months += sign * o.overlapping_coverage_months;
+}
+
+CoverageOverlap CoverageOverlapInYear(std::span<const Coverage> coverage, int year) {
+  if (coverage.size() < 2) return {};  // most members: nothing to sort
+  const Date first = Date::FirstOfYear(year);
+  const Date last = Date::LastOfYear(year);
+  // The spans clipped to the year, by start: two overlap when one starts on or before the
+  // latest end seen so far.
+  std::vector<std::pair<Date, Date>> spans;
+  for (const Coverage& c : coverage) {
+    const Date from = std::max(c.from, first);
+    const Date through = std::min(c.through, last);
+    if (from <= through) spans.emplace_back(from, through);
+  }
+  if (spans.size() < 2) return {};
+  std::sort(spans.begin(), spans.end());
+  bool overlapping = false;
+  Date reach = spans[0].second;
+  for (size_t i = 1; i < spans.size() && !overlapping; ++i) {
+    overlapping = spans[i].first <= reach;
+    reach = std::max(reach, spans[i].second);
+  }
+  if (!overlapping) return {};
+  CoverageOverlap o{true, 0};
+  for (unsigned month = 1; month <= 12; ++month) {
+    const Date day = Date::FirstOfMonth(year, month);
+    int covering = 0;
+    for (const auto& [from, through] : spans) covering += from <= day && day <= through;
+    if (covering >= 2) ++o.months;
+  }
+  return o;
 }
 
 namespace {
@@ -50,10 +85,28 @@ Int128 PaidMicros(const ClaimView& c) {
 }  // namespace
 
 std::map<ContractId, DataQualityTally> MemberDataQuality(
-    const MemberOutcome& outcome, bool member_known, std::span<const ClaimView> claims,
+    const MemberOutcome& outcome, const Member* member, std::span<const ClaimView> claims,
     const RecordNotes* notes, const UnitMap& units, const ProviderRoster& roster) {
   std::map<ContractId, DataQualityTally> out;
   const int year = units.performance_year();
+  const bool member_known = member != nullptr;
+  if (member_known) {
+    if (const CoverageOverlap o = CoverageOverlapInYear(member->coverage, year); o.overlapping) {
+      std::vector<ContractId> counted;  // each contract once
+      auto add = [&](const ContractId& id) {
+        if (std::find(counted.begin(), counted.end(), id) != counted.end()) return;
+        counted.push_back(id);
+        DataQualityTally& t = out[id];
+        ++t.members_with_overlapping_coverage;
+        t.overlapping_coverage_months += o.months;
+      };
+      if (outcome.contract) add(*outcome.contract);
+      for (const ClaimView& c : claims) {
+        if (c.billing_tin.empty() || !OverlapsYear(c, year)) continue;
+        if (const ContractId* id = units.ContractOf(c.billing_tin)) add(*id);
+      }
+    }
+  }
   for (const ClaimView& c : claims) {
     const bool unknown_npi = !roster.Known(c.rendering_npi);
     if (c.code_warnings == nullptr && member_known && !unknown_npi) continue;

@@ -7,7 +7,13 @@
 //   superseded (duplicates, lower versions, versions replaced by a later one);
 // - descriptive codes of unexpected shape on effective claims, by field;
 // - effective claims of members without a member record, with their paid total;
-// - rendering NPIs of effective claims with no roster record.
+// - rendering NPIs of effective claims with no roster record;
+// - members whose coverage spans overlap in the year (two spans sharing a day of it, whatever
+//   their programs and enrollment types), and their months whose first day two or more spans
+//   cover: those months were typed by rules/README.md decision 1 (the span starting latest,
+//   then ending latest, then the smallest type), or excluded beside an eligible span. A member
+//   counts toward its attributed contract and the contracts of its effective claims' billing
+//   TINs in the year (once each).
 // A claim or record counts toward a contract when its member is attributed to that contract,
 // or when its billing TIN belongs to the contract (UnitMap), and when it belongs to the
 // performance year: an effective claim whose from..through dates overlap the year; a record
@@ -58,6 +64,8 @@ struct DataQualityTally {
   int64_t unknown_member_claims = 0;
   Int128 unknown_member_paid_micros = 0;
   std::map<std::string, int64_t, std::less<>> unknown_npis;  // rendering NPI -> claims
+  int64_t members_with_overlapping_coverage = 0;
+  int64_t overlapping_coverage_months = 0;  // member-months: first day under 2+ spans
 
   // Adds (sign +1) or subtracts (sign -1) another tally; NPIs whose count reaches 0 go.
   void Merge(const DataQualityTally& o, int sign);
@@ -65,13 +73,21 @@ struct DataQualityTally {
   bool operator==(const DataQualityTally&) const = default;
 };
 
+// Overlapping coverage of one member in `year` (see above): `overlapping` when two spans share
+// a day of the year; `months`, the year's months whose first day two or more spans cover.
+struct CoverageOverlap {
+  bool overlapping = false;
+  int32_t months = 0;
+};
+CoverageOverlap CoverageOverlapInYear(std::span<const Coverage> coverage, int year);
+
 // The data-quality tallies of one member for one performance year (`units`), by contract.
-// `outcome` is the member's evaluation (its attributed contract, if any); `member_known` is
-// false for claims without a member record; `claims` are its effective, non-void claims;
+// `outcome` is the member's evaluation (its attributed contract, if any); `member` its record,
+// null for claims without a member record; `claims` are its effective, non-void claims;
 // `notes` its rejected and superseded records (null: none). Only contracts with something
 // to report appear.
 std::map<ContractId, DataQualityTally> MemberDataQuality(
-    const MemberOutcome& outcome, bool member_known, std::span<const ClaimView> claims,
+    const MemberOutcome& outcome, const Member* member, std::span<const ClaimView> claims,
     const RecordNotes* notes, const UnitMap& units, const ProviderRoster& roster);
 
 }  // namespace vbp::rules

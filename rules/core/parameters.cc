@@ -41,6 +41,13 @@ Result<Money> MoneyValue(const json& v) {
   auto d = DecimalValue(v);
   if (!d.ok()) return d.status();
   if (*d < 0) return Status::Invalid("must be >= 0");
+  // "-0" and "-0.00" are refused as money, as in claims (issue 16 item 4): a signed zero is
+  // not an amount anyone writes on purpose. (A JSON number -0 reads as the integer 0.)
+  if (v.is_string() && !v.get_ref<const std::string&>().empty() &&
+      v.get_ref<const std::string&>().front() == '-') {
+    return Status::Invalid("signed zero amount \"" + v.get<std::string>() +
+                           "\" (write 0, without a sign)");
+  }
   return Money::FromExact(*d);
 }
 

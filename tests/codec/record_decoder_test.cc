@@ -283,6 +283,31 @@ TEST_F(RecordDecoderTest, RejectsControlCharactersInIdsAndLabels) {
                "member_id", "control character U+007F");
 }
 
+// Issue 16 item 4: C1 controls (U+0080-U+009F; U+009B is a CSI some terminals obey) are
+// control characters too, in ids and in every label (rule_set and orec included). U+00A0 (the
+// first code point after them, UTF-8 C2 A0) and other printable non-ASCII text stay accepted.
+TEST_F(RecordDecoderTest, RejectsC1ControlCharactersAndControlsInRuleSetAndOrec) {
+  ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["member_id"] = "M-\xc2\x9b[31m"; }),
+                    "member_id", "control character U+009B at byte 3");
+  ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["claim_id"] = "C\xc2\x80"; }), "claim_id",
+                    "control character U+0080 at byte 2");
+  ExpectReject(Edit(kGoodContract, [](json& j) { j["contract_id"] = "ACO\xc2\x9f"; }),
+               RecordKind::kContract, "contract_id", "control character U+009F at byte 4");
+  ExpectReject(Edit(kGoodContract, [](json& j) { j["rule_set"] = "vbp\x1b[2J@2025.1"; }),
+               RecordKind::kContract, "rule_set", "control character U+001B at byte 4");
+  ExpectReject(Edit(kGoodMember, [](json& j) { j["orec"] = "1\x07"; }), RecordKind::kMember, "orec",
+               "control character U+0007 at byte 2");
+  ExpectReject(Edit(kGoodMember, [](json& j) { j["coverage"][0]["program"] = "ffs\xc2\x85"; }),
+               RecordKind::kMember, "coverage[0].program", "control character U+0085 at byte 4");
+  Claim nbsp = DecodeOk<Claim>(
+      decoder_, Edit(kGoodClaim, [](json& j) { j["member_id"] = "M\xc2\xa0\xc3\xa9-1"; }),
+      RecordKind::kClaim);
+  EXPECT_EQ(nbsp.member_id.str(), "M\xc2\xa0\xc3\xa9-1");
+  Member orec = DecodeOk<Member>(decoder_, Edit(kGoodMember, [](json& j) { j["orec"] = "1"; }),
+                                 RecordKind::kMember);
+  EXPECT_EQ(orec.orec, "1");
+}
+
 TEST_F(RecordDecoderTest, RejectsNegativeUnits) {
   ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["lines"][1]["units"] = "-1"; }),
                     "lines[1].units", "negative units \"-1\" (must be >= 0)");
@@ -302,7 +327,16 @@ TEST_F(RecordDecoderTest, RejectsANegativeAmount) {
                     "lines[0].allowed", "negative amount -0.5");
   // Issue 16 item 4: a signed zero is refused too, as a string and as a JSON number.
   ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["lines"][0]["paid"] = "-0"; }),
-                    "lines[0].paid", "negative amount \"-0\"");
+                    "lines[0].paid", "signed zero amount \"-0\" (write 0, without a sign)");
+  ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["lines"][1]["allowed"] = "-0.00"; }),
+                    "lines[1].allowed", "signed zero amount \"-0.00\" (write 0, without a sign)");
+  ExpectClaimReject(Edit(kGoodClaim, [](json& j) { j["lines"][0]["units"] = "-0.0"; }),
+                    "lines[0].units", "signed zero units \"-0.0\" (write 0, without a sign)");
+  // Zero without a sign stays an amount.
+  Claim zero =
+      DecodeOk<Claim>(decoder_, Edit(kGoodClaim, [](json& j) { j["lines"][0]["paid"] = "0.00"; }),
+                      RecordKind::kClaim);
+  EXPECT_EQ(zero.lines[0].paid, Money::Zero());
   ExpectClaimReject(WithRawNumber(
                         kGoodClaim, [](json& j) { j["lines"][0]["paid"] = "@RAW@"; }, "-0"),
                     "lines[0].paid", "signed zero amount -0 (write 0, without a sign)");
@@ -604,6 +638,43 @@ TEST_F(RecordDecoderTest, RejectCarriesTheKeyWhenReadable) {
   EXPECT_EQ(p.key, "1234567893");
   Reject c = DecodeReject(decoder_, Edit(kGoodContract, [](json& j) { j["tins"] = nullptr; }));
   EXPECT_EQ(c.key, "ACO-1");
+}
+
+// Issue 16 item 4: a reject's key is printed (`vbp settle` names a rejected contract by it)
+// and stored, so it is only ever a valid id: an id with a control character or over 64
+// characters leaves the key empty, and a rejected claim's member_id with a control character
+// is not read into its facts (the claim then counts by billing TIN only).
+TEST_F(RecordDecoderTest, RejectKeyIsNeverAnIdWithAControlCharacterOrOverTheLimit) {
+  Reject esc = DecodeReject(
+      decoder_, Edit(kGoodContract, [](json& j) { j["contract_id"] = "ACO\x1b]0;pwned\x07"; }));
+  EXPECT_EQ(esc.field, "contract_id");
+  EXPECT_EQ(esc.key, "");
+  Reject long_id = DecodeReject(
+      decoder_, Edit(kGoodClaim, [](json& j) { j["claim_id"] = std::string(65, 'C'); }),
+      RecordKind::kClaim);
+  EXPECT_EQ(long_id.field, "claim_id");
+  EXPECT_EQ(long_id.key, "");
+  Reject at_limit = DecodeReject(decoder_,
+                                 Edit(kGoodClaim,
+                                      [](json& j) {
+                                        j["claim_id"] = std::string(64, 'C');
+                                        j["version"] = 0;
+                                      }),
+                                 RecordKind::kClaim);
+  EXPECT_EQ(at_limit.field, "version");
+  EXPECT_EQ(at_limit.key, std::string(64, 'C'));
+  Reject member =
+      DecodeReject(decoder_, Edit(kGoodClaim, [](json& j) { j["member_id"] = "M\xc2\x9b-1"; }),
+                   RecordKind::kClaim);
+  EXPECT_EQ(member.field, "member_id");
+  ASSERT_TRUE(member.claim_facts.has_value());
+  EXPECT_EQ(member.claim_facts->member_id, "");
+  EXPECT_EQ(member.claim_facts->billing_tin, "123456789");
+  Reject member65 = DecodeReject(
+      decoder_, Edit(kGoodClaim, [](json& j) { j["member_id"] = std::string(65, 'M'); }),
+      RecordKind::kClaim);
+  ASSERT_TRUE(member65.claim_facts.has_value());
+  EXPECT_EQ(member65.claim_facts->member_id, "");
 }
 
 TEST_F(RecordDecoderTest, RejectsARecordOverTheSizeLimit) {

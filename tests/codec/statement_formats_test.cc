@@ -35,7 +35,8 @@ json Statement() {
       "superseded_claim_records": 2,
       "code_warnings": {"hcpcs": 59, "modifiers": 0, "pos": 2},
       "claims_of_unknown_members": 1, "claims_of_unknown_members_paid_total": "300.00",
-      "unknown_rendering_npis": 4},
+      "unknown_rendering_npis": 4, "members_with_overlapping_coverage": 2,
+      "overlapping_coverage_months": 7},
     "detail": {"outcome": "shared_savings", "runout_cutoff": "2026-03-31",
       "loss_rate": "0.3000000000", "quality_source": "measures",
       "quality": {"q": "1", "measures": [{"measure_id": "BCS",
@@ -94,6 +95,8 @@ TEST(StatementCsvTest, CopiesEveryFigureAsItsExactText) {
   EXPECT_EQ(row["revision"], "3");
   EXPECT_EQ(row["rejected_paid_total"], "250.00");
   EXPECT_EQ(row["unknown_rendering_npis"], "4");
+  EXPECT_EQ(row["members_with_overlapping_coverage"], "2");
+  EXPECT_EQ(row["overlapping_coverage_months"], "7");
   EXPECT_EQ(row["code_warnings"], "61");         // 59 + 0 + 2
   EXPECT_EQ(row["paid_through"], "2026-03-31");  // the cutoff comes before the as-of date
   EXPECT_EQ(row["quality_source"], "measures");

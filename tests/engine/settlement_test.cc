@@ -279,6 +279,32 @@ TEST(RateScheduleTest, GapsTakeTheBandBelowAndAClosedLastBandItsHighRate) {
   EXPECT_EQ(p->msr.Evaluate(45), Rational(1, 100));  // above a closed last band: its r_hi
 }
 
+// Issue 16 item 4: a signed zero is refused as money in parameters too (as in claims), with the
+// parameter named; "0.00" and a negative amount keep their own outcomes.
+TEST(ParametersTest, MoneyParametersRefuseASignedZero) {
+  auto with = [](const char* name, nlohmann::json v) {
+    auto j = rules::ShippedRuleSets().at("vbp-reference@2025.1").default_parameters();
+    j[name] = std::move(v);
+    return rules::ParseParameters(j, "contract C1");
+  };
+  auto pmpm = with("pmpm_unscored", "-0.00");
+  ASSERT_FALSE(pmpm.ok());
+  EXPECT_EQ(pmpm.status().message(),
+            "contract C1 parameter 'pmpm_unscored': signed zero amount \"-0.00\" (write 0, "
+            "without a sign)");
+  auto bench = with("benchmark_pbpy", "-0");
+  ASSERT_FALSE(bench.ok());
+  EXPECT_EQ(bench.status().message(),
+            "contract C1 parameter 'benchmark_pbpy': signed zero amount \"-0\" (write 0, "
+            "without a sign)");
+  auto zero = with("pmpm_unscored", "0.00");
+  ASSERT_TRUE(zero.ok()) << zero.status().ToString();
+  EXPECT_EQ(zero->pmpm_unscored, Money::Zero());
+  auto negative = with("pmpm_unscored", "-1.00");
+  ASSERT_FALSE(negative.ok());
+  EXPECT_EQ(negative.status().message(), "contract C1 parameter 'pmpm_unscored': must be >= 0");
+}
+
 TEST_F(SettlementTest, MsrBandsUseTheNumberOfAssignedMembers) {
   // One member: below the first band -> 0.039 (reference table).
   s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00"})");

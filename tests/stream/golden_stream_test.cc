@@ -49,6 +49,15 @@ TEST(GoldenStreamTest, DescriptiveCodesOfAnotherShapeAreKeptAndReportedAsInSettl
   StreamCase("claims/descriptive_codes");
 }
 
+// Issue 16 item 4: overlapping coverage spans are reported in data quality by `vbp run` as by
+// `vbp settle` (the hand-counted members and months of the cases' READMEs).
+TEST(GoldenStreamTest, OverlappingCoverageIsReportedAsInSettle) {
+  for (const char* c :
+       {"eligibility/partial_year_first_of_month", "eligibility/excluded_program"}) {
+    StreamCase(c);
+  }
+}
+
 TEST(GoldenStreamTest, VersionCasesGiveTheSettleStatements) {
   for (const char* c : {"claims/conflict", "claims/duplicate", "claims/replacement"}) {
     StreamCase(c);
