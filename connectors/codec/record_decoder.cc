@@ -636,7 +636,9 @@ std::optional<RejectedClaimFacts> RecordDecoder::Impl::SalvageClaimFacts() {
       } else {
         continue;
       }
-      if (auto m = Money::Parse(text); m.ok()) f.paid_micros += m->micros();
+      // A negative `paid` is invalid (it rejects the record) and would lower what the rejects
+      // could have changed: only non-negative amounts count.
+      if (auto m = Money::Parse(text); m.ok() && m->micros() >= 0) f.paid_micros += m->micros();
     }
   }
   if (!any) return std::nullopt;

@@ -574,6 +574,13 @@ TEST_F(RecordDecoderTest, ARejectedClaimCarriesWhatCouldBeRead) {
   EXPECT_EQ(r.claim_facts->paid_micros, Money::FromCents(7371).micros());  // line 0 only
   Reject junk = DecodeReject(decoder_, "not JSON", RecordKind::kClaim);
   EXPECT_FALSE(junk.claim_facts.has_value());
+  // A negative paid (the reason of the reject) does not lower the total: line 0's 73.71 only.
+  Reject negative =
+      DecodeReject(decoder_, Edit(kGoodClaim, [](json& j) { j["lines"][1]["paid"] = "-500.00"; }),
+                   RecordKind::kClaim);
+  EXPECT_EQ(negative.field, "lines[1].paid");
+  ASSERT_TRUE(negative.claim_facts.has_value());
+  EXPECT_EQ(negative.claim_facts->paid_micros, Money::FromCents(7371).micros());
 }
 
 TEST_F(RecordDecoderTest, RejectsOutOfRangeIntegers) {
