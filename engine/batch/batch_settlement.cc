@@ -206,7 +206,12 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
           const std::string& member_id = ids.Get(m);
           auto mf = members_.find(member_id);
           const Member* member = mf == members_.end() ? nullptr : &mf->second;
-          rules::MemberOutcome out = rules::EvaluateMember(MemberId(member_id), member, views, ctx);
+          // Member lines carry the HCC trail and the measure results (no per-line trace).
+          rules::MemberTrace trace;
+          trace.record_lines = false;
+          rules::MemberOutcome out = rules::EvaluateMember(MemberId(member_id), member, views, ctx,
+                                                           std::nullopt,
+                                                           want_lines ? &trace : nullptr);
           auto slot_of = [&](const ContractId& id) -> rules::ContractAggregate* {
             for (size_t k = first_slot;
                  k < slots.size() && slots[k].plan == p && slots[k].group == g; ++k) {
@@ -226,7 +231,7 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
           s.unknown_npis.insert(s.unknown_npis.end(), out.unknown_npis.begin(),
                                 out.unknown_npis.end());
           if (want_lines) {
-            lines_out += MemberOutcomeJson(out, evaluated).dump();
+            lines_out += MemberOutcomeJson(out, evaluated, &trace).dump();
             lines_out += '\n';
           }
         }

@@ -1,5 +1,6 @@
 #include "engine/core/statement_json.h"
 
+#include "rules/hcc/risk_score_json.h"
 #include "rules/quality/quality_json.h"
 
 namespace vbp {
@@ -104,7 +105,8 @@ ordered_json StatementJson(const rules::StatementFigures& s, int64_t revision,
 }
 
 ordered_json MemberOutcomeJson(const rules::MemberOutcome& m,
-                               const std::vector<std::string>& contracts_evaluated) {
+                               const std::vector<std::string>& contracts_evaluated,
+                               const rules::MemberTrace* trace) {
   ordered_json j;
   j["member_id"] = m.member_id.str();
   j["performance_year"] = m.performance_year;
@@ -149,6 +151,9 @@ ordered_json MemberOutcomeJson(const rules::MemberOutcome& m,
   j["risk_score"] =
       m.risk_score ? ordered_json(FormatHalfEven(*m.risk_score, 6)) : ordered_json(nullptr);
   if (m.risk_score_computed) j["risk_score_source"] = "computed";
+  if (trace && trace->risk_score) {
+    j["risk_score_trail"] = rules::hcc::RiskScoreToJson(*trace->risk_score);
+  }
   j["pmpm_rate"] = m.pmpm_rate.ToString();
   j["pmpm_total"] = m.attributed() ? m.pmpm_total.ToString() : std::string("0.00");
   ordered_json unknown = ordered_json::array();
@@ -159,6 +164,9 @@ ordered_json MemberOutcomeJson(const rules::MemberOutcome& m,
     for (const auto& g : m.care_gaps)
       gaps.push_back({{"measure", g.measure_id}, {"gap", g.description}});
     j["care_gaps"] = gaps;
+  }
+  if (trace && trace->measures) {
+    j["quality_measures"] = rules::quality::MemberMeasuresToJson(*trace->measures);
   }
   // Contracts whose member-level parameters differ evaluate a member separately (one line per
   // evaluation group); a line counts toward contract_id only when it is in this list.

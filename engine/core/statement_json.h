@@ -25,9 +25,12 @@ nlohmann::ordered_json DataQualityJson(const rules::DataQualityTally& q);
 nlohmann::ordered_json StatementJson(const rules::StatementFigures& s, int64_t revision,
                                      const std::vector<Tin>& tins);
 
-// One member's evaluation for one performance year and evaluation group.
+// One member's evaluation for one performance year and evaluation group; with a trace, also
+// `risk_score_trail` (when the rules computed the score) and `quality_measures` (when the
+// contracts score quality from the measures), in the form `vbp explain --member` shows.
 nlohmann::ordered_json MemberOutcomeJson(const rules::MemberOutcome& m,
-                                         const std::vector<std::string>& contracts_evaluated);
+                                         const std::vector<std::string>& contracts_evaluated,
+                                         const rules::MemberTrace* trace = nullptr);
 
 nlohmann::ordered_json RejectJson(const Reject& r);
 

@@ -194,7 +194,7 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
     bool looked_up = false;
     for (const LineFacts& l : c.lines) {
       LineDecision* d = nullptr;
-      if (trace) {
+      if (trace && trace->record_lines) {
         trace->lines.push_back({});
         d = &trace->lines.back();
         d->claim_id = std::string(c.claim_id);

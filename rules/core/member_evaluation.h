@@ -83,6 +83,9 @@ struct LineDecision {
 // What decided a member's figures, for explain and the provider API (filled only when asked
 // for: EvaluateMember's `trace`).
 struct MemberTrace {
+  // False: only the risk-score trail and the measure results are recorded (the member detail
+  // of `vbp settle --members`), not one LineDecision per claim line.
+  bool record_lines = true;
   std::vector<LineDecision> lines;
   // The CMS-HCC trail (segment, HCCs kept and dropped with the HCC that dropped them,
   // factors) when the rules computed the member's risk score (risk_score_source

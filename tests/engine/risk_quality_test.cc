@@ -3,6 +3,8 @@
 // quality_source is "measures". The scores and measures themselves are tested in tests/hcc
 // and tests/quality; here the settlement must use exactly what those modules compute.
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "engine/core/claim_arena.h"
 #include "rules/hcc/risk_score.h"
@@ -104,6 +106,50 @@ TEST_F(RiskQualityTest, MeasuresScoredFromClaimsBecomeTheQualityScore) {
   // item 4; rules/README.md decision 16); the measures are still scored and shown.
   EXPECT_EQ(st.quality_score, Rational(1, 4));
   EXPECT_EQ(std::string(st.quality_source), "contract");
+}
+
+// Issue 19 item 4: `vbp settle --members` lines carry the HCC trail and the measure results.
+// D has, in 2024, E11.22 (V24 HCC18) and I50.22 (V24 HCC85), both kept; in 2025 a reading
+// 3074F/3078F (< 130/80) with I10: CBP met, decided by claim "bp".
+TEST_F(RiskQualityTest, MemberLinesCarryTheHccTrailAndTheMeasureResults) {
+  s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00", "quality_source": "measures",
+    "risk_score_source": "record_else_hcc",
+    "quality_scoring": {"min_denominator": 1, "max_points": "10",
+      "measures": {"CBP": {"weight": "1", "steps": [["0", "4"], ["0.5", "10"]]}}}})");
+  Claim& bp = s.AddClaim(
+      "bp", "D", kTin, kPcp, "2025-11-20",
+      {{"3074F", "2025-11-01", "0.00", "0.00"}, {"3078F", "2025-11-01", "0.00", "0.00"}});
+  bp.diagnoses = {"I10"};
+  auto out = s.Settle();
+  const auto m = out.Member("D");
+  ASSERT_TRUE(m.contains("risk_score_trail")) << m.dump();
+  std::map<int, bool> v24;  // hcc -> kept
+  for (const auto& model : m["risk_score_trail"]["models"]) {
+    if (model["model"] != "CMS-HCC-V24") continue;
+    for (const auto& h : model["hccs"]) v24[h["hcc"].get<int>()] = h["kept"].get<bool>();
+  }
+  EXPECT_EQ(v24, (std::map<int, bool>{{18, true}, {85, true}}));
+  ASSERT_TRUE(m.contains("quality_measures")) << m.dump();
+  std::string cbp_status;
+  std::set<std::string> cbp_claims;
+  for (const auto& q : m["quality_measures"]["measures"]) {
+    if (q["measure_id"] != "CBP") continue;
+    cbp_status = q["status"].get<std::string>();
+    for (const auto& x : q["evidence"]) cbp_claims.insert(x["claim_id"].get<std::string>());
+  }
+  EXPECT_EQ(cbp_status, "met");
+  EXPECT_TRUE(cbp_claims.count("bp"));
+}
+
+TEST_F(RiskQualityTest, MemberLinesOfRecordScoresAndParameterQualityHaveNoTrail) {
+  s.members_[0].risk_scores[2025] = Rational(11, 10);
+  s.AddContract("C1", {kTin}, R"({"benchmark_pbpy": "10000.00",
+    "risk_score_source": "record_else_hcc"})");
+  auto out = s.Settle();
+  const auto m = out.Member("D");
+  EXPECT_EQ(m["risk_score"], "1.100000");
+  EXPECT_FALSE(m.contains("risk_score_trail"));
+  EXPECT_FALSE(m.contains("quality_measures"));
 }
 
 // Issue 19 item 4: a contract's own quality_score is negotiated and the measures do not replace
