@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/chain_key.h"
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
@@ -54,6 +55,7 @@ struct RecalcFlags {
   std::string as_of;
   std::string out;
   std::vector<std::string> rules;
+  std::string chain_key;
 };
 
 int Recalc(const RecalcFlags& f) {
@@ -68,6 +70,8 @@ int Recalc(const RecalcFlags& f) {
   if (!extra.ok()) return Fail("recalc", extra.status());
   auto registry = audit::ReplayRegistry(**store, *extra);
   if (!registry.ok()) return Fail("recalc", registry.status());
+  auto keys = LoadChainKeys(f.chain_key, f.state);
+  if (!keys.ok()) return Fail("recalc", keys.status());
   const ContractId contract(f.contract);
   auto year = YearOf(**store, contract, f.year);
   if (!year.ok() && year.status().code() == StatusCode::kNotFound) {
@@ -82,7 +86,7 @@ int Recalc(const RecalcFlags& f) {
   if (!f.as_of.empty()) {
     auto d = Date::Parse(f.as_of);
     if (!d.ok()) return Fail("recalc", Status::Invalid("--as-of: " + d.status().message()));
-    auto r = audit::RevisionAsOf(**store, contract, *year, *d);
+    auto r = audit::RevisionAsOf(**store, contract, *year, *d, *keys);
     if (!r.ok()) return Fail("recalc", r.status());
     revision = *r;
     std::fprintf(stderr,
@@ -92,6 +96,7 @@ int Recalc(const RecalcFlags& f) {
   audit::ReplayOptions o;
   o.registry = &*registry;
   o.decode = stream::MakeJsonDecodeFn();
+  o.chain_keys = *keys;
   auto r = audit::Recalculate(**store, contract, *year, revision, o);
   if (!r.ok()) return Fail("recalc", r.status());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -170,6 +175,7 @@ void AddRecalcCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--as-of", f->as_of,
                   "the latest revision whose statement as_of is on or before YYYY-MM-DD");
   cmd->add_option("--out", f->out, "write the recomputed revision here (default: stdout)");
+  AddChainKeyOption(cmd, &f->chain_key);
   cmd->add_option("--rules", f->rules,
                   "rule set file the engine ran with (only for stores without stored rule sets)");
   cmd->callback([f, exit_code] { *exit_code = Recalc(*f); });

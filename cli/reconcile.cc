@@ -4,6 +4,7 @@
 // so that a scheduled reconciliation cannot pass silently; --exit-zero opts out.
 #include "engine/report/reconcile.h"
 
+#include "cli/chain_key.h"
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/api/snapshot.h"
@@ -21,6 +22,7 @@ struct ReconcileFlags {
   std::string as_of;
   int threads = 2;
   bool exit_zero = false;
+  std::string chain_key;
 };
 
 int Run(const ReconcileFlags& f) {
@@ -37,6 +39,11 @@ int Run(const ReconcileFlags& f) {
   if (!registry.ok()) return Fail("reconcile", registry.status());
   api::SnapshotOptions o;
   o.threads = f.threads;
+  if (!f.state.empty()) {
+    auto keys = LoadChainKeys(f.chain_key, f.state);
+    if (!keys.ok()) return Fail("reconcile", keys.status());
+    o.chain_keys = std::move(keys).value();
+  }
   if (!f.as_of.empty()) {
     if (!f.state.empty()) {
       return Fail("reconcile", Status::Invalid("--as-of applies to --data only"));
@@ -99,6 +106,7 @@ void AddReconcileCommand(CLI::App& app, int* exit_code) {
   auto f = std::make_shared<ReconcileFlags>();
   cmd->add_option("--contract", f->contract, "contract_id")->required();
   cmd->add_option("--state", f->state, "state directory of `vbp run` (read-only)");
+  AddChainKeyOption(cmd, &f->chain_key);
   cmd->add_option("--data", f->data, "settle data directory");
   cmd->add_option("--theirs", f->theirs,
                   "the provider's CSV: member_id[,claim_id][,expected_paid][,claim_count] "

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "cli/chain_key.h"
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
@@ -22,6 +23,7 @@ void OnSignal(int) { g_stop.store(true); }
 
 struct RunFlags {
   std::string config;
+  std::string chain_key;
   std::string brokers;
   std::string state;
   std::string prefix;
@@ -48,6 +50,7 @@ struct Settings {
   std::string prefix = "vbp.";
   std::string group = "vbp-engine";
   std::string instance_id;  // "auto": DeriveInstanceId(state); "": dynamic membership
+  std::string chain_key_file;
   std::map<std::string, std::string> kafka;
   std::vector<std::string> rules;
   std::optional<Date> as_of;
@@ -69,6 +72,7 @@ Result<Settings> Resolve(const RunFlags& f) {
                                                 "topic_prefix",
                                                 "group_id",
                                                 "instance_id",
+                                                "chain_key_file",
                                                 "kafka",
                                                 "rules",
                                                 "as_of",
@@ -91,6 +95,7 @@ Result<Settings> Resolve(const RunFlags& f) {
       s.prefix = j.value("topic_prefix", s.prefix);
       s.group = j.value("group_id", s.group);
       s.instance_id = j.value("instance_id", s.instance_id);
+      s.chain_key_file = j.value("chain_key_file", s.chain_key_file);
       if (j.contains("kafka")) {
         if (!j["kafka"].is_object()) {
           return Status::Invalid(f.config +
@@ -134,6 +139,7 @@ Result<Settings> Resolve(const RunFlags& f) {
   if (!f.prefix.empty()) s.prefix = f.prefix;
   if (!f.group.empty()) s.group = f.group;
   if (!f.instance_id.empty()) s.instance_id = f.instance_id;
+  if (!f.chain_key.empty()) s.chain_key_file = f.chain_key;
   std::vector<std::string> sets;
   for (const std::string& file : f.property_files) {  // -F first: -X/--set override them
     VBP_ASSIGN_OR_RETURN(std::vector<std::string> lines, ReadPropertiesFile(file));
@@ -162,6 +168,9 @@ Result<Settings> Resolve(const RunFlags& f) {
   if (!s.brokers.empty()) s.kafka["bootstrap.servers"] = s.brokers;
   s.engine.topic_prefix = s.prefix;
   s.engine.as_of = s.as_of;
+  auto keys = LoadChainKeys(s.chain_key_file, s.state);
+  if (!keys.ok()) return keys.status();
+  s.engine.chain_keys = std::move(keys).value();
   return s;
 }
 
@@ -228,7 +237,10 @@ int RunService(const RunFlags& flags) {
        {"state", s.state},
        {"group", s.group},
        {"instance_id", composition.instance_id.empty() ? "(dynamic)" : composition.instance_id},
-       {"prefix", s.prefix}});
+       {"prefix", s.prefix},
+       {"revision_seal", s.engine.chain_keys.keyed()
+                             ? "hmac-sha256 key " + s.engine.chain_keys.signing_key_id()
+                             : std::string("sha256 without a key (set --chain-key)")}});
   Status st = engine.Start();
   if (!st.ok()) return Fail("run", st);
   // The contract plans' warnings (engine/core/contract_plan.h), each logged once when it appears.
@@ -291,6 +303,7 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--config", f->config, "JSON settings file (flags override it)");
   cmd->add_option("--brokers", f->brokers, "Kafka bootstrap servers HOST:PORT[,...]");
   cmd->add_option("--state", f->state, "state directory (RocksDB), default ./vbp-state");
+  AddChainKeyOption(cmd, &f->chain_key);
   cmd->add_option("--prefix", f->prefix, "topic prefix, default vbp.");
   cmd->add_option("--group", f->group, "consumer group id, default vbp-engine");
   cmd->add_option("--instance-id", f->instance_id,

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <thread>
 
+#include "cli/chain_key.h"
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/api/api_server.h"
@@ -32,6 +33,7 @@ struct ServeFlags {
   int workers = 4;
   size_t connections_max = 256;
   int64_t header_timeout_ms = 10000;
+  std::string chain_key;
 };
 
 // One JSON log line per response or refused connection: the route template, never the path
@@ -53,6 +55,11 @@ void LogAccess(const api::AccessLogEntry& e) {
 Result<std::unique_ptr<api::Snapshot>> Load(const ServeFlags& f, const RuleRegistry* registry) {
   api::SnapshotOptions o;
   o.threads = f.threads;
+  if (!f.state.empty()) {
+    auto keys = LoadChainKeys(f.chain_key, f.state);
+    if (!keys.ok()) return keys.status();
+    o.chain_keys = std::move(keys).value();
+  }
   if (!f.as_of.empty()) {
     auto d = Date::Parse(f.as_of);
     if (!d.ok()) return Status::Invalid("--as-of: " + d.status().message());
@@ -147,6 +154,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--state", f->state,
                   "state directory of `vbp run` (opened read-only: a stopped instance's or a "
                   "checkpoint)");
+  AddChainKeyOption(cmd, &f->chain_key);
   cmd->add_option("--data", f->data,
                   "settle data directory (members/providers/contracts/"
                   "claims NDJSON), settled at start");

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli/chain_key.h"
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/codec/statement_formats.h"
@@ -94,6 +95,8 @@ void AddStatementsCommand(CLI::App& app, int* exit_code) {
   auto table = std::make_shared<bool>(false);
   auto format = std::make_shared<std::string>("json");
   cmd->add_option("--state", *state, "state directory of `vbp run`")->required();
+  auto chain_key = std::make_shared<std::string>();
+  AddChainKeyOption(cmd, chain_key.get());
   cmd->add_option("--out", *out, "output file (statements JSON array); - for stdout");
   cmd->add_option("--format", *format,
                   "format of --out: json (default), csv (one row per statement) or fhir (one "
@@ -114,7 +117,12 @@ void AddStatementsCommand(CLI::App& app, int* exit_code) {
       *exit_code = Fail("statements", store.status());
       return;
     }
-    auto latest = StreamingEngine::LatestRevisions(**store);
+    auto keys = LoadChainKeys(*chain_key, *state);
+    if (!keys.ok()) {
+      *exit_code = Fail("statements", keys.status());
+      return;
+    }
+    auto latest = StreamingEngine::LatestRevisions(**store, *keys);
     if (!latest.ok()) {
       *exit_code = Fail("statements", latest.status());
       return;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/chain_key.h"
 #include "cli/common.h"
 #include "cli/verbs.h"
 #include "connectors/rocksdb/rocksdb_state_store.h"
@@ -20,7 +21,50 @@ struct VerifyFlags {
   std::string json;
   std::vector<std::string> rules;
   bool quiet = false;
+  std::string chain_key;
+  std::vector<std::string> anchors;
 };
+
+// Published revisions kept outside the state: NDJSON (one revision per line, as on the
+// statements topic) or one JSON array of them. Each needs contract_id, performance_year,
+// revision and hash; other fields are ignored.
+Status ReadAnchors(const std::string& path, std::vector<audit::Anchor>* out) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  std::vector<std::pair<std::string, nlohmann::json>> items;
+  const size_t first = text->find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && (*text)[first] == '[') {
+    auto all = nlohmann::json::parse(*text, nullptr, false);
+    if (all.is_discarded()) return Status::Invalid(path + ": not a JSON array");
+    for (size_t i = 0; i < all.size(); ++i) {
+      items.emplace_back(path + " item " + std::to_string(i + 1), all[i]);
+    }
+  } else {
+    size_t line = 0, pos = 0;
+    while (pos < text->size()) {
+      size_t nl = text->find('\n', pos);
+      if (nl == std::string::npos) nl = text->size();
+      const std::string_view l(text->data() + pos, nl - pos);
+      ++line;
+      pos = nl + 1;
+      if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      items.emplace_back(path + " line " + std::to_string(line),
+                         nlohmann::json::parse(l, nullptr, false));
+    }
+  }
+  for (const auto& [where, j] : items) {
+    if (!j.is_object() || !j.value("contract_id", nlohmann::json()).is_string() ||
+        !j.value("performance_year", nlohmann::json()).is_number_integer() ||
+        !j.value("revision", nlohmann::json()).is_number_integer() ||
+        !j.value("hash", nlohmann::json()).is_string()) {
+      return Status::Invalid(where + ": an anchor is a published revision with contract_id, "
+                                     "performance_year, revision and hash");
+    }
+    out->push_back({j["contract_id"].get<std::string>(), j["performance_year"].get<int>(),
+                    j["revision"].get<int64_t>(), j["hash"].get<std::string>(), where});
+  }
+  return Status::Ok();
+}
 
 int Verify(const VerifyFlags& f) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -39,6 +83,13 @@ int Verify(const VerifyFlags& f) {
   auto registry = audit::ReplayRegistry(**store, *extra);
   if (!registry.ok()) return Fail("verify", registry.status());
   audit::VerifyOptions o;
+  auto keys = LoadChainKeys(f.chain_key, f.state);
+  if (!keys.ok()) return Fail("verify", keys.status());
+  o.replay.chain_keys = std::move(keys).value();
+  for (const auto& a : f.anchors) {
+    Status st = ReadAnchors(a, &o.anchors);
+    if (!st.ok()) return Fail("verify", st);
+  }
   o.replay.registry = &*registry;
   o.replay.decode = stream::MakeJsonDecodeFn();
   o.sample = f.sample;
@@ -69,10 +120,13 @@ int Verify(const VerifyFlags& f) {
     }
   }
   std::printf(
-      "%zu statement chains, %zu revisions: hash chains checked; %zu recomputed from history "
+      "%zu statement chains, %zu revisions: %s chains checked%s; %zu recomputed from history "
       "(%zu identical byte for byte)%s; state input position %lld; %zu errors, %zu warnings "
       "(%.2f s)\n",
-      r->chains, r->revisions, r->recomputed, r->identical,
+      r->chains, r->revisions,
+      o.replay.chain_keys.keyed() ? "keyed (hmac-sha256) and sha256" : "sha256",
+      o.anchors.empty() ? "" : (", " + std::to_string(o.anchors.size()) + " anchors").c_str(),
+      r->recomputed, r->identical,
       r->not_recomputable
           ? (", " + std::to_string(r->not_recomputable) + " before the retention floor").c_str()
           : "",
@@ -121,6 +175,11 @@ void AddVerifyCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--rules", f->rules,
                   "rule set file the engine ran with (only for stores without stored rule sets)");
   cmd->add_flag("--quiet", f->quiet, "no progress on stderr");
+  AddChainKeyOption(cmd, &f->chain_key);
+  cmd->add_option("--anchor", f->anchors,
+                  "published revisions kept outside the state (NDJSON from the statements "
+                  "topic, or a JSON array): each must be stored with exactly its hash")
+      ->check(CLI::ExistingFile);
   cmd->callback([f, exit_code] { *exit_code = Verify(*f); });
 }
 

@@ -226,7 +226,8 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
         const std::string chain = key ? state_keys::RevisionPrefix(key->contract, key->year) : "";
         Status checked = CheckStoredRevision(v, chain == previous_key
                                                     ? std::optional<std::string_view>(previous_text)
-                                                    : std::nullopt);
+                                                    : std::nullopt,
+                                                options.chain_keys);
         if (!checked.ok()) return fail(checked);
         previous_key = chain;
         previous_text.assign(v);

@@ -18,6 +18,7 @@
 
 #include "domain/status.h"
 #include "engine/core/rule_registry.h"
+#include "engine/state/revision_seal.h"
 #include "engine/report/reconcile_book.h"
 
 namespace vbp::api {
@@ -47,6 +48,7 @@ struct Snapshot {
 struct SnapshotOptions {
   std::optional<Date> as_of;  // data directories only (state: each revision's own as-of)
   int threads = 2;
+  ChainKeys chain_keys;  // state: every revision is served only when its seal holds
 };
 
 // `registry` must outlive the snapshot.

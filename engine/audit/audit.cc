@@ -39,10 +39,11 @@ ordered_json Figures(const ordered_json& rev) {
   return b;
 }
 
-std::string HashOf(const ordered_json& rev) {
+// The revision's text without its seal: what the seal covers.
+std::string SealedContent(const ordered_json& rev) {
   ordered_json j = rev;
   j.erase("hash");
-  return "sha256:" + rules::Sha256Hex(j.dump());
+  return j.dump();
 }
 
 std::optional<ordered_json> Parse(std::string_view text) {
@@ -383,8 +384,10 @@ Result<ordered_json> Delta(const ordered_json& now, const std::optional<ordered_
 }
 
 // The whole revision text the engine would have stored: the replayed statement with
-// revision_info rebuilt against the stored predecessor, and its hash.
-Result<std::string> Rebuild(const ordered_json& replayed, const StoredRevision* prev) {
+// revision_info rebuilt against the stored predecessor, and its seal (made like `stored_seal`,
+// the stored revision's, so that a revision sealed before a key rotation rebuilds exactly).
+Result<std::string> Rebuild(const ordered_json& replayed, const StoredRevision* prev,
+                            const ChainKeys& keys, std::string_view stored_seal) {
   std::optional<ordered_json> p;
   if (prev) {
     p = Parse(prev->text);
@@ -407,7 +410,7 @@ Result<std::string> Rebuild(const ordered_json& replayed, const StoredRevision* 
   if (!delta.ok()) return delta.status();
   info["delta"] = *delta;
   j["revision_info"] = info;
-  j["hash"] = "sha256:" + rules::Sha256Hex(j.dump());
+  j["hash"] = keys.SealLike(j.dump(), stored_seal);
   return j.dump();
 }
 
@@ -430,8 +433,9 @@ struct StopResult {
 // only targets) and checks the round for missing revisions.
 class StopChecker {
  public:
-  StopChecker(const std::vector<RevisionChain>& chains, const RuleRegistry* registry)
-      : chains_(chains), registry_(registry) {
+  StopChecker(const std::vector<RevisionChain>& chains, const RuleRegistry* registry,
+              const ChainKeys* keys)
+      : chains_(chains), registry_(registry), keys_(keys) {
     for (size_t c = 0; c < chains.size(); ++c) {
       for (size_t i = 0; i < chains[c].revisions.size(); ++i) {
         by_revision_[chains[c].revisions[i].key_revision].push_back({c, i});
@@ -471,7 +475,9 @@ class StopChecker {
         } else {
           auto replayed = Parse(g->second->json);
           const StoredRevision* prev = i > 0 ? &chain.revisions[i - 1] : nullptr;
-          auto text = Rebuild(*replayed, prev);
+          const std::string stored_seal =
+              stored ? stored->value("hash", std::string()) : std::string();
+          auto text = Rebuild(*replayed, prev, *keys_, stored_seal);
           if (!text.ok()) {
             res.error = "cannot rebuild revision_info: " + text.status().message();
           } else {
@@ -582,6 +588,7 @@ class StopChecker {
 
   const std::vector<RevisionChain>& chains_;
   const RuleRegistry* registry_;
+  const ChainKeys* keys_;
   std::map<int64_t, std::vector<std::pair<size_t, size_t>>> by_revision_;
 };
 
@@ -632,7 +639,7 @@ Result<std::map<int64_t, StopResult>> Recompute(const StateStore& state,
   for (const auto& s : stops) all.push_back(s.stop);
   auto layout = MakeLayout(all, index);
   if (!layout.ok()) return layout.status();
-  StopChecker checker(chains, options.registry);
+  StopChecker checker(chains, options.registry, &options.chain_keys);
   size_t done = 0;
   VBP_RETURN_IF_ERROR(RunStops(state, index, *layout, std::nullopt, options, stops, checker,
                                round_checks, &results, &done, stops.size()));
@@ -722,7 +729,7 @@ Result<std::vector<RevisionChain>> LoadChains(const StateStore& state) {
   return chains;
 }
 
-std::vector<Finding> CheckChain(const RevisionChain& chain) {
+std::vector<Finding> CheckChain(const RevisionChain& chain, const ChainKeys& keys) {
   std::vector<Finding> out;
   auto add = [&](int64_t rev, const char* what, std::string detail) {
     out.push_back({Finding::Severity::kError, chain.contract_id.str(), chain.year, rev, what,
@@ -756,14 +763,23 @@ std::vector<Finding> CheckChain(const RevisionChain& chain) {
               "/" + j->value("performance_year", ordered_json()).dump() + "/" + rev.dump() +
               ": moved or reordered");
     }
-    // Its hash.
+    // Its seal.
     const ordered_json hash = j->value("hash", ordered_json());
+    const std::string content = SealedContent(*j);
     if (!hash.is_string()) {
       add(k, "hash", "no hash");
-    } else if (hash.get<std::string>() != HashOf(*j)) {
-      add(k, "hash",
-          "hash " + hash.get<std::string>() + " is not the sha256 of the revision (" + HashOf(*j) +
-              "): its content was edited after publication");
+    } else if (!keys.keyed() &&
+               keys.Check(content, hash.get<std::string>()) == ChainKeys::Verdict::kUnknownKey) {
+      add(k, "key", keys.Explain(content, hash.get<std::string>()));
+    } else if (const std::string why = keys.Explain(content, hash.get<std::string>());
+               !why.empty()) {
+      add(k, "hash", "hash " + hash.get<std::string>() + ": " + why +
+                         ": its content was edited after publication");
+    } else if (prev_json && ChainKeys::IsKeyed(prev_json->value("hash", std::string())) &&
+               !ChainKeys::IsKeyed(hash.get<std::string>())) {
+      add(k, "seal",
+          "sealed without a key (sha256) after a keyed revision: replaced by someone without "
+          "the chain key");
     }
     // Its link to the stored predecessor.
     const ordered_json info = j->value("revision_info", ordered_json());
@@ -1016,8 +1032,8 @@ Result<RecalcResult> Recalculate(const StateStore& state, const ContractId& cont
 }
 
 Result<int64_t> RevisionAsOf(const StateStore& state, const ContractId& contract, int year,
-                             Date as_of) {
-  auto revs = StreamingEngine::Revisions(state, contract, year);
+                             Date as_of, const ChainKeys& keys) {
+  auto revs = StreamingEngine::Revisions(state, contract, year, keys);
   if (!revs.ok()) return revs.status();
   std::optional<int64_t> best;
   for (const auto& r : *revs) {
@@ -1040,6 +1056,37 @@ bool VerifyReport::ok() const {
   return true;
 }
 
+namespace {
+
+// The stored chain holds the anchored revision with the anchored seal.
+std::optional<Finding> CheckAnchor(const std::vector<RevisionChain>& chains, const Anchor& a) {
+  Finding f;
+  f.contract_id = a.contract_id;
+  f.year = a.year;
+  f.revision = a.revision;
+  f.what = "anchor";
+  const std::string published = a.source + " (seal " + a.hash + ")";
+  for (const RevisionChain& c : chains) {
+    if (c.contract_id.str() != a.contract_id || c.year != a.year) continue;
+    for (const StoredRevision& r : c.revisions) {
+      if (r.key_revision != a.revision) continue;
+      auto j = Parse(r.text);
+      const std::string stored = j ? j->value("hash", std::string()) : std::string();
+      if (stored == a.hash) return std::nullopt;
+      f.detail = "the stored revision's seal " + stored + " is not the published one in " +
+                 published + ": the revision was rewritten after publication";
+      return f;
+    }
+    f.detail = "published in " + published +
+               " but not in the state: it was deleted, or the state was rolled back";
+    return f;
+  }
+  f.detail = "published in " + published + " but the state holds no revision of this statement";
+  return f;
+}
+
+}  // namespace
+
 Result<VerifyReport> Verify(const StateStore& state, const VerifyOptions& options) {
   VerifyReport rep;
   auto prepared = Prepare(state);
@@ -1048,8 +1095,11 @@ Result<VerifyReport> Verify(const StateStore& state, const VerifyOptions& option
   rep.chains = chains.size();
   for (const auto& c : chains) {
     rep.revisions += c.revisions.size();
-    auto f = CheckChain(c);
+    auto f = CheckChain(c, options.replay.chain_keys);
     rep.findings.insert(rep.findings.end(), f.begin(), f.end());
+  }
+  for (const Anchor& a : options.anchors) {
+    if (auto f = CheckAnchor(chains, a)) rep.findings.push_back(std::move(*f));
   }
   // Unpublished markers must name stored revisions.
   Status err;

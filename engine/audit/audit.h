@@ -59,7 +59,8 @@ struct Finding {
   int year = 0;
   int64_t revision = 0;  // the stored key's revision (0 when not about one revision)
   // "json", "key", "hash", "previous_revision", "previous_hash", "order", "watermark",
-  // "missing", "figures", "revision_info", "not_recomputable", "tail", "replay".
+  // "missing", "figures", "revision_info", "not_recomputable", "tail", "replay", "key", "seal",
+  // "anchor".
   std::string what;
   std::string detail;
 };
@@ -68,10 +69,12 @@ nlohmann::ordered_json FindingJson(const Finding& f);
 
 // Tamper evidence from the stored bytes alone (SPEC §5, issue 4 item 3): every revision parses,
 // sits under the key its own contract/year/revision name, is stored in the engine's canonical
-// form, carries the sha256 of itself without "hash", names the stored predecessor's revision
+// form, carries a valid seal of itself without "hash" (revision_seal.h), names the stored predecessor's revision
 // and hash (0 and "" for the first), has revision numbers strictly increasing and equal to the
 // sum of its input watermark, and input watermarks that never decrease.
-std::vector<Finding> CheckChain(const RevisionChain& chain);
+// Seals are checked under `keys` (a keyed seal whose key is not configured is an error of
+// kind "key"; a sha256 seal after a keyed revision one of kind "seal").
+std::vector<Finding> CheckChain(const RevisionChain& chain, const ChainKeys& keys = {});
 
 // The input-history index: (topic, partition) -> messages by offset. Only keys are held; the
 // message text is read from the store when replayed.
@@ -116,6 +119,8 @@ struct ReplayOptions {
   size_t batch_records_max = 20000;
   // Called with a short progress line (revisions done / total) on long runs; may be empty.
   std::function<void(const std::string&)> progress;
+  // Checks the stored revisions' seals; recomputed revisions are sealed like the stored ones.
+  ChainKeys chain_keys;
 };
 
 // The outcome of recomputing one stored revision.
@@ -139,10 +144,21 @@ Result<RecalcResult> Recalculate(const StateStore& state, const ContractId& cont
 // The latest stored revision of (contract, year) whose statement as_of <= `as_of`, or
 // kNotFound. (Its revision number is its input watermark; as_of is the statement's own.)
 Result<int64_t> RevisionAsOf(const StateStore& state, const ContractId& contract, int year,
-                             Date as_of);
+                             Date as_of, const ChainKeys& keys = {});
+
+// A published revision kept outside the state (a consumer's copy of the statements topic, an
+// ACO's statement): the stored chain must hold it with exactly this seal.
+struct Anchor {
+  std::string contract_id;
+  int year = 0;
+  int64_t revision = 0;
+  std::string hash;
+  std::string source;  // "anchors.ndjson line 3", for the finding
+};
 
 struct VerifyOptions {
   ReplayOptions replay;
+  std::vector<Anchor> anchors;
   // 0: recompute every revision; else this many, chosen by a seeded shuffle.
   size_t sample = 0;
   uint64_t seed = 1;

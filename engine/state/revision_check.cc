@@ -26,7 +26,8 @@ Status Tampered(const std::string& name, const std::string& what) {
 
 }  // namespace
 
-Status CheckStoredRevision(std::string_view text, std::optional<std::string_view> previous) {
+Status CheckStoredRevision(std::string_view text, std::optional<std::string_view> previous,
+                           const ChainKeys& keys) {
   ordered_json j = ordered_json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::DataLoss(
@@ -36,11 +37,13 @@ Status CheckStoredRevision(std::string_view text, std::optional<std::string_view
   const std::string name = Name(j);
   const ordered_json hash = j.value("hash", ordered_json());
   if (!hash.is_string()) return Tampered(name, "no hash");
+  const std::string seal = hash.get<std::string>();
   j.erase("hash");
-  const std::string want = "sha256:" + rules::Sha256Hex(j.dump());
-  if (hash.get<std::string>() != want) {
-    return Tampered(name, "its hash is not the sha256 of its content");
+  const std::string content = j.dump();
+  if (!keys.keyed() && keys.Check(content, seal) == ChainKeys::Verdict::kUnknownKey) {
+    return Status::Invalid("statement " + name + ": " + keys.Explain(content, seal));
   }
+  if (const std::string why = keys.Explain(content, seal); !why.empty()) return Tampered(name, why);
   if (!previous) return Status::Ok();
   const ordered_json prev = ordered_json::parse(*previous, nullptr, false);
   const std::string prev_hash =
@@ -50,6 +53,9 @@ Status CheckStoredRevision(std::string_view text, std::optional<std::string_view
       info.is_object() ? info.value("previous_hash", ordered_json()) : ordered_json();
   if (!link.is_string() || link.get<std::string>() != prev_hash) {
     return Tampered(name, "its previous_hash is not the hash of the revision stored before it");
+  }
+  if (ChainKeys::IsKeyed(prev_hash) && !ChainKeys::IsKeyed(seal)) {
+    return Tampered(name, "it is sealed without a key after a keyed revision");
   }
   return Status::Ok();
 }

@@ -1131,7 +1131,7 @@ Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
         }));
     // The new revision chains to the latest: never to one whose content was edited.
     if (!prev_text.empty()) {
-      VBP_RETURN_IF_ERROR(CheckStoredRevision(prev_text, std::nullopt));
+      VBP_RETURN_IF_ERROR(CheckStoredRevision(prev_text, std::nullopt, options_.chain_keys));
       prev = nlohmann::ordered_json::parse(prev_text);
     }
     if (prev && (*prev)["revision"].get<int64_t>() >= round.watermark) continue;
@@ -1161,7 +1161,7 @@ Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
                                 (prev ? (*prev)["assigned_members"].get<int64_t>() : int64_t{0});
     info["delta"] = delta;
     j["revision_info"] = info;
-    j["hash"] = "sha256:" + rules::Sha256Hex(j.dump());
+    j["hash"] = options_.chain_keys.Seal(j.dump());
     std::string key = state_keys::Revision(c->record.contract_id, plan.year, round.watermark);
     std::string text = j.dump();
     batch.Put(Space::kRevisions, key, text);
@@ -1286,7 +1286,8 @@ Result<RunCounts> StreamingEngine::StoredCounts(const StateStore& state) {
   return total;
 }
 
-Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const StateStore& state) {
+Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const StateStore& state,
+                                                                       const ChainKeys& keys) {
   std::map<std::pair<int, std::string>, StatementRevision> latest;
   Status err;
   VBP_RETURN_IF_ERROR(state.Scan(Space::kRevisions, "", [&](std::string_view, std::string_view v) {
@@ -1304,7 +1305,8 @@ Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const St
     const auto chain = latest.find({r.performance_year, r.contract_id.str()});
     Status st = CheckStoredRevision(v, chain == latest.end()
                                            ? std::nullopt
-                                           : std::optional<std::string_view>(chain->second.json));
+                                           : std::optional<std::string_view>(chain->second.json),
+                                keys);
     if (!st.ok()) {
       err = std::move(st);
       return false;
@@ -1320,14 +1322,16 @@ Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const St
 
 Result<std::vector<StatementRevision>> StreamingEngine::Revisions(const StateStore& state,
                                                                   const ContractId& contract,
-                                                                  int year) {
+                                                                  int year,
+                                                                  const ChainKeys& keys) {
   std::vector<StatementRevision> out;
   Status err;
   VBP_RETURN_IF_ERROR(state.Scan(
       Space::kRevisions, state_keys::RevisionPrefix(contract, year),
       [&](std::string_view, std::string_view v) {
         Status st = CheckStoredRevision(
-            v, out.empty() ? std::nullopt : std::optional<std::string_view>(out.back().json));
+            v, out.empty() ? std::nullopt : std::optional<std::string_view>(out.back().json),
+            keys);
         if (!st.ok()) {
           err = std::move(st);
           return false;

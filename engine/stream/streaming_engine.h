@@ -52,6 +52,7 @@
 #include "engine/core/ports.h"
 #include "engine/core/rule_registry.h"
 #include "engine/core/serial_worker.h"
+#include "engine/state/revision_seal.h"
 #include "rules/core/settlement.h"
 
 namespace vbp {
@@ -77,6 +78,9 @@ struct StreamingOptions {
   // RunUntilCaughtUp on the publishing instance waits this long for the other instances'
   // parts before giving up with kUnavailable.
   int64_t complete_view_timeout_ms = 60000;
+  // Seals new statement revisions and checks stored ones (engine/state/revision_seal.h); no
+  // key: plain sha256 seals.
+  ChainKeys chain_keys;
 };
 
 // Decodes one input message into a domain record or a Reject (the codec adapter). Called
@@ -159,13 +163,16 @@ class StreamingEngine : private RecordSource::Listener {
   Status Run(const std::atomic<bool>& stop);
 
   EngineMetrics Metrics() const;
-  // The latest revision of every statement in the store, sorted by (year, contract_id).
-  static Result<std::vector<StatementRevision>> LatestRevisions(const StateStore& state);
+  // The latest revision of every statement in the store, sorted by (year, contract_id); each
+  // passes its tamper check (CheckStoredRevision) under `keys`.
+  static Result<std::vector<StatementRevision>> LatestRevisions(const StateStore& state,
+                                                                const ChainKeys& keys = {});
   // The record counts of a state store: every partition's and the reference data's, summed.
   static Result<RunCounts> StoredCounts(const StateStore& state);
-  // Every stored revision of one contract and year, in revision order.
+  // Every stored revision of one contract and year, in revision order (tamper-checked).
   static Result<std::vector<StatementRevision>> Revisions(const StateStore& state,
-                                                          const ContractId& contract, int year);
+                                                          const ContractId& contract, int year,
+                                                          const ChainKeys& keys = {});
 
  private:
   struct Shard;

@@ -193,7 +193,8 @@ inline void PreparePartitions(MemoryLog* log) {
 // (every few batches, when a statement changed) and a forced round whenever it catches up.
 inline Status StreamPhases(const std::vector<Phase>& phases, MemoryLog* log, StateStore* state,
                            size_t max_per_poll, const RuleRegistry& registry,
-                           std::optional<Date> as_of = std::nullopt) {
+                           std::optional<Date> as_of = std::nullopt,
+                           const ChainKeys& chain_keys = {}) {
   PreparePartitions(log);
   MemorySource input(log, {"vbp.claims", "vbp.members"});
   MemorySource reference(log, {"vbp.providers", "vbp.contracts"});
@@ -204,6 +205,7 @@ inline Status StreamPhases(const std::vector<Phase>& phases, MemoryLog* log, Sta
   StreamingOptions opt;
   opt.revision_interval_ms = 2;
   opt.as_of = as_of;
+  opt.chain_keys = chain_keys;
   StreamingEngine engine(opt, {state, &input, &reference, &statements, &rejects, &clock},
                          BinaryDecode, &registry);
   VBP_RETURN_IF_ERROR(engine.Start());

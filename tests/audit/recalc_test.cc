@@ -30,8 +30,11 @@ struct Fixture {
   MemoryStateStore state;
   RuleRegistry registry = RuleRegistry::Shipped();
   audit::ReplayOptions replay;
-  Fixture(uint64_t seed, int members, size_t poll, std::optional<Date> as_of = std::nullopt) {
-    Status st = StreamPhases(BuildPhases(seed, members), &log, &state, poll, registry, as_of);
+  Fixture(uint64_t seed, int members, size_t poll, std::optional<Date> as_of = std::nullopt,
+          const ChainKeys& keys = {}) {
+    Status st =
+        StreamPhases(BuildPhases(seed, members), &log, &state, poll, registry, as_of, keys);
+    replay.chain_keys = keys;
     EXPECT_TRUE(st.ok()) << st.ToString();
     replay.registry = &registry;
     replay.decode = BinaryDecode;
@@ -491,6 +494,119 @@ TEST(RetentionTest, CompactionKeepsLaterRevisionsRecomputableAndShrinksHistory) 
   audit::VerifyReport again = f.Verify();
   EXPECT_TRUE(again.ok()) << Describe(again);
   EXPECT_EQ(again.identical, again.recomputed);
+}
+
+// --- Keyed seals (issue 16 item 2) ------------------------------------------------------
+
+ChainKeys Keys(const std::string& hex_lines) {
+  auto k = ChainKeys::Parse(hex_lines, "test keys");
+  EXPECT_TRUE(k.ok()) << k.status().ToString();
+  return k.ok() ? *k : ChainKeys();
+}
+const char* const kKeyA = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+const char* const kKeyB = "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100";
+
+class KeyedTamperTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    fixture_ = new Fixture(61, 60, 9, std::nullopt, Keys(kKeyA));
+  }
+  static void TearDownTestSuite() { delete fixture_; }
+  void SetUp() override {
+    store_ = fixture_->state.Clone();
+    auto c = StreamingEngine::Revisions(*store_, ContractId(std::string("A")), 2025, Keys(kKeyA));
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    chain_ = *c;
+    ASSERT_GT(chain_.size(), 4u);
+  }
+  audit::VerifyReport Verify(const ChainKeys& keys, std::vector<audit::Anchor> anchors = {}) {
+    audit::VerifyOptions o;
+    o.replay = fixture_->replay;
+    o.replay.chain_keys = keys;
+    o.anchors = std::move(anchors);
+    auto r = audit::Verify(*store_, o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : audit::VerifyReport{};
+  }
+  audit::Anchor AnchorOf(const StatementRevision& r) {
+    auto j = ordered_json::parse(r.json);
+    return {"A", 2025, r.revision, j["hash"].get<std::string>(), "published copy"};
+  }
+  static Fixture* fixture_;
+  std::unique_ptr<MemoryStateStore> store_;
+  std::vector<StatementRevision> chain_;
+};
+Fixture* KeyedTamperTest::fixture_ = nullptr;
+
+TEST_F(KeyedTamperTest, KeyedRevisionsVerifyAndRecomputeByteForByteAlsoAfterRotation) {
+  const std::string id_a = Keys(kKeyA).signing_key_id();
+  for (const auto& r : chain_) {
+    EXPECT_EQ(ordered_json::parse(r.json)["hash"].get<std::string>().rfind(
+                  "hmac-sha256:" + id_a + ":", 0),
+              0u);
+  }
+  auto r = Verify(Keys(kKeyA));
+  EXPECT_TRUE(r.findings.empty()) << Describe(r);
+  EXPECT_GT(r.recomputed, 0u);
+  EXPECT_EQ(r.identical, r.recomputed);
+  // Rotation: key B seals from now on, key A still verifies and recomputation still matches.
+  auto rotated = Verify(Keys(std::string(kKeyB) + "\n" + kKeyA));
+  EXPECT_TRUE(rotated.findings.empty()) << Describe(rotated);
+  EXPECT_EQ(rotated.identical, rotated.recomputed);
+}
+
+TEST_F(KeyedTamperTest, ASha256ResealedEditIsCaughtEvenThoughItsLinkHolds) {
+  const auto& victim = chain_[2];
+  auto j = ordered_json::parse(victim.json);
+  j["net_payment"] = "999999.99";
+  Put(store_.get(), "A", victim.revision, Rehash(j));  // plain sha256, link unchanged
+  auto r = Verify(Keys(kKeyA));
+  EXPECT_TRUE(Has(r, "A", victim.revision, "seal")) << Describe(r);
+  const Status st = StreamingEngine::LatestRevisions(*store_, Keys(kKeyA)).status();
+  EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
+  EXPECT_NE(st.message().find("sealed without a key after a keyed revision"), std::string::npos)
+      << st.message();
+}
+
+TEST_F(KeyedTamperTest, AReaderWithoutTheKeyIsToldWhichKeyToConfigure) {
+  const Status st = StreamingEngine::LatestRevisions(*store_).status();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+  EXPECT_NE(st.message().find("chain key " + Keys(kKeyA).signing_key_id()), std::string::npos)
+      << st.message();
+  auto r = Verify(ChainKeys());
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(Has(r, "A", chain_[0].revision, "key")) << Describe(r);
+  // With key B only, key A's seals are none of the configured keys.
+  auto wrong = Verify(Keys(kKeyB));
+  EXPECT_TRUE(Has(wrong, "A", chain_[0].revision, "hash")) << Describe(wrong);
+}
+
+TEST_F(KeyedTamperTest, AnchorsCatchARewriteByAKeyHolderAndADeletedTail) {
+  std::vector<audit::Anchor> anchors;
+  for (const auto& r : chain_) anchors.push_back(AnchorOf(r));
+  EXPECT_TRUE(Verify(Keys(kKeyA), anchors).findings.empty());
+  // Someone holding the key rewrites the last revision and reseals it: the chain holds, the
+  // published copy does not match.
+  const auto& last = chain_.back();
+  auto j = ordered_json::parse(last.json);
+  j["net_payment"] = "0.00";
+  j.erase("hash");
+  j["hash"] = Keys(kKeyA).Seal(j.dump());
+  Put(store_.get(), "A", last.revision, j.dump());
+  auto r = Verify(Keys(kKeyA), anchors);
+  EXPECT_FALSE(Has(r, "A", last.revision, "hash")) << Describe(r);
+  EXPECT_TRUE(Has(r, "A", last.revision, "anchor")) << Describe(r);
+  // Deleting it: the chain ends one revision early, the anchor names the missing revision.
+  Put(store_.get(), "A", last.revision, "");
+  auto d = Verify(Keys(kKeyA), anchors);
+  bool named = false;
+  for (const auto& f : d.findings) {
+    if (f.what == "anchor" && f.revision == last.revision &&
+        f.detail.find("not in the state") != std::string::npos) {
+      named = true;
+    }
+  }
+  EXPECT_TRUE(named) << Describe(d);
 }
 
 }  // namespace
