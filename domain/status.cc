@@ -10,6 +10,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kAlreadyExists: return "already_exists";
     case StatusCode::kConflict: return "conflict";
     case StatusCode::kDataLoss: return "data_loss";
+    case StatusCode::kCorruption: return "corruption";
     case StatusCode::kIoError: return "io_error";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kInternal: return "internal";

@@ -17,7 +17,8 @@ enum class StatusCode {
   kNotFound,
   kAlreadyExists,
   kConflict,  // same key and version, different content
-  kDataLoss,  // input log truncated past a stored position, corrupt state
+  kDataLoss,  // input log truncated past a stored position; a statement revision edited
+  kCorruption,  // the state store's bytes are damaged (checksum mismatch, undecodable value)
   kIoError,
   kUnavailable,  // broker or peer not reachable; retry may help
   kInternal,
@@ -35,6 +36,7 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
   static Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
+  static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status Io(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }

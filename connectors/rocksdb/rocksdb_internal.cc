@@ -61,7 +61,9 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   std::string message = std::string(what) + ": rocksdb " + s.ToString();
   StatusCode code = StatusCode::kInternal;
   if (s.IsCorruption()) {
-    code = StatusCode::kDataLoss;
+    code = StatusCode::kCorruption;
+    message = std::string(what) + ": the state store is corrupt (rocksdb " + s.ToString() +
+              "). " + kCorruptionAdvice;
   } else if (s.IsIOError()) {
     // IsNoSpace, IsPathNotFound and a held LOCK file are IOError subcodes.
     code = StatusCode::kIoError;

@@ -111,6 +111,15 @@ class RocksDbStateStore final : public StateStore {
   // the rest copied. (RocksDB's checkpoint needs a writable store.) kUnavailable when a running
   // engine holds `dir`. Returns the number of files.
   static Result<size_t> CopyStopped(const std::string& dir, const std::string& to);
+  // `vbp verify --storage`: reads every key of every family and every table file with block
+  // checksums verified. One entry per family (keys read, or the first corruption met), and one
+  // for the table files as a whole ("files").
+  struct StorageCheck {
+    std::string family;
+    uint64_t keys = 0;
+    Status status;
+  };
+  std::vector<StorageCheck> VerifyStorage() const;
   // Live SST bytes plus memtable bytes over all families.
   uint64_t ApproximateBytes() const override;
 

@@ -50,6 +50,12 @@ inline constexpr int kSpaceCount = 12;
 // holds each member's rejected and superseded claim records; 2: history keys begin with the
 // history step (arrival order); 1 began with the record kind and key.
 inline constexpr std::string_view kStateSchemaVersion = "4";
+// What an operator does about a corrupt state directory (part of every kCorruption message).
+inline constexpr const char* kCorruptionAdvice =
+    "A disk or file-system fault, or an edit, damaged the state directory: `vbp verify --state "
+    "DIR --storage` lists what is damaged; then rebuild the state from the input topics (`vbp "
+    "run` with a new --state directory replays them) or restore a checkpoint";
+
 const char* SpaceName(Space s);  // RocksDB column family names: "meta", "offsets", ...
 
 // The topics of SPEC §5 under a prefix ("vbp." by default): the one place their names are

@@ -196,7 +196,8 @@ std::vector<std::string> Strings(Reader& r) {
 template <typename T>
 Result<T> Finish(Reader& r, T value, const char* what) {
   if (!r.ok() || !r.AtEnd()) {
-    return Status::DataLoss(std::string("corrupt ") + what + " value in state store");
+    return Status::Corruption(std::string("corrupt ") + what + " value in the state store. " +
+                              kCorruptionAdvice);
   }
   return value;
 }

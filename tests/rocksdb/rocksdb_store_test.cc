@@ -446,7 +446,10 @@ TEST(RocksDbCheckpointTest, ACheckpointIntoAnExistingDirectoryFailsCleanly) {
 
 // ---- corruption and durability ------------------------------------------------------------
 
-TEST(RocksDbCorruptionTest, ACorruptTableReadsAsDataLossNamingTheFamily) {
+// Issue 16 item 3: corruption is reported as corruption (not as lost input), names the family
+// and says what to do; `vbp verify --storage` (VerifyStorage) finds it on demand although
+// nothing reads the damaged family.
+TEST(RocksDbCorruptionTest, ACorruptTableReadsAsCorruptionNamingTheFamilyAndTheRemedy) {
   TempDir tmp;
   RocksDbOptions opts = SmallOptions();
   opts.compression = RocksDbCompression::kNone;
@@ -477,15 +480,42 @@ TEST(RocksDbCorruptionTest, ACorruptTableReadsAsDataLossNamingTheFamily) {
     f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
   }
   auto opened = RocksDbStateStore::Open(tmp.path(), opts);
-  Status st;
-  if (!opened.ok()) {
-    st = opened.status();
-  } else {
-    st = (*opened)->Scan(Space::kHistory, "",
-                         [](std::string_view, std::string_view) { return true; });
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();  // the damage is inside a data block
+  // The on-demand scan names the damaged family and only it.
+  for (const auto& c : (*opened)->VerifyStorage()) {
+    if (c.family == "history" || c.family == "files") {
+      EXPECT_EQ(c.status.code(), StatusCode::kCorruption) << c.family << ": " << c.status.ToString();
+    } else {
+      EXPECT_TRUE(c.status.ok()) << c.family << ": " << c.status.ToString();
+    }
   }
-  EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
+  const Status st = (*opened)->Scan(Space::kHistory, "",
+                                    [](std::string_view, std::string_view) { return true; });
+  EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
   EXPECT_NE(st.message().find("history"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("vbp verify --state DIR --storage"), std::string::npos)
+      << st.message();
+  EXPECT_NE(st.message().find("rebuild the state from the input topics"), std::string::npos)
+      << st.message();
+}
+
+TEST(RocksDbCorruptionTest, AnUndamagedStoreVerifiesEveryFamilyAndCountsItsKeys) {
+  TempDir tmp;
+  auto store = OpenOk(tmp.path(), SmallOptions());
+  ASSERT_NE(store, nullptr);
+  StateStore::Batch b;
+  for (int i = 0; i < 300; ++i) b.Put(Space::kClaims, "c" + std::to_string(i), "v");
+  for (int i = 0; i < 7; ++i) b.Put(Space::kHistory, "h" + std::to_string(i), "v");
+  ASSERT_TRUE(store->Commit(b, true).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  std::map<std::string, uint64_t> keys;
+  for (const auto& c : store->VerifyStorage()) {
+    EXPECT_TRUE(c.status.ok()) << c.family << ": " << c.status.ToString();
+    keys[c.family] = c.keys;
+  }
+  EXPECT_EQ(keys.size(), static_cast<size_t>(kSpaceCount) + 1);  // every family, and "files"
+  EXPECT_EQ(keys["claims"], 300u);
+  EXPECT_EQ(keys["history"], 7u);
 }
 
 TEST(RocksDbOptionsTest, EveryCompressionChoiceRoundTrips) {
@@ -631,11 +661,11 @@ TEST(RocksDbOptionsTest, HistoryFilesInArrivalOrderAreMovedToTheBottomNotRewritt
 
 // ---- helpers ------------------------------------------------------------------------------
 
-TEST(RocksDbStatusTest, CorruptionIsDataLossAndIoIsIoError) {
+TEST(RocksDbStatusTest, CorruptionIsCorruptionAndIoIsIoError) {
   using rocksdb_internal::FromRocks;
   EXPECT_TRUE(FromRocks(rocksdb::Status::OK(), "x").ok());
   EXPECT_EQ(FromRocks(rocksdb::Status::Corruption("bad block"), "get").code(),
-            StatusCode::kDataLoss);
+            StatusCode::kCorruption);
   EXPECT_EQ(FromRocks(rocksdb::Status::IOError("disk"), "get").code(), StatusCode::kIoError);
   EXPECT_EQ(FromRocks(rocksdb::Status::NoSpace("full"), "put").code(), StatusCode::kIoError);
   EXPECT_EQ(FromRocks(rocksdb::Status::InvalidArgument("x"), "op").code(),
