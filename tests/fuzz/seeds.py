@@ -84,6 +84,25 @@ def importer_seeds(out, vbp):
     return write(out, "cclf", cclf), write(out, "fhir", fhir)
 
 
+def api_seeds():
+    """Requests to every route of the provider API (connectors/api/api_service.h) over
+    tests/api/data: method, target, token selector, declared body length."""
+    targets = ["/health", "/v1/contracts", "/v1/contracts/C-ACME/statements",
+               "/v1/contracts/C-ACME/revisions", "/v1/contracts/C-ACME/revisions?year=2025",
+               "/v1/contracts/C-ACME/revisions/1", "/v1/contracts/C-ACME/members",
+               "/v1/contracts/C-ACME/members?limit=2&after=M01",
+               "/v1/contracts/C-ACME/members/M01/explanation",
+               "/v1/contracts/C-BETA/members/M02/explanation", "/v1/contracts/C%2DACME/statements",
+               "/v1/contracts/C-ACME/statements?year=2025&year=2026", "/openapi.yaml"]
+    out = []
+    for t in targets:
+        for who in ("acme", "admin", ""):
+            out.append(("GET\n%s\n%s\n0" % (t, who)).encode())
+    out.append(b"POST\n/v1/contracts\nacme\n12")
+    out.append(b"GET\n/v1/contracts\nBearer nope\nchunked")
+    return out
+
+
 def main():
     out = sys.argv[1]
     vbp = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--vbp" else None
@@ -110,6 +129,7 @@ def main():
     csvs.append(b"member_id,contract_id\r\nM1,C1\r\n\"M,2\",\"C\"\"3\"\r\n")
     counts["csv"] = write(out, "csv", csvs)
     counts["cclf"], counts["fhir"] = importer_seeds(out, vbp)
+    counts["api"] = write(out, "api", api_seeds())
     os.makedirs(os.path.join(out, "state_values"), exist_ok=True)
     for target, n in sorted(counts.items()):
         print("seeds: %-16s %d" % (target, n))
