@@ -120,6 +120,60 @@ TEST(GeneratorTest, CountsAreWithinExpectedBands) {
   EXPECT_EQ(o.summary.manifest["files"]["claims.ndjson"]["lines"].get<int64_t>(), o.claims.lines());
 }
 
+// Issue 19 item 5: the clinical events add CPT II result lines ($0.00, on a primary-care visit's
+// date) and claims for every kind of measure evidence.
+TEST(GeneratorTest, ClinicalEventsAddZeroDollarResultsAndMeasureEvidence) {
+  const auto out = GenerateInMemory(2000, 1, /*per_mille=*/0);  // no corrupted copies to skip
+  const Output& o = *out;
+  const auto& e = o.summary.manifest["counts"]["clinical_events"];
+  for (const char* k : {"visits_with_bp_reading", "visits_with_hba1c_result", "screening_mammograms",
+                        "fit_tests", "screening_colonoscopies", "readmissions", "direct_transfers",
+                        "discharges_to_hospice", "hospice_members_alive", "claim_ids_added"}) {
+    EXPECT_GT(e[k].get<int64_t>(), 0) << k;
+  }
+  const std::set<std::string> cpt2 = {"3074F", "3075F", "3077F", "3078F", "3079F",
+                                      "3080F", "3044F", "3051F", "3052F", "3046F"};
+  int64_t results = 0;
+  for (const auto& l : Lines(o.claims.text())) {
+    const auto j = nlohmann::json::parse(l, nullptr, false);
+    if (j.is_discarded() || !j.contains("lines") || !j["lines"].is_array()) continue;
+    bool em = false;
+    for (const auto& line : j["lines"]) {
+      const std::string code = line.value("hcpcs", "");
+      em = em || code.rfind("992", 0) == 0 || code.rfind("9934", 0) == 0 || code == "99350";
+      if (!cpt2.count(code)) continue;
+      ++results;
+      EXPECT_EQ(line["allowed"], "0.00") << l;
+      EXPECT_EQ(line["paid"], "0.00") << l;
+      EXPECT_EQ(j["claim_type"], "professional") << l;
+    }
+    if (!em) {
+      for (const auto& line : j["lines"]) EXPECT_EQ(cpt2.count(line.value("hcpcs", "")), 0u) << l;
+    }
+  }
+  EXPECT_GT(results, 2 * e["visits_with_bp_reading"].get<int64_t>());
+}
+
+// Members covered on the window's first day were entitled before it (so look-backs before the
+// window see them enrolled); those entitled inside the window start later.
+TEST(GeneratorTest, CoverageStartsAtEntitlement) {
+  const Output& o = Seed1();
+  int64_t before = 0, inside = 0;
+  for (const auto& l : Lines(o.members.text())) {
+    const auto j = nlohmann::json::parse(l, nullptr, false);
+    if (j.is_discarded() || !j.contains("coverage") || !j["coverage"].is_array() ||
+        j["coverage"].empty() || !j["coverage"][0].contains("from")) {
+      continue;
+    }
+    const std::string from = j["coverage"][0]["from"].get<std::string>();
+    before += from < "2024-01-01";
+    inside += from > "2024-01-01";
+    EXPECT_GT(from, j["birth_date"].get<std::string>());
+  }
+  EXPECT_GT(before, 1700);
+  EXPECT_GT(inside, 40);
+}
+
 TEST(GeneratorTest, MalformedLinesAreExactlyThoseInTheManifest) {
   const auto o = GenerateInMemory(2000, 3, /*per_mille=*/5);
   std::set<std::pair<std::string, int64_t>> listed;
