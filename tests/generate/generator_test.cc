@@ -126,9 +126,10 @@ TEST(GeneratorTest, ClinicalEventsAddZeroDollarResultsAndMeasureEvidence) {
   const auto out = GenerateInMemory(2000, 1, /*per_mille=*/0);  // no corrupted copies to skip
   const Output& o = *out;
   const auto& e = o.summary.manifest["counts"]["clinical_events"];
-  for (const char* k : {"visits_with_bp_reading", "visits_with_hba1c_result", "screening_mammograms",
-                        "fit_tests", "screening_colonoscopies", "readmissions", "direct_transfers",
-                        "discharges_to_hospice", "hospice_members_alive", "claim_ids_added"}) {
+  for (const char* k :
+       {"visits_with_bp_reading", "visits_with_hba1c_result", "screening_mammograms", "fit_tests",
+        "screening_colonoscopies", "readmissions", "direct_transfers", "discharges_to_hospice",
+        "hospice_members_alive", "claim_ids_added"}) {
     EXPECT_GT(e[k].get<int64_t>(), 0) << k;
   }
   const std::set<std::string> cpt2 = {"3074F", "3075F", "3077F", "3078F", "3079F",

@@ -30,20 +30,20 @@ constexpr uint32_t kOutOfOrderPpm = 40'000;  // of multi-version claims
 
 // Clinical events, per 10^6. Illustrative rates chosen so that a few hundred attributed
 // members give every shipped measure a non-degenerate rate (rules/quality/README.md).
-constexpr uint32_t kBpReadingPpm = 800'000;            // a hypertensive member's visit with BP
-constexpr uint32_t kBpControlledMemberPpm = 720'000;   // hypertensives mostly < 140/90
-constexpr uint32_t kHba1cUntestedPpm = 100'000;        // diabetics without any reported result
-constexpr uint32_t kHba1cResultPpm = 850'000;          // a tested diabetic's visit with a result
-constexpr uint32_t kMammogramPerYearPpm = 380'000;     // women 50-74
-constexpr uint32_t kFitPerYearPpm = 200'000;           // members 45-75
-constexpr uint32_t kColonoscopyPerYearPpm = 40'000;    // members 45-75 without a FIT that year
-constexpr uint32_t kReadmissionPpm = 150'000;          // per stay discharged alive
-constexpr uint32_t kTransferEpisodePpm = 25'000;       // per member with a hospital, in the PY
-constexpr uint32_t kTransferToHospicePpm = 150'000;    // of transfer episodes: status 50/51
-constexpr uint32_t kTransferReadmittedPpm = 300'000;   // of transfer episodes discharged home
-constexpr uint32_t kHospiceLivePpm = 12'000;           // members alive at the end electing hospice
+constexpr uint32_t kBpReadingPpm = 800'000;             // a hypertensive member's visit with BP
+constexpr uint32_t kBpControlledMemberPpm = 720'000;    // hypertensives mostly < 140/90
+constexpr uint32_t kHba1cUntestedPpm = 100'000;         // diabetics without any reported result
+constexpr uint32_t kHba1cResultPpm = 850'000;           // a tested diabetic's visit with a result
+constexpr uint32_t kMammogramPerYearPpm = 380'000;      // women 50-74
+constexpr uint32_t kFitPerYearPpm = 200'000;            // members 45-75
+constexpr uint32_t kColonoscopyPerYearPpm = 40'000;     // members 45-75 without a FIT that year
+constexpr uint32_t kReadmissionPpm = 150'000;           // per stay discharged alive
+constexpr uint32_t kTransferEpisodePpm = 25'000;        // per member with a hospital, in the PY
+constexpr uint32_t kTransferToHospicePpm = 150'000;     // of transfer episodes: status 50/51
+constexpr uint32_t kTransferReadmittedPpm = 300'000;    // of transfer episodes discharged home
+constexpr uint32_t kHospiceLivePpm = 12'000;            // members alive at the end electing hospice
 constexpr uint32_t kHospiceLiveDischargePpm = 600'000;  // of those: discharged alive in the PY
-constexpr int64_t kTransferOutPaymentE4 = 6000;        // per-diem transfer payment ~60% of DRG
+constexpr int64_t kTransferOutPaymentE4 = 6000;         // per-diem transfer payment ~60% of DRG
 
 int Weekday(int32_t day) { return static_cast<int>((day + 4) % 7); }  // 0 = Sunday
 
@@ -1222,9 +1222,9 @@ void Builder::FinishAddedClaims(size_t first) {
     ClaimRec& c = claims_[k];
     c.claim_id = MakeClaimId(m_.index * kClaimsPerMemberMax + k, o_.id_salt);
     const bool institutional = c.type == ClaimType::kInstitutional;
-    c.versions.front().paid_day = c.through + static_cast<int32_t>(
-                                                  institutional ? events_.Between(18, 47)
-                                                                : events_.Between(13, 32));
+    c.versions.front().paid_day =
+        c.through +
+        static_cast<int32_t>(institutional ? events_.Between(18, 47) : events_.Between(13, 32));
     ++counts_.claims_added;
   }
 }

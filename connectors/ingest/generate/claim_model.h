@@ -82,15 +82,15 @@ struct ClaimModelOptions {
 // What the clinical events (quality-measure evidence, drawn from the member's own events
 // stream) added: CPT II result lines on existing visits and whole new claims.
 struct ClinicalCounts {
-  int64_t bp_readings = 0;      // visits given a systolic + diastolic CPT II pair
-  int64_t hba1c_results = 0;    // visits given an HbA1c CPT II result
-  int64_t mammograms = 0;       // screening mammography claims
-  int64_t fit_tests = 0;        // FIT claims
-  int64_t colonoscopies = 0;    // screening colonoscopy claims
-  int64_t readmissions = 0;     // stays admitted 2-30 days after an earlier discharge
-  int64_t transfers = 0;        // stays admitted on or the day after another's discharge
-  int64_t hospice_live = 0;     // hospice elections of members alive at the end of the window
-  int64_t to_hospice = 0;       // inpatient discharges to hospice (status 50/51)
+  int64_t bp_readings = 0;    // visits given a systolic + diastolic CPT II pair
+  int64_t hba1c_results = 0;  // visits given an HbA1c CPT II result
+  int64_t mammograms = 0;     // screening mammography claims
+  int64_t fit_tests = 0;      // FIT claims
+  int64_t colonoscopies = 0;  // screening colonoscopy claims
+  int64_t readmissions = 0;   // stays admitted 2-30 days after an earlier discharge
+  int64_t transfers = 0;      // stays admitted on or the day after another's discharge
+  int64_t hospice_live = 0;   // hospice elections of members alive at the end of the window
+  int64_t to_hospice = 0;     // inpatient discharges to hospice (status 50/51)
   int64_t claims_added = 0;
   void Add(const ClinicalCounts& o);
 };
