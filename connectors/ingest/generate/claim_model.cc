@@ -30,18 +30,19 @@ constexpr uint32_t kOutOfOrderPpm = 40'000;  // of multi-version claims
 
 // Clinical events, per 10^6. Illustrative rates chosen so that a few hundred attributed
 // members give every shipped measure a non-degenerate rate (rules/quality/README.md).
-constexpr uint32_t kBpReadingPpm = 800'000;             // a hypertensive member's visit with BP
-constexpr uint32_t kBpControlledMemberPpm = 720'000;    // hypertensives mostly < 140/90
-constexpr uint32_t kHba1cUntestedPpm = 100'000;         // diabetics without any reported result
-constexpr uint32_t kHba1cResultPpm = 850'000;           // a tested diabetic's visit with a result
-constexpr uint32_t kMammogramPerYearPpm = 380'000;      // women 50-74
-constexpr uint32_t kFitPerYearPpm = 200'000;            // members 45-75
-constexpr uint32_t kColonoscopyPerYearPpm = 40'000;     // members 45-75 without a FIT that year
-constexpr uint32_t kReadmissionPpm = 150'000;           // per stay discharged alive
-constexpr uint32_t kTransferEpisodePpm = 25'000;        // per member with a hospital, in the PY
-constexpr uint32_t kTransferToHospicePpm = 150'000;     // of transfer episodes: status 50/51
-constexpr uint32_t kTransferReadmittedPpm = 300'000;    // of transfer episodes discharged home
-constexpr uint32_t kHospiceLivePpm = 12'000;            // members alive at the end electing hospice
+constexpr uint32_t kBpReadingPpm = 800'000;           // a hypertensive member's visit with BP
+constexpr uint32_t kBpControlledMemberPpm = 720'000;  // hypertensives mostly < 140/90
+constexpr uint32_t kHba1cUntestedPpm = 100'000;       // diabetics without any reported result
+constexpr uint32_t kHba1cResultPpm = 850'000;         // a tested diabetic's visit with a result
+constexpr uint32_t kHba1cReportOnlyPpm = 700'000;     // tested, no PY visit result: reported alone
+constexpr uint32_t kMammogramPerYearPpm = 380'000;    // women 50-74
+constexpr uint32_t kFitPerYearPpm = 200'000;          // members 45-75
+constexpr uint32_t kColonoscopyPerYearPpm = 40'000;   // members 45-75 without a FIT that year
+constexpr uint32_t kReadmissionPpm = 150'000;         // per stay discharged alive
+constexpr uint32_t kTransferEpisodePpm = 25'000;      // per member with a hospital, in the PY
+constexpr uint32_t kTransferToHospicePpm = 150'000;   // of transfer episodes: status 50/51
+constexpr uint32_t kTransferReadmittedPpm = 300'000;  // of transfer episodes discharged home
+constexpr uint32_t kHospiceLivePpm = 12'000;          // members alive at the end electing hospice
 constexpr uint32_t kHospiceLiveDischargePpm = 600'000;  // of those: discharged alive in the PY
 constexpr int64_t kTransferOutPaymentE4 = 6000;         // per-diem transfer payment ~60% of DRG
 
@@ -187,7 +188,9 @@ class Builder {
   static void SplitAllowed(ClaimRec& c, int64_t total, const std::vector<int64_t>& weights);
   // Splits a claim's paid amount in proportion to allowed, never above a line's allowed.
   static void SplitPaid(std::vector<LineRec>& lines, int64_t allowed, int64_t paid);
-  bool HasCondition(std::string_view icd10_prefix) const;
+  // The member's first chronic condition whose ICD-10 code starts so, else the first such
+  // diagnosis on the member's claims (e.g. a stay's secondary diagnosis), or nullptr.
+  const char* ConditionCode(std::string_view icd10_prefix) const;
 
   // --- encounters ---
   void PrimaryCareVisit(int32_t day);
@@ -988,11 +991,18 @@ void Builder::ClinicalEvents() {
   std::swap(rng_, events_);
 }
 
-bool Builder::HasCondition(std::string_view icd10_prefix) const {
+const char* Builder::ConditionCode(std::string_view icd10_prefix) const {
   const auto chronic = ChronicConditions();
-  return std::any_of(m_.conditions.begin(), m_.conditions.end(), [&](uint8_t c) {
-    return std::string_view(chronic[c].icd10).substr(0, icd10_prefix.size()) == icd10_prefix;
-  });
+  for (uint8_t c : m_.conditions) {
+    const std::string_view code(chronic[c].icd10);
+    if (code.substr(0, icd10_prefix.size()) == icd10_prefix) return chronic[c].icd10;
+  }
+  for (const ClaimRec& c : claims_) {
+    for (const char* dx : c.versions.front().diagnoses) {
+      if (std::string_view(dx).substr(0, icd10_prefix.size()) == icd10_prefix) return dx;
+    }
+  }
+  return nullptr;
 }
 
 // A CPT II result code on every version of a visit claim: $0.00, the visit's date and place.
@@ -1011,7 +1021,7 @@ void Builder::AddResultLine(ClaimRec& c, const char* hcpcs) {
 // CBP: hypertensive members (I10) get a systolic and a diastolic code on some visits; most are
 // controlled (< 140/90 on most readings), the others mostly not.
 void Builder::BloodPressureResults() {
-  if (!HasCondition("I10")) return;
+  if (!ConditionCode("I10")) return;
   static constexpr const char* kSystolic[] = {"3074F", "3075F", "3077F"};
   static constexpr const char* kDiastolic[] = {"3078F", "3079F", "3080F"};
   static constexpr uint32_t kSysControlled[] = {45, 42, 13}, kSysUncontrolled[] = {10, 25, 65};
@@ -1033,10 +1043,12 @@ void Builder::BloodPressureResults() {
 // or one category off; some diabetics never get a reported result (poor control by the
 // inverse measure).
 void Builder::Hba1cResults() {
-  if (!HasCondition("E11") || rng_.Chance(kHba1cUntestedPpm)) return;
+  const char* diabetes = ConditionCode("E11");
+  if (!diabetes || rng_.Chance(kHba1cUntestedPpm)) return;
   static constexpr const char* kResult[] = {"3044F", "3051F", "3052F", "3046F"};  // <7 .. >9
   static constexpr uint32_t kLevelWeights[] = {45, 25, 15, 15};
   const size_t level = PickWeighted(rng_, kLevelWeights);
+  bool py_result = false;
   for (ClaimRec& c : claims_) {
     if (!c.primary_care_visit || !rng_.Chance(kHba1cResultPpm)) continue;
     size_t r = level;
@@ -1045,7 +1057,16 @@ void Builder::Hba1cResults() {
     if (drift == 1 && r + 1 < std::size(kResult)) ++r;
     AddResultLine(c, kResult[r]);
     ++counts_.hba1c_results;
+    py_result = py_result || c.from >= w_.month_starts[12];
   }
+  // Without a visit result in the PY, the PCP often reports one on a result-only claim (CPT II
+  // codes may be billed alone, at $0.00, for quality reporting).
+  if (py_result || m_.own_pcp < 0 || !rng_.Chance(kHba1cReportOnlyPpm)) return;
+  const int32_t day = Weekdayed(w_.month_starts[12] + static_cast<int32_t>(rng_.Below(330)));
+  ClaimRec* c = Ffs(day) ? ProfessionalClaim(m_.own_pcp, day, {diabetes}) : nullptr;
+  if (!c) return;
+  AddLine(*c, kResult[level], 0, day, "11", CostShare::kNone);
+  ++counts_.hba1c_results;
 }
 
 // Screening mammography (women 50-74) and colorectal screening (45-75), year by year.
