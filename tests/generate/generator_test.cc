@@ -120,6 +120,63 @@ TEST(GeneratorTest, CountsAreWithinExpectedBands) {
   EXPECT_EQ(o.summary.manifest["files"]["claims.ndjson"]["lines"].get<int64_t>(), o.claims.lines());
 }
 
+// Issue 19 item 5: the clinical events add CPT II result lines ($0.00, on a primary-care visit's
+// date, or alone on a result-only claim) and claims for every kind of measure evidence.
+TEST(GeneratorTest, ClinicalEventsAddZeroDollarResultsAndMeasureEvidence) {
+  const auto out = GenerateInMemory(2000, 1, /*per_mille=*/0);  // no corrupted copies to skip
+  const Output& o = *out;
+  const auto& e = o.summary.manifest["counts"]["clinical_events"];
+  for (const char* k :
+       {"visits_with_bp_reading", "visits_with_hba1c_result", "screening_mammograms", "fit_tests",
+        "screening_colonoscopies", "readmissions", "direct_transfers", "discharges_to_hospice",
+        "hospice_members_alive", "claim_ids_added"}) {
+    EXPECT_GT(e[k].get<int64_t>(), 0) << k;
+  }
+  const std::set<std::string> cpt2 = {"3074F", "3075F", "3077F", "3078F", "3079F",
+                                      "3080F", "3044F", "3051F", "3052F", "3046F"};
+  int64_t results = 0;
+  for (const auto& l : Lines(o.claims.text())) {
+    const auto j = nlohmann::json::parse(l, nullptr, false);
+    if (j.is_discarded() || !j.contains("lines") || !j["lines"].is_array()) continue;
+    bool em = false;
+    for (const auto& line : j["lines"]) {
+      const std::string code = line.value("hcpcs", "");
+      em = em || code.rfind("992", 0) == 0 || code.rfind("9934", 0) == 0 || code == "99350";
+      if (!cpt2.count(code)) continue;
+      ++results;
+      EXPECT_EQ(line["allowed"], "0.00") << l;
+      EXPECT_EQ(line["paid"], "0.00") << l;
+      EXPECT_EQ(j["claim_type"], "professional") << l;
+    }
+    if (!em) {  // no visit: no result at all, or a result-only claim
+      size_t n = 0;
+      for (const auto& line : j["lines"]) n += cpt2.count(line.value("hcpcs", ""));
+      EXPECT_TRUE(n == 0 || n == j["lines"].size()) << l;
+    }
+  }
+  EXPECT_GT(results, 2 * e["visits_with_bp_reading"].get<int64_t>());
+}
+
+// Members covered on the window's first day were entitled before it (so look-backs before the
+// window see them enrolled); those entitled inside the window start later.
+TEST(GeneratorTest, CoverageStartsAtEntitlement) {
+  const Output& o = Seed1();
+  int64_t before = 0, inside = 0;
+  for (const auto& l : Lines(o.members.text())) {
+    const auto j = nlohmann::json::parse(l, nullptr, false);
+    if (j.is_discarded() || !j.contains("coverage") || !j["coverage"].is_array() ||
+        j["coverage"].empty() || !j["coverage"][0].contains("from")) {
+      continue;
+    }
+    const std::string from = j["coverage"][0]["from"].get<std::string>();
+    before += from < "2024-01-01";
+    inside += from > "2024-01-01";
+    EXPECT_GT(from, j["birth_date"].get<std::string>());
+  }
+  EXPECT_GT(before, 1700);
+  EXPECT_GT(inside, 40);
+}
+
 TEST(GeneratorTest, MalformedLinesAreExactlyThoseInTheManifest) {
   const auto o = GenerateInMemory(2000, 3, /*per_mille=*/5);
   std::set<std::pair<std::string, int64_t>> listed;
@@ -301,14 +358,26 @@ TEST(GeneratorTest, ContractsLandOnTheirDesignTargets) {
 
 TEST(GeneratorTest, ContractRecordsOverrideTheReferenceParameters) {
   const Output& o = Seed1();
+  std::map<std::string, std::string> role;
+  for (const auto& c : o.summary.manifest["contracts"]) role[c["contract_id"]] = c["role"];
   for (const auto& l : Lines(o.contracts.text())) {
     const auto j = nlohmann::json::parse(l);
     EXPECT_EQ(j["rule_set"], "vbp-reference@2025.1");
     EXPECT_EQ(j["performance_year"], 2025);
     const auto& p = j["parameters"];
-    for (const char* k : {"benchmark_pbpy", "baseline_risk", "pmpm_tiers", "pmpm_unscored",
-                          "quality_score", "max_sharing_rate"}) {
+    for (const char* k :
+         {"benchmark_pbpy", "baseline_risk", "pmpm_tiers", "pmpm_unscored", "max_sharing_rate"}) {
       EXPECT_TRUE(p.contains(k)) << k;
+    }
+    // The below-MSR contract scores q from the claims-based measures (no quality_score of its
+    // own, which would stand over them); the others negotiate q.
+    if (role[j["contract_id"].get<std::string>()] == "below_msr") {
+      EXPECT_EQ(p["quality_source"], "measures");
+      EXPECT_TRUE(p["quality_scoring"].is_object());
+      EXPECT_FALSE(p.contains("quality_score"));
+    } else {
+      EXPECT_TRUE(p.contains("quality_score"));
+      EXPECT_FALSE(p.contains("quality_source"));
     }
     for (const char* t : {"esrd", "disabled", "aged_dual", "aged_nondual"}) {
       EXPECT_TRUE(p["benchmark_pbpy"][t].is_string());
@@ -325,6 +394,10 @@ uint64_t Fnv1a(const std::string& s, uint64_t h = 0xcbf29ce484222325ULL) {
 // "Byte-identical on any machine": a digest of every file for a small run, pinned. A change
 // here means the generator's output changed: intended changes update the constant (and the
 // test above explains the bands); anything else is a portability defect.
+// Last intended change (issue 19 item 5): the clinical events (their own stream: only $0.00
+// CPT II lines on existing visits and added claims), coverage from entitlement before the
+// window, and the below-MSR contract scored from the measures. Every claim record of the
+// main stream was checked to be byte-identical once the CPT II lines are removed.
 TEST(GeneratorTest, OutputDigestIsPinned) {
   const auto o = GenerateInMemory(300, 42);
   uint64_t h = Fnv1a(o->members.text());
@@ -332,7 +405,7 @@ TEST(GeneratorTest, OutputDigestIsPinned) {
   h = Fnv1a(o->contracts.text(), h);
   h = Fnv1a(o->claims.text(), h);
   h = Fnv1a(o->summary.manifest.dump(), h);
-  EXPECT_EQ(h, 0x462A0CA42FD4A350ULL) << std::hex << "0x" << h;
+  EXPECT_EQ(h, 0xB63289093A84529AULL) << std::hex << "0x" << h;
 }
 
 // Development aid: VBP_GEN_MEMBERS / VBP_GEN_SEED choose the run, VBP_GEN_DUMP_DIR keeps the

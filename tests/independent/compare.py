@@ -136,6 +136,30 @@ def diff_members(ref_lines, vbp_lines, max_diffs):
     return diffs, shown
 
 
+def not_computed_notes(ref, eng):
+    """Fields the reference leaves out on purpose (q from the claims-based quality measures,
+    which it does not implement; it settles such a contract only when q cannot change the
+    money) are named here, not silently skipped. The engine's statement must say that q came
+    from the measures, or the reference's assumption does not hold: that is a difference."""
+    out = []
+    by_key = {(s.get("performance_year"), s.get("contract_id")): s for s in eng}
+    for r in ref:
+        nc = r.get("detail", {}).get("not_computed")
+        if not nc:
+            continue
+        key = (r.get("performance_year"), r.get("contract_id"))
+        e = by_key.get(key, {})
+        source = e.get("detail", {}).get("quality_source")
+        print("  NOTE PY %s contract %s: %s not compared (%s); vbp: quality_score %s, "
+              "final_sharing_rate %s, quality_source %s" % (
+                  key[0], key[1], ", ".join(nc["fields"]), nc["reason"],
+                  e.get("quality_score"), e.get("final_sharing_rate"), source))
+        if e and source != "measures":
+            out.append("PY %s contract %s: reference assumed q from the measures, vbp's "
+                       "quality_source is %r" % (key[0], key[1], source))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description="vbp settle vs. the independent reference")
     ap.add_argument("--vbp", required=True, help="path of the vbp binary")
@@ -196,6 +220,7 @@ def main():
         print("  PY %s %-12s members %-6s benchmark %-14s expenditure %-14s net %s" % (
             s["performance_year"], s["contract_id"], s["assigned_members"],
             s["benchmark_total"], s["expenditure_total"], s["net_payment"]))
+    diffs += not_computed_notes(ref, eng)
     for d in diffs:
         print("  DIFF " + d)
     if not diffs:

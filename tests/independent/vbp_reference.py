@@ -797,7 +797,8 @@ def parse_parameters(params, origin):
         raise Bad("risk_score_source: expected record or record_else_hcc")
     P["risk_score_source"] = params["risk_score_source"]
     # SPEC §3.7: q is the quality_score parameter ("parameter"); "measures" (rules/quality) is
-    # outside what this reference implements.
+    # outside what this reference implements: settle_contract accepts it only where q cannot
+    # change the money (see there).
     if params["quality_source"] not in ("parameter", "measures"):
         raise Bad("quality_source: expected parameter or measures")
     P["quality_source"] = params["quality_source"]
@@ -809,9 +810,7 @@ def require_reference_methods(P, origin):
     if P["risk_score_source"] != "record":
         raise NotInReference("%s: risk_score_source %r (HCC scores from claims) is not "
                              "implemented by the reference" % (origin, P["risk_score_source"]))
-    if P["quality_source"] != "parameter":
-        raise NotInReference("%s: quality_source %r (claims-based measures) is not implemented "
-                             "by the reference" % (origin, P["quality_source"]))
+    # quality_source "measures" is checked contract by contract in settle_contract.
 
 
 def runout_cutoff(P, year):
@@ -1121,18 +1120,34 @@ def settle_contract(contract, P, attributed):
     two_sided = P["risk_model"] == "two_sided"
     mlr = schedule_rate(P["mlr"], n) if two_sided else Fraction(0)
 
-    # §3.7 quality.
-    q = P["quality_score"]
-    if P["quality_mode"] == "multiplier":
-        final_rate = P["max_sharing_rate"] * q
+    # §3.7 quality. When q comes from the claims-based measures (not implemented here), the
+    # reference settles the contract only when q cannot change any money or outcome: one-sided
+    # with a savings rate below the MSR shares nothing whatever q is (§3.8). q and the final
+    # sharing rate are then left out of its statement (not compared); anything else is refused.
+    if P.get("q_from_measures"):
+        if two_sided or savings_rate >= msr:
+            raise NotInReference(
+                "contract %s: q from the claims-based measures would decide its money (savings "
+                "rate %s, MSR %s, %s); the reference does not compute the measures"
+                % (contract["contract_id"], fmt_rate(savings_rate), fmt_rate(msr),
+                   P["risk_model"]))
+        q = final_rate = None
     else:
-        final_rate = P["max_sharing_rate"] if q >= P["quality_threshold"] else Fraction(0)
+        q = P["quality_score"]
+        if P["quality_mode"] == "multiplier":
+            final_rate = P["max_sharing_rate"] * q
+        else:
+            final_rate = P["max_sharing_rate"] if q >= P["quality_threshold"] else Fraction(0)
 
     # §3.8 shared savings / losses (D10: literal conditions).
     shared_savings = Fraction(0)
     shared_losses = Fraction(0)
-    loss_rate = (P["loss_rate"] if P["loss_rate"] is not None
-                 else min(max(1 - final_rate, P["min_loss_rate"]), P["max_loss_rate"]))
+    if P["loss_rate"] is not None:
+        loss_rate = P["loss_rate"]
+    elif final_rate is None:
+        loss_rate = None  # depends on q; one-sided here, so no loss is ever shared
+    else:
+        loss_rate = min(max(1 - final_rate, P["min_loss_rate"]), P["max_loss_rate"])
     if savings_rate >= msr and final_rate > 0 and gross >= 0:
         outcome = "shared_savings"
         shared_savings = (min(gross * final_rate, P["savings_cap"] * benchmark_total)
@@ -1160,7 +1175,7 @@ def statement(contract, rule_set, parameters_hash, as_of, cutoff, f):
     decimals; net payment from the rounded figures (D12)."""
     ss, sl, pm = (round_half_even(f[k], 2) for k in ("shared_savings", "shared_losses",
                                                       "pmpm_total"))
-    return {
+    st = {
         "schema": "vbp.statement/1",
         "contract_id": contract["contract_id"],
         "performance_year": contract["performance_year"],
@@ -1177,8 +1192,9 @@ def statement(contract, rule_set, parameters_hash, as_of, cutoff, f):
         "savings_rate": fmt_rate(f["savings_rate"]),
         "msr": fmt_rate(f["msr"]),
         "mlr": fmt_rate(f["mlr"]),
-        "quality_score": fmt_rate(f["quality_score"]),
-        "final_sharing_rate": fmt_rate(f["final_sharing_rate"]),
+        "quality_score": None if f["quality_score"] is None else fmt_rate(f["quality_score"]),
+        "final_sharing_rate": (None if f["final_sharing_rate"] is None
+                               else fmt_rate(f["final_sharing_rate"])),  # dropped below when None
         "shared_savings": fmt_money(f["shared_savings"]),
         "shared_losses": fmt_money(f["shared_losses"]),
         "pmpm_total": fmt_money(f["pmpm_total"]),
@@ -1187,10 +1203,23 @@ def statement(contract, rule_set, parameters_hash, as_of, cutoff, f):
             "outcome": f["outcome"],
             "runout_cutoff": cutoff.isoformat(),
             "members_by_step": f["members_by_step"],
-            "loss_rate": fmt_rate(f["loss_rate"]),
+            "loss_rate": None if f["loss_rate"] is None else fmt_rate(f["loss_rate"]),
             "by_type": f["by_type"],
         },
     }
+    if f["quality_score"] is None:
+        # q from the claims-based measures: not computed here, so not in this statement (the
+        # comparison then does not pin these fields); settle_contract checked that no money
+        # depends on it.
+        for k in ("quality_score", "final_sharing_rate"):
+            del st[k]
+        del st["detail"]["loss_rate"]
+        st["detail"]["not_computed"] = {
+            "fields": ["quality_score", "final_sharing_rate"],
+            "reason": "quality_source measures: q is the composite of the claims-based quality "
+                      "measures, which this reference does not implement; one-sided and below "
+                      "the MSR, the statement's money and outcome do not depend on q"}
+    return st
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1241,6 +1270,10 @@ def settle(data_dir, rules_file=None, as_of=None, schema_dir=None):
             merged.update(plain_json(c["parameters"]))
             P = parse_parameters(merged, "contract %s" % cid)
             require_reference_methods(P, "contract %s" % cid)
+            # Decision 16: the contract's own quality_score stands over the measures; without
+            # one, q is the measures' composite, which this reference does not compute.
+            P["q_from_measures"] = (P["quality_source"] == "measures"
+                                    and "quality_score" not in c["parameters"])
         except Bad as e:
             rejects.append({"source": pos, "kind": "contracts", "reason": str(e)})
             continue

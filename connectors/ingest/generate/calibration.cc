@@ -35,6 +35,24 @@ std::string TiersJson(const ContractTerms& t) {
   return s + "]";
 }
 
+// Quality scoring of the `below_msr` contract (rules/quality/README.md keys). The thresholds are
+// ILLUSTRATIVE, not published benchmarks: five steps per measure around typical national
+// levels (screening and blood-pressure control rates of roughly 55-75%, HbA1c > 9% or
+// untested in roughly a fifth of diabetics, 30-day all-cause readmission around 15%); a
+// measure with fewer than 20 eligible members or stays is reported, not scored.
+constexpr const char* kMeasuresScoring =
+    "{\"min_denominator\":20,\"max_points\":\"10\",\"measures\":{"
+    "\"BCS\":{\"weight\":\"1\",\"steps\":[[\"0.45\",\"2\"],[\"0.55\",\"4\"],"
+    "[\"0.65\",\"6\"],[\"0.72\",\"8\"],[\"0.80\",\"10\"]]},"
+    "\"CBP\":{\"weight\":\"1\",\"steps\":[[\"0.45\",\"2\"],[\"0.55\",\"4\"],"
+    "[\"0.63\",\"6\"],[\"0.70\",\"8\"],[\"0.78\",\"10\"]]},"
+    "\"COL\":{\"weight\":\"1\",\"steps\":[[\"0.30\",\"2\"],[\"0.45\",\"4\"],"
+    "[\"0.55\",\"6\"],[\"0.65\",\"8\"],[\"0.75\",\"10\"]]},"
+    "\"HBA1C_POOR\":{\"weight\":\"1\",\"lower_is_better\":true,\"steps\":[[\"0.40\",\"2\"],"
+    "[\"0.30\",\"4\"],[\"0.22\",\"6\"],[\"0.16\",\"8\"],[\"0.10\",\"10\"]]},"
+    "\"READM30\":{\"weight\":\"1\",\"lower_is_better\":true,\"steps\":[[\"0.25\",\"2\"],"
+    "[\"0.20\",\"4\"],[\"0.17\",\"6\"],[\"0.15\",\"8\"],[\"0.12\",\"10\"]]}}}";
+
 const char* TypeName(size_t t) { return EnrollmentTypeName(static_cast<EnrollmentType>(t)); }
 
 Rational CentsToDollars(const Rational& cents) { return cents / Rational(100); }
@@ -62,10 +80,13 @@ std::vector<ContractTerms> DesignTerms(const World& w) {
         t.fixed = {{"max_sharing_rate", "\"0.50\""}, {"quality_score", "\"0.9250\""}};
         break;
       case ContractRole::kBelowMsr:
-        // One-sided, reference MSR table: small savings stay below it.
+        // One-sided, reference MSR table: small savings stay below it, so q (scored from the
+        // claims-based measures, no quality_score of its own) never changes the money.
         t.pmpm_tiers = {{0, 600}, {15000, 1200}, {30000, 2000}};
         t.pmpm_unscored_cents = 800;
-        t.fixed = {{"max_sharing_rate", "\"0.40\""}, {"quality_score", "\"0.8800\""}};
+        t.fixed = {{"max_sharing_rate", "\"0.40\""},
+                   {"quality_source", "\"measures\""},
+                   {"quality_scoring", kMeasuresScoring}};
         break;
       case ContractRole::kTwoSidedLoss:
         t.pmpm_tiers = {{0, 1000}, {15000, 1800}, {30000, 3000}};
@@ -206,6 +227,9 @@ Result<std::vector<CalibratedContract>> CalibrateContracts(
     m["tins"] = tins;
     m["target_savings_rate"] = ScaledText(plan.target_savings_bp, 4);
     m["calibrated"] = calibrated;
+    // "measures": q comes from the claims-based measures, which this model does not evaluate;
+    // the expected figures below do not depend on q (savings stay below the MSR).
+    m["quality_source"] = plan.role == ContractRole::kBelowMsr ? "measures" : "contract";
     nlohmann::ordered_json x;
     x["assigned_members"] = s.assigned_members;
     x["members_by_step"] = {{"0", tl.by_step[0]}, {"1", tl.by_step[1]}, {"2", tl.by_step[2]}};

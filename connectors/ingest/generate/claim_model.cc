@@ -11,6 +11,9 @@ namespace vbp::generate {
 namespace {
 
 constexpr uint64_t kClaimStreamBase = 0x2000'0000'0000ULL;
+// The clinical events (quality-measure evidence) draw from their own stream, 2^46 + member
+// index, so adding them leaves every draw of the claims stream, and every claim, as it was.
+constexpr uint64_t kClinicalStreamBase = 0x4000'0000'0000ULL;
 constexpr int kClaimsPerMemberMax = 4000;  // claim id space per member
 
 // Medicare pays 80% of allowed after the deductible, less 2% sequestration.
@@ -25,6 +28,24 @@ constexpr uint32_t kLatePaidPpm = 15'000;
 constexpr uint32_t kDuplicatePpm = 6'000;
 constexpr uint32_t kOutOfOrderPpm = 40'000;  // of multi-version claims
 
+// Clinical events, per 10^6. Illustrative rates chosen so that a few hundred attributed
+// members give every shipped measure a non-degenerate rate (rules/quality/README.md).
+constexpr uint32_t kBpReadingPpm = 800'000;           // a hypertensive member's visit with BP
+constexpr uint32_t kBpControlledMemberPpm = 720'000;  // hypertensives mostly < 140/90
+constexpr uint32_t kHba1cUntestedPpm = 100'000;       // diabetics without any reported result
+constexpr uint32_t kHba1cResultPpm = 850'000;         // a tested diabetic's visit with a result
+constexpr uint32_t kHba1cReportOnlyPpm = 700'000;     // tested, no PY visit result: reported alone
+constexpr uint32_t kMammogramPerYearPpm = 380'000;    // women 50-74
+constexpr uint32_t kFitPerYearPpm = 200'000;          // members 45-75
+constexpr uint32_t kColonoscopyPerYearPpm = 40'000;   // members 45-75 without a FIT that year
+constexpr uint32_t kReadmissionPpm = 150'000;         // per stay discharged alive
+constexpr uint32_t kTransferEpisodePpm = 25'000;      // per member with a hospital, in the PY
+constexpr uint32_t kTransferToHospicePpm = 150'000;   // of transfer episodes: status 50/51
+constexpr uint32_t kTransferReadmittedPpm = 300'000;  // of transfer episodes discharged home
+constexpr uint32_t kHospiceLivePpm = 12'000;          // members alive at the end electing hospice
+constexpr uint32_t kHospiceLiveDischargePpm = 600'000;  // of those: discharged alive in the PY
+constexpr int64_t kTransferOutPaymentE4 = 6000;         // per-diem transfer payment ~60% of DRG
+
 int Weekday(int32_t day) { return static_cast<int>((day + 4) % 7); }  // 0 = Sunday
 
 // base × (1 + elasticity × (intensity − 1)), at least a fifth of base (rates × 10^4).
@@ -36,7 +57,11 @@ int64_t Scaled(int64_t base_e4, int32_t intensity_e4, int64_t elasticity_pct) {
 class Builder {
  public:
   Builder(const World& w, const MemberPlan& m, const ClaimModelOptions& o)
-      : w_(w), m_(m), o_(o), rng_(w.options.seed, kClaimStreamBase + m.index) {
+      : w_(w),
+        m_(m),
+        o_(o),
+        rng_(w.options.seed, kClaimStreamBase + m.index),
+        events_(w.options.seed, kClinicalStreamBase + m.index) {
     sticky_.fill(-1);
     price_index_ = {PriceIndexE4(w.options.year - 1), PriceIndexE4(w.options.year)};
   }
@@ -161,6 +186,11 @@ class Builder {
   }
   // Splits an amount over the lines of the claim in proportion to weights (largest remainder).
   static void SplitAllowed(ClaimRec& c, int64_t total, const std::vector<int64_t>& weights);
+  // Splits a claim's paid amount in proportion to allowed, never above a line's allowed.
+  static void SplitPaid(std::vector<LineRec>& lines, int64_t allowed, int64_t paid);
+  // The member's first chronic condition whose ICD-10 code starts so, else the first such
+  // diagnosis on the member's claims (e.g. a stay's secondary diagnosis), or nullptr.
+  const char* ConditionCode(std::string_view icd10_prefix) const;
 
   // --- encounters ---
   void PrimaryCareVisit(int32_t day);
@@ -185,14 +215,33 @@ class Builder {
   void OfficeDrugs();
   void TherapySeries(Spec spec, int32_t from, int visits, int interval_days);
 
+  // --- clinical events (the events stream; they only add lines and claims) ---
+  void ClinicalEvents();
+  void BloodPressureResults();
+  void Hba1cResults();
+  void Screenings();
+  void ScreeningMammogram(int32_t day);
+  void FitTest(int32_t day);
+  void ScreeningColonoscopy(int32_t day);
+  void Readmissions();
+  void TransferEpisode();
+  void LiveHospice();
+  int32_t AcuteStay(int hospital, int32_t admit, const char* status, bool deductible,
+                    int64_t payment_e4);
+  static void AddResultLine(ClaimRec& c, const char* hcpcs);
+  void PayAddedClaim(ClaimRec& c, int64_t member_share);
+  void FinishAddedClaims(size_t first);
+
   void ApplyCostSharing();
   void Versions();
-  void Deliveries();
+  void Deliveries(size_t first_added);
 
   const World& w_;
   const MemberPlan& m_;
   const ClaimModelOptions& o_;
   Rng rng_;
+  Rng events_;  // the clinical events stream (swapped into rng_ while they are drawn)
+  ClinicalCounts counts_;
   std::array<int, kSpecCount> sticky_{};
   std::array<bool, 2> flu_shot_{false, false};
   std::array<int64_t, 2> price_index_{};
@@ -216,6 +265,20 @@ void Builder::SplitAllowed(ClaimRec& c, int64_t total, const std::vector<int64_t
   }
 }
 
+void Builder::SplitPaid(std::vector<LineRec>& lines, int64_t allowed, int64_t paid) {
+  int64_t given = 0;
+  for (auto& l : lines) {
+    l.paid = allowed == 0 ? 0 : l.allowed * paid / allowed;
+    given += l.paid;
+  }
+  for (size_t k = 0; given < paid; k = (k + 1) % lines.size()) {
+    if (lines[k].paid < lines[k].allowed) {
+      ++lines[k].paid;
+      ++given;
+    }
+  }
+}
+
 // --- Primary care -----------------------------------------------------------------------
 
 void Builder::PrimaryCareVisit(int32_t day) {
@@ -232,6 +295,7 @@ void Builder::PrimaryCareVisit(int32_t day) {
   }
   ClaimRec* c = ProfessionalClaim(rendering, day, Diagnoses(PrincipalDx(true), 3));
   if (!c) return;
+  c->primary_care_visit = true;
   const char* pos = "11";
   const char* mod = nullptr;
   if (rng_.Chance(60'000)) {
@@ -909,6 +973,283 @@ void Builder::TherapySeries(Spec spec, int32_t from, int visits, int interval_da
   }
 }
 
+// --- Clinical events ----------------------------------------------------------------------
+// Evidence the quality measures read (rules/quality/measures): CPT II results on visits,
+// screenings, readmissions, direct transfers and hospice of living members. Drawn from the
+// member's events stream (swapped into rng_ here), after every claim of the main stream has
+// its versions, so the main stream's draws and claims stay as they were: the events only add
+// $0.00 result lines to existing visits and whole new claims.
+
+void Builder::ClinicalEvents() {
+  std::swap(rng_, events_);
+  BloodPressureResults();
+  Hba1cResults();
+  Screenings();
+  Readmissions();
+  TransferEpisode();
+  LiveHospice();
+  std::swap(rng_, events_);
+}
+
+const char* Builder::ConditionCode(std::string_view icd10_prefix) const {
+  const auto chronic = ChronicConditions();
+  for (uint8_t c : m_.conditions) {
+    const std::string_view code(chronic[c].icd10);
+    if (code.substr(0, icd10_prefix.size()) == icd10_prefix) return chronic[c].icd10;
+  }
+  for (const ClaimRec& c : claims_) {
+    for (const char* dx : c.versions.front().diagnoses) {
+      if (std::string_view(dx).substr(0, icd10_prefix.size()) == icd10_prefix) return dx;
+    }
+  }
+  return nullptr;
+}
+
+// A CPT II result code on every version of a visit claim: $0.00, the visit's date and place.
+void Builder::AddResultLine(ClaimRec& c, const char* hcpcs) {
+  for (VersionRec& v : c.versions) {
+    LineRec l;
+    l.line = static_cast<int32_t>(v.lines.size()) + 1;
+    l.hcpcs = hcpcs;
+    l.service_day = v.lines.front().service_day;
+    l.pos = v.lines.front().pos;
+    l.share = CostShare::kNone;
+    v.lines.push_back(l);
+  }
+}
+
+// CBP: hypertensive members (I10) get a systolic and a diastolic code on some visits; most are
+// controlled (< 140/90 on most readings), the others mostly not.
+void Builder::BloodPressureResults() {
+  if (!ConditionCode("I10")) return;
+  static constexpr const char* kSystolic[] = {"3074F", "3075F", "3077F"};
+  static constexpr const char* kDiastolic[] = {"3078F", "3079F", "3080F"};
+  static constexpr uint32_t kSysControlled[] = {45, 42, 13}, kSysUncontrolled[] = {10, 25, 65};
+  static constexpr uint32_t kDiaControlled[] = {60, 33, 7}, kDiaUncontrolled[] = {25, 40, 35};
+  const bool controlled = rng_.Chance(kBpControlledMemberPpm);
+  const std::span<const uint32_t> sys = controlled ? std::span<const uint32_t>(kSysControlled)
+                                                   : std::span<const uint32_t>(kSysUncontrolled);
+  const std::span<const uint32_t> dia = controlled ? std::span<const uint32_t>(kDiaControlled)
+                                                   : std::span<const uint32_t>(kDiaUncontrolled);
+  for (ClaimRec& c : claims_) {
+    if (!c.primary_care_visit || !rng_.Chance(kBpReadingPpm)) continue;
+    AddResultLine(c, kSystolic[PickWeighted(rng_, sys)]);
+    AddResultLine(c, kDiastolic[PickWeighted(rng_, dia)]);
+    ++counts_.bp_readings;
+  }
+}
+
+// HbA1c: diabetic members (E11*) have a usual level; some visits report a result at that level
+// or one category off; some diabetics never get a reported result (poor control by the
+// inverse measure).
+void Builder::Hba1cResults() {
+  const char* diabetes = ConditionCode("E11");
+  if (!diabetes || rng_.Chance(kHba1cUntestedPpm)) return;
+  static constexpr const char* kResult[] = {"3044F", "3051F", "3052F", "3046F"};  // <7 .. >9
+  static constexpr uint32_t kLevelWeights[] = {45, 25, 15, 15};
+  const size_t level = PickWeighted(rng_, kLevelWeights);
+  bool py_result = false;
+  for (ClaimRec& c : claims_) {
+    if (!c.primary_care_visit || !rng_.Chance(kHba1cResultPpm)) continue;
+    size_t r = level;
+    const uint64_t drift = rng_.Below(10);
+    if (drift == 0 && r > 0) --r;
+    if (drift == 1 && r + 1 < std::size(kResult)) ++r;
+    AddResultLine(c, kResult[r]);
+    ++counts_.hba1c_results;
+    py_result = py_result || c.from >= w_.month_starts[12];
+  }
+  // Without a visit result in the PY, the PCP often reports one on a result-only claim (CPT II
+  // codes may be billed alone, at $0.00, for quality reporting).
+  if (py_result || m_.own_pcp < 0 || !rng_.Chance(kHba1cReportOnlyPpm)) return;
+  const int32_t day = Weekdayed(w_.month_starts[12] + static_cast<int32_t>(rng_.Below(330)));
+  ClaimRec* c = Ffs(day) ? ProfessionalClaim(m_.own_pcp, day, {diabetes}) : nullptr;
+  if (!c) return;
+  AddLine(*c, kResult[level], 0, day, "11", CostShare::kNone);
+  ++counts_.hba1c_results;
+}
+
+// Screening mammography (women 50-74) and colorectal screening (45-75), year by year.
+void Builder::Screenings() {
+  for (int yi = 0; yi < 2; ++yi) {
+    const int32_t first = WindowMonthStart(w_, yi * 12);
+    const int age = AgeOn(m_.birth, first + 182);
+    if (m_.sex == 'F' && age >= 50 && age <= 74 && rng_.Chance(kMammogramPerYearPpm)) {
+      ScreeningMammogram(Weekdayed(first + static_cast<int32_t>(rng_.Below(350))));
+    }
+    if (age < 45 || age > 75) continue;
+    if (rng_.Chance(kFitPerYearPpm)) {
+      FitTest(Weekdayed(first + static_cast<int32_t>(rng_.Below(350))));
+    } else if (rng_.Chance(kColonoscopyPerYearPpm)) {
+      ScreeningColonoscopy(Weekdayed(first + static_cast<int32_t>(rng_.Below(350))));
+    }
+  }
+}
+
+void Builder::ScreeningMammogram(int32_t day) {
+  const int g = Ffs(day) ? SpecialistGroup(Spec::kRadiology) : -1;
+  if (g < 0) return;
+  ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, false), day, {"Z1231"});
+  if (!c) return;
+  AddLine(*c, "77067", Price(14000, c->billing_group, day), day, "11", CostShare::kNone);
+  PayAddedClaim(*c, 0);
+  ++counts_.mammograms;
+}
+
+void Builder::FitTest(int32_t day) {
+  if (!Ffs(day) || m_.lab < 0) return;
+  ClaimRec* c = ProfessionalClaim(Grp(m_.lab).providers.front(), day, {"Z1211"});
+  if (!c) return;
+  AddLine(*c, "82274", Price(1700, c->billing_group, day), day, "81", CostShare::kNone);
+  PayAddedClaim(*c, 0);
+  ++counts_.fit_tests;
+}
+
+void Builder::ScreeningColonoscopy(int32_t day) {
+  const int g = Ffs(day) ? SpecialistGroup(Spec::kGastroenterology) : -1;
+  if (g < 0) return;
+  ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, true), day, {"Z1211"});
+  if (!c) return;
+  AddLine(*c, "G0121", Price(38000, c->billing_group, day), day, "24", CostShare::kNone);
+  PayAddedClaim(*c, 0);
+  ++counts_.colonoscopies;
+}
+
+// An acute stay at `hospital` (facility claim: DRG, revenue lines) admitted on `admit`; the
+// Part A deductible only when `deductible` (a readmission within 60 days of a discharge is in
+// the same benefit period). Returns the discharge day, or -1 when none was made.
+int32_t Builder::AcuteStay(int hospital, int32_t admit, const char* status, bool deductible,
+                           int64_t payment_e4) {
+  if (hospital < 0 || admit > w_.window_last || !Ffs(admit)) return -1;
+  const auto drgs = CommonDrgs();
+  std::vector<uint32_t> weights;
+  for (const auto& d : drgs) weights.push_back(d.weight);
+  const Drg& drg = drgs[PickWeighted(rng_, weights)];
+  int32_t discharge = std::min(admit + static_cast<int32_t>(rng_.Between(drg.los_min, drg.los_max)),
+                               w_.window_last);
+  if (m_.death != kOpenEnded && discharge >= m_.death) {
+    discharge = m_.death;
+    status = "20";
+  }
+  std::vector<const char*> dx = Diagnoses(drg.principal_dx, 3);
+  dx.insert(dx.begin() + 1, drg.secondary_dx);
+  ClaimRec* f = FacilityClaim(hospital, -1, admit, discharge, "111", dx);
+  f->admission = admit;
+  f->discharge = discharge;
+  f->discharge_status = status;
+  f->drg = drg.code;
+  f->procedure = drg.procedure_pcs;
+  const int32_t los = std::max(discharge - admit, 1);
+  AddRevenueLine(*f, "0120", "", 0, admit, CostShare::kClaimLevel, los);
+  AddRevenueLine(*f, "0250", "", 0, admit, CostShare::kClaimLevel);
+  AddRevenueLine(*f, "0300", "", 0, admit, CostShare::kClaimLevel);
+  SplitAllowed(*f, ScaleBy(Price(drg.payment_cents, hospital, admit), payment_e4), {35, 15, 10});
+  int y = 0;
+  unsigned mo = 0, d = 0;
+  CivilFromDays(admit, &y, &mo, &d);
+  PayAddedClaim(*f, deductible ? PartADeductibleCents(y) : 0);
+  return discharge;
+}
+
+// Some stays discharged alive are followed by an unplanned readmission 2-30 days later.
+void Builder::Readmissions() {
+  std::vector<int32_t> discharges;
+  for (const ClaimRec& c : claims_) {
+    const std::string_view status(c.discharge_status);
+    if (std::string_view(c.bill_type) == "111" && c.Effective() && status != "20" &&
+        status != "07") {
+      discharges.push_back(c.discharge);
+    }
+  }
+  for (int32_t discharge : discharges) {
+    if (!rng_.Chance(kReadmissionPpm)) continue;
+    const int32_t admit = discharge + static_cast<int32_t>(rng_.Between(2, 30));
+    if (AcuteStay(m_.hospital, admit, "01", false, 10000) >= 0) ++counts_.readmissions;
+  }
+}
+
+// A PY stay discharged to another acute hospital (status 02) that admits the member the same
+// or the next day: one stay for the readmission measure. The second hospital sometimes
+// discharges to hospice (50/51), otherwise home, sometimes followed by a readmission.
+void Builder::TransferEpisode() {
+  const auto& hospitals = w_.GroupsOf(Spec::kHospital);
+  if (m_.hospital < 0 || hospitals.size() < 2 || !rng_.Chance(kTransferEpisodePpm)) return;
+  int other = hospitals[rng_.Below(hospitals.size())];
+  if (other == m_.hospital) other = hospitals[(m_.index + 1) % hospitals.size()];
+  if (other == m_.hospital) other = hospitals[(m_.index + 2) % hospitals.size()];
+  const int32_t admit = w_.month_starts[12] + static_cast<int32_t>(rng_.Below(320));
+  const int32_t out = AcuteStay(m_.hospital, admit, "02", true, kTransferOutPaymentE4);
+  if (out < 0 || (m_.death != kOpenEnded && out >= m_.death)) return;
+  const bool to_hospice = rng_.Chance(kTransferToHospicePpm);
+  const char* status = to_hospice ? (rng_.Chance(500'000) ? "50" : "51") : "01";
+  const int32_t back =
+      AcuteStay(other, out + static_cast<int32_t>(rng_.Below(2)), status, false, 10000);
+  if (back < 0) return;
+  ++counts_.transfers;
+  counts_.to_hospice += to_hospice;
+  if (to_hospice || (m_.death != kOpenEnded && back >= m_.death)) return;
+  if (rng_.Chance(kTransferReadmittedPpm) &&
+      AcuteStay(m_.hospital, back + static_cast<int32_t>(rng_.Between(3, 28)), "01", false,
+                10000) >= 0) {
+    ++counts_.readmissions;
+  }
+}
+
+// Hospice elected in the PY by a member who is alive at the end of the window: discharged
+// alive (status 01) or still in hospice on December 31 (monthly 81x claims, revenue 0651).
+void Builder::LiveHospice() {
+  if (m_.death != kOpenEnded || m_.home_health < 0 || !rng_.Chance(kHospiceLivePpm)) return;
+  const int32_t start = w_.month_starts[12] + static_cast<int32_t>(rng_.Below(300));
+  if (!Ffs(start)) return;
+  const bool discharged = rng_.Chance(kHospiceLiveDischargePpm);
+  const int32_t last =
+      discharged ? std::min(start + static_cast<int32_t>(rng_.Between(20, 120)), w_.window_last)
+                 : w_.window_last;
+  const int org = m_.home_health;
+  const std::vector<const char*> dx = Diagnoses(PrincipalDx(false), 2);
+  for (int32_t day = start; day <= last && Ffs(day);) {
+    const int32_t through = std::min(last, WindowMonthStart(w_, WindowMonthOf(w_, day) + 1) - 1);
+    const bool first = day == start;
+    const bool final_claim = discharged && through == last;
+    const char* tob = first && final_claim ? "811" : first ? "812" : final_claim ? "814" : "813";
+    ClaimRec* f = FacilityClaim(org, m_.own_pcp, day, through, tob, dx);
+    f->admission = start;
+    if (final_claim) {
+      f->discharge = last;
+      f->discharge_status = "01";
+    }
+    const int32_t days = through - day + 1;
+    AddRevenueLine(*f, "0651", "", Price(22500, org, day) * days, day, CostShare::kNone, days);
+    PayAddedClaim(*f, 0);
+    day = through + 1;
+  }
+  ++counts_.hospice_live;
+}
+
+// Cost sharing of an added claim on its own: screenings and hospice have none, stays after the
+// deductible given; 2% sequestration. (The Part B deductible is untouched: no added claim
+// is subject to it.)
+void Builder::PayAddedClaim(ClaimRec& c, int64_t member_share) {
+  auto& lines = c.versions.back().lines;
+  int64_t allowed = 0;
+  for (const auto& l : lines) allowed += l.allowed;
+  SplitPaid(lines, allowed, (allowed - std::min(allowed, member_share)) * kSequesteredE4 / 10000);
+}
+
+// Ids and a paid date (one original version each) for the claims the events added.
+void Builder::FinishAddedClaims(size_t first) {
+  VBP_CHECK(claims_.size() < static_cast<size_t>(kClaimsPerMemberMax));
+  for (size_t k = first; k < claims_.size(); ++k) {
+    ClaimRec& c = claims_[k];
+    c.claim_id = MakeClaimId(m_.index * kClaimsPerMemberMax + k, o_.id_salt);
+    const bool institutional = c.type == ClaimType::kInstitutional;
+    c.versions.front().paid_day =
+        c.through +
+        static_cast<int32_t>(institutional ? events_.Between(18, 47) : events_.Between(13, 32));
+    ++counts_.claims_added;
+  }
+}
+
 // --- Cost sharing, versions, deliveries ---------------------------------------------------
 
 void Builder::ApplyCostSharing() {
@@ -944,19 +1285,7 @@ void Builder::ApplyCostSharing() {
         snf_days_used += days;
         member_share = std::min(allowed, SnfCoinsurancePerDayCents(y) * coins_days);
       }
-      const int64_t paid = (allowed - member_share) * kSequesteredE4 / 10000;
-      // Split paid in proportion to allowed, never above a line's allowed.
-      int64_t given = 0;
-      for (auto& l : lines) {
-        l.paid = allowed == 0 ? 0 : l.allowed * paid / allowed;
-        given += l.paid;
-      }
-      for (size_t k = 0; given < paid; k = (k + 1) % lines.size()) {
-        if (lines[k].paid < lines[k].allowed) {
-          ++lines[k].paid;
-          ++given;
-        }
-      }
+      SplitPaid(lines, allowed, (allowed - member_share) * kSequesteredE4 / 10000);
       continue;
     }
     for (auto& l : lines) {
@@ -1058,7 +1387,7 @@ void Builder::Versions() {
   }
 }
 
-void Builder::Deliveries() {
+void Builder::Deliveries(size_t first_added) {
   struct Keyed {
     int32_t day;
     uint32_t claim;
@@ -1069,7 +1398,9 @@ void Builder::Deliveries() {
   std::vector<Keyed> keyed;
   for (uint32_t ci = 0; ci < claims_.size(); ++ci) {
     const auto& c = claims_[ci];
-    const bool swap = c.versions.size() > 1 && rng_.Chance(kOutOfOrderPpm);
+    // Claims of the clinical events draw from their stream, after every claim of the main one.
+    Rng& rng = ci < first_added ? rng_ : events_;
+    const bool swap = c.versions.size() > 1 && rng.Chance(kOutOfOrderPpm);
     for (uint32_t vi = 0; vi < c.versions.size(); ++vi) {
       int32_t day = c.versions[vi].paid_day;
       bool late = false;
@@ -1078,8 +1409,8 @@ void Builder::Deliveries() {
         late = true;
       }
       keyed.push_back({day, ci, vi, false, late});
-      if (rng_.Chance(kDuplicatePpm)) {
-        keyed.push_back({day + static_cast<int32_t>(rng_.Between(0, 40)), ci, vi, true, false});
+      if (rng.Chance(kDuplicatePpm)) {
+        keyed.push_back({day + static_cast<int32_t>(rng.Between(0, 40)), ci, vi, true, false});
       }
     }
   }
@@ -1089,8 +1420,10 @@ void Builder::Deliveries() {
     if (a.out_of_order != b.out_of_order) return b.out_of_order;
     return a.version_index < b.version_index;
   });
-  for (const auto& k : keyed)
-    deliveries_.push_back({k.claim, k.version_index, k.duplicate, k.out_of_order});
+  for (const auto& k : keyed) {
+    deliveries_.push_back(
+        {k.claim, k.version_index, k.duplicate, k.out_of_order, k.claim >= first_added});
+  }
 }
 
 // --- The year ----------------------------------------------------------------------------
@@ -1166,11 +1499,27 @@ MemberClaims Builder::Run() {
   }
   ApplyCostSharing();
   Versions();
-  Deliveries();
-  return MemberClaims{std::move(claims_), std::move(deliveries_)};
+  const size_t first_added = claims_.size();
+  ClinicalEvents();
+  FinishAddedClaims(first_added);
+  Deliveries(first_added);
+  return MemberClaims{std::move(claims_), std::move(deliveries_), counts_};
 }
 
 }  // namespace
+
+void ClinicalCounts::Add(const ClinicalCounts& o) {
+  bp_readings += o.bp_readings;
+  hba1c_results += o.hba1c_results;
+  mammograms += o.mammograms;
+  fit_tests += o.fit_tests;
+  colonoscopies += o.colonoscopies;
+  readmissions += o.readmissions;
+  transfers += o.transfers;
+  hospice_live += o.hospice_live;
+  to_hospice += o.to_hospice;
+  claims_added += o.claims_added;
+}
 
 const VersionRec* ClaimRec::Effective() const {
   const VersionRec& last = versions.back();

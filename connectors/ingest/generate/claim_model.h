@@ -59,6 +59,7 @@ struct ClaimRec {
   const char* drg = "";
   const char* procedure = nullptr;
   std::vector<VersionRec> versions;  // version 1..n in order
+  bool primary_care_visit = false;   // an office/home E/M visit (CPT II results go there)
 
   // The version the engine keeps (the highest), or nullptr when it is a void.
   const VersionRec* Effective() const;
@@ -70,6 +71,7 @@ struct Delivery {
   uint32_t version_index = 0;
   bool duplicate = false;     // the same version delivered again
   bool out_of_order = false;  // a lower version written after a higher one
+  bool clinical = false;      // a claim added by the clinical events (never corrupted)
 };
 
 struct ClaimModelOptions {
@@ -77,9 +79,26 @@ struct ClaimModelOptions {
   uint64_t id_salt = 0;
 };
 
+// What the clinical events (quality-measure evidence, drawn from the member's own events
+// stream) added: CPT II result lines on existing visits and whole new claims.
+struct ClinicalCounts {
+  int64_t bp_readings = 0;    // visits given a systolic + diastolic CPT II pair
+  int64_t hba1c_results = 0;  // visits given an HbA1c CPT II result
+  int64_t mammograms = 0;     // screening mammography claims
+  int64_t fit_tests = 0;      // FIT claims
+  int64_t colonoscopies = 0;  // screening colonoscopy claims
+  int64_t readmissions = 0;   // stays admitted 2-30 days after an earlier discharge
+  int64_t transfers = 0;      // stays admitted on or the day after another's discharge
+  int64_t hospice_live = 0;   // hospice elections of members alive at the end of the window
+  int64_t to_hospice = 0;     // inpatient discharges to hospice (status 50/51)
+  int64_t claims_added = 0;
+  void Add(const ClinicalCounts& o);
+};
+
 struct MemberClaims {
   std::vector<ClaimRec> claims;
   std::vector<Delivery> deliveries;
+  ClinicalCounts clinical;
 };
 
 // Generates every claim of `member` and the order they are delivered in. Deterministic in

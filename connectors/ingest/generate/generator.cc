@@ -212,6 +212,7 @@ struct Counts {
   int64_t attributed = 0;
   std::array<int64_t, 3> attributed_by_step{};
   int64_t won_by_other_units = 0;
+  ClinicalCounts clinical;
 };
 
 }  // namespace
@@ -296,7 +297,9 @@ Result<GenerateSummary> Generate(const GenerateOptions& options, const GenerateS
       if (d.duplicate) ++n.duplicates;
       if (d.out_of_order) ++n.out_of_order;
       if (v.paid_day > expect_rules.runout_cutoff) ++n.paid_after_runout;
-      if (rng.Chance(malformed_ppm)) {
+      // Records of the clinical events are never corrupted (and take no draw), so the
+      // malformed records of a seed are those it had before the events existed.
+      if (!d.clinical && rng.Chance(malformed_ppm)) {
         // After the good record: a corrupted copy of the same version is rejected either as
         // malformed or as a conflicting redelivery; it never changes the effective claim.
         VBP_RETURN_IF_ERROR(
@@ -340,6 +343,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options, const GenerateS
     n.esrd_dialysis += m.esrd_from_month >= 0;
     n.medicaid_true += m.medicaid == 1;
     n.claim_ids += static_cast<int64_t>(mc.claims.size());
+    n.clinical.Add(mc.clinical);
     for (const ClaimRec& c : mc.claims) {
       (c.type == ClaimType::kProfessional ? n.professional : n.institutional) += 1;
       if (!world.providers[static_cast<size_t>(c.rendering)].rostered) ++n.unknown_npi_claims;
@@ -462,6 +466,17 @@ Result<GenerateSummary> Generate(const GenerateOptions& options, const GenerateS
         {"claim_ids_with_unrostered_rendering_npi", n.unknown_npi_claims},
         {"effective_lines_py", n.effective_py_lines},
         {"effective_lines_prior_year", n.effective_prior_lines}}},
+      {"clinical_events",
+       {{"visits_with_bp_reading", n.clinical.bp_readings},
+        {"visits_with_hba1c_result", n.clinical.hba1c_results},
+        {"screening_mammograms", n.clinical.mammograms},
+        {"fit_tests", n.clinical.fit_tests},
+        {"screening_colonoscopies", n.clinical.colonoscopies},
+        {"readmissions", n.clinical.readmissions},
+        {"direct_transfers", n.clinical.transfers},
+        {"discharges_to_hospice", n.clinical.to_hospice},
+        {"hospice_members_alive", n.clinical.hospice_live},
+        {"claim_ids_added", n.clinical.claims_added}}},
       {"expected_attribution",
        {{"attributed_to_contracts", n.attributed},
         {"by_step",

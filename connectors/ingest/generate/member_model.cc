@@ -118,6 +118,30 @@ bool MemberPlan::FfsOn(const World& w, int32_t day) const {
   return m >= 0 && months[static_cast<size_t>(m)].program == Program::kFfs;
 }
 
+// Where the first coverage span of a member covered on the window's first day really starts:
+// Medicare entitlement before the window. The aged from the month of their 65th birthday; the
+// disabled and ESRD 4-120 months before the window (not before the month after their 18th
+// birthday), drawn from the member's own history stream so that no other draw moves. The
+// measures' look-backs that reach before the window (BCS: October 1 two years before the PY)
+// then see them enrolled; members entitled inside the window keep their later start.
+int32_t EntitlementBeforeWindow(const World& w, const MemberPlan& p, EnrollmentType type) {
+  if (type == EnrollmentType::kAgedDual || type == EnrollmentType::kAgedNondual) {
+    return std::min(w.window_first, SixtyFifthEntitlement(p.birth));
+  }
+  Rng history(w.options.seed, kHistoryStreamBase + p.index);
+  const int back = static_cast<int>(history.Between(4, 120));
+  int y = 0;
+  unsigned m = 0, d = 0;
+  CivilFromDays(w.window_first, &y, &m, &d);
+  const int months = y * 12 + static_cast<int>(m) - 1 - back;
+  int by = 0;
+  unsigned bm = 0, bd = 0;
+  CivilFromDays(p.birth, &by, &bm, &bd);
+  const int adult = (by + 18) * 12 + static_cast<int>(bm);  // the month after the 18th birthday
+  const int from = std::max(months, adult);
+  return std::min(w.window_first, Day(from / 12, static_cast<unsigned>(from % 12) + 1, 1));
+}
+
 MemberPlan PlanMember(const World& w, uint64_t index) {
   Rng rng(w.options.seed, kMemberStreamBase + index);
   MemberPlan p;
@@ -264,6 +288,9 @@ MemberPlan PlanMember(const World& w, uint64_t index) {
       p.coverage.push_back(span);
     }
     m = e + 1;
+  }
+  if (!p.coverage.empty() && p.coverage.front().from == w.window_first) {
+    p.coverage.front().from = EntitlementBeforeWindow(w, p, p.coverage.front().type);
   }
   p.esrd_from_month = esrd_onset;
 

@@ -15,6 +15,9 @@ namespace vbp::generate {
 
 inline constexpr int kWindowMonths = 24;  // Jan of year-1 .. Dec of the performance year
 inline constexpr uint64_t kMemberStreamBase = 0x1000'0000;
+// A member's coverage before the window (2^47 + index): apart from the member stream, so
+// drawing it moves no other draw.
+inline constexpr uint64_t kHistoryStreamBase = 0x8000'0000'0000ULL;
 
 enum class Program : uint8_t { kNone, kFfs, kMedicareAdvantage };
 const char* ProgramName(Program p);  // "medicare_ffs", "medicare_advantage"
