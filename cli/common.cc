@@ -150,10 +150,35 @@ std::string StatementTable(const std::vector<std::string>& statement_json) {
     out += buf;
   }
   for (const auto& s : statement_json) {
-    std::string line = DataQualityLine(nlohmann::json::parse(s));
+    const auto j = nlohmann::json::parse(s);
+    std::string line = DataQualityLine(j);
+    if (!line.empty()) out += line + "\n";
+    line = QualityLine(j);
     if (!line.empty()) out += line + "\n";
   }
   return out;
+}
+
+std::string QualityLine(const nlohmann::json& statement) {
+  const auto d = statement.find("detail");
+  if (d == statement.end() || !d->is_object() || d->value("quality_source", "") != "measures" ||
+      !d->contains("quality") || !(*d)["quality"].is_object()) {
+    return "";
+  }
+  const nlohmann::json& q = (*d)["quality"];
+  std::string parts;
+  for (const auto& m : q.value("measures", nlohmann::json::array())) {
+    const auto& t = m["tally"];
+    const int64_t eligible =
+        t.value("denominator", int64_t{0}) - t.value("exclusions", int64_t{0});
+    parts += (parts.empty() ? "" : ", ") + m.value("measure_id", std::string("?")) + " " +
+             std::to_string(t.value("numerator", int64_t{0})) + "/" + std::to_string(eligible) +
+             (m.value("scored", false) ? " (" + m.value("points", std::string("?")) + " pts)"
+                                       : " (not scored)");
+  }
+  return statement.value("contract_id", std::string("?")) + ": quality from the claims-based " +
+         "measures: " + parts + "; q = quality_score " +
+         statement.value("quality_score", std::string("?"));
 }
 
 std::string DataQualityLine(const nlohmann::json& statement) {

@@ -50,6 +50,9 @@ std::string StatementTable(const std::vector<std::string>& statement_json);
 // One line saying what a statement's `data_quality` block reports ("" when every figure is
 // zero); StatementTable prints one per contract under the table.
 std::string DataQualityLine(const nlohmann::json& statement);
+// For a contract scored from the claims-based measures: each measure's numerator / eligible
+// members (denominator less exclusions) and points, and q; "" otherwise.
+std::string QualityLine(const nlohmann::json& statement);
 
 // Exit code of `settle`, `statements` and `recalc` when a contract record was rejected or a
 // contract got no statement (README.md, "Exit codes"); --allow-incomplete makes it a warning.

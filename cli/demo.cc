@@ -87,6 +87,7 @@ int RunDemo(const DemoFlags& f) {
     generate::GenerateOptions go;
     go.members = f.members;
     go.seed = f.seed;
+    go.quality_measures = true;  // one contract paid on the measures: the demo shows their rates
     auto summary =
         generate::Generate(go, {sinks[0].get(), sinks[1].get(), sinks[2].get(), sinks[3].get()},
                            [tty](int64_t done, int64_t total) {

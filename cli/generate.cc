@@ -21,6 +21,7 @@ struct GenerateFlags {
   int year = 2025;
   int malformed_per_mille = 1;
   std::string format = "ndjson";  // or "cclf", "fhir"
+  bool quality_measures = false;
 };
 
 // --format cclf: the records go through the CCLF writer into CMS-named fixed-width files,
@@ -147,6 +148,7 @@ int RunGenerate(const GenerateFlags& f) {
   options.seed = f.seed;
   options.year = f.year;
   options.malformed_per_mille = f.malformed_per_mille;
+  options.quality_measures = f.quality_measures;
   // Progress on stderr for large runs: a rewritten line on a terminal, else every 10%.
   const bool show_progress = f.members >= 20000;
   const bool tty = isatty(fileno(stderr)) != 0;
@@ -232,6 +234,9 @@ void AddGenerateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--seed", flags->seed, "Random seed (same seed, same bytes)");
   cmd->add_option("--out", flags->out, "Output directory")->required();
   cmd->add_option("--year", flags->year, "Performance year (claims cover it and the year before)");
+  cmd->add_flag("--quality-measures", flags->quality_measures,
+                "the below-MSR contract scores quality from the claims-based measures "
+                "(quality_source \"measures\") instead of its own quality_score");
   cmd->add_option("--malformed-per-mille", flags->malformed_per_mille,
                   "Corrupted extra records per 1000 records (listed in MANIFEST.json)");
   cmd->add_option("--format", flags->format,

@@ -30,13 +30,14 @@ struct Output {
 };
 
 std::unique_ptr<Output> GenerateInMemory(int64_t members, uint64_t seed, int per_mille = 1,
-                                         int year = 2025) {
+                                         int year = 2025, bool quality_measures = false) {
   auto out = std::make_unique<Output>();
   GenerateOptions o;
   o.members = members;
   o.seed = seed;
   o.malformed_per_mille = per_mille;
   o.year = year;
+  o.quality_measures = quality_measures;
   auto s = Generate(o, {&out->members, &out->providers, &out->contracts, &out->claims});
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   if (s.ok()) out->summary = std::move(*s);
@@ -369,8 +370,32 @@ TEST(GeneratorTest, ContractRecordsOverrideTheReferenceParameters) {
          {"benchmark_pbpy", "baseline_risk", "pmpm_tiers", "pmpm_unscored", "max_sharing_rate"}) {
       EXPECT_TRUE(p.contains(k)) << k;
     }
-    // The below-MSR contract scores q from the claims-based measures (no quality_score of its
-    // own, which would stand over them); the others negotiate q.
+    // By default every contract negotiates q (quality_measures is opt-in).
+    EXPECT_TRUE(p.contains("quality_score"));
+    EXPECT_FALSE(p.contains("quality_source"));
+    for (const char* t : {"esrd", "disabled", "aged_dual", "aged_nondual"}) {
+      EXPECT_TRUE(p["benchmark_pbpy"][t].is_string());
+      EXPECT_TRUE(p["baseline_risk"][t].is_string());
+    }
+  }
+}
+
+// With quality_measures the below-MSR contract scores q from the claims-based measures (no
+// quality_score of its own, which would stand over them); the others still negotiate q, and
+// nothing but that contract's terms changes.
+TEST(GeneratorTest, QualityMeasuresMakeTheBelowMsrContractScoreFromTheMeasures) {
+  const auto m = GenerateInMemory(2000, 1, 1, 2025, /*quality_measures=*/true);
+  const Output& d = Seed1();
+  EXPECT_EQ(m->claims.text(), d.claims.text());
+  EXPECT_EQ(m->members.text(), d.members.text());
+  std::map<std::string, std::string> role;
+  for (const auto& c : m->summary.manifest["contracts"]) {
+    role[c["contract_id"]] = c["role"];
+    EXPECT_EQ(c["quality_source"], c["role"] == "below_msr" ? "measures" : "contract");
+  }
+  for (const auto& l : Lines(m->contracts.text())) {
+    const auto j = nlohmann::json::parse(l);
+    const auto& p = j["parameters"];
     if (role[j["contract_id"].get<std::string>()] == "below_msr") {
       EXPECT_EQ(p["quality_source"], "measures");
       EXPECT_TRUE(p["quality_scoring"].is_object());
@@ -378,10 +403,6 @@ TEST(GeneratorTest, ContractRecordsOverrideTheReferenceParameters) {
     } else {
       EXPECT_TRUE(p.contains("quality_score"));
       EXPECT_FALSE(p.contains("quality_source"));
-    }
-    for (const char* t : {"esrd", "disabled", "aged_dual", "aged_nondual"}) {
-      EXPECT_TRUE(p["benchmark_pbpy"][t].is_string());
-      EXPECT_TRUE(p["baseline_risk"][t].is_string());
     }
   }
 }
@@ -396,7 +417,8 @@ uint64_t Fnv1a(const std::string& s, uint64_t h = 0xcbf29ce484222325ULL) {
 // test above explains the bands); anything else is a portability defect.
 // Last intended change (issue 19 item 5): the clinical events (their own stream: only $0.00
 // CPT II lines on existing visits and added claims), coverage from entitlement before the
-// window, and the below-MSR contract scored from the measures. Every claim record of the
+// window, and the below-MSR contract scored from the measures (since made opt-in:
+// --quality-measures; the digest is of the default terms). Every claim record of the
 // main stream was checked to be byte-identical once the CPT II lines are removed.
 TEST(GeneratorTest, OutputDigestIsPinned) {
   const auto o = GenerateInMemory(300, 42);
@@ -405,7 +427,7 @@ TEST(GeneratorTest, OutputDigestIsPinned) {
   h = Fnv1a(o->contracts.text(), h);
   h = Fnv1a(o->claims.text(), h);
   h = Fnv1a(o->summary.manifest.dump(), h);
-  EXPECT_EQ(h, 0xB63289093A84529AULL) << std::hex << "0x" << h;
+  EXPECT_EQ(h, 0xC2871962EB2AE6FCULL) << std::hex << "0x" << h;
 }
 
 // Development aid: VBP_GEN_MEMBERS / VBP_GEN_SEED choose the run, VBP_GEN_DUMP_DIR keeps the

@@ -201,7 +201,7 @@ def main():
     st_path = os.path.join(args.work, "statements.json")
     mem_path = os.path.join(args.work, "members.ndjson")
     run([args.vbp, "generate", "--members", str(args.members), "--seed", str(args.seed),
-         "--out", data])
+         "--quality-measures", "--out", data])
     run([args.vbp, "settle", "--data", data, "--out", st_path, "--members", mem_path, "--quiet"])
     with open(os.path.join(data, "MANIFEST.json"), encoding="utf-8") as f:
         manifest = json.load(f)

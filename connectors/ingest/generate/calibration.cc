@@ -80,13 +80,18 @@ std::vector<ContractTerms> DesignTerms(const World& w) {
         t.fixed = {{"max_sharing_rate", "\"0.50\""}, {"quality_score", "\"0.9250\""}};
         break;
       case ContractRole::kBelowMsr:
-        // One-sided, reference MSR table: small savings stay below it, so q (scored from the
-        // claims-based measures, no quality_score of its own) never changes the money.
+        // One-sided, reference MSR table: small savings stay below it, so q never changes
+        // the money; with quality_measures it is scored from the claims-based measures (no
+        // quality_score of its own), else negotiated.
         t.pmpm_tiers = {{0, 600}, {15000, 1200}, {30000, 2000}};
         t.pmpm_unscored_cents = 800;
-        t.fixed = {{"max_sharing_rate", "\"0.40\""},
-                   {"quality_source", "\"measures\""},
-                   {"quality_scoring", kMeasuresScoring}};
+        if (w.options.quality_measures) {
+          t.fixed = {{"max_sharing_rate", "\"0.40\""},
+                     {"quality_source", "\"measures\""},
+                     {"quality_scoring", kMeasuresScoring}};
+        } else {
+          t.fixed = {{"max_sharing_rate", "\"0.40\""}, {"quality_score", "\"0.8800\""}};
+        }
         break;
       case ContractRole::kTwoSidedLoss:
         t.pmpm_tiers = {{0, 1000}, {15000, 1800}, {30000, 3000}};
@@ -229,7 +234,9 @@ Result<std::vector<CalibratedContract>> CalibrateContracts(
     m["calibrated"] = calibrated;
     // "measures": q comes from the claims-based measures, which this model does not evaluate;
     // the expected figures below do not depend on q (savings stay below the MSR).
-    m["quality_source"] = plan.role == ContractRole::kBelowMsr ? "measures" : "contract";
+    m["quality_source"] =
+        plan.role == ContractRole::kBelowMsr && w.options.quality_measures ? "measures"
+                                                                            : "contract";
     nlohmann::ordered_json x;
     x["assigned_members"] = s.assigned_members;
     x["members_by_step"] = {{"0", tl.by_step[0]}, {"1", tl.by_step[1]}, {"2", tl.by_step[2]}};

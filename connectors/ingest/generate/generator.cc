@@ -241,7 +241,8 @@ Result<GenerateSummary> Generate(const GenerateOptions& options, const GenerateS
   if (!defaults.ok()) return defaults.status();
   const ExpectationRules expect_rules = ExpectationRules::From(*defaults, options.year);
 
-  const World world = BuildWorld({options.members, options.seed, options.year});
+  const World world =
+      BuildWorld({options.members, options.seed, options.year, options.quality_measures});
   const std::vector<ContractTerms> terms = DesignTerms(world);
   std::vector<ContractTally> tallies(world.contracts.size());
   Counts n;

@@ -24,6 +24,11 @@ struct GenerateOptions {
   uint64_t seed = 1;
   int year = 2025;              // performance year; claims cover year-1 and year
   int malformed_per_mille = 1;  // corrupted extra records per 1000 records, 0 .. 1000
+  // The below-MSR contract scores q from the claims-based quality measures (quality_source
+  // "measures", illustrative quality_scoring) instead of a quality_score of its own. Off by
+  // default, so that a population's contract terms do not depend on a measure implementation;
+  // `vbp demo` turns it on (the clinical events the measures read are generated either way).
+  bool quality_measures = false;
 };
 
 inline constexpr int64_t kMembersMax = 100'000'000;
