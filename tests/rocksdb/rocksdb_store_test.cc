@@ -675,7 +675,9 @@ TEST(RocksDbStatusTest, CorruptionIsCorruptionAndIoIsIoError) {
   const Status st = FromRocks(rocksdb::Status::Corruption("block checksum mismatch"),
                               "get claims key \"k\" in /s");
   EXPECT_EQ(st.message(),
-            "get claims key \"k\" in /s: rocksdb Corruption: block checksum mismatch");
+            std::string("get claims key \"k\" in /s: the state store is corrupt (rocksdb "
+                        "Corruption: block checksum mismatch). ") +
+                kCorruptionAdvice);
 }
 
 TEST(RocksDbStatusTest, BinaryKeysAreHexEscapedAndLongOnesCut) {
