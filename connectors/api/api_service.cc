@@ -225,7 +225,8 @@ Scope ScopeOf(const Caller& caller, const Snapshot& s, const ContractId& id) {
 ordered_json ParseStored(const std::string& text) { return ordered_json::parse(text); }
 
 std::optional<ApiResponse> CheckQuery(const Parsed& p, std::initializer_list<const char*> allowed) {
-  for (const auto& [k, v] : p.query) {
+  for (const auto& entry : p.query) {
+    const std::string& k = entry.first;  // not a structured binding: clang 14 cannot capture one
     bool ok = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; });
     if (!ok) {
       std::string list;

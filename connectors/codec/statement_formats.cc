@@ -236,20 +236,23 @@ ordered_json Coding(const std::string& system, const std::string& code,
 ordered_json PaymentStream(Stream stream, bool two_sided) {
   ordered_json type;
   if (stream == Stream::kCareFee) {
-    type["coding"] = {
-        Coding(std::string(kVbpr) + "/CodeSystem/payment-stream", "ccf", "Care coordination fee")};
+    type["coding"] = ordered_json::array({Coding(std::string(kVbpr) + "/CodeSystem/payment-stream",
+                                                 "ccf", "Care coordination fee")});
   } else {
-    type["coding"] = {two_sided ? Coding(std::string(kVbpr) + "/CodeSystem/payment-stream", "ssl",
-                                         "Shared savings loss percent")
-                                : Coding(std::string(kVbpr) + "/CodeSystem/payment-stream", "ssq",
-                                         "Shared savings gated on quality")};
+    type["coding"] =
+        ordered_json::array({two_sided ? Coding(std::string(kVbpr) + "/CodeSystem/payment-stream",
+                                                "ssl", "Shared savings loss percent")
+                                       : Coding(std::string(kVbpr) + "/CodeSystem/payment-stream",
+                                                "ssq", "Shared savings gated on quality")});
   }
   ordered_json inner;
   inner["url"] = "type";
   inner["valueCodeableConcept"] = type;
+  // ordered_json::array({x}), never {x}: a braced list of one JSON value is that value under
+  // clang and an array under gcc (nlohmann/json's single-element initializer-list trap).
   ordered_json ext;
   ext["url"] = std::string(kVbpr) + "/StructureDefinition/payment-stream";
-  ext["extension"] = {inner};
+  ext["extension"] = ordered_json::array({inner});
   return ext;
 }
 
@@ -290,7 +293,7 @@ ordered_json FigureGroup(const Figure& f, const std::string& text, const ReportC
     ordered_json alt;
     alt["url"] = std::string(kVbpr) + "/StructureDefinition/alternate-measurescore";
     alt["valueMoney"] = {{"value", RawNumber(text)}, {"currency", "USD"}};
-    g["measureScore"] = {{"extension", {alt}}};
+    g["measureScore"] = {{"extension", ordered_json::array({alt})}};
   } else {
     g["measureScore"] = {{"value", RawNumber(text)}};
   }
@@ -305,7 +308,8 @@ ordered_json Subject(const ReportContext& c) {
 ordered_json Population(const char* code, int64_t count) {
   ordered_json p;
   p["code"] = {
-      {"coding", {Coding("http://terminology.hl7.org/CodeSystem/measure-population", code, "")}}};
+      {"coding", ordered_json::array({Coding(
+                     "http://terminology.hl7.org/CodeSystem/measure-population", code, "")})}};
   p["count"] = count;
   return p;
 }
@@ -326,8 +330,8 @@ ordered_json QualityReport(const ordered_json& m, const ReportContext& c, const 
   scoring["url"] =
       "http://hl7.org/fhir/us/davinci-deqm/StructureDefinition/extension-measureScoring";
   scoring["valueCodeableConcept"] = {
-      {"coding",
-       {Coding("http://terminology.hl7.org/CodeSystem/measure-scoring", "proportion", "")}}};
+      {"coding", ordered_json::array({Coding(
+                     "http://terminology.hl7.org/CodeSystem/measure-scoring", "proportion", "")})}};
   ordered_json ext = ordered_json::array({scoring});
   if (m.contains("points") && m["points"].is_string()) {
     ordered_json score;
@@ -345,15 +349,16 @@ ordered_json QualityReport(const ordered_json& m, const ReportContext& c, const 
   r["period"] = Period(c.year);
   const ordered_json tally = m.contains("tally") ? m["tally"] : ordered_json::object();
   ordered_json g;
-  g["code"] = {{"coding", {Coding(kFigureSystem, "quality-measure:" + measure_id, "")}},
-               {"text", measure_id}};
+  g["code"] = {
+      {"coding", ordered_json::array({Coding(kFigureSystem, "quality-measure:" + measure_id, "")})},
+      {"text", measure_id}};
   g["population"] = {Population("denominator", IntOr(tally, "denominator")),
                      Population("denominator-exclusion", IntOr(tally, "exclusions")),
                      Population("numerator", IntOr(tally, "numerator"))};
   if (tally.contains("rate") && tally["rate"].is_string()) {
     g["measureScore"] = {{"value", RawNumber(DecimalOfRate(tally["rate"].get<std::string>()))}};
   }
-  r["group"] = {g};
+  r["group"] = ordered_json::array({g});
   return r;
 }
 
@@ -395,8 +400,8 @@ Result<std::string> BundleOf(const ordered_json& s) {
   category["url"] = "http://hl7.org/fhir/StructureDefinition/measurereport-category";
   category["valueCodeableConcept"] = {
       {"coding",
-       {Coding("http://hl7.org/fhir/CodeSystem/measurereport-category", "vbp",
-               "Value-Based Performance")}}};
+       ordered_json::array({Coding("http://hl7.org/fhir/CodeSystem/measurereport-category", "vbp",
+                                   "Value-Based Performance")})}};
   r["extension"] = {category, StringExtension("rule-set", s["rule_set"].get<std::string>()),
                     StringExtension("rules-hash", StringOr(s, "rules_hash", "")),
                     StringExtension("parameters-hash", StringOr(s, "parameters_hash", ""))};

@@ -322,7 +322,9 @@ TEST(WhatIfTest, ApplyOverContractsReplacesTheContractsOwnValueOnSideB) {
   auto settled = edited.Settle();
   for (const char* id : {"A", "B"}) {
     auto st = nlohmann::json::parse(settled.StatementText(id));
-    EXPECT_EQ(Figure(out, id, "net_payment")["b"], st["net_payment"]) << id;
+    EXPECT_EQ(Figure(out, id, "net_payment")["b"].get<std::string>(),
+              st["net_payment"].get<std::string>())
+        << id;
   }
 }
 

@@ -360,8 +360,10 @@ void Builder::AnnualWellnessVisit(int year_index) {
 
 void Builder::CareManagement(int32_t day) {
   if (!Ffs(day) || m_.home_practice < 0) return;
-  ClaimRec* c = ProfessionalClaim(ClinicianOf(m_.home_practice, day, false), day,
-                                  Diagnoses(PrincipalDx(false), 2));
+  // Draws in separate statements, last argument first: a call's arguments are evaluated in an
+  // unspecified order (gcc and clang differ), and the output must not depend on the compiler.
+  auto dx = Diagnoses(PrincipalDx(false), 2);
+  ClaimRec* c = ProfessionalClaim(ClinicianOf(m_.home_practice, day, false), day, std::move(dx));
   if (!c) return;
   AddLine(*c, "99490", Price(6200, c->billing_group, day), day, "11", CostShare::kPartB);
   if (rng_.Chance(300'000))
@@ -432,7 +434,8 @@ void Builder::SpecialistVisit(int32_t day, bool routine) {
   }
   const int g = SpecialistGroup(spec);
   if (g < 0) return;
-  ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, false), day, Diagnoses(principal, 2));
+  auto dx = Diagnoses(principal, 2);  // before ClinicianOf's draw (see CareManagement)
+  ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, false), day, std::move(dx));
   if (!c) return;
   const bool physician = InfoOf(spec).cls == ProviderClass::kSpecialist;
   const char* pos = rng_.Chance(100'000) ? "22" : "11";
@@ -447,8 +450,13 @@ void Builder::SpecialistVisit(int32_t day, bool routine) {
     AddLine(*c, s.hcpcs, Price(s.cents, c->billing_group, day), day, pos, CostShare::kPartB);
   }
   const auto procs = ProceduresOf(spec);
-  const int n = physician ? (rng_.Chance(450'000) ? 1 : 0) + (rng_.Chance(150'000) ? 1 : 0)
-                          : static_cast<int>(rng_.Between(1, 2));
+  int n = 0;
+  if (physician) {
+    n = rng_.Chance(450'000) ? 1 : 0;  // one draw per statement (see CareManagement)
+    n += rng_.Chance(150'000) ? 1 : 0;
+  } else {
+    n = static_cast<int>(rng_.Between(1, 2));
+  }
   for (int i = 0; i < n; ++i) {
     const Service s = procs[rng_.Below(procs.size())];
     LineRec& l =
@@ -470,7 +478,8 @@ void Builder::Imaging(int32_t day) {
   const auto imgs = ImagingServices();
   const Service s = imgs[rng_.Below(imgs.size())];
   const bool facility = rng_.Chance(500'000) && m_.hospital >= 0;
-  ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, false), day, Diagnoses(PrincipalDx(true), 1));
+  auto read_dx = Diagnoses(PrincipalDx(true), 1);  // before ClinicianOf's draw (see CareManagement)
+  ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, false), day, std::move(read_dx));
   if (!c) return;
   const std::vector<const char*> dx = c->versions.back().diagnoses;
   if (facility) {
@@ -845,13 +854,15 @@ void Builder::Chemotherapy() {
     const int32_t units = pembro ? 200 : 70;
     const int64_t per_unit = pembro ? 5700 : 9000;
     if (office) {
-      ClaimRec* c = ProfessionalClaim(ClinicianOf(og, day, true), day, Diagnoses(principal, 2));
+      auto dx = Diagnoses(principal, 2);  // before ClinicianOf's draw (see CareManagement)
+      ClaimRec* c = ProfessionalClaim(ClinicianOf(og, day, true), day, std::move(dx));
       if (!c) continue;
       AddLine(*c, "96413", Price(14000, c->billing_group, day), day, "11", CostShare::kPartB);
       AddLine(*c, drug, per_unit * units, day, "11", CostShare::kPartB, units);
     } else {
-      ClaimRec* f = FacilityClaim(m_.hospital, ClinicianOf(og, day, true), day, day, "131",
-                                  Diagnoses(principal, 2));
+      auto dx = Diagnoses(principal, 2);  // before ClinicianOf's draw (see CareManagement)
+      ClaimRec* f =
+          FacilityClaim(m_.hospital, ClinicianOf(og, day, true), day, day, "131", std::move(dx));
       AddRevenueLine(*f, "0335", "96413", Price(30000, m_.hospital, day), day, CostShare::kPartB);
       AddRevenueLine(*f, "0636", drug, per_unit * units, day, CostShare::kPartB, units);
     }
@@ -866,7 +877,8 @@ void Builder::EyeInjections() {
        day += static_cast<int32_t>(rng_.Between(35, 63))) {
     const int32_t d = Weekdayed(day);
     if (!Ffs(d)) continue;
-    ClaimRec* c = ProfessionalClaim(ClinicianOf(g, d, true), d, Diagnoses("H353210", 1));
+    auto dx = Diagnoses("H353210", 1);  // before ClinicianOf's draw (see CareManagement)
+    ClaimRec* c = ProfessionalClaim(ClinicianOf(g, d, true), d, std::move(dx));
     if (!c) continue;
     LineRec& inj =
         AddLine(*c, "67028", Price(10500, c->billing_group, d), d, "11", CostShare::kPartB);
@@ -941,7 +953,8 @@ void Builder::OfficeDrugs() {
          day <= w_.window_last; day += x.interval_days) {
       const int32_t d = Weekdayed(day);
       if (!Ffs(d)) continue;
-      ClaimRec* c = ProfessionalClaim(ClinicianOf(g, d, false), d, Diagnoses(x.condition, 1));
+      auto dx = Diagnoses(x.condition, 1);  // before ClinicianOf's draw (see CareManagement)
+      ClaimRec* c = ProfessionalClaim(ClinicianOf(g, d, false), d, std::move(dx));
       if (!c) continue;
       AddLine(*c, x.admin, Price(x.admin_cents, c->billing_group, d), d, "11", CostShare::kPartB);
       AddLine(*c, x.drug, static_cast<int64_t>(x.unit_cents) * x.units, d, "11", CostShare::kPartB,
@@ -961,7 +974,8 @@ void Builder::TherapySeries(Spec spec, int32_t from, int visits, int interval_da
     const int32_t day = Weekdayed(from + k * interval_days);
     if (day > w_.window_last) break;
     if (!Ffs(day)) continue;
-    ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, false), day, Diagnoses(principal, 1));
+    auto dx = Diagnoses(principal, 1);  // before ClinicianOf's draw (see CareManagement)
+    ClaimRec* c = ProfessionalClaim(ClinicianOf(g, day, false), day, std::move(dx));
     if (!c) continue;
     const Service s = procs[rng_.Below(procs.size())];
     const int32_t units =
@@ -1468,12 +1482,14 @@ MemberClaims Builder::Run() {
     if (m_.home_practice >= 0 && rng_.Chance(550'000)) AnnualWellnessVisit(yi);
     const int32_t y_first = WindowMonthStart(w_, yi * 12);
     if (rng_.Chance(80'000)) {
+      const int visits = static_cast<int>(rng_.Between(6, 12));  // last argument first
       TherapySeries(Spec::kPhysicalTherapist, y_first + static_cast<int32_t>(rng_.Below(300)),
-                    static_cast<int>(rng_.Between(6, 12)), 7);
+                    visits, 7);
     }
     if (rng_.Chance(30'000)) {
-      TherapySeries(Spec::kChiropractor, y_first + static_cast<int32_t>(rng_.Below(300)),
-                    static_cast<int>(rng_.Between(4, 8)), 7);
+      const int visits = static_cast<int>(rng_.Between(4, 8));  // last argument first
+      TherapySeries(Spec::kChiropractor, y_first + static_cast<int32_t>(rng_.Below(300)), visits,
+                    7);
     }
     if (rng_.Chance(100'000)) {
       TherapySeries(Spec::kOptometrist, y_first + static_cast<int32_t>(rng_.Below(340)), 1, 7);

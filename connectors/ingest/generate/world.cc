@@ -201,7 +201,12 @@ World BuildWorld(const WorldOptions& options) {
     const size_t practice = i < w.practices.size() ? i : PickWeighted(rng, size_pref);
     join(pcps[i], w.practices[practice], start_day());
   }
-  for (int npp : npps) join(npp, w.practices[PickWeighted(rng, size_pref)], start_day());
+  for (int npp : npps) {
+    // One draw per statement: the order of a call's arguments is unspecified (gcc and clang
+    // differ), and the files must be byte-identical whichever compiler built the generator.
+    const int32_t from = start_day();
+    join(npp, w.practices[PickWeighted(rng, size_pref)], from);
+  }
 
   // --- Specialty groups (1-6 specialists each; every specialty present). ---
   const auto spec_specs = SpecsOfClass(ProviderClass::kSpecialist, false);
@@ -220,7 +225,9 @@ World BuildWorld(const WorldOptions& options) {
   const auto other_counts = Apportion(other_specs, individuals * kOtherShare / shares, 1);
   for (size_t i = 0; i < other_specs.size(); ++i) {
     for (int64_t k = 0; k < other_counts[i]; ++k) {
-      join(new_provider(other_specs[i]), new_group(GroupKind::kSolo, other_specs[i]), start_day());
+      const int32_t from = start_day();  // before new_group's draw (see above)
+      const int group = new_group(GroupKind::kSolo, other_specs[i]);
+      join(new_provider(other_specs[i]), group, from);
     }
   }
 
