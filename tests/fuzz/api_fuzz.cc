@@ -100,6 +100,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(body.is_object() && body.contains("error") && body.contains("detail"),
           "an error without error and detail", r);
   }
-  Check(r.body.find(VBP_SOURCE_DIR) == std::string::npos, "a server path in the body", r);
+  // The server's own paths never appear; a request that carries the text itself may see it
+  // echoed (a 405 names the method it refuses).
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  Check(r.body.find(VBP_SOURCE_DIR) == std::string::npos ||
+            input.find(VBP_SOURCE_DIR) != std::string_view::npos,
+        "a server path in the body", r);
   return 0;
 }
