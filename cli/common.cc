@@ -176,9 +176,10 @@ std::string QualityLine(const nlohmann::json& statement) {
              (m.value("scored", false) ? " (" + m.value("points", std::string("?")) + " pts)"
                                        : " (not scored)");
   }
+  const std::string score = statement.value("quality_score", std::string("?"));
+  const auto exact = ParseExactDecimal(score);
   return statement.value("contract_id", std::string("?")) + ": quality from the claims-based " +
-         "measures: " + parts + "; q = quality_score " +
-         statement.value("quality_score", std::string("?"));
+         "measures: " + parts + "; q " + (exact.ok() ? FormatHalfEven(*exact, 4) : score);
 }
 
 std::string DataQualityLine(const nlohmann::json& statement) {
