@@ -2,9 +2,8 @@
 // The chain key of statement revisions (engine/state/revision_seal.h) for every verb that
 // writes or reads a state directory: `--chain-key FILE`, else the file named by the environment
 // variable VBP_CHAIN_KEY_FILE, else none (plain sha256 seals; demos and tests).
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "domain/status.h"
 #include "engine/state/revision_seal.h"

@@ -169,8 +169,7 @@ std::string QualityLine(const nlohmann::json& statement) {
   std::string parts;
   for (const auto& m : q.value("measures", nlohmann::json::array())) {
     const auto& t = m["tally"];
-    const int64_t eligible =
-        t.value("denominator", int64_t{0}) - t.value("exclusions", int64_t{0});
+    const int64_t eligible = t.value("denominator", int64_t{0}) - t.value("exclusions", int64_t{0});
     parts += (parts.empty() ? "" : ", ") + m.value("measure_id", std::string("?")) + " " +
              std::to_string(t.value("numerator", int64_t{0})) + "/" + std::to_string(eligible) +
              (m.value("scored", false) ? " (" + m.value("points", std::string("?")) + " pts)"

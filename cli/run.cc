@@ -281,11 +281,15 @@ int RunService(const RunFlags& flags) {
   EngineMetrics m = engine.Metrics();
   if (!st.ok()) {
     if (st.code() == StatusCode::kCorruption) {
-      Log("error", "STATE CORRUPT: the state directory is damaged; nothing more is published "
-                   "from it", {{"detail", st.message()}});
+      Log("error",
+          "STATE CORRUPT: the state directory is damaged; nothing more is published "
+          "from it",
+          {{"detail", st.message()}});
     } else if (st.code() == StatusCode::kDataLoss) {
-      Log("error", "DATA LOSS: input lost before it was applied, or a stored revision fails its "
-                   "tamper check; statements are incomplete", {{"detail", st.message()}});
+      Log("error",
+          "DATA LOSS: input lost before it was applied, or a stored revision fails its "
+          "tamper check; statements are incomplete",
+          {{"detail", st.message()}});
     }
     return Fail("run", st);
   }

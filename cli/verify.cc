@@ -80,8 +80,9 @@ Status ReadAnchors(const std::string& path, std::vector<audit::Anchor>* out) {
         !j.value("performance_year", nlohmann::json()).is_number_integer() ||
         !j.value("revision", nlohmann::json()).is_number_integer() ||
         !j.value("hash", nlohmann::json()).is_string()) {
-      return Status::Invalid(where + ": an anchor is a published revision with contract_id, "
-                                     "performance_year, revision and hash");
+      return Status::Invalid(where +
+                             ": an anchor is a published revision with contract_id, "
+                             "performance_year, revision and hash");
     }
     out->push_back({j["contract_id"].get<std::string>(), j["performance_year"].get<int>(),
                     j["revision"].get<int64_t>(), j["hash"].get<std::string>(), where});

@@ -16,8 +16,8 @@ enum class StatusCode {
   kInvalidArgument,  // a record, parameter or flag is malformed
   kNotFound,
   kAlreadyExists,
-  kConflict,  // same key and version, different content
-  kDataLoss,  // input log truncated past a stored position; a statement revision edited
+  kConflict,    // same key and version, different content
+  kDataLoss,    // input log truncated past a stored position; a statement revision edited
   kCorruption,  // the state store's bytes are damaged (checksum mismatch, undecodable value)
   kIoError,
   kUnavailable,  // broker or peer not reachable; retry may help

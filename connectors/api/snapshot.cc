@@ -224,10 +224,10 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
         // Served only when it passes the tamper check (engine/state/revision_check.h).
         const auto key = state_keys::ParseRevision(k);
         const std::string chain = key ? state_keys::RevisionPrefix(key->contract, key->year) : "";
-        Status checked = CheckStoredRevision(v, chain == previous_key
-                                                    ? std::optional<std::string_view>(previous_text)
-                                                    : std::nullopt,
-                                                options.chain_keys);
+        Status checked = CheckStoredRevision(
+            v,
+            chain == previous_key ? std::optional<std::string_view>(previous_text) : std::nullopt,
+            options.chain_keys);
         if (!checked.ok()) return fail(checked);
         previous_key = chain;
         previous_text.assign(v);

@@ -18,8 +18,8 @@
 
 #include "domain/status.h"
 #include "engine/core/rule_registry.h"
-#include "engine/state/revision_seal.h"
 #include "engine/report/reconcile_book.h"
+#include "engine/state/revision_seal.h"
 
 namespace vbp::api {
 

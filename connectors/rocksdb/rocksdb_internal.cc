@@ -62,8 +62,8 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   StatusCode code = StatusCode::kInternal;
   if (s.IsCorruption()) {
     code = StatusCode::kCorruption;
-    message = std::string(what) + ": the state store is corrupt (rocksdb " + s.ToString() +
-              "). " + kCorruptionAdvice;
+    message = std::string(what) + ": the state store is corrupt (rocksdb " + s.ToString() + "). " +
+              kCorruptionAdvice;
   } else if (s.IsIOError()) {
     // IsNoSpace, IsPathNotFound and a held LOCK file are IOError subcodes.
     code = StatusCode::kIoError;

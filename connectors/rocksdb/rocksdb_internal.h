@@ -21,7 +21,8 @@ namespace vbp::rocksdb_internal {
 // long keys cut at 64 bytes with their length noted.
 std::string EscapeKey(std::string_view key);
 
-// A rocksdb::Status as a vbp::Status: corruption -> kCorruption (with kCorruptionAdvice), I/O (incl. no space, lock held)
+// A rocksdb::Status as a vbp::Status: corruption -> kCorruption (with kCorruptionAdvice), I/O
+// (incl. no space, lock held)
 // -> kIoError, busy/timed out/try again -> kUnavailable, invalid/not supported ->
 // kInvalidArgument, not found -> kNotFound, anything else -> kInternal. `what` names the
 // operation, family and key, e.g. `get claims key "c\x00\x01" in /var/vbp/state`.

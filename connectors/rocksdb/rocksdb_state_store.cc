@@ -488,12 +488,13 @@ std::vector<RocksDbStateStore::StorageCheck> RocksDbStateStore::VerifyStorage() 
     StorageCheck c{SpaceName(space), 0, Status::Ok()};
     std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->Family(space)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) ++c.keys;
-    c.status = FromRocks(it->status(), std::string("read every key of family ") +
-                                           SpaceName(space) + " in " + impl_->dir);
+    c.status = FromRocks(it->status(), std::string("read every key of family ") + SpaceName(space) +
+                                           " in " + impl_->dir);
     out.push_back(std::move(c));
   }
-  out.push_back({"files", 0,
-                 FromRocks(impl_->db->VerifyChecksum(ro), "verify table checksums in " + impl_->dir)});
+  out.push_back(
+      {"files", 0,
+       FromRocks(impl_->db->VerifyChecksum(ro), "verify table checksums in " + impl_->dir)});
   return out;
 }
 

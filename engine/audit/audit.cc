@@ -773,8 +773,9 @@ std::vector<Finding> CheckChain(const RevisionChain& chain, const ChainKeys& key
       add(k, "key", keys.Explain(content, hash.get<std::string>()));
     } else if (const std::string why = keys.Explain(content, hash.get<std::string>());
                !why.empty()) {
-      add(k, "hash", "hash " + hash.get<std::string>() + ": " + why +
-                         ": its content was edited after publication");
+      add(k, "hash",
+          "hash " + hash.get<std::string>() + ": " + why +
+              ": its content was edited after publication");
     } else if (prev_json && ChainKeys::IsKeyed(prev_json->value("hash", std::string())) &&
                !ChainKeys::IsKeyed(hash.get<std::string>())) {
       add(k, "seal",

@@ -69,9 +69,9 @@ nlohmann::ordered_json FindingJson(const Finding& f);
 
 // Tamper evidence from the stored bytes alone (SPEC §5, issue 4 item 3): every revision parses,
 // sits under the key its own contract/year/revision name, is stored in the engine's canonical
-// form, carries a valid seal of itself without "hash" (revision_seal.h), names the stored predecessor's revision
-// and hash (0 and "" for the first), has revision numbers strictly increasing and equal to the
-// sum of its input watermark, and input watermarks that never decrease.
+// form, carries a valid seal of itself without "hash" (revision_seal.h), names the stored
+// predecessor's revision and hash (0 and "" for the first), has revision numbers strictly
+// increasing and equal to the sum of its input watermark, and input watermarks that never decrease.
 // Seals are checked under `keys` (a keyed seal whose key is not configured is an error of
 // kind "key"; a sha256 seal after a keyed revision one of kind "seal").
 std::vector<Finding> CheckChain(const RevisionChain& chain, const ChainKeys& keys = {});

@@ -209,9 +209,8 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
           // Member lines carry the HCC trail and the measure results (no per-line trace).
           rules::MemberTrace trace;
           trace.record_lines = false;
-          rules::MemberOutcome out = rules::EvaluateMember(MemberId(member_id), member, views, ctx,
-                                                           std::nullopt,
-                                                           want_lines ? &trace : nullptr);
+          rules::MemberOutcome out = rules::EvaluateMember(
+              MemberId(member_id), member, views, ctx, std::nullopt, want_lines ? &trace : nullptr);
           auto slot_of = [&](const ContractId& id) -> rules::ContractAggregate* {
             for (size_t k = first_slot;
                  k < slots.size() && slots[k].plan == p && slots[k].group == g; ++k) {

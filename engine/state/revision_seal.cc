@@ -66,7 +66,8 @@ Result<ChainKeys> ChainKeys::Parse(std::string_view text, std::string_view sourc
     ++line_no;
     if (line.empty() || line.front() == '#') continue;
     const std::string where = std::string(source) + " line " + std::to_string(line_no);
-    if (line.size() % 2 != 0) return Status::Invalid(where + ": a key is an even number of hex digits");
+    if (line.size() % 2 != 0)
+      return Status::Invalid(where + ": a key is an even number of hex digits");
     Key k;
     for (size_t i = 0; i < line.size(); i += 2) {
       const int hi = HexValue(line[i]), lo = HexValue(line[i + 1]);
@@ -74,16 +75,18 @@ Result<ChainKeys> ChainKeys::Parse(std::string_view text, std::string_view sourc
       k.bytes += static_cast<char>(hi * 16 + lo);
     }
     if (k.bytes.size() < kMinKeyBytes) {
-      return Status::Invalid(where + ": a key has at least 32 bytes (64 hex digits); make one "
-                                     "with `openssl rand -hex 32`");
+      return Status::Invalid(where +
+                             ": a key has at least 32 bytes (64 hex digits); make one "
+                             "with `openssl rand -hex 32`");
     }
     k.id = rules::Sha256Hex(k.bytes).substr(0, kIdHex);
     if (out.Find(k.id)) return Status::Invalid(where + ": key " + k.id + " is listed twice");
     out.keys_.push_back(std::move(k));
   }
   if (out.keys_.empty()) {
-    return Status::Invalid(std::string(source) + ": no key (one hex key per line, at least 32 "
-                                                 "bytes; `openssl rand -hex 32` makes one)");
+    return Status::Invalid(std::string(source) +
+                           ": no key (one hex key per line, at least 32 "
+                           "bytes; `openssl rand -hex 32` makes one)");
   }
   return out;
 }
@@ -102,7 +105,8 @@ std::string ChainKeys::Seal(std::string_view content) const {
 }
 
 std::string ChainKeys::SealLike(std::string_view content, std::string_view like) const {
-  if (like.substr(0, kSha256.size()) == kSha256) return std::string(kSha256) + rules::Sha256Hex(content);
+  if (like.substr(0, kSha256.size()) == kSha256)
+    return std::string(kSha256) + rules::Sha256Hex(content);
   const Key* k = Find(KeyIdOf(like));
   if (!k) return Seal(content);
   return std::string(kHmac) + k->id + ":" + HmacHex(k->bytes, content);
@@ -126,15 +130,15 @@ std::string ChainKeys::Explain(std::string_view content, std::string_view seal) 
     case Verdict::kMismatch:
       break;
   }
-  return IsKeyed(seal) ? "its hash is not the HMAC-SHA256 of its content under chain key " +
-                             KeyIdOf(seal)
-                       : "its hash is not the sha256 of its content";
+  return IsKeyed(seal)
+             ? "its hash is not the HMAC-SHA256 of its content under chain key " + KeyIdOf(seal)
+             : "its hash is not the sha256 of its content";
 }
 
 ChainKeys::Verdict ChainKeys::Check(std::string_view content, std::string_view seal) const {
   if (seal.substr(0, kSha256.size()) == kSha256) {
     return SameSeal(seal, std::string(kSha256) + rules::Sha256Hex(content)) ? Verdict::kOk
-                                                                             : Verdict::kMismatch;
+                                                                            : Verdict::kMismatch;
   }
   if (!IsKeyed(seal)) return Verdict::kMalformed;
   const Key* k = Find(KeyIdOf(seal));

@@ -1287,7 +1287,7 @@ Result<RunCounts> StreamingEngine::StoredCounts(const StateStore& state) {
 }
 
 Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const StateStore& state,
-                                                                       const ChainKeys& keys) {
+                                                                        const ChainKeys& keys) {
   std::map<std::pair<int, std::string>, StatementRevision> latest;
   Status err;
   VBP_RETURN_IF_ERROR(state.Scan(Space::kRevisions, "", [&](std::string_view, std::string_view v) {
@@ -1303,10 +1303,10 @@ Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const St
     r.json = std::string(v);
     // Keys sort by (contract, year, revision): a chain's revisions arrive in order.
     const auto chain = latest.find({r.performance_year, r.contract_id.str()});
-    Status st = CheckStoredRevision(v, chain == latest.end()
-                                           ? std::nullopt
-                                           : std::optional<std::string_view>(chain->second.json),
-                                keys);
+    Status st = CheckStoredRevision(
+        v,
+        chain == latest.end() ? std::nullopt : std::optional<std::string_view>(chain->second.json),
+        keys);
     if (!st.ok()) {
       err = std::move(st);
       return false;
@@ -1322,16 +1322,14 @@ Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const St
 
 Result<std::vector<StatementRevision>> StreamingEngine::Revisions(const StateStore& state,
                                                                   const ContractId& contract,
-                                                                  int year,
-                                                                  const ChainKeys& keys) {
+                                                                  int year, const ChainKeys& keys) {
   std::vector<StatementRevision> out;
   Status err;
   VBP_RETURN_IF_ERROR(state.Scan(
       Space::kRevisions, state_keys::RevisionPrefix(contract, year),
       [&](std::string_view, std::string_view v) {
         Status st = CheckStoredRevision(
-            v, out.empty() ? std::nullopt : std::optional<std::string_view>(out.back().json),
-            keys);
+            v, out.empty() ? std::nullopt : std::optional<std::string_view>(out.back().json), keys);
         if (!st.ok()) {
           err = std::move(st);
           return false;

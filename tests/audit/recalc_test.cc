@@ -32,8 +32,7 @@ struct Fixture {
   audit::ReplayOptions replay;
   Fixture(uint64_t seed, int members, size_t poll, std::optional<Date> as_of = std::nullopt,
           const ChainKeys& keys = {}) {
-    Status st =
-        StreamPhases(BuildPhases(seed, members), &log, &state, poll, registry, as_of, keys);
+    Status st = StreamPhases(BuildPhases(seed, members), &log, &state, poll, registry, as_of, keys);
     replay.chain_keys = keys;
     EXPECT_TRUE(st.ok()) << st.ToString();
     replay.registry = &registry;
@@ -508,9 +507,7 @@ const char* const kKeyB = "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a090807060
 
 class KeyedTamperTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    fixture_ = new Fixture(61, 60, 9, std::nullopt, Keys(kKeyA));
-  }
+  static void SetUpTestSuite() { fixture_ = new Fixture(61, 60, 9, std::nullopt, Keys(kKeyA)); }
   static void TearDownTestSuite() { delete fixture_; }
   void SetUp() override {
     store_ = fixture_->state.Clone();

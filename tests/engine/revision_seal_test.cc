@@ -1,11 +1,12 @@
 // Issue 16 item 2: statement revisions sealed with a keyed HMAC (engine/state/revision_seal.h).
 // Expected seals are computed independently (Python hmac/hashlib; RFC 4231 test case 6).
+#include "engine/state/revision_seal.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "engine/state/revision_check.h"
-#include "engine/state/revision_seal.h"
 
 namespace vbp::testing {
 namespace {
@@ -16,9 +17,10 @@ std::string Repeat(const std::string& s, int n) {
   return out;
 }
 
-const std::string kRfcKey = Repeat("aa", 131);            // RFC 4231 test case 6
-const std::string kKey0To31 = "000102030405060708090a0b0c0d0e0f"
-                              "101112131415161718191a1b1c1d1e1f";
+const std::string kRfcKey = Repeat("aa", 131);  // RFC 4231 test case 6
+const std::string kKey0To31 =
+    "000102030405060708090a0b0c0d0e0f"
+    "101112131415161718191a1b1c1d1e1f";
 
 TEST(RevisionSealTest, HmacSealsMatchAnIndependentImplementation) {
   auto keys = ChainKeys::Parse("# chain key\n" + kRfcKey + "\n", "test");
@@ -87,10 +89,9 @@ TEST(RevisionSealTest, KeyFilesAreCheckedLineByLine) {
 // A minimal revision as the streaming engine stores it: content, then its seal.
 std::string Revision(const ChainKeys& keys, int64_t revision, const std::string& previous_hash,
                      const std::string& net = "10.00") {
-  const std::string content =
-      R"({"contract_id":"A","performance_year":2025,"revision":)" + std::to_string(revision) +
-      R"(,"net_payment":")" + net + R"(","revision_info":{"previous_hash":")" + previous_hash +
-      R"("}})";
+  const std::string content = R"({"contract_id":"A","performance_year":2025,"revision":)" +
+                              std::to_string(revision) + R"(,"net_payment":")" + net +
+                              R"(","revision_info":{"previous_hash":")" + previous_hash + R"("}})";
   const std::string seal = keys.Seal(content);
   return content.substr(0, content.size() - 1) + R"(,"hash":")" + seal + R"("})";
 }

@@ -5,13 +5,12 @@
 // as the raw header; the body length is digits, or anything else for "not declared".
 // Beyond ASan/UBSan, every response must hold the service's promises: a status it documents,
 // a JSON body, an {"error", "detail"} body on every error, and no server path in any body.
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -31,16 +30,16 @@ vbp::api::ApiService* Service() {
   static vbp::api::ApiService* service = [] {
     auto tokens = vbp::api::TokenTable::Parse(
         R"({")" + vbp::api::TokenKey(kAcme) +
-            R"(": {"name": "Acme ACO", "tins": ["111111111"]}, ")" +
-            vbp::api::TokenKey(kAdmin) + R"(": {"name": "operations", "admin": true}})",
+            R"(": {"name": "Acme ACO", "tins": ["111111111"]}, ")" + vbp::api::TokenKey(kAdmin) +
+            R"(": {"name": "operations", "admin": true}})",
         "fuzz tokens");
     if (!tokens.ok()) std::abort();
     auto* s = new vbp::api::ApiService(std::move(tokens).value());
     static const vbp::RuleRegistry registry = vbp::RuleRegistry::Shipped();
     vbp::api::SnapshotOptions o;
     o.threads = 1;
-    auto snap = vbp::api::LoadDataSnapshot(std::string(VBP_SOURCE_DIR) + "/tests/api/data",
-                                           &registry, o);
+    auto snap =
+        vbp::api::LoadDataSnapshot(std::string(VBP_SOURCE_DIR) + "/tests/api/data", &registry, o);
     if (!snap.ok()) {
       std::fprintf(stderr, "%s\n", snap.status().ToString().c_str());
       std::abort();

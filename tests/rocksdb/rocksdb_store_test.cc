@@ -484,13 +484,14 @@ TEST(RocksDbCorruptionTest, ACorruptTableReadsAsCorruptionNamingTheFamilyAndTheR
   // The on-demand scan names the damaged family and only it.
   for (const auto& c : (*opened)->VerifyStorage()) {
     if (c.family == "history" || c.family == "files") {
-      EXPECT_EQ(c.status.code(), StatusCode::kCorruption) << c.family << ": " << c.status.ToString();
+      EXPECT_EQ(c.status.code(), StatusCode::kCorruption)
+          << c.family << ": " << c.status.ToString();
     } else {
       EXPECT_TRUE(c.status.ok()) << c.family << ": " << c.status.ToString();
     }
   }
-  const Status st = (*opened)->Scan(Space::kHistory, "",
-                                    [](std::string_view, std::string_view) { return true; });
+  const Status st =
+      (*opened)->Scan(Space::kHistory, "", [](std::string_view, std::string_view) { return true; });
   EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
   EXPECT_NE(st.message().find("history"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("vbp verify --state DIR --storage"), std::string::npos)

@@ -234,9 +234,9 @@ Result<std::vector<CalibratedContract>> CalibrateContracts(
     m["calibrated"] = calibrated;
     // "measures": q comes from the claims-based measures, which this model does not evaluate;
     // the expected figures below do not depend on q (savings stay below the MSR).
-    m["quality_source"] =
-        plan.role == ContractRole::kBelowMsr && w.options.quality_measures ? "measures"
-                                                                            : "contract";
+    m["quality_source"] = plan.role == ContractRole::kBelowMsr && w.options.quality_measures
+                              ? "measures"
+                              : "contract";
     nlohmann::ordered_json x;
     x["assigned_members"] = s.assigned_members;
     x["members_by_step"] = {{"0", tl.by_step[0]}, {"1", tl.by_step[1]}, {"2", tl.by_step[2]}};

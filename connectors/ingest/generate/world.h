@@ -71,7 +71,7 @@ struct ContractPlan {
 struct WorldOptions {
   int64_t members = 0;
   uint64_t seed = 0;
-  int year = 2025;  // performance year
+  int year = 2025;                // performance year
   bool quality_measures = false;  // GenerateOptions::quality_measures
 };
 
