@@ -45,8 +45,10 @@ void NoteRosterMismatch(Snapshot* s) {
     if (f == s->revisions.end()) continue;
     auto y = f->second.find(c.year);
     if (y == f->second.end() || y->second.empty()) continue;
-    auto j = nlohmann::json::parse(y->second.back().json);
-    const int64_t stated = j.value("assigned_members", int64_t{-1});
+    const auto j = nlohmann::json::parse(y->second.back().json, nullptr, false);
+    const auto count = j.is_object() ? j.find("assigned_members") : j.end();
+    const int64_t stated =
+        count != j.end() && count->is_number_integer() ? count->get<int64_t>() : int64_t{-1};
     if (stated != static_cast<int64_t>(c.roster.size())) {
       s->notes.push_back("contract " + c.id.str() + " " + std::to_string(c.year) +
                          ": the roster recomputed from the snapshot has " +

@@ -221,7 +221,7 @@ Result<std::string> AddTokenEntry(std::string_view file_text, std::string_view t
   const std::string key = TokenKey(token);
   if (j.contains(key)) return Status::Invalid(origin + ": this token is already in the file");
   for (const auto& [k, v] : j.items()) {
-    if (v.value("name", std::string()) == name) {
+    if (v.is_object() && v.contains("name") && v.at("name") == name) {
       return Status::Invalid(origin + ": another entry is already named '" + name +
                              "' (names identify callers in the access log)");
     }

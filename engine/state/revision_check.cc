@@ -11,10 +11,17 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// The revision's name for messages; an edited revision may hold any type in these fields, so
+// each is read only when it has the type the engine writes.
 std::string Name(const ordered_json& j) {
-  return j.value("contract_id", std::string("?")) + "/" +
-         std::to_string(j.value("performance_year", 0)) + " revision " +
-         std::to_string(j.value("revision", int64_t{0}));
+  auto field = [&j](const char* key) -> std::string {
+    const auto it = j.find(key);
+    if (it == j.end()) return "?";
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+    return "?";
+  };
+  return field("contract_id") + "/" + field("performance_year") + " revision " + field("revision");
 }
 
 Status Tampered(const std::string& name, const std::string& what) {
@@ -46,8 +53,10 @@ Status CheckStoredRevision(std::string_view text, std::optional<std::string_view
   if (const std::string why = keys.Explain(content, seal); !why.empty()) return Tampered(name, why);
   if (!previous) return Status::Ok();
   const ordered_json prev = ordered_json::parse(*previous, nullptr, false);
-  const std::string prev_hash =
-      prev.is_object() ? prev.value("hash", std::string()) : std::string();
+  const auto prev_seal = prev.is_object() ? prev.find("hash") : prev.end();
+  const std::string prev_hash = prev_seal != prev.end() && prev_seal->is_string()
+                                    ? prev_seal->get<std::string>()
+                                    : std::string();
   const ordered_json info = j.value("revision_info", ordered_json());
   const ordered_json link =
       info.is_object() ? info.value("previous_hash", ordered_json()) : ordered_json();

@@ -608,7 +608,7 @@ std::string Sha256Hex(std::string_view bytes) {
 
 Result<RuleSet> RuleSet::FromJson(const json& doc, const std::string& origin) {
   if (!doc.is_object()) return Status::Invalid(origin + ": a rule set must be a JSON object");
-  if (doc.value("schema", "") != "vbp.rule_set/1") {
+  if (const auto s = doc.find("schema"); s == doc.end() || *s != "vbp.rule_set/1") {
     return Status::Invalid(origin + ": field 'schema' must be \"vbp.rule_set/1\"");
   }
   for (const char* f : {"name", "version"}) {

@@ -383,8 +383,9 @@ Status LoadProjectValueSets(std::string_view text,
   if (!doc.ok()) return doc.status();
   Ctx c{std::string(kProjectValueSets), ""};
   VBP_RETURN_IF_ERROR(OnlyKeys(*doc, c, {"schema", "value_sets"}));
-  if (doc->value("schema", "") != "vbp.value_sets/1")
+  if (const auto s = doc->find("schema"); s == doc->end() || *s != "vbp.value_sets/1") {
     return c.Error("schema must be vbp.value_sets/1");
+  }
   const json& list = (*doc)["value_sets"];
   if (!list.is_array()) return c.At("value_sets").Error("expected an array");
   for (size_t i = 0; i < list.size(); ++i) {
@@ -420,7 +421,9 @@ Result<Measure> ParseMeasureImpl(std::string_view json_text, std::string_view or
   VBP_RETURN_IF_ERROR(OnlyKeys(j, c,
                                {"schema", "id", "name", "version", "reference", "kind", "inverse",
                                 "denominator", "exclusions", "numerator", "readmission"}));
-  if (j.value("schema", "") != "vbp.measure/1") return c.Error("schema must be vbp.measure/1");
+  if (const auto s = j.find("schema"); s == j.end() || *s != "vbp.measure/1") {
+    return c.Error("schema must be vbp.measure/1");
+  }
   Measure m;
   for (auto [key, field] :
        {std::pair{"id", &m.id}, std::pair{"name", &m.name}, std::pair{"version", &m.version},

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "engine/state/revision_check.h"
@@ -124,6 +125,27 @@ TEST(RevisionSealTest, ReadPathsRefuseAForgedSha256AfterAKeyedRevisionAndNameAMi
   const Status no_key = CheckStoredRevision(second, first, ChainKeys());
   EXPECT_EQ(no_key.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(no_key.message().find("--chain-key"), std::string::npos) << no_key.message();
+}
+
+// An edited revision may hold any type where the engine writes a string or a number: the read
+// path reports tampering with what it can name, it does not throw.
+TEST(RevisionSealTest, AnEditedRevisionWithFieldsOfOtherTypesIsReportedNotThrown) {
+  auto keys = ChainKeys::Parse(kKey0To31, "k");
+  ASSERT_TRUE(keys.ok());
+  const std::string first = Revision(*keys, 1, "");
+  const std::string edited =
+      R"({"contract_id":7,"performance_year":"2025","revision":[2],"hash":"sha256:00"})";
+  std::optional<Status> st;
+  ASSERT_NO_THROW(st.emplace(CheckStoredRevision(edited, first, *keys)));
+  EXPECT_EQ(st->code(), StatusCode::kDataLoss);
+  EXPECT_NE(st->message().find("statement 7/2025 revision ? fails"), std::string::npos)
+      << st->message();
+  const std::string bad_previous = R"({"hash":12})";
+  const std::string second = Revision(*keys, 2, HashOf(first));
+  std::optional<Status> chained;
+  ASSERT_NO_THROW(chained.emplace(CheckStoredRevision(second, bad_previous, *keys)));
+  EXPECT_EQ(chained->code(), StatusCode::kDataLoss);
+  EXPECT_NE(chained->message().find("previous_hash"), std::string::npos) << chained->message();
 }
 
 }  // namespace
