@@ -338,6 +338,11 @@ class RecordDecoder::Impl {
   bool DecodeText(std::string_view text, std::optional<RecordKind> expected,
                   std::optional<RecordKind>* kind, std::optional<DecodedRecord>* out);
   bool DecodeClaim(od::object& obj, Claim* c);
+  // DecodeClaim's parts: one field's value into `c`, the checks across fields (`present`: a
+  // bit per field read), and the lines' numbers (unique, kept in number order).
+  Got DecodeClaimField(int id, od::value& v, const Path& p, Claim* c);
+  bool CheckClaim(uint32_t present, const Claim& c);
+  bool OrderLines(Claim* c);
   bool DecodeLine(od::value& v, int32_t index, ClaimLine* line);
   bool DecodeMember(od::object& obj, Member* m);
   bool DecodeCoverage(od::value& v, int32_t index, Coverage* cov);
@@ -1173,102 +1178,118 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
     const Path p{kClaimFields[id]};
     if (seen & Bit(id)) return Fail(p, "duplicate field (each field may appear once)");
     seen |= Bit(id);
-    Got g = Got::kValue;
-    std::string_view s;
-    switch (id) {
-      case kCSchema:
-        continue;  // read and checked before
-      case kCClaimId:
-        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
-        if (g == Got::kValue) {
-          c->claim_id = ClaimId(s);
-          key_.assign(s);
-        }
-        break;
-      case kCVersion:
-        g = ReadInt(v, p, "a JSON integer >= 1", &c->version);
-        if (g == Got::kValue && c->version < 1) {
-          g = Err(Fail(p, "version " + std::to_string(c->version) + " is not >= 1"));
-        }
-        break;
-      case kCFrequency:
-        g = ReadEnum<Frequency>(v, p, "frequency", "original, replacement, void", ParseFrequency,
-                                &c->frequency);
-        break;
-      case kCMemberId:
-        g = ReadNonEmpty(v, p, kIdCharsMax, &s);
-        if (g == Got::kValue) c->member_id = MemberId(s);
-        break;
-      case kCBillingTin:
-        g = ReadDigits(v, p, "TIN", 9, 9, &s);
-        if (g == Got::kValue) c->billing_tin = Tin(s);
-        break;
-      case kCRenderingNpi:
-        g = ReadDigits(v, p, "NPI", 10, 10, &s);
-        if (g == Got::kValue) c->rendering_npi = Npi(s);
-        break;
-      case kCClaimType:
-        g = ReadEnum<ClaimType>(v, p, "claim_type", "professional, institutional", ParseClaimType,
-                                &c->claim_type);
-        break;
-      case kCFromDate:
-        g = ReadDate(v, p, &c->from_date);
-        break;
-      case kCThroughDate:
-        g = ReadDate(v, p, &c->through_date);
-        break;
-      case kCPaidDate:
-        g = ReadDate(v, p, &c->paid_date);
-        break;
-      case kCDiagnoses:
-        c->diagnoses.reserve(4);
-        g = ReadDescriptiveArray(v, p, CodeField::kDiagnoses, kDiagnosesLimit, &c->diagnoses);
-        break;
-      case kCLines:
-        c->lines.reserve(4);
-        g = ReadArray(v, p, kLinesLimit, [&](od::value& el, int32_t i) {
-          return DecodeLine(el, i, &c->lines.emplace_back());
-        });
-        break;
-      case kCFacilityNpi:
-        g = ReadDigits(v, p, "NPI", 10, 10, &s);
-        if (g == Got::kValue) c->facility_npi.assign(s);
-        break;
-      case kCBillType:
-        g = ReadDescriptive(v, p, CodeField::kBillType, &c->bill_type);
-        break;
-      case kCAdmissionDate: {
-        Date d;
-        g = ReadDate(v, p, &d);
-        if (g == Got::kValue) c->admission_date = d;
-        break;
-      }
-      case kCDischargeDate: {
-        Date d;
-        g = ReadDate(v, p, &d);
-        if (g == Got::kValue) c->discharge_date = d;
-        break;
-      }
-      case kCDischargeStatus:
-        g = ReadDescriptive(v, p, CodeField::kDischargeStatus, &c->discharge_status);
-        break;
-      case kCDrg:
-        g = ReadDescriptive(v, p, CodeField::kDrg, &c->drg);
-        break;
-      case kCProcedures:
-        g = ReadDescriptiveArray(v, p, CodeField::kProcedures, kProceduresLimit, &c->procedures);
-        break;
-      default:
-        break;
-    }
+    if (id == kCSchema) continue;  // read and checked before
+    const Got g = DecodeClaimField(id, v, p, c);
     if (g == Got::kError) return false;
     if (g == Got::kValue) present |= Bit(id);
   }
 
+  if (!CheckClaim(present, *c) || !OrderLines(c)) return false;
+  internal::ClaimPresence presence;
+  presence.claim_type = (present & Bit(kCClaimType)) != 0;
+  presence.from_date = (present & Bit(kCFromDate)) != 0;
+  presence.through_date = (present & Bit(kCThroughDate)) != 0;
+  presence.paid_date = (present & Bit(kCPaidDate)) != 0;
+  c->content_hash = internal::ClaimContentHash(*c, presence, &hash_scratch_);
+  return true;
+}
+
+RecordDecoder::Impl::Got RecordDecoder::Impl::DecodeClaimField(int id, od::value& v, const Path& p,
+                                                               Claim* c) {
+  Got g = Got::kValue;
+  std::string_view s;
+  switch (id) {
+    case kCClaimId:
+      g = ReadNonEmpty(v, p, kIdCharsMax, &s);
+      if (g == Got::kValue) {
+        c->claim_id = ClaimId(s);
+        key_.assign(s);
+      }
+      break;
+    case kCVersion:
+      g = ReadInt(v, p, "a JSON integer >= 1", &c->version);
+      if (g == Got::kValue && c->version < 1) {
+        g = Err(Fail(p, "version " + std::to_string(c->version) + " is not >= 1"));
+      }
+      break;
+    case kCFrequency:
+      g = ReadEnum<Frequency>(v, p, "frequency", "original, replacement, void", ParseFrequency,
+                              &c->frequency);
+      break;
+    case kCMemberId:
+      g = ReadNonEmpty(v, p, kIdCharsMax, &s);
+      if (g == Got::kValue) c->member_id = MemberId(s);
+      break;
+    case kCBillingTin:
+      g = ReadDigits(v, p, "TIN", 9, 9, &s);
+      if (g == Got::kValue) c->billing_tin = Tin(s);
+      break;
+    case kCRenderingNpi:
+      g = ReadDigits(v, p, "NPI", 10, 10, &s);
+      if (g == Got::kValue) c->rendering_npi = Npi(s);
+      break;
+    case kCClaimType:
+      g = ReadEnum<ClaimType>(v, p, "claim_type", "professional, institutional", ParseClaimType,
+                              &c->claim_type);
+      break;
+    case kCFromDate:
+      g = ReadDate(v, p, &c->from_date);
+      break;
+    case kCThroughDate:
+      g = ReadDate(v, p, &c->through_date);
+      break;
+    case kCPaidDate:
+      g = ReadDate(v, p, &c->paid_date);
+      break;
+    case kCDiagnoses:
+      c->diagnoses.reserve(4);
+      g = ReadDescriptiveArray(v, p, CodeField::kDiagnoses, kDiagnosesLimit, &c->diagnoses);
+      break;
+    case kCLines:
+      c->lines.reserve(4);
+      g = ReadArray(v, p, kLinesLimit, [&](od::value& el, int32_t i) {
+        return DecodeLine(el, i, &c->lines.emplace_back());
+      });
+      break;
+    case kCFacilityNpi:
+      g = ReadDigits(v, p, "NPI", 10, 10, &s);
+      if (g == Got::kValue) c->facility_npi.assign(s);
+      break;
+    case kCBillType:
+      g = ReadDescriptive(v, p, CodeField::kBillType, &c->bill_type);
+      break;
+    case kCAdmissionDate: {
+      Date d;
+      g = ReadDate(v, p, &d);
+      if (g == Got::kValue) c->admission_date = d;
+      break;
+    }
+    case kCDischargeDate: {
+      Date d;
+      g = ReadDate(v, p, &d);
+      if (g == Got::kValue) c->discharge_date = d;
+      break;
+    }
+    case kCDischargeStatus:
+      g = ReadDescriptive(v, p, CodeField::kDischargeStatus, &c->discharge_status);
+      break;
+    case kCDrg:
+      g = ReadDescriptive(v, p, CodeField::kDrg, &c->drg);
+      break;
+    case kCProcedures:
+      g = ReadDescriptiveArray(v, p, CodeField::kProcedures, kProceduresLimit, &c->procedures);
+      break;
+    default:
+      break;
+  }
+  return g;
+}
+
+bool RecordDecoder::Impl::CheckClaim(uint32_t present, const Claim& c) {
   for (int id : {kCClaimId, kCVersion, kCFrequency, kCMemberId}) {
     if (!(present & Bit(id))) return Fail(Path{kClaimFields[id]}, "missing required field");
   }
-  const bool is_void = c->frequency == Frequency::kVoid;
+  const bool is_void = c.frequency == Frequency::kVoid;
   if (!is_void) {
     // `diagnoses` may be absent (SPEC §6: a descriptive code never rejects a paid claim).
     for (int id : {kCBillingTin, kCRenderingNpi, kCClaimType, kCFromDate, kCThroughDate, kCPaidDate,
@@ -1280,22 +1301,26 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
     }
   }
   if ((present & Bit(kCFromDate)) && (present & Bit(kCThroughDate)) &&
-      c->through_date < c->from_date) {
-    return Fail(Path{"through_date"}, "through_date " + c->through_date.ToString() +
-                                          " is before from_date " + c->from_date.ToString());
+      c.through_date < c.from_date) {
+    return Fail(Path{"through_date"}, "through_date " + c.through_date.ToString() +
+                                          " is before from_date " + c.from_date.ToString());
   }
   // A claim is paid after its service begins; an earlier paid date is a keying error, and it
   // would count the claim at an as-of before the service.
   if (!is_void && (present & Bit(kCFromDate)) && (present & Bit(kCPaidDate)) &&
-      c->paid_date < c->from_date) {
-    return Fail(Path{"paid_date"}, "paid_date " + c->paid_date.ToString() +
-                                       " is before from_date " + c->from_date.ToString() +
+      c.paid_date < c.from_date) {
+    return Fail(Path{"paid_date"}, "paid_date " + c.paid_date.ToString() + " is before from_date " +
+                                       c.from_date.ToString() +
                                        " (a claim is paid after its service begins)");
   }
-  if (!is_void && c->lines.empty()) {
-    return Fail(Path{"lines"}, std::string("no lines (an ") + FrequencyName(c->frequency) +
+  if (!is_void && c.lines.empty()) {
+    return Fail(Path{"lines"}, std::string("no lines (an ") + FrequencyName(c.frequency) +
                                    " claim needs at least one; only a void may have none)");
   }
+  return true;
+}
+
+bool RecordDecoder::Impl::OrderLines(Claim* c) {
   // A professional line without hcpcs or pos is kept: it matches no code list and warns
   // (domain/code_shape.h, SPEC §6).
   // Line numbers are unique; lines are kept in line-number order.
@@ -1324,12 +1349,6 @@ bool RecordDecoder::Impl::DecodeClaim(od::object& obj, Claim* c) {
     std::sort(c->lines.begin(), c->lines.end(),
               [](const ClaimLine& x, const ClaimLine& y) { return x.line < y.line; });
   }
-  internal::ClaimPresence presence;
-  presence.claim_type = (present & Bit(kCClaimType)) != 0;
-  presence.from_date = (present & Bit(kCFromDate)) != 0;
-  presence.through_date = (present & Bit(kCThroughDate)) != 0;
-  presence.paid_date = (present & Bit(kCPaidDate)) != 0;
-  c->content_hash = internal::ClaimContentHash(*c, presence, &hash_scratch_);
   return true;
 }
 

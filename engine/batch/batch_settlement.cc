@@ -88,26 +88,77 @@ void BatchSettlement::AddReject(Reject r, RecordKind kind) {
   rejects_.push_back(std::move(r));
 }
 
-namespace {
+// What one settlement shares between its steps (read-only once the members are indexed).
+struct BatchSettlement::Run {
+  // A contract of a (plan, group) pass, in one flat list that indexes the aggregates.
+  struct Slot {
+    size_t plan;
+    size_t group;
+    const ResolvedContract* contract;
+  };
+  std::vector<YearPlan> plans;
+  std::vector<Slot> slots;
+  Date as_of;
+  bool want_lines = false;
+  // Effective, non-void claims bucketed by member (counting sort on interned ids), each bucket
+  // ordered by claim_id: member m's claims are by_member[bucket_start[m], bucket_start[m+1]).
+  std::vector<uint32_t> bucket_start;
+  std::vector<uint32_t> by_member;
+  std::vector<uint32_t> order;  // interned member ids ordered by member_id
+
+  // The first slot of a pass, and the slot of `id` in it (null for a contract of another
+  // group: counted in that group's pass).
+  size_t FirstSlot(size_t plan, size_t group) const {
+    size_t k = 0;
+    while (slots[k].plan != plan || slots[k].group != group) ++k;
+    return k;
+  }
+  std::optional<size_t> SlotOf(size_t first, const ContractId& id) const {
+    for (size_t k = first; k < slots.size() && slots[k].plan == slots[first].plan &&
+                           slots[k].group == slots[first].group;
+         ++k) {
+      if (slots[k].contract->record.contract_id == id) return k;
+    }
+    return std::nullopt;
+  }
+};
 
 // Per-thread results of evaluating a contiguous slice of the ordered members.
-struct Slice {
+struct BatchSettlement::Slice {
   size_t begin = 0;
   size_t end = 0;
-  std::vector<rules::ContractAggregate> aggregates;  // indexed like the flat contract list
+  std::vector<rules::ContractAggregate> aggregates;  // indexed like Run::slots
   std::vector<std::string> pass_lines;  // member JSON lines, one buffer per (plan, group) pass
   std::vector<std::string> unknown_npis;
   int64_t lines = 0;
 };
 
+namespace {
+
+// SPEC §3: the as-of is the flag, else the data watermark, else the end of the latest year.
+Date SettlementAsOf(const SettleOptions& options, const std::optional<Date>& max_paid,
+                    const std::vector<YearPlan>& plans) {
+  if (options.as_of) return *options.as_of;
+  if (max_paid) return *max_paid;
+  return Date::LastOfYear(plans.empty() ? 2000 : plans.back().year);
+}
+
+// The contracts in result order: by performance year, then contract_id.
+void SortContracts(std::vector<ContractResult>* contracts) {
+  std::sort(contracts->begin(), contracts->end(),
+            [](const ContractResult& a, const ContractResult& b) {
+              if (a.figures.performance_year != b.figures.performance_year) {
+                return a.figures.performance_year < b.figures.performance_year;
+              }
+              return a.figures.contract_id < b.figures.contract_id;
+            });
+}
+
 }  // namespace
 
-Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
-  VBP_CHECK(!settled_);
-  settled_ = true;
-  SettlementResult result;
-
-  // 1. Contracts: resolve against their rule sets; unusable ones go to rejects.
+// Contracts resolved against their rule sets (unusable ones go to rejects), planned by year
+// and group, and flattened into slots.
+void BatchSettlement::ResolveContracts(const SettleOptions& options, Run* run) {
   for (const auto& [id, c] : contracts_) {
     auto rc = ResolveContract(c, *registry_, options.force_rule_set);
     if (!rc.ok()) {
@@ -118,188 +169,172 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
     }
     resolved_.push_back(std::make_unique<ResolvedContract>(std::move(rc).value()));
   }
-  std::vector<YearPlan> plans = BuildYearPlans(resolved_);
-  for (const auto& p : plans) {
-    result.warnings.insert(result.warnings.end(), p.warnings.begin(), p.warnings.end());
+  run->plans = BuildYearPlans(resolved_);
+  for (size_t p = 0; p < run->plans.size(); ++p) {
+    for (size_t g = 0; g < run->plans[p].groups.size(); ++g) {
+      for (const auto* c : run->plans[p].groups[g].contracts) run->slots.push_back({p, g, c});
+    }
   }
+}
 
-  // 2. As-of: the flag, else the data watermark, else the end of the latest year.
-  if (options.as_of) {
-    result.as_of = *options.as_of;
-  } else if (max_paid_) {
-    result.as_of = *max_paid_;
-  } else {
-    result.as_of = Date::LastOfYear(plans.empty() ? 2000 : plans.back().year);
-  }
-
-  // 3. Effective, non-void claims bucketed by member (counting sort on interned ids), each
-  //    bucket ordered by claim_id; members ordered by member_id.
+void BatchSettlement::IndexMembers(Run* run) const {
   const Interner& ids = arena_.members();
   const size_t member_count = ids.size();
-  std::vector<uint32_t> bucket_start(member_count + 1, 0);
+  run->bucket_start.assign(member_count + 1, 0);
   std::vector<uint32_t> effective;
   effective.reserve(ledger_.size());
   ledger_.ForEach([&](uint32_t index) {
     if (arena_.frequency(index) == Frequency::kVoid) return;
     effective.push_back(index);
-    ++bucket_start[arena_.member(index) + 1];
+    ++run->bucket_start[arena_.member(index) + 1];
   });
-  for (size_t i = 0; i < member_count; ++i) bucket_start[i + 1] += bucket_start[i];
-  std::vector<uint32_t> by_member(effective.size());
-  {
-    std::vector<uint32_t> fill(bucket_start.begin(), bucket_start.end() - 1);
-    for (uint32_t idx : effective) by_member[fill[arena_.member(idx)]++] = idx;
-  }
+  std::vector<uint32_t>& start = run->bucket_start;
+  for (size_t i = 0; i < member_count; ++i) start[i + 1] += start[i];
+  run->by_member.resize(effective.size());
+  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+  for (uint32_t idx : effective) run->by_member[fill[arena_.member(idx)]++] = idx;
   for (size_t m = 0; m < member_count; ++m) {
-    std::sort(by_member.begin() + bucket_start[m], by_member.begin() + bucket_start[m + 1],
+    std::sort(run->by_member.begin() + start[m], run->by_member.begin() + start[m + 1],
               [this](uint32_t a, uint32_t b) { return arena_.claim_id(a) < arena_.claim_id(b); });
   }
-  std::vector<uint32_t> order(member_count);
-  for (uint32_t i = 0; i < member_count; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
+  run->order.resize(member_count);
+  for (uint32_t i = 0; i < member_count; ++i) run->order[i] = i;
+  std::sort(run->order.begin(), run->order.end(),
             [&ids](uint32_t a, uint32_t b) { return ids.Get(a) < ids.Get(b); });
+}
 
-  // Flat list of (plan, group, contract) for aggregate indexing.
-  struct Slot {
-    size_t plan;
-    size_t group;
-    const ResolvedContract* contract;
-  };
-  std::vector<Slot> slots;
-  for (size_t p = 0; p < plans.size(); ++p) {
-    for (size_t g = 0; g < plans[p].groups.size(); ++g) {
-      for (const auto* c : plans[p].groups[g].contracts) slots.push_back({p, g, c});
+// Each (plan, group) pass is a separate sweep so that member lines come out grouped.
+void BatchSettlement::EvaluateSlice(const Run& run, Slice* s) const {
+  for (size_t p = 0; p < run.plans.size(); ++p) {
+    for (size_t g = 0; g < run.plans[p].groups.size(); ++g) EvaluatePass(run, p, g, s);
+  }
+}
+
+// The slice's members under one group's parameters: their outcomes applied to the group's
+// contracts, their data quality to the contracts of their TINs.
+void BatchSettlement::EvaluatePass(const Run& run, size_t p, size_t g, Slice* s) const {
+  const YearPlan& plan = run.plans[p];
+  const EvaluationGroup& group = plan.groups[g];
+  const rules::EvaluationContext ctx{plan.year, group.params, &plan.units, &roster_, run.as_of};
+  std::vector<std::string> evaluated;
+  for (const auto* c : group.contracts) evaluated.push_back(c->record.contract_id.str());
+  const size_t first_slot = run.FirstSlot(p, g);
+  std::string& lines_out = s->pass_lines.emplace_back();
+  std::vector<rules::ClaimView> views;
+  for (size_t i = s->begin; i < s->end; ++i) {
+    const uint32_t m = run.order[i];
+    views.clear();
+    for (uint32_t k = run.bucket_start[m]; k < run.bucket_start[m + 1]; ++k) {
+      views.push_back(arena_.View(run.by_member[k]));
+      if (p == 0 && g == 0) s->lines += static_cast<int64_t>(views.back().lines.size());
+    }
+    const std::string& member_id = arena_.members().Get(m);
+    auto mf = members_.find(member_id);
+    const Member* member = mf == members_.end() ? nullptr : &mf->second;
+    // Member lines carry the HCC trail and the measure results (no per-line trace).
+    rules::MemberTrace trace;
+    trace.record_lines = false;
+    rules::MemberOutcome out = rules::EvaluateMember(
+        MemberId(member_id), member, views, ctx, std::nullopt, run.want_lines ? &trace : nullptr);
+    if (out.contract) {
+      if (auto k = run.SlotOf(first_slot, *out.contract)) s->aggregates[*k].Apply(out, +1);
+    }
+    auto nf = notes_.find(member_id);
+    for (const auto& [id, dq] : rules::MemberDataQuality(
+             out, member, views, nf == notes_.end() ? nullptr : &nf->second, plan.units, roster_)) {
+      if (auto k = run.SlotOf(first_slot, id)) s->aggregates[*k].data_quality.Merge(dq, +1);
+    }
+    s->unknown_npis.insert(s->unknown_npis.end(), out.unknown_npis.begin(), out.unknown_npis.end());
+    if (run.want_lines) {
+      lines_out += MemberOutcomeJson(out, evaluated, &trace).dump();
+      lines_out += '\n';
     }
   }
+}
 
-  // 4. Evaluate members on `threads` threads over contiguous slices of the order. Each
-  //    (plan, group) pass is a separate sweep so that member lines come out grouped.
-  const int threads = std::max(1, options.threads);
-  std::vector<Slice> slices(static_cast<size_t>(threads));
-  for (size_t t = 0; t < slices.size(); ++t) {
-    slices[t].begin = member_count * t / slices.size();
-    slices[t].end = member_count * (t + 1) / slices.size();
-    slices[t].aggregates.resize(slots.size());
-  }
-  const bool want_lines = static_cast<bool>(options.member_sink);
-  auto run_slice = [&](Slice& s) {
-    std::vector<rules::ClaimView> views;
-    size_t pass = 0;
-    for (size_t p = 0; p < plans.size(); ++p) {
-      const YearPlan& plan = plans[p];
-      for (size_t g = 0; g < plan.groups.size(); ++g) {
-        const EvaluationGroup& group = plan.groups[g];
-        rules::EvaluationContext ctx{plan.year, group.params, &plan.units, &roster_, result.as_of};
-        std::vector<std::string> evaluated;
-        for (const auto* c : group.contracts) evaluated.push_back(c->record.contract_id.str());
-        size_t first_slot = 0;
-        while (slots[first_slot].plan != p || slots[first_slot].group != g) ++first_slot;
-        s.pass_lines.emplace_back();
-        std::string& lines_out = s.pass_lines[pass++];
-        for (size_t i = s.begin; i < s.end; ++i) {
-          uint32_t m = order[i];
-          views.clear();
-          for (uint32_t k = bucket_start[m]; k < bucket_start[m + 1]; ++k) {
-            views.push_back(arena_.View(by_member[k]));
-            if (p == 0 && g == 0) s.lines += static_cast<int64_t>(views.back().lines.size());
-          }
-          const std::string& member_id = ids.Get(m);
-          auto mf = members_.find(member_id);
-          const Member* member = mf == members_.end() ? nullptr : &mf->second;
-          // Member lines carry the HCC trail and the measure results (no per-line trace).
-          rules::MemberTrace trace;
-          trace.record_lines = false;
-          rules::MemberOutcome out = rules::EvaluateMember(
-              MemberId(member_id), member, views, ctx, std::nullopt, want_lines ? &trace : nullptr);
-          auto slot_of = [&](const ContractId& id) -> rules::ContractAggregate* {
-            for (size_t k = first_slot;
-                 k < slots.size() && slots[k].plan == p && slots[k].group == g; ++k) {
-              if (slots[k].contract->record.contract_id == id) return &s.aggregates[k];
-            }
-            return nullptr;  // a contract of another group: counted in that group's pass
-          };
-          if (out.contract) {
-            if (rules::ContractAggregate* a = slot_of(*out.contract)) a->Apply(out, +1);
-          }
-          auto nf = notes_.find(member_id);
-          for (const auto& [id, dq] : rules::MemberDataQuality(
-                   out, member, views, nf == notes_.end() ? nullptr : &nf->second, plan.units,
-                   roster_)) {
-            if (rules::ContractAggregate* a = slot_of(id)) a->data_quality.Merge(dq, +1);
-          }
-          s.unknown_npis.insert(s.unknown_npis.end(), out.unknown_npis.begin(),
-                                out.unknown_npis.end());
-          if (want_lines) {
-            lines_out += MemberOutcomeJson(out, evaluated, &trace).dump();
-            lines_out += '\n';
+// Records of member ids that have neither a member record nor an effective claim (or no
+// readable member_id): they count toward the contracts of their billing TINs only.
+void BatchSettlement::AddUnevaluatedNotes(const Run& run,
+                                          std::vector<rules::ContractAggregate>* totals) const {
+  for (const auto& [member_id, notes] : notes_) {
+    if (arena_.members().Find(member_id) >= 0) continue;  // noted with the member's evaluation
+    const rules::MemberOutcome none;
+    for (size_t p = 0; p < run.plans.size(); ++p) {
+      for (const auto& [id, dq] :
+           rules::MemberDataQuality(none, nullptr, {}, &notes, run.plans[p].units, roster_)) {
+        for (size_t k = 0; k < run.slots.size(); ++k) {
+          if (run.slots[k].plan == p && run.slots[k].contract->record.contract_id == id) {
+            (*totals)[k].data_quality.Merge(dq, +1);
           }
         }
       }
     }
-  };
-  if (threads == 1) {
-    run_slice(slices[0]);
+  }
+}
+
+Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
+  VBP_CHECK(!settled_);
+  settled_ = true;
+  SettlementResult result;
+  Run run;
+  ResolveContracts(options, &run);
+  for (const auto& p : run.plans) {
+    result.warnings.insert(result.warnings.end(), p.warnings.begin(), p.warnings.end());
+  }
+  run.as_of = SettlementAsOf(options, max_paid_, run.plans);
+  result.as_of = run.as_of;
+  run.want_lines = static_cast<bool>(options.member_sink);
+  IndexMembers(&run);
+
+  // Members evaluated on `threads` threads over contiguous slices of the order.
+  const size_t member_count = run.order.size();
+  std::vector<Slice> slices(static_cast<size_t>(std::max(1, options.threads)));
+  for (size_t t = 0; t < slices.size(); ++t) {
+    slices[t].begin = member_count * t / slices.size();
+    slices[t].end = member_count * (t + 1) / slices.size();
+    slices[t].aggregates.resize(run.slots.size());
+  }
+  if (slices.size() == 1) {
+    EvaluateSlice(run, &slices[0]);
   } else {
     std::vector<std::thread> pool;
-    for (auto& s : slices) pool.emplace_back(run_slice, std::ref(s));
+    for (auto& s : slices) pool.emplace_back([this, &run, &s] { EvaluateSlice(run, &s); });
     for (auto& t : pool) t.join();
   }
   // Member lines in (plan, group, member_id) order: pass by pass, slice by slice.
-  if (want_lines) {
-    size_t passes = slices[0].pass_lines.size();
-    for (size_t k = 0; k < passes; ++k) {
+  if (run.want_lines) {
+    for (size_t k = 0; k < slices[0].pass_lines.size(); ++k) {
       for (const auto& s : slices) options.member_sink(s.pass_lines[k]);
     }
   }
 
-  // 5. Contract figures from the summed aggregates.
-  std::vector<rules::ContractAggregate> totals(slots.size());
+  // Contract figures from the summed aggregates.
+  std::vector<rules::ContractAggregate> totals(run.slots.size());
   for (const auto& s : slices) {
-    for (size_t k = 0; k < slots.size(); ++k) totals[k].Merge(s.aggregates[k]);
+    for (size_t k = 0; k < run.slots.size(); ++k) totals[k].Merge(s.aggregates[k]);
     result.unknown_npis.insert(result.unknown_npis.end(), s.unknown_npis.begin(),
                                s.unknown_npis.end());
     result.claim_lines_evaluated += s.lines;
   }
-  // Records of member ids that have neither a member record nor an effective claim (or no
-  // readable member_id): they count toward the contracts of their billing TINs only.
-  for (const auto& [member_id, notes] : notes_) {
-    if (ids.Find(member_id) >= 0) continue;  // noted with the member's evaluation
-    const rules::MemberOutcome none;
-    for (size_t p = 0; p < plans.size(); ++p) {
-      for (const auto& [id, dq] :
-           rules::MemberDataQuality(none, nullptr, {}, &notes, plans[p].units, roster_)) {
-        for (size_t k = 0; k < slots.size(); ++k) {
-          if (slots[k].plan == p && slots[k].contract->record.contract_id == id) {
-            totals[k].data_quality.Merge(dq, +1);
-          }
-        }
-      }
-    }
-  }
+  AddUnevaluatedNotes(run, &totals);
   result.code_warnings = code_warnings_;
   result.code_warning_examples = code_examples_;
   std::sort(result.unknown_npis.begin(), result.unknown_npis.end());
   result.unknown_npis.erase(std::unique(result.unknown_npis.begin(), result.unknown_npis.end()),
                             result.unknown_npis.end());
   result.members_evaluated = static_cast<int64_t>(member_count);
-  for (size_t k = 0; k < slots.size(); ++k) {
-    const ResolvedContract* c = slots[k].contract;
+  for (size_t k = 0; k < run.slots.size(); ++k) {
+    const ResolvedContract* c = run.slots[k].contract;
     ContractResult cr;
     cr.contract = c;
     cr.aggregate = totals[k];
-    cr.tins = plans[slots[k].plan].units.TinsOf(c->record.contract_id);
+    cr.tins = run.plans[run.slots[k].plan].units.TinsOf(c->record.contract_id);
     rules::ContractIdentity id{c->record.contract_id, c->record.performance_year, c->rule_set->id(),
-                               c->rule_set->hash(),   c->parameters_hash,         result.as_of};
+                               c->rule_set->hash(),   c->parameters_hash,         run.as_of};
     cr.figures = rules::SettleContract(id, cr.aggregate, c->params);
     result.contracts.push_back(std::move(cr));
   }
-  std::sort(result.contracts.begin(), result.contracts.end(),
-            [](const ContractResult& a, const ContractResult& b) {
-              if (a.figures.performance_year != b.figures.performance_year) {
-                return a.figures.performance_year < b.figures.performance_year;
-              }
-              return a.figures.contract_id < b.figures.contract_id;
-            });
+  SortContracts(&result.contracts);
   VBP_CHECK(counts_.Balanced());
   return result;
 }

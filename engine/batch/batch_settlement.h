@@ -84,6 +84,16 @@ class BatchSettlement {
   const ClaimArena& arena() const { return arena_; }
 
  private:
+  // Settle's steps (batch_settlement.cc): what one settlement shares between them, and one
+  // thread's slice of the members.
+  struct Run;
+  struct Slice;
+  void ResolveContracts(const SettleOptions& options, Run* run);
+  void IndexMembers(Run* run) const;
+  void EvaluateSlice(const Run& run, Slice* s) const;
+  void EvaluatePass(const Run& run, size_t plan, size_t group, Slice* s) const;
+  void AddUnevaluatedNotes(const Run& run, std::vector<rules::ContractAggregate>* totals) const;
+
   const RuleRegistry* registry_;
   ClaimArena arena_;
   ClaimIndex ledger_{&arena_};  // claim_id -> effective version in the arena

@@ -714,6 +714,124 @@ void StreamingEngine::WriteShardMeta(Shard& shard, StateStore::Batch& batch) {
   }
 }
 
+// Reference data first: it changes how every member is evaluated.
+Status StreamingEngine::PollReference(StateStore::Batch& batch, bool* changed, size_t* processed,
+                                      std::vector<std::string>& rejects) {
+  if (!ports_.reference) return Status::Ok();
+  std::vector<InputMessage> ref;
+  VBP_RETURN_IF_ERROR(ports_.reference->Poll(options_.batch_records_max, 0, &ref));
+  for (const auto& m : ref) ApplyReference(m, batch, changed, rejects);
+  *processed += ref.size();
+  if (!ref.empty()) {
+    RunCounts rc;
+    rc.providers = provider_counts_;
+    rc.contracts = contract_counts_;
+    batch.Put(Space::kCounters, state_keys::kReferenceCounters,
+              binary::EncodeCounts(rc, std::nullopt));
+  }
+  return Status::Ok();
+}
+
+// Partitions are independent: this thread and the helper thread take partitions from a shared
+// counter, largest first, and decode, apply and recompute each one into its own batch (each
+// message is applied right after it is decoded, while it is in cache). Which thread took which
+// partition changes nothing: the batches and reject lists are joined in partition order.
+Status StreamingEngine::ApplySplit(const std::vector<InputMessage>& input, StepOutput* out,
+                                   std::vector<std::string>& rejects) {
+  struct PartitionWork {
+    Shard* shard;
+    std::vector<const InputMessage*> messages;
+    StateStore::Batch batch;
+    std::vector<std::string> rejects;
+  };
+  std::vector<PartitionWork> work;
+  work.reserve(shards_.size());
+  std::unordered_map<int32_t, size_t> slot;
+  for (auto& [p, shard] : shards_) {
+    slot.emplace(p, work.size());
+    work.push_back({shard.get(), {}, {}, {}});
+  }
+  for (const auto& m : input) {
+    auto f = slot.find(m.partition);
+    // A message fetched before its partition was revoked is not ours any more: its offset
+    // is not stored, so the new owner applies it.
+    if (f != slot.end()) work[f->second].messages.push_back(&m);
+  }
+  std::vector<size_t> largest_first(work.size());
+  for (size_t i = 0; i < work.size(); ++i) largest_first[i] = i;
+  std::stable_sort(largest_first.begin(), largest_first.end(), [&work](size_t a, size_t b) {
+    return work[a].messages.size() > work[b].messages.size();
+  });
+  std::atomic<size_t> next{0};
+  auto take = [this, &work, &largest_first, &next] {
+    for (size_t i = next.fetch_add(1); i < work.size(); i = next.fetch_add(1)) {
+      PartitionWork& w = work[largest_first[i]];
+      for (const InputMessage* m : w.messages) ApplyInput(*w.shard, *m, w.batch, w.rejects);
+      FinishShard(*w.shard, false, w.batch);
+    }
+    return Status::Ok();
+  };
+  helper_->Submit(take);
+  (void)take();
+  VBP_RETURN_IF_ERROR(helper_->Wait());
+  for (auto& w : work) {
+    if (!w.batch.empty()) out->partitions.push_back(std::move(w.batch));
+    for (auto& line : w.rejects) rejects.push_back(std::move(line));
+  }
+  return Status::Ok();
+}
+
+// The input on this thread; when reference data changed, every member is recomputed under the
+// new plans.
+Status StreamingEngine::ApplyHere(const std::vector<InputMessage>& input, bool reference_changed,
+                                  StateStore::Batch& batch, std::vector<std::string>& rejects) {
+  for (const auto& m : input) {
+    auto f = shards_.find(m.partition);  // not found: revoked, as in ApplySplit
+    if (f != shards_.end()) ApplyInput(*f->second, m, batch, rejects);
+  }
+  if (reference_changed) {
+    // The in-flight batch's revisions read the current plans.
+    VBP_RETURN_IF_ERROR(worker_->Wait());
+    RebuildPlans();
+  }
+  for (auto& [p, shard] : shards_) FinishShard(*shard, reference_changed, batch);
+  return Status::Ok();
+}
+
+void StreamingEngine::RecordStepMetrics(size_t processed, bool commits, bool caught_up,
+                                        int64_t elapsed_us, int64_t recomputed) {
+  RunCounts totals;
+  for (const auto& [p, shard] : shards_) AddCounts(totals, shard->counts);
+  totals.providers = provider_counts_;
+  totals.contracts = contract_counts_;
+  std::vector<RecordSource::PartitionLag> lag;
+  const int64_t now = ports_.clock->NowMicros();
+  if (now - last_lag_us_ > 1'000'000 || caught_up) {
+    lag = ports_.input->Lag();
+    if (ports_.reference) {
+      auto r = ports_.reference->Lag();
+      lag.insert(lag.end(), r.begin(), r.end());
+    }
+    last_lag_us_ = now;
+  }
+  const uint64_t bytes = ports_.state->ApproximateBytes();
+  std::lock_guard<std::mutex> lock(metrics_mu_);
+  metrics_.caught_up = caught_up;
+  metrics_.counts = totals;
+  metrics_.state_bytes = bytes;
+  metrics_.members_recomputed += recomputed;
+  if (!lag.empty()) metrics_.lag = std::move(lag);
+  if (processed) {
+    ++metrics_.batches;
+    metrics_.messages += static_cast<int64_t>(processed);
+    if (commits) ++metrics_.commits;
+    size_t b = 0;
+    while (b < std::size(kLatencyBoundsUs) && elapsed_us > kLatencyBoundsUs[b]) ++b;
+    ++metrics_.batch_latency_buckets_us[b];
+    metrics_.batch_latency_sum_us += elapsed_us;
+  }
+}
+
 Result<bool> StreamingEngine::Step() {
   // A commit of an earlier step failed: stop before applying anything more.
   VBP_RETURN_IF_ERROR(worker_->Error());
@@ -723,89 +841,15 @@ Result<bool> StreamingEngine::Step() {
   bool reference_changed = false;
   size_t processed = 0;
   std::vector<std::string> rejects;
-
-  // Reference data first: it changes how every member is evaluated.
-  if (ports_.reference) {
-    std::vector<InputMessage> ref;
-    Status st = ports_.reference->Poll(options_.batch_records_max, 0, &ref);
-    if (!st.ok()) return st;
-    for (const auto& m : ref) ApplyReference(m, batch, &reference_changed, rejects);
-    processed += ref.size();
-    if (!ref.empty()) {
-      RunCounts rc;
-      rc.providers = provider_counts_;
-      rc.contracts = contract_counts_;
-      batch.Put(Space::kCounters, state_keys::kReferenceCounters,
-                binary::EncodeCounts(rc, std::nullopt));
-    }
-  }
+  VBP_RETURN_IF_ERROR(PollReference(batch, &reference_changed, &processed, rejects));
   std::vector<InputMessage> input;
-  Status st = ports_.input->Poll(options_.batch_records_max,
-                                 processed ? 0 : options_.poll_timeout_ms, &input);
-  if (!st.ok()) return st;
+  VBP_RETURN_IF_ERROR(ports_.input->Poll(options_.batch_records_max,
+                                         processed ? 0 : options_.poll_timeout_ms, &input));
   processed += input.size();
-
-  // Partitions are independent: this thread and the helper thread take partitions from a
-  // shared counter, largest first, and decode, apply and recompute each one into its own
-  // batch (each message is applied right after it is decoded, while it is in cache). Which
-  // thread took which partition changes nothing: the batches and reject lists are joined in
-  // partition order. When reference data changed, every member is recomputed under the new
-  // plans on this thread.
   const bool split = helper_->threaded() && !reference_changed && shards_.size() >= 2 &&
                      input.size() >= kParallelApplyMin;
-  if (split) {
-    struct PartitionWork {
-      Shard* shard;
-      std::vector<const InputMessage*> messages;
-      StateStore::Batch batch;
-      std::vector<std::string> rejects;
-    };
-    std::vector<PartitionWork> work;
-    work.reserve(shards_.size());
-    std::unordered_map<int32_t, size_t> slot;
-    for (auto& [p, shard] : shards_) {
-      slot.emplace(p, work.size());
-      work.push_back({shard.get(), {}, {}, {}});
-    }
-    for (const auto& m : input) {
-      auto f = slot.find(m.partition);
-      // A message fetched before its partition was revoked is not ours any more: its offset
-      // is not stored, so the new owner applies it.
-      if (f != slot.end()) work[f->second].messages.push_back(&m);
-    }
-    std::vector<size_t> largest_first(work.size());
-    for (size_t i = 0; i < work.size(); ++i) largest_first[i] = i;
-    std::stable_sort(largest_first.begin(), largest_first.end(), [&work](size_t a, size_t b) {
-      return work[a].messages.size() > work[b].messages.size();
-    });
-    std::atomic<size_t> next{0};
-    auto take = [this, &work, &largest_first, &next] {
-      for (size_t i = next.fetch_add(1); i < work.size(); i = next.fetch_add(1)) {
-        PartitionWork& w = work[largest_first[i]];
-        for (const InputMessage* m : w.messages) ApplyInput(*w.shard, *m, w.batch, w.rejects);
-        FinishShard(*w.shard, false, w.batch);
-      }
-      return Status::Ok();
-    };
-    helper_->Submit(take);
-    (void)take();
-    VBP_RETURN_IF_ERROR(helper_->Wait());
-    for (auto& w : work) {
-      if (!w.batch.empty()) out->partitions.push_back(std::move(w.batch));
-      for (auto& line : w.rejects) rejects.push_back(std::move(line));
-    }
-  } else {
-    for (const auto& m : input) {
-      auto f = shards_.find(m.partition);  // not found: revoked, as above
-      if (f != shards_.end()) ApplyInput(*f->second, m, batch, rejects);
-    }
-    if (reference_changed) {
-      // The in-flight batch's revisions read the current plans.
-      VBP_RETURN_IF_ERROR(worker_->Wait());
-      RebuildPlans();
-    }
-    for (auto& [p, shard] : shards_) FinishShard(*shard, reference_changed, batch);
-  }
+  VBP_RETURN_IF_ERROR(split ? ApplySplit(input, out.get(), rejects)
+                            : ApplyHere(input, reference_changed, batch, rejects));
   StoreRejects(rejects, split ? out->tail : batch);
   if (processed && options_.keep_history) {
     // This step's history keys began with history_step_; the next step's sort after them.
@@ -841,38 +885,7 @@ Result<bool> StreamingEngine::Step() {
   // At most one batch in flight: the previous step's commit and publications finish first.
   VBP_RETURN_IF_ERROR(worker_->Wait());
   worker_->Submit([this, out] { return CommitAndPublish(*out); });
-
-  const int64_t elapsed = ports_.clock->NowMicros() - started;
-  RunCounts totals;
-  for (const auto& [p, shard] : shards_) AddCounts(totals, shard->counts);
-  totals.providers = provider_counts_;
-  totals.contracts = contract_counts_;
-  std::vector<RecordSource::PartitionLag> lag;
-  const int64_t now = ports_.clock->NowMicros();
-  if (now - last_lag_us_ > 1'000'000 || caught_up) {
-    lag = ports_.input->Lag();
-    if (ports_.reference) {
-      auto r = ports_.reference->Lag();
-      lag.insert(lag.end(), r.begin(), r.end());
-    }
-    last_lag_us_ = now;
-  }
-  const uint64_t bytes = ports_.state->ApproximateBytes();
-  std::lock_guard<std::mutex> lock(metrics_mu_);
-  metrics_.caught_up = caught_up;
-  metrics_.counts = totals;
-  metrics_.state_bytes = bytes;
-  metrics_.members_recomputed += recomputed;
-  if (!lag.empty()) metrics_.lag = std::move(lag);
-  if (processed) {
-    ++metrics_.batches;
-    metrics_.messages += static_cast<int64_t>(processed);
-    if (commits) ++metrics_.commits;
-    size_t b = 0;
-    while (b < std::size(kLatencyBoundsUs) && elapsed > kLatencyBoundsUs[b]) ++b;
-    ++metrics_.batch_latency_buckets_us[b];
-    metrics_.batch_latency_sum_us += elapsed;
-  }
+  RecordStepMetrics(processed, commits, caught_up, ports_.clock->NowMicros() - started, recomputed);
   return processed > 0;
 }
 

@@ -247,6 +247,16 @@ class StreamingEngine : private RecordSource::Listener {
     std::optional<RevisionRound> revisions;
     bool flush = false;  // confirm earlier steps' deliveries before this step publishes
   };
+  // Step's parts (streaming_engine.cc): reference data first, then the input on two threads
+  // by partition (`split`) or on this one, then the step's metrics.
+  Status PollReference(StateStore::Batch& batch, bool* changed, size_t* processed,
+                       std::vector<std::string>& rejects);
+  Status ApplySplit(const std::vector<InputMessage>& input, StepOutput* out,
+                    std::vector<std::string>& rejects);
+  Status ApplyHere(const std::vector<InputMessage>& input, bool reference_changed,
+                   StateStore::Batch& batch, std::vector<std::string>& rejects);
+  void RecordStepMetrics(size_t processed, bool commits, bool caught_up, int64_t elapsed_us,
+                         int64_t recomputed);
   // Runs on the worker (or inline): touches only the ports, plans_ and metrics.
   Status CommitAndPublish(StepOutput& out);
   Status PublishRejects(const std::vector<std::pair<std::string, std::string>>& rejects);

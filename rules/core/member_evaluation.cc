@@ -164,186 +164,235 @@ std::optional<ContractId> VoluntaryAlignment(const Npi& npi, std::span<const Cla
   return found;
 }
 
-}  // namespace
+// A line's trace entry (settle --members with lines), or null when lines are not recorded.
+LineDecision* TraceLine(MemberTrace* trace, const ClaimView& c, const LineFacts& l,
+                        const Unit& unit) {
+  if (!trace || !trace->record_lines) return nullptr;
+  LineDecision& d = trace->lines.emplace_back();
+  d.claim_id = std::string(c.claim_id);
+  d.version = c.version;
+  d.line = l.line;
+  d.service_date = l.service_date;
+  d.paid_date = c.paid_date;
+  d.hcpcs = l.hcpcs.str();
+  d.pos = l.pos.str();
+  d.rendering_npi = std::string(c.rendering_npi);
+  d.unit = unit;
+  d.allowed = l.allowed;
+  d.paid = l.paid;
+  return &d;
+}
 
-MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
-                             std::span<const ClaimView> claims, const EvaluationContext& ctx,
-                             const std::optional<Rational>& computed_risk_score,
-                             MemberTrace* trace) {
-  const Parameters& p = *ctx.params;
-  const int year = ctx.performance_year;
-  MemberOutcome out;
-  out.member_id = member_id;
-  out.performance_year = year;
-  if (member) Eligibility(*member, p, year, out);
+// SPEC §3.2: why a line does not count for attribution, or null when it does.
+const char* AttributionWhyNot(const Parameters& p, bool professional, const DateRange& window,
+                              const LineFacts& l, const char* paid_late) {
+  if (!professional) return "institutional claim";
+  if (!p.IsPrimaryCareCode(l.hcpcs.view())) return "not a primary-care code";
+  if (!window.Contains(l.service_date)) return "service date outside the assignment window";
+  if (paid_late) return paid_late;
+  if (p.ExcludedAtPos(l.hcpcs.view(), l.pos.view()))
+    return "code excluded at this place of service";
+  return nullptr;
+}
 
-  const PaidCutoff paid = ctx.paid_cutoff();
-  const DateRange window = p.assignment_window.Resolve(year);
+// The one pass over a member's claim lines: primary-care tallies (SPEC §3.2/§3.3) and
+// expenditure (§3.4), with each line's decision in the trace.
+class LinePass {
+ public:
+  LinePass(const EvaluationContext& ctx, MemberOutcome* out, MemberTrace* trace)
+      : ctx_(ctx),
+        p_(*ctx.params),
+        paid_(ctx.paid_cutoff()),
+        window_(p_.assignment_window.Resolve(ctx.performance_year)),
+        out_(*out),
+        trace_(trace) {}
 
-  // One pass over the lines: primary-care tallies (SPEC §3.2/§3.3) and expenditure (§3.4).
-  Tallies step1, step2;
-  std::vector<std::string> unknown;
-  for (const ClaimView& c : claims) {
-    const char* paid_late = paid.WhyNot(c);  // null when the claim version counts
+  void Add(const ClaimView& c) {
+    const char* paid_late = paid_.WhyNot(c);  // null when the claim version counts
     const bool professional = c.claim_type == ClaimType::kProfessional;
-    const Unit unit = ctx.units->UnitOf(c.billing_tin);
+    const Unit unit = ctx_.units->UnitOf(c.billing_tin);
     // The roster record is looked up per line (it can change on any date); a claim's lines
-    // usually share one service date, so remember the last lookup.
-    const Provider* rec = nullptr;
-    Date rec_date = Date::FromDays(INT32_MIN);
-    bool looked_up = false;
+    // usually share one service date, so the last lookup is remembered.
+    roster_looked_up_ = false;
     for (const LineFacts& l : c.lines) {
-      LineDecision* d = nullptr;
-      if (trace && trace->record_lines) {
-        trace->lines.push_back({});
-        d = &trace->lines.back();
-        d->claim_id = std::string(c.claim_id);
-        d->version = c.version;
-        d->line = l.line;
-        d->service_date = l.service_date;
-        d->paid_date = c.paid_date;
-        d->hcpcs = l.hcpcs.str();
-        d->pos = l.pos.str();
-        d->rendering_npi = std::string(c.rendering_npi);
-        d->unit = unit;
-        d->allowed = l.allowed;
-        d->paid = l.paid;
-      }
-      // --- attribution ---
-      const char* why_not = nullptr;
-      if (!professional) {
-        why_not = "institutional claim";
-      } else if (!p.IsPrimaryCareCode(l.hcpcs.view())) {
-        why_not = "not a primary-care code";
-      } else if (!window.Contains(l.service_date)) {
-        why_not = "service date outside the assignment window";
-      } else if (paid_late) {
-        why_not = paid_late;
-      } else if (p.ExcludedAtPos(l.hcpcs.view(), l.pos.view())) {
-        why_not = "code excluded at this place of service";
-      }
-      if (!why_not) {
-        if (!looked_up || l.service_date != rec_date) {
-          rec = ctx.roster->On(c.rendering_npi, l.service_date);
-          rec_date = l.service_date;
-          looked_up = true;
-        }
-        ProviderClass cls = rec ? rec->provider_class : ProviderClass::kOther;
-        if (!rec && !ctx.roster->Known(c.rendering_npi)) unknown.emplace_back(c.rendering_npi);
-        if (d) {
-          d->provider_class = cls;
-          if (!rec) {
-            d->attribution_note = ctx.roster->Known(c.rendering_npi)
-                                      ? "no roster record effective on the service date: other"
-                                      : "unknown NPI: other";
-          }
-        }
-        if (cls == ProviderClass::kPcp || cls == ProviderClass::kNpp) {
-          step1.Add(unit, l.allowed, l.service_date);
-          if (d) d->counted_at = AttributionStep::kPrimaryCare;
-        } else if (cls == ProviderClass::kSpecialist) {
-          step2.Add(unit, l.allowed, l.service_date);
-          if (d) d->counted_at = AttributionStep::kSpecialist;
-        } else if (d && d->attribution_note.empty()) {
-          d->attribution_note = "rendering provider class 'other'";
-        }
-      } else if (d) {
-        d->attribution_note = why_not;
-      }
-      // --- expenditure ---
-      const char* exp_not = nullptr;
-      std::optional<EnrollmentType> type;
-      if (l.service_date.year() != year) {
-        exp_not = "service date outside the performance year";
+      LineDecision* d = TraceLine(trace_, c, l, unit);
+      const char* why_not = AttributionWhyNot(p_, professional, window_, l, paid_late);
+      if (why_not) {
+        if (d) d->attribution_note = why_not;
       } else {
-        type = out.month_type[l.service_date.month() - 1];
-        if (!type) {
-          exp_not = "service month not eligible";
-        } else if (paid_late) {
-          exp_not = paid_late;
-        }
+        CountForAttribution(c, l, unit, d);
       }
-      if (!exp_not) {
-        out.expenditure[static_cast<size_t>(*type)] += l.paid;
-        if (d) {
-          d->expenditure = true;
-          d->expenditure_type = type;
-        }
-      } else if (d) {
-        d->expenditure_note = exp_not;
-      }
+      CountExpenditure(l, paid_late, d);
     }
   }
-  std::sort(unknown.begin(), unknown.end());
-  unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
-  out.unknown_npis = std::move(unknown);
 
-  // SPEC §3.4 truncation, exact in micro-dollars × 12.
+  // The NPIs with no roster record on counted lines, sorted, each once.
+  std::vector<std::string> TakeUnknownNpis() {
+    std::sort(unknown_.begin(), unknown_.end());
+    unknown_.erase(std::unique(unknown_.begin(), unknown_.end()), unknown_.end());
+    return std::move(unknown_);
+  }
+
+  Tallies step1;
+  Tallies step2;
+
+ private:
+  const Provider* RosterOn(std::string_view npi, Date service) {
+    if (!roster_looked_up_ || service != roster_date_) {
+      roster_rec_ = ctx_.roster->On(npi, service);
+      roster_date_ = service;
+      roster_looked_up_ = true;
+    }
+    return roster_rec_;
+  }
+
+  void CountForAttribution(const ClaimView& c, const LineFacts& l, const Unit& unit,
+                           LineDecision* d) {
+    const Provider* rec = RosterOn(c.rendering_npi, l.service_date);
+    const ProviderClass cls = rec ? rec->provider_class : ProviderClass::kOther;
+    if (!rec && !ctx_.roster->Known(c.rendering_npi)) unknown_.emplace_back(c.rendering_npi);
+    if (d) {
+      d->provider_class = cls;
+      if (!rec) {
+        d->attribution_note = ctx_.roster->Known(c.rendering_npi)
+                                  ? "no roster record effective on the service date: other"
+                                  : "unknown NPI: other";
+      }
+    }
+    if (cls == ProviderClass::kPcp || cls == ProviderClass::kNpp) {
+      step1.Add(unit, l.allowed, l.service_date);
+      if (d) d->counted_at = AttributionStep::kPrimaryCare;
+    } else if (cls == ProviderClass::kSpecialist) {
+      step2.Add(unit, l.allowed, l.service_date);
+      if (d) d->counted_at = AttributionStep::kSpecialist;
+    } else if (d && d->attribution_note.empty()) {
+      d->attribution_note = "rendering provider class 'other'";
+    }
+  }
+
+  // SPEC §3.4: a line counts in the enrollment type of its service month.
+  void CountExpenditure(const LineFacts& l, const char* paid_late, LineDecision* d) {
+    const char* exp_not = nullptr;
+    std::optional<EnrollmentType> type;
+    if (l.service_date.year() != ctx_.performance_year) {
+      exp_not = "service date outside the performance year";
+    } else {
+      type = out_.month_type[l.service_date.month() - 1];
+      if (!type) {
+        exp_not = "service month not eligible";
+      } else if (paid_late) {
+        exp_not = paid_late;
+      }
+    }
+    if (exp_not) {
+      if (d) d->expenditure_note = exp_not;
+      return;
+    }
+    out_.expenditure[static_cast<size_t>(*type)] += l.paid;
+    if (d) {
+      d->expenditure = true;
+      d->expenditure_type = type;
+    }
+  }
+
+  const EvaluationContext& ctx_;
+  const Parameters& p_;
+  const PaidCutoff paid_;
+  const DateRange window_;
+  MemberOutcome& out_;
+  MemberTrace* trace_;
+  std::vector<std::string> unknown_;
+  const Provider* roster_rec_ = nullptr;
+  Date roster_date_ = Date::FromDays(INT32_MIN);
+  bool roster_looked_up_ = false;
+};
+
+// SPEC §3.4 truncation, exact in micro-dollars × 12.
+void Truncate(const Parameters& p, MemberOutcome& out) {
   for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
     Int128 spent = out.expenditure[t].micros() * 12;
     Int128 cap = p.truncation_threshold[t].micros() * out.months[t];
     out.truncated_x12[t] = spent < cap ? spent : cap;
   }
+}
 
-  // SPEC §3.5/§3.9: the member record's score for the year, else the computed one.
+// SPEC §3.5/§3.9: the member record's score for the year, else the computed one (passed in,
+// or computed here from the claims the cutoff counts when the parameters say so).
+void AssignRiskScore(const Member* member, std::span<const ClaimView> claims,
+                     const EvaluationContext& ctx, const std::optional<Rational>& computed,
+                     MemberOutcome& out, MemberTrace* trace) {
+  const Parameters& p = *ctx.params;
   if (member) {
-    auto f = member->risk_scores.find(year);
+    auto f = member->risk_scores.find(ctx.performance_year);
     if (f != member->risk_scores.end()) out.risk_score = f->second;
   }
-  if (!out.risk_score && computed_risk_score) {
-    out.risk_score = computed_risk_score;
+  if (!out.risk_score && computed) {
+    out.risk_score = computed;
     out.risk_score_computed = true;
   }
-  if (!out.risk_score && member && p.risk_score_source == RiskScoreSource::kRecordElseHcc &&
-      p.hcc_params) {
-    auto r = hcc::ComputeRiskScore(*member, claims, paid, year, *p.hcc_params);
-    // Parameters were validated for the year when the contract was resolved; an unscored
-    // member (ESRD, unknown sex) stays unscored.
-    if (r.ok() && r->scored) {
-      out.risk_score = r->score;
-      out.risk_score_computed = true;
-    }
-    if (r.ok() && trace) trace->risk_score = std::move(r).value();
+  if (out.risk_score || !member || p.risk_score_source != RiskScoreSource::kRecordElseHcc ||
+      !p.hcc_params) {
+    return;
   }
-  if (member && p.quality_source == QualitySource::kMeasures) {
-    quality::QualityOptions qo;
-    qo.enrollment_programs = {p.eligible_programs.begin(), p.eligible_programs.end()};
-    quality::MemberMeasureResult q =
-        quality::EvaluateMeasures(*member, claims, paid, year, quality::MeasureSet::Shipped(), qo);
-    out.measure_tallies = q.Tallies();
-    if (trace) trace->measures = q;
-    out.care_gaps = std::move(q.gaps);
+  auto r = hcc::ComputeRiskScore(*member, claims, ctx.paid_cutoff(), ctx.performance_year,
+                                 *p.hcc_params);
+  // Parameters were validated for the year when the contract was resolved; an unscored
+  // member (ESRD, unknown sex) stays unscored.
+  if (r.ok() && r->scored) {
+    out.risk_score = r->score;
+    out.risk_score_computed = true;
   }
-  out.pmpm_rate = p.PmpmFor(out.risk_score);
-  out.pmpm_total = out.pmpm_rate.TimesCount(out.eligible_months);
+  if (r.ok() && trace) trace->risk_score = std::move(r).value();
+}
 
-  // SPEC §3.3 attribution.
+// The member's quality measures, when the contract scores quality from them.
+void EvaluateQuality(const Member* member, std::span<const ClaimView> claims,
+                     const EvaluationContext& ctx, MemberOutcome& out, MemberTrace* trace) {
+  const Parameters& p = *ctx.params;
+  if (!member || p.quality_source != QualitySource::kMeasures) return;
+  quality::QualityOptions qo;
+  qo.enrollment_programs = {p.eligible_programs.begin(), p.eligible_programs.end()};
+  quality::MemberMeasureResult q = quality::EvaluateMeasures(
+      *member, claims, ctx.paid_cutoff(), ctx.performance_year, quality::MeasureSet::Shipped(), qo);
+  out.measure_tallies = q.Tallies();
+  if (trace) trace->measures = q;
+  out.care_gaps = std::move(q.gaps);
+}
+
+// SPEC §3.3 steps 1 and 2: the winner of the primary-care tallies, else of the specialists'.
+void RankTallies(Tallies& step1, Tallies& step2, MemberOutcome& out) {
   std::string how1 = step1.v.empty() ? "" : step1.Rank();
   out.step1 = step1.v;
-  if (step1.v.empty()) {
-    std::string how2 = step2.v.empty() ? "" : step2.Rank();
-    out.step2 = step2.v;
-    if (!step2.v.empty()) {
-      out.step = AttributionStep::kSpecialist;
-      out.winner = step2.v.front().unit;
-      out.decided_by = how2;
-    }
-  } else {
+  if (!step1.v.empty()) {
     out.step = AttributionStep::kPrimaryCare;
     out.winner = step1.v.front().unit;
     out.decided_by = how1;
+    return;
   }
+  std::string how2 = step2.v.empty() ? "" : step2.Rank();
+  out.step2 = step2.v;
+  if (!step2.v.empty()) {
+    out.step = AttributionStep::kSpecialist;
+    out.winner = step2.v.front().unit;
+    out.decided_by = how2;
+  }
+}
+
+// SPEC §3.3: whether the member is attributed, and to which contract (voluntary alignment
+// first, then the ranked winner when it is a contract's unit).
+void Attribute(const Member* member, std::span<const ClaimView> claims,
+               const EvaluationContext& ctx, MemberOutcome& out) {
   if (!member) {
     out.unattributed = Unattributed::kUnknownMember;
-    return out;
+    return;
   }
   if (!out.exclusion.empty()) {
     out.unattributed = Unattributed::kExcludedProgram;
-    return out;
+    return;
   }
   if (out.eligible_months == 0) {
     out.unattributed = Unattributed::kNoEligibleMonths;
-    return out;
+    return;
   }
   if (member->aligned_npi) {
     std::string how;
@@ -354,19 +403,42 @@ MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
       out.contract = *c;
       out.decided_by = how;
       out.unattributed = Unattributed::kNo;
-      return out;
+      return;
     }
   }
   if (!out.winner) {
     out.unattributed = Unattributed::kNoQualifyingService;
-    return out;
+    return;
   }
   if (!out.winner->is_contract) {
     out.unattributed = Unattributed::kWonByOtherUnit;
-    return out;
+    return;
   }
   out.contract = ContractId(out.winner->id);
   out.unattributed = Unattributed::kNo;
+}
+
+}  // namespace
+
+MemberOutcome EvaluateMember(const MemberId& member_id, const Member* member,
+                             std::span<const ClaimView> claims, const EvaluationContext& ctx,
+                             const std::optional<Rational>& computed_risk_score,
+                             MemberTrace* trace) {
+  const Parameters& p = *ctx.params;
+  MemberOutcome out;
+  out.member_id = member_id;
+  out.performance_year = ctx.performance_year;
+  if (member) Eligibility(*member, p, ctx.performance_year, out);
+  LinePass lines(ctx, &out, trace);
+  for (const ClaimView& c : claims) lines.Add(c);
+  out.unknown_npis = lines.TakeUnknownNpis();
+  Truncate(p, out);
+  AssignRiskScore(member, claims, ctx, computed_risk_score, out, trace);
+  EvaluateQuality(member, claims, ctx, out, trace);
+  out.pmpm_rate = p.PmpmFor(out.risk_score);
+  out.pmpm_total = out.pmpm_rate.TimesCount(out.eligible_months);
+  RankTallies(lines.step1, lines.step2, out);
+  Attribute(member, claims, ctx, out);
   return out;
 }
 

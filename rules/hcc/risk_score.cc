@@ -468,15 +468,10 @@ Result<ModelScore> ScoreModel(const ModelInputs& in, const RiskProfile& profile,
 
 }  // namespace
 
-Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const ClaimView> claims,
-                                         const PaidCutoff& paid, int payment_year,
-                                         const RiskModelParams& params, const HccTables& tables,
-                                         const RiskProfileOverrides& overrides) {
-  VBP_RETURN_IF_ERROR(ValidateRiskModelParams(params));
-  RiskScoreResult out;
-  out.payment_year = payment_year;
-  out.collection_period = CollectionPeriod(payment_year, params);
+namespace {
 
+// The models the parameters weigh, each with its normalization factor.
+std::vector<ModelInputs> WeightedModels(const RiskModelParams& params) {
   std::vector<ModelInputs> models;
   if (params.weight_v24 > 0) {
     models.push_back({ModelVersion::kV24, params.weight_v24, params.normalization_v24});
@@ -484,6 +479,15 @@ Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const C
   if (params.weight_v28 > 0) {
     models.push_back({ModelVersion::kV28, params.weight_v28, params.normalization_v28});
   }
+  return models;
+}
+
+// Every model needs its ICD-10 mapping for the payment year, and a CPT/HCPCS list must be
+// shipped; cpt_list_year reports the list of the collection period's last year (each service
+// is checked against the list of its own year of service, ListYearOf).
+Status CheckTablesCover(const std::vector<ModelInputs>& models, int payment_year,
+                        const RiskModelParams& params, const HccTables& tables,
+                        RiskScoreResult& out) {
   for (const ModelInputs& m : models) {
     if (!tables.HasMappingYear(m.model, payment_year)) {
       auto [first, last] = tables.MappingYears(m.model);
@@ -493,100 +497,128 @@ Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const C
                              std::to_string(first) + "-" + std::to_string(last) + ")");
     }
   }
-  // Each service is checked against the list of its year of service (ListYearOf);
-  // cpt_list_year reports the list of the collection period's last year.
   const int service_year = out.collection_period.last.year();
   if (params.cpt_list_year) {
     out.cpt_list_year = *params.cpt_list_year;
-  } else {
-    out.cpt_list_year = ListYearOf(out.collection_period.last, std::nullopt, tables);
-    if (!tables.CptListYearAtMost(out.cpt_list_year)) {
-      return Status::Invalid("no eligible CPT/HCPCS list is shipped");
-    }
-    if (out.cpt_list_year != service_year) {
-      out.notes.push_back("no eligible CPT/HCPCS list for services in " +
-                          std::to_string(service_year) + "; the " +
-                          std::to_string(out.cpt_list_year) + " list is used");
-    }
+    return Status::Ok();
   }
+  out.cpt_list_year = ListYearOf(out.collection_period.last, std::nullopt, tables);
+  if (!tables.CptListYearAtMost(out.cpt_list_year)) {
+    return Status::Invalid("no eligible CPT/HCPCS list is shipped");
+  }
+  if (out.cpt_list_year != service_year) {
+    out.notes.push_back("no eligible CPT/HCPCS list for services in " +
+                        std::to_string(service_year) + "; the " +
+                        std::to_string(out.cpt_list_year) + " list is used");
+  }
+  return Status::Ok();
+}
 
-  out.profile = DeriveRiskProfile(member, payment_year, out.collection_period, params, overrides);
-  if (out.profile.sex == Sex::kUnknown) {
-    out.not_scored_reason = "sex unknown: the CMS-HCC demographic factors need female or male";
-    return out;
+// Why the member is not scored (CMS-HCC community models), or empty.
+std::string NotScoredReason(const RiskProfile& profile) {
+  if (profile.sex == Sex::kUnknown) {
+    return "sex unknown: the CMS-HCC demographic factors need female or male";
   }
-  if (out.profile.esrd) {
-    out.not_scored_reason =
-        "esrd: the member is in ESRD status (" + out.profile.coverage_basis +
-        "); CMS scores ESRD beneficiaries with the ESRD models, which are not supported";
-    return out;
+  if (profile.esrd) {
+    return "esrd: the member is in ESRD status (" + profile.coverage_basis +
+           "); CMS scores ESRD beneficiaries with the ESRD models, which are not supported";
   }
+  return "";
+}
 
-  // --- Eligible diagnoses --------------------------------------------------------------------
-  std::map<std::string, DiagnosisUse> used;
-  std::map<std::string, std::tuple<Date, std::string, std::string>> ignored;
-  std::vector<int> hccs;
-  auto map_code = [&](const std::string& code, DiagnosisUse* u) {
-    bool any = false;
-    for (const ModelInputs& m : models) {
-      hccs.clear();
-      tables.HccsOf(m.model, payment_year, code, &hccs);
-      if (u) (m.model == ModelVersion::kV24 ? u->hccs_v24 : u->hccs_v28) = hccs;
-      any = any || !hccs.empty();
-    }
-    return any;
-  };
-  for (const ClaimView& c : claims) {
-    if (c.diagnoses.empty()) continue;
-    ClaimCheck k = CheckClaim(c, out.collection_period, params.cpt_list_year, tables);
-    if (!k.in_period) continue;
+// The diagnoses of the collection period's eligible claims paid in time, each with the claim
+// that first reported it (earliest date, then claim_id, then line) and its HCCs per model;
+// the ones that would map to an HCC but whose claims do not count, with why.
+class DiagnosisCollector {
+ public:
+  DiagnosisCollector(const std::vector<ModelInputs>& models, int payment_year,
+                     const HccTables& tables)
+      : models_(models), payment_year_(payment_year), tables_(tables) {}
+
+  void Add(const ClaimView& c, const PaidCutoff& paid, const RiskModelParams& params,
+           RiskScoreResult& out) {
+    if (c.diagnoses.empty()) return;
+    ClaimCheck k = CheckClaim(c, out.collection_period, params.cpt_list_year, tables_);
+    if (!k.in_period) return;
     const char* late = paid.WhyNot(c);
     if (late || !k.eligible) {
       ++(late ? out.paid_late_claims : out.ineligible_claims);
-      const std::string reason = late ? std::string(late) : k.reason;
-      for (const Icd10Code& d : c.diagnoses) {
-        std::string code = CanonicalIcd10(d.view());
-        if (!map_code(code, nullptr)) continue;
-        auto key = std::make_tuple(c.through_date, std::string(c.claim_id), reason);
-        auto it = ignored.find(code);
-        if (it == ignored.end() || key < it->second) ignored[code] = key;
-      }
-      continue;
+      Ignore(c, late ? std::string(late) : k.reason);
+      return;
     }
     ++out.eligible_claims;
     std::set<std::string> seen;
     for (const Icd10Code& d : c.diagnoses) {
       std::string code = CanonicalIcd10(d.view());
-      if (!seen.insert(code).second) continue;
-      auto it = used.find(code);
-      if (it == used.end()) {
-        DiagnosisUse u;
-        u.code = code;
-        if (!map_code(code, &u)) continue;
-        u.claim_id = std::string(c.claim_id);
-        u.line = k.line;
-        u.date = k.date;
-        u.claims = 1;
-        used.emplace(code, std::move(u));
-        continue;
-      }
-      DiagnosisUse& u = it->second;
-      ++u.claims;
-      if (std::make_tuple(k.date, c.claim_id, k.line) <
-          std::make_tuple(u.date, std::string_view(u.claim_id), u.line)) {
-        u.claim_id = std::string(c.claim_id);
-        u.line = k.line;
-        u.date = k.date;
-      }
+      if (seen.insert(code).second) Use(c, k, std::move(code));
     }
   }
-  for (auto& [code, u] : used) out.diagnoses.push_back(std::move(u));
-  for (auto& [code, v] : ignored) {
-    if (used.count(code)) continue;
-    out.ignored.push_back(IgnoredDiagnosis{code, std::get<1>(v), std::get<2>(v)});
+
+  void Finish(RiskScoreResult& out) {
+    for (auto& [code, u] : used_) out.diagnoses.push_back(std::move(u));
+    for (auto& [code, v] : ignored_) {
+      if (used_.count(code)) continue;
+      out.ignored.push_back(IgnoredDiagnosis{code, std::get<1>(v), std::get<2>(v)});
+    }
   }
 
-  // --- Models ----------------------------------------------------------------------------
+ private:
+  // True when the code maps to an HCC in any model; fills `u`'s HCCs when given.
+  bool Map(const std::string& code, DiagnosisUse* u) {
+    bool any = false;
+    for (const ModelInputs& m : models_) {
+      hccs_.clear();
+      tables_.HccsOf(m.model, payment_year_, code, &hccs_);
+      if (u) (m.model == ModelVersion::kV24 ? u->hccs_v24 : u->hccs_v28) = hccs_;
+      any = any || !hccs_.empty();
+    }
+    return any;
+  }
+
+  void Ignore(const ClaimView& c, const std::string& reason) {
+    for (const Icd10Code& d : c.diagnoses) {
+      std::string code = CanonicalIcd10(d.view());
+      if (!Map(code, nullptr)) continue;
+      auto key = std::make_tuple(c.through_date, std::string(c.claim_id), reason);
+      auto it = ignored_.find(code);
+      if (it == ignored_.end() || key < it->second) ignored_[code] = key;
+    }
+  }
+
+  void Use(const ClaimView& c, const ClaimCheck& k, std::string code) {
+    auto it = used_.find(code);
+    if (it == used_.end()) {
+      DiagnosisUse u;
+      u.code = code;
+      if (!Map(code, &u)) return;
+      u.claim_id = std::string(c.claim_id);
+      u.line = k.line;
+      u.date = k.date;
+      u.claims = 1;
+      used_.emplace(code, std::move(u));
+      return;
+    }
+    DiagnosisUse& u = it->second;
+    ++u.claims;
+    if (std::make_tuple(k.date, c.claim_id, k.line) <
+        std::make_tuple(u.date, std::string_view(u.claim_id), u.line)) {
+      u.claim_id = std::string(c.claim_id);
+      u.line = k.line;
+      u.date = k.date;
+    }
+  }
+
+  const std::vector<ModelInputs>& models_;
+  const int payment_year_;
+  const HccTables& tables_;
+  std::vector<int> hccs_;
+  std::map<std::string, DiagnosisUse> used_;
+  std::map<std::string, std::tuple<Date, std::string, std::string>> ignored_;
+};
+
+// Each model's score from the HCCs of the used diagnoses, blended by weight.
+Status ScoreModels(const std::vector<ModelInputs>& models, const HccTables& tables,
+                   RiskScoreResult& out) {
   for (const ModelInputs& m : models) {
     std::map<int, std::vector<std::string>> hcc_diagnoses;
     for (const DiagnosisUse& u : out.diagnoses) {
@@ -599,6 +631,28 @@ Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const C
     out.blended += s->weight * s->normalized;
     out.models.push_back(std::move(s).value());
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<RiskScoreResult> ComputeRiskScore(const Member& member, std::span<const ClaimView> claims,
+                                         const PaidCutoff& paid, int payment_year,
+                                         const RiskModelParams& params, const HccTables& tables,
+                                         const RiskProfileOverrides& overrides) {
+  VBP_RETURN_IF_ERROR(ValidateRiskModelParams(params));
+  RiskScoreResult out;
+  out.payment_year = payment_year;
+  out.collection_period = CollectionPeriod(payment_year, params);
+  const std::vector<ModelInputs> models = WeightedModels(params);
+  VBP_RETURN_IF_ERROR(CheckTablesCover(models, payment_year, params, tables, out));
+  out.profile = DeriveRiskProfile(member, payment_year, out.collection_period, params, overrides);
+  out.not_scored_reason = NotScoredReason(out.profile);
+  if (!out.not_scored_reason.empty()) return out;
+  DiagnosisCollector diagnoses(models, payment_year, tables);
+  for (const ClaimView& c : claims) diagnoses.Add(c, paid, params, out);
+  diagnoses.Finish(out);
+  VBP_RETURN_IF_ERROR(ScoreModels(models, tables, out));
   if (out.profile.new_enrollee) {
     out.notes.push_back("new enrollee (" + std::to_string(out.profile.collection_months_covered) +
                         " covered months in the collection period): demographic factors only");

@@ -441,19 +441,9 @@ bool Planned(const ReadmissionSpec& spec, const std::vector<const Piece*>& piece
   return false;
 }
 
-MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
-                                    std::span<const ClaimView> claims,
-                                    const std::vector<CodeFact>& facts, int py,
-                                    const MeasureSet& set, const QualityOptions& options) {
-  MeasureOutcome out;
-  out.measure_id = m.id;
-  const ReadmissionSpec& spec = *m.readmission;
-  const int age = AgeOn(member.birth_date, m.age_as_of.Resolve(py));
-  if (!InPopulation(m, member, facts, py, set, options, age, out)) {
-    out.status = MeasureStatus::kNotInDenominator;
-    return out;
-  }
-
+// The member's inpatient claims (bill type prefixes of the spec), by admission, discharge and
+// claim_id.
+std::vector<Piece> InpatientPieces(const ReadmissionSpec& spec, std::span<const ClaimView> claims) {
   std::vector<Piece> pieces;
   for (const ClaimView& c : claims) {
     if (c.claim_type != ClaimType::kInstitutional || !c.institutional) continue;
@@ -481,16 +471,18 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
     return std::tie(a.admission, a.discharge, a.claim_id) <
            std::tie(b.admission, b.discharge, b.claim_id);
   });
+  return pieces;
+}
 
-  // Chain claims into stays: overlapping claims, interim bills of one facility (frequency
-  // 3/4 continuing the previous claim) and direct transfers (HEDIS PCR: an admission to an
-  // inpatient setting, another facility or the same one, on the discharge day or within
-  // transfer_max_days of it).
-  std::vector<std::vector<const Piece*>> groups;
-  std::vector<Stay> stays;
+// Chains claims into stays: overlapping claims, interim bills of one facility (frequency 3/4
+// continuing the previous claim) and direct transfers (HEDIS PCR: an admission to an
+// inpatient setting, another facility or the same one, on the discharge day or within
+// transfer_max_days of it). `groups[i]` holds the pieces of `stays[i]`.
+void ChainStays(const std::vector<Piece>& pieces, const ReadmissionSpec& spec,
+                std::vector<Stay>* stays, std::vector<std::vector<const Piece*>>* groups) {
   for (const Piece& p : pieces) {
-    if (!stays.empty()) {
-      Stay& s = stays.back();
+    if (!stays->empty()) {
+      Stay& s = stays->back();
       const int gap_days = p.admission.days() - s.discharge.days();
       const bool overlap = p.admission < s.discharge;
       const bool interim =
@@ -503,7 +495,7 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
           s.facility = p.facility;
           s.discharge_status = p.status;
         }
-        groups.back().push_back(&p);
+        groups->back().push_back(&p);
         continue;
       }
     }
@@ -513,50 +505,48 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
     s.discharge = p.discharge;
     s.facility = p.facility;
     s.discharge_status = p.status;
-    stays.push_back(std::move(s));
-    groups.push_back({&p});
+    stays->push_back(std::move(s));
+    groups->push_back({&p});
   }
+}
 
-  // Exclusions of the member (e.g. hospice) exclude every index stay.
-  MeasureOutcome member_exclusion;
-  const bool member_excluded = Excluded(m, facts, py, set, age, member_exclusion);
-
-  const DateRange window = spec.index_discharge.Resolve(py);
-  for (size_t i = 0; i < stays.size(); ++i) {
-    Stay& s = stays[i];
-    if (!window.Contains(s.discharge)) continue;
-    s.index = true;
-    ++out.tally.denominator;
-    if (member_excluded) {
-      s.excluded = true;
-      s.exclusion = member_exclusion.reason;
-    } else if (std::find(spec.exclude_discharge_status.begin(), spec.exclude_discharge_status.end(),
-                         s.discharge_status) != spec.exclude_discharge_status.end()) {
-      s.excluded = true;
-      s.exclusion = "discharge status " + s.discharge_status;
-    }
-    if (s.excluded) {
-      ++out.tally.exclusions;
-      continue;
-    }
-    if (i + 1 < stays.size()) {
-      const Stay& next = stays[i + 1];
-      const int days = next.admission.days() - s.discharge.days();
-      if (days >= 0 && days <= spec.readmission_days) {
-        s.readmission = i + 1;
-        std::string why;
-        if (Planned(spec, groups[i + 1], set, &why)) {
-          s.readmission_planned = true;
-          s.planned_reason = why;
-        } else {
-          s.readmitted = true;
-          ++out.tally.numerator;
-          out.evidence.push_back(Evidence{"readmission after " + s.claim_ids.back(),
-                                          next.claim_ids.front(), 0, next.admission, "", ""});
-        }
-      }
-    }
+// Why index stay `s` is excluded (the member's exclusion, or its discharge status), or nullopt.
+std::optional<std::string> StayExclusion(const Stay& s, const ReadmissionSpec& spec,
+                                         bool member_excluded,
+                                         const MeasureOutcome& member_exclusion) {
+  if (member_excluded) return member_exclusion.reason;
+  if (std::find(spec.exclude_discharge_status.begin(), spec.exclude_discharge_status.end(),
+                s.discharge_status) != spec.exclude_discharge_status.end()) {
+    return "discharge status " + s.discharge_status;
   }
+  return std::nullopt;
+}
+
+// Whether the stay after index stay `i` readmits it (planned readmissions do not count).
+void CheckReadmission(size_t i, std::vector<Stay>& stays,
+                      const std::vector<std::vector<const Piece*>>& groups,
+                      const ReadmissionSpec& spec, const MeasureSet& set, MeasureOutcome& out) {
+  if (i + 1 >= stays.size()) return;
+  Stay& s = stays[i];
+  const Stay& next = stays[i + 1];
+  const int days = next.admission.days() - s.discharge.days();
+  if (days < 0 || days > spec.readmission_days) return;
+  s.readmission = i + 1;
+  std::string why;
+  if (Planned(spec, groups[i + 1], set, &why)) {
+    s.readmission_planned = true;
+    s.planned_reason = why;
+    return;
+  }
+  s.readmitted = true;
+  ++out.tally.numerator;
+  out.evidence.push_back(Evidence{"readmission after " + s.claim_ids.back(), next.claim_ids.front(),
+                                  0, next.admission, "", ""});
+}
+
+// The measure's status and reason from its tally of index stays.
+void ReadmissionVerdict(const ReadmissionSpec& spec, int py, bool member_excluded,
+                        const MeasureOutcome& member_exclusion, MeasureOutcome& out) {
   if (member_excluded) out.evidence = member_exclusion.evidence;
   if (out.tally.denominator == 0) {
     out.status = MeasureStatus::kNotInDenominator;
@@ -571,6 +561,43 @@ MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
                  std::to_string(spec.readmission_days) + " days";
   }
   out.gap = out.tally.numerator > 0;
+}
+
+MeasureOutcome EvaluateReadmissions(const Measure& m, const Member& member,
+                                    std::span<const ClaimView> claims,
+                                    const std::vector<CodeFact>& facts, int py,
+                                    const MeasureSet& set, const QualityOptions& options) {
+  MeasureOutcome out;
+  out.measure_id = m.id;
+  const ReadmissionSpec& spec = *m.readmission;
+  const int age = AgeOn(member.birth_date, m.age_as_of.Resolve(py));
+  if (!InPopulation(m, member, facts, py, set, options, age, out)) {
+    out.status = MeasureStatus::kNotInDenominator;
+    return out;
+  }
+  const std::vector<Piece> pieces = InpatientPieces(spec, claims);
+  std::vector<std::vector<const Piece*>> groups;
+  std::vector<Stay> stays;
+  ChainStays(pieces, spec, &stays, &groups);
+
+  // Exclusions of the member (e.g. hospice) exclude every index stay.
+  MeasureOutcome member_exclusion;
+  const bool member_excluded = Excluded(m, facts, py, set, age, member_exclusion);
+  const DateRange window = spec.index_discharge.Resolve(py);
+  for (size_t i = 0; i < stays.size(); ++i) {
+    Stay& s = stays[i];
+    if (!window.Contains(s.discharge)) continue;
+    s.index = true;
+    ++out.tally.denominator;
+    if (auto why = StayExclusion(s, spec, member_excluded, member_exclusion)) {
+      s.excluded = true;
+      s.exclusion = std::move(*why);
+      ++out.tally.exclusions;
+      continue;
+    }
+    CheckReadmission(i, stays, groups, spec, set, out);
+  }
+  ReadmissionVerdict(spec, py, member_excluded, member_exclusion, out);
   out.stays = std::move(stays);
   return out;
 }
