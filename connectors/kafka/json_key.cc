@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "domain/hex.h"
+
 namespace vbp::kafka {
 namespace {
 
@@ -32,18 +34,11 @@ size_t SkipString(std::string_view s, size_t i, bool* escaped) {
   return kNotFound;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool ReadHex4(std::string_view s, size_t i, uint32_t* out) {
   if (i + 4 > s.size()) return false;
   uint32_t v = 0;
   for (size_t k = 0; k < 4; ++k) {
-    const int h = HexValue(s[i + k]);
+    const int h = HexDigitValue(s[i + k]);
     if (h < 0) return false;
     v = (v << 4) | static_cast<uint32_t>(h);
   }

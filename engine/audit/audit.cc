@@ -9,6 +9,7 @@
 #include "engine/state/binary_codec.h"
 #include "engine/state/history_key.h"
 #include "engine/state/state_keys.h"
+#include "engine/state/stored_json.h"
 
 namespace vbp::audit {
 
@@ -476,7 +477,7 @@ class StopChecker {
           auto replayed = Parse(g->second->json);
           const StoredRevision* prev = i > 0 ? &chain.revisions[i - 1] : nullptr;
           const std::string stored_seal =
-              stored ? stored->value("hash", std::string()) : std::string();
+              stored ? stored_json::String(*stored, "hash") : std::string();
           auto text = Rebuild(*replayed, prev, *keys_, stored_seal);
           if (!text.ok()) {
             res.error = "cannot rebuild revision_info: " + text.status().message();
@@ -489,8 +490,9 @@ class StopChecker {
             if (!res.identical) {
               auto rebuilt = res.recomputed_text.empty() ? *replayed : *Parse(res.recomputed_text);
               Diff(*stored, rebuilt, "", &res.differences);
-              if (stored->value("as_of", "") != replayed->value("as_of", "")) {
-                r.fixed_as_of.insert(stored->value("as_of", ""));
+              if (stored_json::String(*stored, "as_of") !=
+                  stored_json::String(*replayed, "as_of")) {
+                r.fixed_as_of.insert(stored_json::String(*stored, "as_of"));
               }
             }
           } else {
@@ -569,7 +571,7 @@ class StopChecker {
                "' is not available to the replay (the store predates stored "
                "rule sets): pass the run's --rules FILE";
       }
-      const std::string hash = stored->value("rules_hash", "");
+      const std::string hash = stored_json::String(*stored, "rules_hash");
       if (rs->hash() != hash) {
         return "rule set '" + id + "' available to the replay has " + rs->hash() +
                ", the revision names " + hash + ": pass the --rules FILE the engine ran with";
@@ -766,17 +768,19 @@ std::vector<Finding> CheckChain(const RevisionChain& chain, const ChainKeys& key
     // Its seal.
     const ordered_json hash = j->value("hash", ordered_json());
     const std::string content = SealedContent(*j);
+    const ChainKeys::Verdict verdict = hash.is_string()
+                                           ? keys.Check(content, hash.get<std::string>())
+                                           : ChainKeys::Verdict::kMalformed;
     if (!hash.is_string()) {
       add(k, "hash", "no hash");
-    } else if (!keys.keyed() &&
-               keys.Check(content, hash.get<std::string>()) == ChainKeys::Verdict::kUnknownKey) {
-      add(k, "key", keys.Explain(content, hash.get<std::string>()));
-    } else if (const std::string why = keys.Explain(content, hash.get<std::string>());
+    } else if (!keys.keyed() && verdict == ChainKeys::Verdict::kUnknownKey) {
+      add(k, "key", keys.Explain(verdict, hash.get<std::string>()));
+    } else if (const std::string why = keys.Explain(verdict, hash.get<std::string>());
                !why.empty()) {
       add(k, "hash",
           "hash " + hash.get<std::string>() + ": " + why +
               ": its content was edited after publication");
-    } else if (prev_json && ChainKeys::IsKeyed(prev_json->value("hash", std::string())) &&
+    } else if (prev_json && ChainKeys::IsKeyed(stored_json::String(*prev_json, "hash")) &&
                !ChainKeys::IsKeyed(hash.get<std::string>())) {
       add(k, "seal",
           "sealed without a key (sha256) after a keyed revision: replaced by someone without "
@@ -809,7 +813,7 @@ std::vector<Finding> CheckChain(const RevisionChain& chain, const ChainKeys& key
         }
       }
       const std::string want_hash =
-          prev_json ? prev_json->value("hash", std::string()) : std::string();
+          prev_json ? stored_json::String(*prev_json, "hash") : std::string();
       if (prev && !prev_json) {
         // The predecessor is unreadable; reported on it.
       } else if (!ph.is_string() || ph.get<std::string>() != want_hash) {
@@ -931,8 +935,8 @@ Result<std::optional<CompactionInfo>> LoadCompaction(const StateStore& state) {
   auto j = Parse(**v);
   if (!j) return Status::DataLoss("meta history_compacted is not JSON");
   CompactionInfo c;
-  c.before_revision = j->value("before_revision", int64_t{0});
-  c.dropped = j->value("dropped_messages", int64_t{0});
+  c.before_revision = stored_json::Int(*j, "before_revision");
+  c.dropped = stored_json::Int(*j, "dropped_messages");
   auto floor = ParseWatermark(j->value("floor", ordered_json::object()));
   if (!floor.ok()) return floor.status();
   c.floor = *floor;
@@ -1040,7 +1044,7 @@ Result<int64_t> RevisionAsOf(const StateStore& state, const ContractId& contract
   for (const auto& r : *revs) {
     auto j = Parse(r.json);
     if (!j) continue;
-    auto d = Date::Parse(j->value("as_of", ""));
+    auto d = Date::Parse(stored_json::String(*j, "as_of"));
     if (d.ok() && *d <= as_of) best = r.revision;
   }
   if (!best) {
@@ -1072,7 +1076,7 @@ std::optional<Finding> CheckAnchor(const std::vector<RevisionChain>& chains, con
     for (const StoredRevision& r : c.revisions) {
       if (r.key_revision != a.revision) continue;
       auto j = Parse(r.text);
-      const std::string stored = j ? j->value("hash", std::string()) : std::string();
+      const std::string stored = j ? stored_json::String(*j, "hash") : std::string();
       if (stored == a.hash) return std::nullopt;
       f.detail = "the stored revision's seal " + stored + " is not the published one in " +
                  published + ": the revision was rewritten after publication";

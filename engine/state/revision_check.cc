@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "engine/state/stored_json.h"
 #include "rules/core/parameters.h"
 
 namespace vbp {
@@ -47,16 +48,14 @@ Status CheckStoredRevision(std::string_view text, std::optional<std::string_view
   const std::string seal = hash.get<std::string>();
   j.erase("hash");
   const std::string content = j.dump();
-  if (!keys.keyed() && keys.Check(content, seal) == ChainKeys::Verdict::kUnknownKey) {
-    return Status::Invalid("statement " + name + ": " + keys.Explain(content, seal));
+  const ChainKeys::Verdict verdict = keys.Check(content, seal);
+  if (!keys.keyed() && verdict == ChainKeys::Verdict::kUnknownKey) {
+    return Status::Invalid("statement " + name + ": " + keys.Explain(verdict, seal));
   }
-  if (const std::string why = keys.Explain(content, seal); !why.empty()) return Tampered(name, why);
+  if (const std::string why = keys.Explain(verdict, seal); !why.empty()) return Tampered(name, why);
   if (!previous) return Status::Ok();
   const ordered_json prev = ordered_json::parse(*previous, nullptr, false);
-  const auto prev_seal = prev.is_object() ? prev.find("hash") : prev.end();
-  const std::string prev_hash = prev_seal != prev.end() && prev_seal->is_string()
-                                    ? prev_seal->get<std::string>()
-                                    : std::string();
+  const std::string prev_hash = stored_json::String(prev, "hash");
   const ordered_json info = j.value("revision_info", ordered_json());
   const ordered_json link =
       info.is_object() ? info.value("previous_hash", ordered_json()) : ordered_json();

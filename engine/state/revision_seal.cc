@@ -6,6 +6,7 @@
 
 #include <cctype>
 
+#include "domain/hex.h"
 #include "rules/core/parameters.h"
 
 namespace vbp {
@@ -16,24 +17,6 @@ constexpr std::string_view kSha256 = "sha256:";
 constexpr std::string_view kHmac = "hmac-sha256:";
 constexpr size_t kMinKeyBytes = 32;
 constexpr size_t kIdHex = 16;
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[p[i] >> 4];
-    out += kDigits[p[i] & 15];
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -46,7 +29,7 @@ std::string HmacHex(std::string_view key, std::string_view content) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(content.data()), content.size(), md, &len);
-  return Hex(md, len);
+  return HexLower(md, len);
 }
 
 // Constant-time comparison of two seals of equal length.
@@ -70,7 +53,7 @@ Result<ChainKeys> ChainKeys::Parse(std::string_view text, std::string_view sourc
       return Status::Invalid(where + ": a key is an even number of hex digits");
     Key k;
     for (size_t i = 0; i < line.size(); i += 2) {
-      const int hi = HexValue(line[i]), lo = HexValue(line[i + 1]);
+      const int hi = HexDigitValue(line[i]), lo = HexDigitValue(line[i + 1]);
       if (hi < 0 || lo < 0) return Status::Invalid(where + ": a key is hex digits only");
       k.bytes += static_cast<char>(hi * 16 + lo);
     }
@@ -112,8 +95,8 @@ std::string ChainKeys::SealLike(std::string_view content, std::string_view like)
   return std::string(kHmac) + k->id + ":" + HmacHex(k->bytes, content);
 }
 
-std::string ChainKeys::Explain(std::string_view content, std::string_view seal) const {
-  switch (Check(content, seal)) {
+std::string ChainKeys::Explain(Verdict verdict, std::string_view seal) const {
+  switch (verdict) {
     case Verdict::kOk:
       return "";
     case Verdict::kMalformed:

@@ -42,8 +42,9 @@ class ChainKeys {
   // Whether `seal` is a valid seal of `content`: a sha256 seal always can be checked; an HMAC
   // seal needs its key (kUnknownKey without it).
   Verdict Check(std::string_view content, std::string_view seal) const;
-  // Why `seal` fails (Check's verdict in words, naming the key), "" when it holds.
-  std::string Explain(std::string_view content, std::string_view seal) const;
+  // Why `seal` fails: Check's verdict on it in words, naming the key; "" for kOk. (Takes the
+  // verdict so that a reader hashes each revision once.)
+  std::string Explain(Verdict verdict, std::string_view seal) const;
 
   // True for an HMAC seal.
   static bool IsKeyed(std::string_view seal);

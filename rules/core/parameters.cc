@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "domain/hex.h"
 #include "rules/hcc/risk_score_json.h"
 
 namespace vbp::rules {
@@ -597,13 +598,7 @@ std::string Sha256Hex(std::string_view bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  std::string hex;
-  char buf[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(buf, sizeof(buf), "%02x", md[i]);
-    hex += buf;
-  }
-  return hex;
+  return HexLower(md, len);
 }
 
 Result<RuleSet> RuleSet::FromJson(const json& doc, const std::string& origin) {

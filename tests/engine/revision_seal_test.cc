@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/audit/audit.h"
 #include "engine/state/revision_check.h"
 
 namespace vbp::testing {
@@ -67,7 +68,8 @@ TEST(RevisionSealTest, RotationVerifiesOldSealsAndSealsWithTheFirstKey) {
   auto new_only = ChainKeys::Parse(kRfcKey, "new");
   ASSERT_TRUE(new_only.ok());
   EXPECT_EQ(new_only->Check(content, old_seal), ChainKeys::Verdict::kUnknownKey);
-  EXPECT_NE(new_only->Explain(content, old_seal).find("chain key 630dcd2966c43366"),
+  EXPECT_NE(new_only->Explain(new_only->Check(content, old_seal), old_seal)
+                .find("chain key 630dcd2966c43366"),
             std::string::npos);
 }
 
@@ -146,6 +148,28 @@ TEST(RevisionSealTest, AnEditedRevisionWithFieldsOfOtherTypesIsReportedNotThrown
   ASSERT_NO_THROW(chained.emplace(CheckStoredRevision(second, bad_previous, *keys)));
   EXPECT_EQ(chained->code(), StatusCode::kDataLoss);
   EXPECT_NE(chained->message().find("previous_hash"), std::string::npos) << chained->message();
+}
+
+// `vbp verify` reads every field of an edited chain: fields of other types are findings.
+TEST(RevisionSealTest, VerifyReportsAnEditedChainWithFieldsOfOtherTypes) {
+  auto keys = ChainKeys::Parse(kKey0To31, "k");
+  ASSERT_TRUE(keys.ok());
+  audit::RevisionChain chain;
+  chain.contract_id = ContractId(std::string("A"));
+  chain.year = 2025;
+  chain.revisions.push_back({1, R"({"contract_id":"A","performance_year":2025,"revision":1,)"
+                                R"("as_of":7,"hash":12})"});
+  chain.revisions.push_back({2, Revision(*keys, 2, "x")});
+  std::optional<std::vector<audit::Finding>> findings;
+  ASSERT_NO_THROW(findings.emplace(audit::CheckChain(chain, *keys)));
+  bool no_hash = false;
+  bool bad_link = false;
+  for (const audit::Finding& f : *findings) {
+    no_hash = no_hash || (f.revision == 1 && f.what == "hash" && f.detail == "no hash");
+    bad_link = bad_link || (f.revision == 2 && f.what == "previous_hash");
+  }
+  EXPECT_TRUE(no_hash);
+  EXPECT_TRUE(bad_link);
 }
 
 }  // namespace
