@@ -13,6 +13,7 @@
 #include "connectors/stream/compose.h"
 #include "connectors/stream/decode_port.h"
 #include "connectors/stream/metrics_server.h"
+#include "connectors/stream/run_config.h"
 #include "engine/stream/metrics_text.h"
 
 namespace vbp::cli {
@@ -59,80 +60,37 @@ struct Settings {
   StreamingOptions engine;
 };
 
+// The config file's settings over the defaults (flags then override both).
+void ApplyConfig(const stream::RunConfig& c, Settings* s) {
+  for (auto [from, to] : {std::pair{&c.brokers, &s->brokers}, std::pair{&c.state, &s->state},
+                          std::pair{&c.topic_prefix, &s->prefix},
+                          std::pair{&c.group_id, &s->group},
+                          std::pair{&c.instance_id, &s->instance_id},
+                          std::pair{&c.chain_key_file, &s->chain_key_file},
+                          std::pair{&c.http_host, &s->http_host}}) {
+    if (*from) *to = **from;
+  }
+  s->kafka = c.kafka;
+  s->rules = c.rules;
+  s->as_of = c.as_of;
+  if (c.http_port) s->http_port = *c.http_port;
+  StreamingOptions& e = s->engine;
+  if (c.batch_records_max) e.batch_records_max = *c.batch_records_max;
+  if (c.revision_interval_ms) e.revision_interval_ms = *c.revision_interval_ms;
+  for (auto [from, to] : {std::pair{&c.sync_commits, &e.sync_commits},
+                          std::pair{&c.keep_history, &e.keep_history},
+                          std::pair{&c.pipeline, &e.pipeline},
+                          std::pair{&c.parallel_apply, &e.parallel_apply}}) {
+    if (*from) *to = **from;
+  }
+}
+
 Result<Settings> Resolve(const RunFlags& f) {
   Settings s;
   if (!f.config.empty()) {
-    auto text = ReadFile(f.config);
-    if (!text.ok()) return text.status();
-    auto j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-      return Status::Invalid(f.config + " is not a JSON object");
-    static const std::set<std::string> known = {"brokers",
-                                                "state",
-                                                "topic_prefix",
-                                                "group_id",
-                                                "instance_id",
-                                                "chain_key_file",
-                                                "kafka",
-                                                "rules",
-                                                "as_of",
-                                                "http_host",
-                                                "http_port",
-                                                "batch_records_max",
-                                                "revision_interval_ms",
-                                                "sync_commits",
-                                                "keep_history",
-                                                "pipeline",
-                                                "parallel_apply"};
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (!known.count(it.key())) {
-        return Status::Invalid(f.config + ": unknown setting '" + it.key() + "'");
-      }
-    }
-    try {
-      s.brokers = j.value("brokers", s.brokers);
-      s.state = j.value("state", s.state);
-      s.prefix = j.value("topic_prefix", s.prefix);
-      s.group = j.value("group_id", s.group);
-      s.instance_id = j.value("instance_id", s.instance_id);
-      s.chain_key_file = j.value("chain_key_file", s.chain_key_file);
-      if (j.contains("kafka")) {
-        if (!j["kafka"].is_object()) {
-          return Status::Invalid(f.config +
-                                 ": \"kafka\" must be an object of librdkafka "
-                                 "properties");
-        }
-        // librdkafka takes every property as text: numbers and booleans are written as such.
-        for (auto it = j["kafka"].begin(); it != j["kafka"].end(); ++it) {
-          const auto& v = it.value();
-          if (v.is_string()) {
-            s.kafka[it.key()] = v.get<std::string>();
-          } else if (v.is_number_integer() || v.is_number_unsigned() || v.is_boolean()) {
-            s.kafka[it.key()] = v.dump();
-          } else {
-            return Status::Invalid(f.config + ": kafka." + it.key() + ": expected a string, an " +
-                                   "integer or a boolean (got " + v.type_name() + ")");
-          }
-        }
-      }
-      if (j.contains("rules")) s.rules = j["rules"].get<std::vector<std::string>>();
-      if (j.contains("as_of")) {
-        auto d = Date::Parse(j["as_of"].get<std::string>());
-        if (!d.ok()) return d.status();
-        s.as_of = *d;
-      }
-      s.http_host = j.value("http_host", s.http_host);
-      s.http_port = j.value("http_port", s.http_port);
-      s.engine.batch_records_max = j.value("batch_records_max", s.engine.batch_records_max);
-      s.engine.revision_interval_ms =
-          j.value("revision_interval_ms", s.engine.revision_interval_ms);
-      s.engine.sync_commits = j.value("sync_commits", s.engine.sync_commits);
-      s.engine.keep_history = j.value("keep_history", s.engine.keep_history);
-      s.engine.pipeline = j.value("pipeline", s.engine.pipeline);
-      s.engine.parallel_apply = j.value("parallel_apply", s.engine.parallel_apply);
-    } catch (const nlohmann::json::exception& e) {
-      return Status::Invalid(f.config + ": " + e.what());
-    }
+    VBP_ASSIGN_OR_RETURN(std::string text, ReadFile(f.config));
+    VBP_ASSIGN_OR_RETURN(stream::RunConfig config, stream::ParseRunConfig(text, f.config));
+    ApplyConfig(config, &s);
   }
   if (!f.brokers.empty()) s.brokers = f.brokers;
   if (!f.state.empty()) s.state = f.state;

@@ -103,6 +103,18 @@ def api_seeds():
     return out
 
 
+def config_seeds():
+    """The `vbp run` config file: every key with a value of its type, and small variations."""
+    full = (b'{"brokers":"127.0.0.1:9092","state":"vbp-state","topic_prefix":"vbp.",'
+            b'"group_id":"vbp-engine","instance_id":"auto","chain_key_file":"/etc/vbp/key",'
+            b'"http_host":"127.0.0.1","kafka":{"security.protocol":"ssl","linger.ms":5,'
+            b'"enable.idempotence":true},"rules":["rules.json"],"as_of":"2026-03-31",'
+            b'"http_port":9464,"batch_records_max":20000,"revision_interval_ms":250,'
+            b'"sync_commits":false,"keep_history":true,"pipeline":true,"parallel_apply":true}')
+    return [full, b"{}", b'{"brokers":"h:1","http_port":-1}', b'{"kafka":{}}',
+            b'{"rules":[],"as_of":"2025-12-31"}']
+
+
 def main():
     out = sys.argv[1]
     vbp = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--vbp" else None
@@ -130,6 +142,7 @@ def main():
     counts["csv"] = write(out, "csv", csvs)
     counts["cclf"], counts["fhir"] = importer_seeds(out, vbp)
     counts["api"] = write(out, "api", api_seeds())
+    counts["config"] = write(out, "config", config_seeds())
     os.makedirs(os.path.join(out, "state_values"), exist_ok=True)
     for target, n in sorted(counts.items()):
         print("seeds: %-16s %d" % (target, n))
