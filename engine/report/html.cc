@@ -154,6 +154,14 @@ std::string ChangePercentText(std::string_view base, std::string_view delta, int
   return (r > 0 ? "+" : "") + t + "%";
 }
 
+std::string CodeWords(std::string_view code) {
+  std::string out(code);
+  for (char& c : out) {
+    if (c == '_') c = ' ';
+  }
+  return out;
+}
+
 std::string NumberCell(std::string_view raw, std::string_view shown) {
   std::string cls = "n";
   if (!raw.empty() && raw.front() == '-') cls += " neg";

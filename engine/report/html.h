@@ -32,6 +32,9 @@ std::string PointsText(std::string_view rate_delta, int places);
 // is zero or either text is not a decimal.
 std::string ChangePercentText(std::string_view base, std::string_view delta, int places);
 
+// A snake_case code as words: "savings_below_msr" -> "savings below msr".
+std::string CodeWords(std::string_view code);
+
 // "<td class=n data-v=RAW>TEXT</td>": a number cell, right-aligned, sorted by its raw decimal.
 std::string NumberCell(std::string_view raw, std::string_view shown);
 

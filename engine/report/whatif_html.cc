@@ -28,13 +28,6 @@ std::string Text(const ordered_json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-std::string Words(std::string s) {
-  for (char& c : s) {
-    if (c == '_') c = ' ';
-  }
-  return s;
-}
-
 // Why a member is on no contract, in words (rules::UnattributedName's codes).
 std::string UnattributedWords(const std::string& status) {
   static const std::map<std::string, std::string> kWords = {
@@ -45,7 +38,7 @@ std::string UnattributedWords(const std::string& status) {
       {"unknown_member", "claims but no member record"},
       {"not_evaluated", "not evaluated on this side"}};
   auto it = kWords.find(status);
-  return it == kWords.end() ? Words(status) : it->second;
+  return it == kWords.end() ? html::CodeWords(status) : it->second;
 }
 
 // A side of a member move as a label: the contract, or "unattributed (reason)".
@@ -130,8 +123,8 @@ std::string SummaryHtml(const ordered_json& d, const WhatIfOutput& out) {
   for (const auto& c : d["contracts"]) {
     const auto& m = c["figures"]["assigned_members"];
     const auto& n = c["figures"]["net_payment"];
-    std::string outcome = c.contains("outcome") ? Words(Text(c["outcome"]["a"])) + " → " +
-                                                      Words(Text(c["outcome"]["b"]))
+    std::string outcome = c.contains("outcome") ? html::CodeWords(Text(c["outcome"]["a"])) + " → " +
+                                                      html::CodeWords(Text(c["outcome"]["b"]))
                                                 : "only on side " + Text(c["only_on"]);
     h += "<tr><td>" + Escape(Text(c["contract_id"])) + "</td><td>" +
          Escape(Text(c["performance_year"])) + "</td><td>" + Escape(outcome) + "</td>" +
