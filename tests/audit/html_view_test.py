@@ -123,6 +123,8 @@ def whatif(check, vbp, chromium, tmp, data):
             "primary_care_codes=" + PRIMARY_CARE_B, "--set", "msr=0.015",
             "--apply-over-contracts", "--out", out, "--quiet")
     check("vbp whatif exits 0", p.returncode == 0, p.stderr)
+    if p.returncode != 0:
+        return
     deltas = json.load(open(os.path.join(out, "deltas.json")))
     members = json.load(open(os.path.join(out, "members.json")))
     page = os.path.join(out, "report.html")
@@ -180,6 +182,8 @@ def reconcile(check, vbp, chromium, tmp, data):
     p = run(vbp, "reconcile", "--data", data, "--contract", contract, "--theirs", theirs,
             "--out", base, "--html", page, "--exit-zero")
     check("vbp reconcile --html exits 0", p.returncode == 0, p.stderr)
+    if p.returncode != 0:
+        return
     report = json.load(open(base + ".json"))
     dom = chromium_dom(chromium, "file://" + page + "#layout-check", os.path.join(tmp, "p4"))
     check_layout(check, "reconcile", dom, ["summary", "total"])
