@@ -8,6 +8,7 @@
 #include "cli/common.h"
 #include "cli/import_formats.h"
 #include "cli/verbs.h"
+#include "connectors/files/csv_file.h"
 #include "connectors/ingest/generate/ndjson_writer.h"
 #include "connectors/ingest/tuva/tuva_import.h"
 
@@ -30,11 +31,11 @@ int Fail(const Status& st) {
 
 int RunTuva(const TuvaFlags& f) {
   namespace fs = std::filesystem;
-  auto claims = tuva::CsvTable::Load(f.claims);
+  auto claims = files::LoadCsvTable(f.claims);
   if (!claims.ok()) return Fail(claims.status());
-  auto eligibility = tuva::CsvTable::Load(f.eligibility);
+  auto eligibility = files::LoadCsvTable(f.eligibility);
   if (!eligibility.ok()) return Fail(eligibility.status());
-  auto providers = tuva::CsvTable::Load(f.providers);
+  auto providers = files::LoadCsvTable(f.providers);
   if (!providers.ok()) return Fail(providers.status());
   std::error_code ec;
   fs::create_directories(f.out, ec);

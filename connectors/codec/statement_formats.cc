@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "connectors/files/csv_writer.h"
+#include "domain/csv.h"
 #include "domain/decimal.h"
 #include "rules/core/parameters.h"
 
@@ -460,11 +460,11 @@ std::vector<std::string> StatementCsvColumns() {
 
 Result<std::string> StatementsCsv(const std::vector<std::string>& statements) {
   std::string out;
-  files::AppendCsvRecord(StatementCsvColumns(), &out);
+  AppendCsvRecord(StatementCsvColumns(), &out);
   for (const std::string& text : statements) {
     VBP_ASSIGN_OR_RETURN(ordered_json s, ParseStatement(text));
     VBP_ASSIGN_OR_RETURN(std::vector<std::string> figures, Figures(s));
-    files::AppendCsvRecord(Row(s, std::move(figures)), &out);
+    AppendCsvRecord(Row(s, std::move(figures)), &out);
   }
   return out;
 }
@@ -521,8 +521,8 @@ std::string RosterCsv::Finish() {
     return a[2] < b[2];
   });
   std::string out;
-  files::AppendCsvRecord(Columns(), &out);
-  for (const auto& r : rows_) files::AppendCsvRecord(r, &out);
+  AppendCsvRecord(Columns(), &out);
+  for (const auto& r : rows_) AppendCsvRecord(r, &out);
   rows_.clear();
   return out;
 }

@@ -45,7 +45,7 @@ std::string PageStart(std::string_view title);
 // "filterable" get a text box above them that hides rows not containing its text. Without
 // script they are plain static tables. When the page's URL ends in #layout-check, the script
 // writes the viewport size and the bounding boxes of elements with a data-check attribute as
-// JSON into the data-layout attribute of <html> (read by tests/report/html_view_test.py).
+// JSON into the data-layout attribute of <html> (read by tests/audit/html_view_test.py).
 std::string PageEnd();
 
 }  // namespace vbp::html

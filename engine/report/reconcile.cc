@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "domain/csv.h"
+
 namespace vbp {
 
 const char* DifferenceKindName(DifferenceKind k) {
@@ -67,73 +69,23 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-// RFC 4180: fields separated by commas, records by CRLF or LF, quoted fields may hold commas,
-// newlines and doubled quotes. Blank lines are skipped.
+// The provider's file through the project's CSV reader (domain/csv.h), stricter than the
+// importers: the first unreadable record, or a quote inside an unquoted field, stops the
+// comparison, since differences reported from a partly read file would not be there. Blank
+// lines are skipped.
 Result<std::vector<CsvRecord>> SplitCsv(std::string_view text) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  CsvReader reader(text);
   std::vector<CsvRecord> out;
-  int64_t line = 1;
-  size_t i = 0;
-  while (i < text.size()) {
-    CsvRecord rec;
-    rec.line = line;
-    std::string field;
-    bool any = false;  // the record has a character (blank lines are skipped)
-    while (true) {
-      if (i < text.size() && text[i] == '"') {
-        any = true;
-        ++i;
-        const int64_t opened = line;
-        while (true) {
-          if (i >= text.size()) {
-            return Status::Invalid("line " + std::to_string(opened) +
-                                   ": a quoted field is not closed");
-          }
-          char c = text[i++];
-          if (c == '"') {
-            if (i < text.size() && text[i] == '"') {
-              field.push_back('"');
-              ++i;
-              continue;
-            }
-            break;
-          }
-          if (c == '\n') ++line;
-          field.push_back(c);
-        }
-        // Only blanks may follow the closing quote before the separator.
-        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-        if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-          return Status::Invalid("line " + std::to_string(line) +
-                                 ": text after a closing quote (write \"\" for a quote inside "
-                                 "a quoted field)");
-        }
-      } else {
-        while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-          if (text[i] == '"') {
-            return Status::Invalid("line " + std::to_string(line) +
-                                   ": a quote inside an unquoted field (quote the whole field)");
-          }
-          field.push_back(text[i++]);
-          any = true;
-        }
-      }
-      if (i < text.size() && text[i] == ',') {
-        any = true;
-        rec.fields.push_back(std::move(field));
-        field.clear();
-        ++i;
-        continue;
-      }
-      break;  // end of record (newline or end of text)
+  std::vector<std::string> fields;
+  std::string error;
+  while (reader.Next(&fields, &error)) {
+    const std::string at = "line " + std::to_string(reader.record_line()) + ": ";
+    if (!error.empty()) return Status::Invalid(at + error);
+    if (reader.stray_quotes() != 0) {
+      return Status::Invalid(at + "a quote inside an unquoted field (quote the whole field)");
     }
-    rec.fields.push_back(std::move(field));
-    if (i < text.size() && text[i] == '\r') ++i;
-    if (i < text.size() && text[i] == '\n') ++i;
-    ++line;
-    bool blank = !any;
-    if (!blank && rec.fields.size() == 1 && Trim(rec.fields[0]).empty()) blank = true;
-    if (!blank) out.push_back(std::move(rec));
+    if (fields.size() == 1 && TrimCsvBlanks(fields[0]).empty()) continue;
+    out.push_back({reader.record_line(), fields});
   }
   return out;
 }
@@ -698,18 +650,6 @@ ReconcileReport Reconcile(const ReconcileBook& book, const BookContract& contrac
 // ---------------------------------------------------------------------------------------
 namespace {
 
-std::string CsvField(const std::string& s) {
-  bool quote = s.find_first_of(",\"\r\n") != std::string::npos ||
-               (!s.empty() && (s.front() == ' ' || s.back() == ' '));
-  if (!quote) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string Lines(const std::vector<int64_t>& v) {
   std::string s;
   for (int64_t l : v) s += (s.empty() ? "" : ";") + std::to_string(l);
@@ -722,25 +662,19 @@ std::string ReconcileCsv(const ReconcileReport& report) {
   std::string out =
       "kind,member_id,claim_id,theirs,ours,delta,status,step,unit,version,their_lines,reason\r\n";
   for (const Difference& d : report.differences) {
-    const std::string fields[] = {DifferenceKindName(d.kind),
-                                  d.member_id,
-                                  d.claim_id,
-                                  d.theirs,
-                                  d.ours,
-                                  d.delta,
-                                  d.status,
-                                  d.step ? std::to_string(*d.step) : "",
-                                  d.unit,
-                                  d.version ? std::to_string(*d.version) : "",
-                                  Lines(d.their_lines),
-                                  d.reason};
-    bool first = true;
-    for (const auto& f : fields) {
-      if (!first) out += ',';
-      out += CsvField(f);
-      first = false;
-    }
-    out += "\r\n";
+    const std::vector<std::string> fields = {DifferenceKindName(d.kind),
+                                             d.member_id,
+                                             d.claim_id,
+                                             d.theirs,
+                                             d.ours,
+                                             d.delta,
+                                             d.status,
+                                             d.step ? std::to_string(*d.step) : "",
+                                             d.unit,
+                                             d.version ? std::to_string(*d.version) : "",
+                                             Lines(d.their_lines),
+                                             d.reason};
+    AppendCsvRecord(fields, &out);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 
+#include "domain/csv.h"
 #include "engine/core/statement_json.h"
 #include "engine/report/words.h"
 
@@ -30,16 +31,6 @@ std::string DeltaText(const std::string& a, const std::string& b) {
 std::string FigureText(const ordered_json& statement, const std::string& name) {
   const ordered_json& v = statement[name];
   return v.is_string() ? v.get<std::string>() : v.dump();
-}
-
-std::string Csv(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 ordered_json SideJson(const SideDescription& s, const Evaluation& ev) {
@@ -253,7 +244,7 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
   ordered_json contracts = ordered_json::array();
   std::string csv = "contract_id,performance_year,rule_set_a,rule_set_b";
   for (const auto& n : names) csv += "," + n + "_a," + n + "_b," + n + "_delta";
-  csv += "\n";
+  csv += "\r\n";
   std::map<std::string, std::pair<Rational, Rational>> totals;  // money + members over contracts
   for (const auto& [key, pair] : both) {
     const auto [ca, cb] = pair;
@@ -266,9 +257,9 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
                      {"b", cb ? ordered_json(sb["rule_set"]) : ordered_json(nullptr)}};
     if (!ca || !cb) c["only_on"] = ca ? "A" : "B";
     ordered_json figs;
-    std::string row = Csv(key.second) + "," + std::to_string(key.first) + "," +
-                      (ca ? Csv(sa["rule_set"].get<std::string>()) : "") + "," +
-                      (cb ? Csv(sb["rule_set"].get<std::string>()) : "");
+    std::string row = CsvField(key.second) + "," + std::to_string(key.first) + "," +
+                      (ca ? CsvField(sa["rule_set"].get<std::string>()) : "") + "," +
+                      (cb ? CsvField(sb["rule_set"].get<std::string>()) : "");
     for (const auto& n : names) {
       const std::string va = ca ? FigureText(sa, n) : "";
       const std::string vb = cb ? FigureText(sb, n) : "";
@@ -292,7 +283,7 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
       c["outcome"] = {{"a", sa["detail"]["outcome"]}, {"b", sb["detail"]["outcome"]}};
     }
     contracts.push_back(c);
-    csv += row + "\n";
+    csv += row + "\r\n";
   }
   ordered_json tot;
   for (const auto& [n, t] : totals) {
@@ -311,7 +302,7 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
       "member_id,performance_year,change,from_contract,from_unit,from_step,from_status,"
       "from_decided_by,to_contract,to_unit,to_step,to_status,to_decided_by,expenditure_paid_a,"
       "expenditure_paid_b,expenditure_truncated_a,expenditure_truncated_b,"
-      "expenditure_truncated_delta,why\n";
+      "expenditure_truncated_delta,why\r\n";
   for (const auto& k : keys) {
     auto fa = a.members().find(k);
     auto fb = b.members().find(k);
@@ -355,12 +346,13 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
                         {"truncated_delta", td}};
     m["why"] = why;
     moves.push_back(m);
-    mcsv += Csv(k.first) + "," + std::to_string(k.second) + "," + change + "," +
-            Csv(OptText(x.contract)) + "," + Csv(OptText(x.unit)) + "," + OptText(x.step) + "," +
-            x.status + "," + Csv(x.decided_by) + "," + Csv(OptText(y.contract)) + "," +
-            Csv(OptText(y.unit)) + "," + OptText(y.step) + "," + y.status + "," +
-            Csv(y.decided_by) + "," + x.paid.ToString() + "," + y.paid.ToString() + "," + ta + "," +
-            tb + "," + td + "," + Csv(why) + "\n";
+    mcsv += CsvField(k.first) + "," + std::to_string(k.second) + "," + change + "," +
+            CsvField(OptText(x.contract)) + "," + CsvField(OptText(x.unit)) + "," +
+            OptText(x.step) + "," + x.status + "," + CsvField(x.decided_by) + "," +
+            CsvField(OptText(y.contract)) + "," + CsvField(OptText(y.unit)) + "," +
+            OptText(y.step) + "," + y.status + "," + CsvField(y.decided_by) + "," +
+            x.paid.ToString() + "," + y.paid.ToString() + "," + ta + "," + tb + "," + td + "," +
+            CsvField(why) + "\r\n";
   }
 
   ordered_json d;

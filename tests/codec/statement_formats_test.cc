@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "connectors/files/csv_reader.h"
+#include "domain/csv.h"
 
 namespace vbp::codec {
 namespace {
@@ -53,7 +53,7 @@ std::string SchemaText() {
 }
 
 std::map<std::string, std::string> OnlyRow(const std::string& csv) {
-  auto table = files::CsvTable::Parse(csv, "statements.csv");
+  auto table = CsvTable::Parse(csv, "statements.csv");
   EXPECT_TRUE(table.ok()) << table.status().ToString();
   EXPECT_EQ(table->rows().size(), 1u);
   std::map<std::string, std::string> row;
@@ -256,7 +256,7 @@ TEST(RosterCsvTest, AttributedMembersSortedByContractYearAndMember) {
               R"({"member_id":"M4","performance_year":2025,"contract_id":"C2","contracts_evaluated":["C5","C2"],"step":1,"unit":"T1|N1","pmpm_total":"99.00"})")
           .ok());
   EXPECT_EQ(roster.Add("not json").code(), StatusCode::kInvalidArgument);
-  auto table = files::CsvTable::Parse(roster.Finish(), "roster.csv");
+  auto table = CsvTable::Parse(roster.Finish(), "roster.csv");
   ASSERT_TRUE(table.ok());
   ASSERT_EQ(table->rows().size(), 3u);  // M2 is not attributed; M9's second line is not C2's pass
   EXPECT_EQ(table->rows()[0].fields[0], "C1");

@@ -6,12 +6,12 @@
 #include <string>
 #include <string_view>
 
-#include "connectors/files/csv_reader.h"
+#include "domain/csv.h"
 #include "engine/report/reconcile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  (void)vbp::files::CsvTable::Parse(text, "fuzz.csv");
+  (void)vbp::CsvTable::Parse(text, "fuzz.csv");
   (void)vbp::ParseTheirCsv(text);
   return 0;
 }

@@ -245,6 +245,7 @@ TEST(TheirCsvTest, ParsesQuotedFieldsAndRefusesBadValuesByLine) {
       {"member_id\n,\n", "line 2"},
       {"member_id\n\"M1\n", "not closed"},
       {"member_id\nM\"1\n", "quote inside"},
+      {"member_id\n\"M1\"x\n", "line 2: unexpected text after a closing quote"},
   };
   for (const auto& [text, why] : bad) {
     auto r = ParseTheirCsv(text);

@@ -1,7 +1,7 @@
 // RFC 4180 reader: quoting, embedded line breaks, BOM, CRLF, errors, lookup by header name.
-#include "connectors/files/csv_reader.h"
-
 #include <gtest/gtest.h>
+
+#include "connectors/files/csv_file.h"
 
 namespace vbp::files {
 namespace {
@@ -94,7 +94,7 @@ TEST(CsvTableTest, LooksColumnsUpByHeaderNameInAnyOrder) {
 TEST(CsvTableTest, RejectsAMissingOrRepeatedHeader) {
   EXPECT_FALSE(CsvTable::Parse("", "empty.csv").ok());
   EXPECT_FALSE(CsvTable::Parse("a,b,a\n1,2,3\n", "dup.csv").ok());
-  EXPECT_EQ(CsvTable::Load("/nonexistent/x.csv").status().code(), StatusCode::kIoError);
+  EXPECT_EQ(LoadCsvTable("/nonexistent/x.csv").status().code(), StatusCode::kIoError);
 }
 
 // Shared reference files: CRLF with quoted fields, and a UTF-8 BOM. Row counts are those of
@@ -111,7 +111,7 @@ TEST(CsvTableTest, ReadsTheSharedReferenceFiles) {
        {Case{"cclf-reference-codes/provider_specialty.csv", 125, 2, "specialty_code"},
         Case{"tuva-value-sets/terminology__ms_drg.csv", 797, 6, "ms_drg_code"},
         Case{"cclf-reference-codes/revenue_center.csv", 524, 2, "revenue_code"}}) {
-    auto t = CsvTable::Load(dir + c.path);
+    auto t = LoadCsvTable(dir + c.path);
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     EXPECT_TRUE(t->errors().empty()) << c.path;
     EXPECT_EQ(t->rows().size(), c.rows) << c.path;
@@ -119,7 +119,7 @@ TEST(CsvTableTest, ReadsTheSharedReferenceFiles) {
     for (const auto& row : t->rows())
       ASSERT_EQ(row.fields.size(), c.width) << c.path << ":" << row.line;
   }
-  auto spec = CsvTable::Load(dir + "cclf-reference-codes/provider_specialty.csv");
+  auto spec = LoadCsvTable(dir + "cclf-reference-codes/provider_specialty.csv");
   ASSERT_TRUE(spec.ok());
   // 24,"Plastic and reconstructive surgery": quotes removed, no trailing CR.
   EXPECT_EQ(spec->Get(spec->rows()[25], spec->Column("specialty_name")),

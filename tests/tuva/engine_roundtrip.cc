@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "connectors/codec/record_decoder.h"
+#include "connectors/files/csv_file.h"
 #include "connectors/ingest/tuva/tuva_import.h"
 #include "engine/batch/batch_settlement.h"
 #include "engine/core/rule_registry.h"
@@ -14,9 +15,9 @@ namespace {
 
 TEST(TuvaEngineRoundTripTest, EveryImportedRecordDecodesAndTheContractSettles) {
   const std::string dir = VBP_SOURCE_DIR "/../shared/data/tuva-synthetic-claims/";
-  auto mc = CsvTable::Load(dir + "medical_claim.csv");
-  auto el = CsvTable::Load(dir + "eligibility.csv");
-  auto pr = CsvTable::Load(dir + "provider.csv");
+  auto mc = files::LoadCsvTable(dir + "medical_claim.csv");
+  auto el = files::LoadCsvTable(dir + "eligibility.csv");
+  auto pr = files::LoadCsvTable(dir + "provider.csv");
   ASSERT_TRUE(mc.ok() && el.ok() && pr.ok());
   generate::StringLineSink members, providers, claims, contracts;
   auto s = ImportTuva(*mc, *el, *pr, {}, {&members, &providers, &claims, &contracts});

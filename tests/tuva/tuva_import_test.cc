@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "connectors/files/csv_file.h"
+
 namespace vbp::tuva {
 namespace {
 
@@ -37,9 +39,9 @@ std::unique_ptr<Imported> ImportTables(const CsvTable& mc, const CsvTable& el, c
 
 const Imported& Real() {
   static const auto out = [] {
-    auto mc = CsvTable::Load(kDir + "medical_claim.csv");
-    auto el = CsvTable::Load(kDir + "eligibility.csv");
-    auto pr = CsvTable::Load(kDir + "provider.csv");
+    auto mc = files::LoadCsvTable(kDir + "medical_claim.csv");
+    auto el = files::LoadCsvTable(kDir + "eligibility.csv");
+    auto pr = files::LoadCsvTable(kDir + "provider.csv");
     EXPECT_TRUE(mc.ok() && el.ok() && pr.ok());
     return ImportTables(*mc, *el, *pr);
   }();
@@ -191,9 +193,9 @@ TEST(TuvaImportTest, ContractTakesTheBusiestPrimaryCareUnitsOfTheBusiestYear) {
   TuvaImportOptions options;
   options.year = 2017;
   options.contract_tins = 2;
-  auto mc = CsvTable::Load(kDir + "medical_claim.csv");
-  auto el = CsvTable::Load(kDir + "eligibility.csv");
-  auto pr = CsvTable::Load(kDir + "provider.csv");
+  auto mc = files::LoadCsvTable(kDir + "medical_claim.csv");
+  auto el = files::LoadCsvTable(kDir + "eligibility.csv");
+  auto pr = files::LoadCsvTable(kDir + "provider.csv");
   const auto y = ImportTables(*mc, *el, *pr, options);
   const auto c2 = nlohmann::json::parse(Lines(y->contracts.text()).at(0));
   EXPECT_EQ(c2["performance_year"], 2017);
@@ -201,9 +203,9 @@ TEST(TuvaImportTest, ContractTakesTheBusiestPrimaryCareUnitsOfTheBusiestYear) {
 }
 
 TEST(TuvaImportTest, OutputIsDeterministic) {
-  auto mc = CsvTable::Load(kDir + "medical_claim.csv");
-  auto el = CsvTable::Load(kDir + "eligibility.csv");
-  auto pr = CsvTable::Load(kDir + "provider.csv");
+  auto mc = files::LoadCsvTable(kDir + "medical_claim.csv");
+  auto el = files::LoadCsvTable(kDir + "eligibility.csv");
+  auto pr = files::LoadCsvTable(kDir + "provider.csv");
   const auto again = ImportTables(*mc, *el, *pr);
   EXPECT_EQ(again->claims.text(), Real().claims.text());
   EXPECT_EQ(again->members.text(), Real().members.text());

@@ -5,8 +5,8 @@
 #include <set>
 
 #include "connectors/codec/record_decoder.h"
-#include "connectors/files/csv_reader.h"
 #include "connectors/ingest/medicare/medicare_codes.h"
+#include "domain/csv.h"
 
 namespace vbp::cclf {
 namespace {
@@ -31,8 +31,8 @@ struct FileRows {
   const CclfLayout* layout = nullptr;
   bool csv = false;
   std::vector<int64_t> lines;
-  std::vector<std::string_view> texts;     // fixed width: each row's line
-  std::unique_ptr<files::CsvTable> table;  // CSV: the table and each field's column
+  std::vector<std::string_view> texts;  // fixed width: each row's line
+  std::unique_ptr<CsvTable> table;      // CSV: the table and each field's column
   std::vector<std::optional<size_t>> columns;
   std::vector<std::pair<int64_t, std::string>> errors;  // unreadable rows (CSV syntax)
   int64_t short_lines = 0;
@@ -93,7 +93,7 @@ Result<FileRows> ReadRows(const CclfInput& in) {
     }
     return out;
   }
-  auto table = files::CsvTable::Parse(in.text, in.name);
+  auto table = CsvTable::Parse(in.text, in.name);
   if (!table.ok()) return table.status();
   for (std::string_view name : RequiredFields(in.kind)) {
     if (!table->Column(name)) {
@@ -102,7 +102,7 @@ Result<FileRows> ReadRows(const CclfInput& in) {
                              " CSV columns are matched by header name)");
     }
   }
-  out.table = std::make_unique<files::CsvTable>(std::move(*table));
+  out.table = std::make_unique<CsvTable>(std::move(*table));
   for (const CclfField& f : out.layout->fields) out.columns.push_back(out.table->Column(f.name));
   for (const auto& row : out.table->rows()) out.lines.push_back(row.line);
   out.errors = out.table->errors();

@@ -10,16 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "connectors/files/csv_reader.h"
 #include "connectors/ingest/generate/ndjson_writer.h"
 #include "connectors/ingest/medicare/medicare_codes.h"
+#include "domain/csv.h"
 #include "domain/records.h"
 #include "domain/status.h"
 
 namespace vbp::tuva {
-
-using files::CsvReader;
-using files::CsvTable;
 
 struct TuvaImportOptions {
   // Performance year of the contract written; default: the calendar year with the most claim

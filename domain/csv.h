@@ -1,5 +1,10 @@
 #pragma once
-// An RFC 4180 CSV reader: comma-separated fields, fields quoted with '"' may hold commas,
+// The project's one CSV reader and one CSV writer (RFC 4180), text in and text out (no I/O:
+// connectors/files/csv_file.h loads a file). Every CSV the engine reads (Tuva, CCLF, a
+// provider's member list for reconcile) and writes (statements, rosters, what-if, reconcile)
+// goes through them.
+//
+// Reader: comma-separated fields, fields quoted with '"' may hold commas,
 // line breaks and doubled quotes (""), records end with CRLF, LF or CR, a UTF-8 byte order
 // mark before the first header is dropped, the last record may lack a line break.
 // Deviations accepted and counted: a quote inside an unquoted field is kept as a character.
@@ -8,6 +13,11 @@
 //
 // CsvTable adds the header: columns are looked up by name (exact, after trimming blanks),
 // so the reader does not depend on column order.
+//
+// Writer: fields separated by commas, records ended by CRLF, a field quoted with '"' when it
+// holds a comma, a quote, CR or LF (quotes inside doubled). Nothing else is quoted, so numbers
+// stay numbers for a spreadsheet. What the writer writes, the reader reads back field for
+// field.
 
 #include <cstdint>
 #include <map>
@@ -18,7 +28,7 @@
 
 #include "domain/status.h"
 
-namespace vbp::files {
+namespace vbp {
 
 class CsvReader {
  public:
@@ -45,8 +55,8 @@ class CsvReader {
 class CsvTable {
  public:
   // Parses `text`; fails when there is no header row, or it repeats a column name.
+  // `name` (a file name) prefixes its errors.
   static Result<CsvTable> Parse(std::string text, std::string name);
-  static Result<CsvTable> Load(const std::string& path);
 
   const std::string& name() const { return name_; }
   // Index of the column, or nullopt when absent.
@@ -78,6 +88,12 @@ class CsvTable {
 };
 
 // Trims ASCII blanks (space, tab) from both ends.
-std::string_view TrimBlanks(std::string_view s);
+std::string_view TrimCsvBlanks(std::string_view s);
 
-}  // namespace vbp::files
+// One field, quoted when RFC 4180 requires it.
+std::string CsvField(std::string_view field);
+
+// Appends one record (fields joined by commas, CRLF at the end) to `out`.
+void AppendCsvRecord(const std::vector<std::string>& fields, std::string* out);
+
+}  // namespace vbp

@@ -1,10 +1,6 @@
-#include "connectors/files/csv_reader.h"
+#include "domain/csv.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-
-namespace vbp::files {
+namespace vbp {
 
 CsvReader::CsvReader(std::string_view text) : text_(text) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
@@ -89,7 +85,7 @@ bool CsvReader::Next(std::vector<std::string>* fields, std::string* error) {
   }
 }
 
-std::string_view TrimBlanks(std::string_view s) {
+std::string_view TrimCsvBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -108,14 +104,14 @@ Result<CsvTable> CsvTable::Parse(std::string text, std::string name) {
       t.errors_.push_back({reader.record_line(), error});
       continue;
     }
-    const bool blank = fields.size() == 1 && TrimBlanks(fields[0]).empty();
+    const bool blank = fields.size() == 1 && TrimCsvBlanks(fields[0]).empty();
     if (blank) {
       ++t.blank_lines_;
       continue;
     }
     if (!have_header) {
       for (size_t i = 0; i < fields.size(); ++i) {
-        std::string h(TrimBlanks(fields[i]));
+        std::string h(TrimCsvBlanks(fields[i]));
         if (!t.index_.emplace(h, i).second) {
           return Status::Invalid(t.name_ + ": column '" + h + "' appears twice in the header");
         }
@@ -131,19 +127,6 @@ Result<CsvTable> CsvTable::Parse(std::string text, std::string name) {
   return t;
 }
 
-Result<CsvTable> CsvTable::Load(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Status::Io("cannot open " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buf[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) return Status::Io("read error on " + path);
-  return Parse(std::move(text), path);
-}
-
 std::optional<size_t> CsvTable::Column(std::string_view header) const {
   auto it = index_.find(header);
   if (it == index_.end()) return std::nullopt;
@@ -152,7 +135,26 @@ std::optional<size_t> CsvTable::Column(std::string_view header) const {
 
 std::string_view CsvTable::Get(const Row& row, std::optional<size_t> column) const {
   if (!column || *column >= row.fields.size()) return {};
-  return TrimBlanks(row.fields[*column]);
+  return TrimCsvBlanks(row.fields[*column]);
 }
 
-}  // namespace vbp::files
+std::string CsvField(std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+void AppendCsvRecord(const std::vector<std::string>& fields, std::string* out) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) *out += ',';
+    *out += CsvField(fields[i]);
+  }
+  *out += "\r\n";
+}
+
+}  // namespace vbp
