@@ -18,6 +18,7 @@ struct ReconcileFlags {
   std::string data;
   std::string theirs;
   std::string out;
+  std::string html;
   std::vector<std::string> rules;
   std::string as_of;
   int threads = 2;
@@ -84,6 +85,11 @@ int Run(const ReconcileFlags& f) {
     if (st.ok()) st = WriteFile(base + ".json", json.dump(2) + "\n");
     if (!st.ok()) return Fail("reconcile", st);
   }
+  if (!f.html.empty()) {
+    Status st =
+        WriteFile(f.html, ReconcileHtml(report, f.theirs, json["source"].get<std::string>()));
+    if (!st.ok()) return Fail("reconcile", st);
+  }
   std::fprintf(stderr,
                "vbp reconcile: %s %d as of %s: %lld of your %lld members attributed (we count "
                "%lld); %zu difference(s)%s\n",
@@ -115,6 +121,9 @@ void AddReconcileCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--out", f->out,
                   "write BASE.csv and BASE.json (a trailing .csv/.json is dropped); default: "
                   "CSV on stdout");
+  cmd->add_option("--html", f->html,
+                  "also write a self-contained HTML page to FILE: summary first, then every "
+                  "difference in a sortable, filterable table");
   cmd->add_option("--rules", f->rules, "rule set file to load (repeatable)");
   cmd->add_option("--as-of", f->as_of, "--data only: claims paid after this date do not count");
   cmd->add_option("--threads", f->threads, "threads for loading and evaluation (default 2)");

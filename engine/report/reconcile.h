@@ -104,5 +104,11 @@ ReconcileReport Reconcile(const ReconcileBook& book, const BookContract& contrac
 // One header row, then one row per difference (RFC 4180 quoting).
 std::string ReconcileCsv(const ReconcileReport& report);
 nlohmann::ordered_json ReconcileJson(const ReconcileReport& report);
+// A self-contained page (engine/report/reconcile_html.cc): the summary first (members and
+// claims compared, how many agree and differ), the differences by kind, the largest money
+// differences, then every difference in a sortable, filterable table. `theirs` and `source`
+// name the two inputs on the page.
+std::string ReconcileHtml(const ReconcileReport& report, const std::string& theirs,
+                          const std::string& source);
 
 }  // namespace vbp

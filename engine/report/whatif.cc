@@ -14,11 +14,6 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// Bounds on the human-readable report (the JSON and CSV files hold everything).
-constexpr size_t kHtmlMemberRowsMax = 500;
-constexpr int kChartBarWidthMaxPx = 320;
-constexpr int kChartRowHeightPx = 22;
-
 // Decimal places of a figure's text ("12.30" -> 2, "7" -> 0).
 int Places(const std::string& s) {
   size_t dot = s.find('.');
@@ -36,35 +31,6 @@ std::string DeltaText(const std::string& a, const std::string& b) {
 std::string FigureText(const ordered_json& statement, const std::string& name) {
   const ordered_json& v = statement[name];
   return v.is_string() ? v.get<std::string>() : v.dump();
-}
-
-std::string Html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string SideName(const SideDescription& s) {
-  std::string n = s.rules == "own" ? "each contract's own rule set" : s.rules;
-  if (!s.overrides.empty()) n += " with " + s.overrides.dump();
-  return n;
 }
 
 ordered_json SideJson(const SideDescription& s, const Evaluation& ev) {
@@ -117,60 +83,6 @@ ordered_json Opt(const std::optional<int>& s) {
 }
 std::string OptText(const std::optional<std::string>& s) { return s ? *s : ""; }
 std::string OptText(const std::optional<int>& s) { return s ? std::to_string(*s) : ""; }
-
-// An SVG bar chart of net payment deltas: one row per contract, bars left (less paid) or right
-// (more paid) of the axis; lengths are integer pixels scaled from cents.
-std::string Chart(const std::vector<std::pair<std::string, std::string>>& rows) {
-  BigInt max_cents = 0;
-  std::vector<BigInt> cents;
-  for (const auto& [label, delta] : rows) {
-    auto d = ParseExactDecimal(delta);
-    BigInt c = d.ok() ? RoundHalfEvenScaled(*d, 2) : BigInt(0);
-    cents.push_back(c);
-    BigInt a = c < 0 ? BigInt(-c) : c;
-    if (a > max_cents) max_cents = a;
-  }
-  const int label_w = 170, axis = label_w + kChartBarWidthMaxPx + 10;
-  const int width = axis + kChartBarWidthMaxPx + 120;
-  const int height = static_cast<int>(rows.size()) * kChartRowHeightPx + 30;
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
-                  "\" height=\"" + std::to_string(height) +
-                  "\" role=\"img\" aria-label=\"net payment delta by contract\">\n";
-  s += "<line x1=\"" + std::to_string(axis) + "\" y1=\"5\" x2=\"" + std::to_string(axis) +
-       "\" y2=\"" + std::to_string(height - 20) + "\" stroke=\"#333\"/>\n";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const int y = 10 + static_cast<int>(i) * kChartRowHeightPx;
-    int px = 0;
-    if (max_cents > 0) {
-      BigInt a = cents[i] < 0 ? BigInt(-cents[i]) : cents[i];
-      px = static_cast<int>(BigInt(a * kChartBarWidthMaxPx / max_cents));
-      if (px == 0 && a > 0) px = 1;
-    }
-    const bool neg = cents[i] < 0;
-    const int x = neg ? axis - px : axis;
-    s += "<text x=\"4\" y=\"" + std::to_string(y + 13) + "\" font-size=\"12\">" +
-         Html(rows[i].first) + "</text>\n";
-    s += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
-         std::to_string(px) + "\" height=\"" + std::to_string(kChartRowHeightPx - 6) +
-         "\" fill=\"" + (neg ? "#c0392b" : "#27ae60") + "\"/>\n";
-    const int tx = neg ? axis + 6 : axis + px + 6;
-    s += "<text x=\"" + std::to_string(tx) + "\" y=\"" + std::to_string(y + 13) +
-         "\" font-size=\"12\">" + Html(rows[i].second) + "</text>\n";
-  }
-  s += "<text x=\"" + std::to_string(axis - 60) + "\" y=\"" + std::to_string(height - 5) +
-       "\" font-size=\"11\">B pays less | B pays more</text>\n";
-  return s + "</svg>\n";
-}
-
-// "+12.5%" of b against a, exact decimals, one place; "" when a is zero.
-std::string Percent(const std::string& a, const std::string& delta) {
-  auto x = ParseExactDecimal(a);
-  auto d = ParseExactDecimal(delta);
-  if (!x.ok() || !d.ok() || *x == 0) return "";
-  Rational r = *d * 100 / (*x < 0 ? Rational(-*x) : *x);
-  std::string t = FormatHalfEven(r, 1);
-  return (r > 0 ? "+" : "") + t + "%";
-}
 
 std::string Joined(const std::vector<std::string>& v) {
   std::string s;
@@ -255,30 +167,6 @@ ordered_json AppliedJson(const WhatIfInput& in) {
   return out;
 }
 
-std::string ParameterChangesHtml(const WhatIfOutput& out, const WhatIfInput& in) {
-  std::string h;
-  if (!out.notices.empty() || !out.warnings.empty()) {
-    h += "<div class=\"notice\">";
-    for (const auto& n : out.notices) h += "<p><b>" + Html(n) + "</b></p>";
-    for (const auto& w : out.warnings) h += "<p>Warning: " + Html(w) + "</p>";
-    h += "</div>\n";
-  }
-  if (in.parameter_changes.empty()) return h;
-  h += "<h2>Parameter changes</h2>\n";
-  if (in.applied_over_contracts) {
-    h += "<p>Side B applied " + Html(Joined(in.applied_parameters)) +
-         " over the contracts' own values (--apply-over-contracts).</p>\n";
-  }
-  h += "<table><tr><th>parameter</th><th>A</th><th>B</th><th>reaches</th><th>overridden by "
-       "(B's value does not reach)</th><th>own value replaced on B</th></tr>\n";
-  for (const auto& c : in.parameter_changes) {
-    h += "<tr><td>" + Html(c.parameter) + "</td><td>" + Html(ShortJson(c.a)) + "</td><td>" +
-         Html(ShortJson(c.b)) + "</td><td>" + Html(Joined(c.reaches)) + "</td><td>" +
-         Html(Joined(c.overridden_by)) + "</td><td>" + Html(Joined(c.replaced_in)) + "</td></tr>\n";
-  }
-  return h + "</table>\n";
-}
-
 }  // namespace
 
 std::vector<ParameterChange> CompareParameters(const AuditBook& book, const RuleRegistry& registry,
@@ -358,8 +246,6 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
   for (const auto& n : names) csv += "," + n + "_a," + n + "_b," + n + "_delta";
   csv += "\r\n";
   std::map<std::string, std::pair<Rational, Rational>> totals;  // money + members over contracts
-  std::vector<std::pair<std::string, std::string>> chart;
-  std::string contract_rows;
   for (const auto& [key, pair] : both) {
     const auto [ca, cb] = pair;
     ordered_json c;
@@ -398,23 +284,6 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
     }
     contracts.push_back(c);
     csv += row + "\r\n";
-    const std::string label = key.second + " " + std::to_string(key.first);
-    if (ca && cb) chart.push_back({label, figs["net_payment"]["delta"].get<std::string>()});
-    contract_rows +=
-        "<tr><td>" + Html(key.second) + "</td><td>" + std::to_string(key.first) + "</td>";
-    for (const char* n :
-         {"assigned_members", "benchmark_total", "expenditure_total", "savings_rate", "msr",
-          "shared_savings", "shared_losses", "pmpm_total", "net_payment"}) {
-      const auto& f = figs[n];
-      auto cell = [](const ordered_json& v) {
-        return v.is_null() ? std::string("&ndash;") : Html(v.get<std::string>());
-      };
-      std::string delta = f["delta"].is_null() ? "" : f["delta"].get<std::string>();
-      const bool changed = !delta.empty() && *ParseExactDecimal(delta) != 0;
-      contract_rows += "<td>" + cell(f["a"]) + "</td><td>" + cell(f["b"]) + "</td><td class=\"" +
-                       (changed ? "chg" : "same") + "\">" + Html(delta) + "</td>";
-    }
-    contract_rows += "</tr>\n";
   }
   ordered_json tot;
   for (const auto& [n, t] : totals) {
@@ -434,8 +303,6 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
       "from_decided_by,to_contract,to_unit,to_step,to_status,to_decided_by,expenditure_paid_a,"
       "expenditure_paid_b,expenditure_truncated_a,expenditure_truncated_b,"
       "expenditure_truncated_delta,why\r\n";
-  std::string member_rows;
-  size_t html_rows = 0;
   for (const auto& k : keys) {
     auto fa = a.members().find(k);
     auto fb = b.members().find(k);
@@ -486,16 +353,6 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
             OptText(y.step) + "," + y.status + "," + CsvField(y.decided_by) + "," +
             x.paid.ToString() + "," + y.paid.ToString() + "," + ta + "," + tb + "," + td + "," +
             CsvField(why) + "\r\n";
-    if (html_rows < kHtmlMemberRowsMax) {
-      ++html_rows;
-      member_rows += "<tr><td>" + Html(k.first) + "</td><td>" + std::to_string(k.second) +
-                     "</td><td>" + change + "</td><td>" + Html(OptText(x.contract)) + " " +
-                     Html(OptText(x.unit)) + " step " + Html(OptText(x.step)) + "<br><small>" +
-                     Html(x.status) + "</small></td><td>" + Html(OptText(y.contract)) + " " +
-                     Html(OptText(y.unit)) + " step " + Html(OptText(y.step)) + "<br><small>" +
-                     Html(y.status) + "</small></td><td>" + ta + "</td><td>" + tb +
-                     "</td><td><small>" + Html(why) + "</small></td></tr>\n";
-    }
   }
 
   ordered_json d;
@@ -519,52 +376,7 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
   out.contracts_csv = csv;
   out.members_csv = mcsv;
 
-  // --- HTML ---
-  std::string h =
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<title>vbp what-if</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
-      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 6px;"
-      "text-align:right;font-size:13px}th{background:#f3f3f3}td:first-child,th:first-child{"
-      "text-align:left}.chg{background:#fff4d6;font-weight:bold}.same{color:#999}"
-      "small{color:#555}.notice{border:2px solid #c0392b;background:#fdecea;padding:4px 12px;"
-      "margin:1em 0}</style></head><body>\n";
-  h += "<h1>What-if: A vs B</h1>\n<p><b>A</b>: " + Html(SideName(in.side_a)) +
-       "<br><b>B</b>: " + Html(SideName(in.side_b)) + "<br>Input: " + Html(in.source) + "; as of " +
-       Html(a.as_of().ToString()) +
-       (a.as_of() == b.as_of() ? "" : " / " + Html(b.as_of().ToString())) + "</p>\n";
-  const std::string net_delta =
-      tot.contains("net_payment") ? tot["net_payment"]["delta"].get<std::string>() : "0.00";
-  h += "<p>Net payment over all contracts: A " +
-       Html(tot.contains("net_payment") ? tot["net_payment"]["a"].get<std::string>() : "0.00") +
-       ", B " +
-       Html(tot.contains("net_payment") ? tot["net_payment"]["b"].get<std::string>() : "0.00") +
-       ", delta <b>" + Html(net_delta) + "</b> " +
-       Html(Percent(tot.contains("net_payment") ? tot["net_payment"]["a"].get<std::string>() : "0",
-                    net_delta)) +
-       ". " + std::to_string(out.attribution_moves) + " attribution moves, " +
-       std::to_string(out.expenditure_changes) + " expenditure changes among " +
-       std::to_string(keys.size()) + " member-years.</p>\n";
-  h += ParameterChangesHtml(out, in);
-  h += "<h2>Net payment delta by contract (B &minus; A)</h2>\n" + Chart(chart);
-  h += "<h2>Contracts</h2>\n<table><tr><th>contract</th><th>year</th>";
-  for (const char* n : {"assigned members", "benchmark", "expenditure", "savings rate", "MSR",
-                        "shared savings", "shared losses", "PMPM", "net payment"}) {
-    h += "<th colspan=\"3\">" + std::string(n) + "<br><small>A / B / &Delta;</small></th>";
-  }
-  h += "</tr>\n" + contract_rows + "</table>\n";
-  h += "<h2>Members</h2>\n";
-  if (html_rows < moves.size()) {
-    h += "<p>The first " + std::to_string(html_rows) + " of " + std::to_string(moves.size()) +
-         " changes; members.csv and members.json hold all of them.</p>\n";
-  }
-  h += "<table><tr><th>member</th><th>year</th><th>change</th><th>A: contract, unit, step</th>"
-       "<th>B: contract, unit, step</th><th>expenditure A</th><th>expenditure B</th>"
-       "<th>why</th></tr>\n" +
-       member_rows + "</table>\n";
-  h += "<p><small>Figures are exact decimals rounded once as on statements; deltas are exact "
-       "differences. Files: deltas.json, contracts.csv, members.csv, members.json.</small></p>\n"
-       "</body></html>\n";
-  out.html = h;
+  out.html = WhatIfHtml(in, out);
   return out;
 }
 

@@ -86,4 +86,9 @@ struct WhatIfOutput {
 
 WhatIfOutput CompareSides(const WhatIfInput& in);
 
+// report.html (engine/report/whatif_html.cc) from a comparison's deltas, members, notices and
+// warnings: the net payment summary with its total first, then the parameters that differ,
+// the member moves by contract, every figure, and the members. CompareSides calls it.
+std::string WhatIfHtml(const WhatIfInput& in, const WhatIfOutput& out);
+
 }  // namespace vbp::audit

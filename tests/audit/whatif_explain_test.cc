@@ -226,6 +226,41 @@ TEST(WhatIfTest, DroppingACodeFromThePrimaryCareListMovesMembersAndMoney) {
   EXPECT_EQ(out.html.find("http://"),
             out.html.find("http://www.w3.org/2000/svg"));  // no external assets
   EXPECT_NE(out.html.find("27.50"), std::string::npos);
+
+  // report.html, summary first: the TOTAL row sums by hand to members 4 + 2 = 6 (A) and
+  // 3 + 2 = 5 (B), net payment 10.00 + 5.00 = 15.00 (A) and 37.50 + 0.00 = 37.50 (B), change
+  // 22.50, i.e. 22.50 / 15.00 = +150.0%.
+  const std::string& h = out.html;
+  EXPECT_NE(h.find("<tr class=\"total\" data-check=\"total\"><td>TOTAL</td><td></td><td>2 "
+                   "contracts</td><td class=\"n\" data-v=\"6\">6</td><td class=\"n\" "
+                   "data-v=\"5\">5</td><td data-check=\"net-a\" class=\"n\" data-v=\"15.00\">15.00"
+                   "</td><td data-check=\"net-b\" class=\"n\" data-v=\"37.50\">37.50</td><td "
+                   "data-check=\"net-delta\" class=\"chg n\" data-v=\"22.50\">22.50</td><td "
+                   "class=\"n\" data-v=\"22.50\">+150.0%</td></tr>"),
+            std::string::npos)
+      << h;
+  // Contract B's row: 5.00 -> 0.00 is -5.00, -100.0%.
+  EXPECT_NE(h.find("data-v=\"-5.00\">-5.00</td><td class=\"n neg\" data-v=\"-5.00\">-100.0%</td>"),
+            std::string::npos);
+  // The order an actuary reads in.
+  const size_t summary = h.find("id=\"summary\"");
+  const size_t params = h.find("<h2>Parameters that differ</h2>");
+  const size_t moves = h.find("<h2>Member moves by contract</h2>");
+  const size_t members = h.find("<h2>Members</h2>");
+  EXPECT_LT(summary, params);
+  EXPECT_LT(params, moves);
+  EXPECT_LT(moves, members);
+  EXPECT_LT(members, std::string::npos);
+  // Moves by contract: M2 A -> B, M3 B -> nowhere, with the reason.
+  EXPECT_NE(h.find("<tr><td>A</td><td>B</td><td class=\"n\" data-v=\"1\">1</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(h.find("<tr><td>B</td><td>unattributed (no qualifying primary-care service)</td>"),
+            std::string::npos);
+  EXPECT_NE(h.find("unattributed <small>(no qualifying primary-care service)</small>"),
+            std::string::npos);
+  EXPECT_EQ(h.find("step <br>"), std::string::npos);  // no bare "step" for an unattributed side
+  EXPECT_NE(h.find("class=\"sortable filterable\" aria-label=\"members\""), std::string::npos);
+  EXPECT_NE(h.find("@media print"), std::string::npos);
 }
 
 // Side B: the reference rule set with a fixed MSR of 0.03, as another version. Both Tiny

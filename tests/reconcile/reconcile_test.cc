@@ -147,6 +147,42 @@ TEST_F(ReconcileTest, EveryKindOfDifferenceWithItsReason) {
   EXPECT_EQ(r.differences[1].unit, "tin:444444444");
 }
 
+TEST_F(ReconcileTest, TheHtmlPageSummarisesFirstWithTotals) {
+  ReconcileReport r =
+      Run("member_id,claim_id,expected_paid,claim_count\n"
+          "M01,,120.00,2\nM02,,90.00,\nM03,A4,50.00,\nM04,,170.00,4\nM04,A5,70.00,\n"
+          "M04,A6,100.00,\nM04,A7,30.00,\nM04,A8,40.00,\nM05,A10,45.00,\nM06,,1500.00,\n"
+          "M08,X404,5.00,\nM99,,10.00,\n");
+  ASSERT_EQ(r.differences.size(), 15u);  // as in EveryKindOfDifferenceWithItsReason
+  const std::string h = ReconcileHtml(r, "theirs.csv", "data:tests/api/data");
+  // Members compared: their 8 + our 5 - 4 on both = 9; a member-level difference names M02,
+  // M03, M04, M06, M08, M10 and M99 (7), so M01 and M05 agree (2).
+  EXPECT_NE(h.find("<tr><td>members</td><td class=\"n\" data-v=\"9\">9</td><td class=\"n\" "
+                   "data-v=\"2\">2</td><td class=\"n\" data-v=\"7\">7</td>"),
+            std::string::npos)
+      << h;
+  // Claims compared: their 7 claim rows + A9 (counted, not on their list) = 8; differences
+  // name A4 A5 A6 A7 A10 A9 X404 (7), so only A8 agrees.
+  EXPECT_NE(h.find("<tr><td>claims</td><td class=\"n\" data-v=\"8\">8</td><td class=\"n\" "
+                   "data-v=\"1\">1</td><td class=\"n\" data-v=\"7\">7</td>"),
+            std::string::npos);
+  // TOTAL: 9 + 8 = 17 compared, 2 + 1 = 3 agree, 7 + 7 = 14 differ.
+  EXPECT_NE(h.find("<tr class=\"total\" data-check=\"total\"><td>TOTAL</td><td class=\"n\" "
+                   "data-v=\"17\">17</td><td class=\"n\" data-v=\"3\">3</td><td class=\"n\" "
+                   "data-v=\"14\">14</td><td>15 differences listed below</td>"),
+            std::string::npos);
+  // The largest money difference is M06's truncation (-300.00), then M02's -90.00.
+  const size_t largest = h.find("<h2>Largest money differences</h2>");
+  ASSERT_NE(largest, std::string::npos);
+  const size_t m06 = h.find("<td>truncated</td><td>M06</td>", largest);
+  const size_t m02 = h.find("<td>member not attributed</td><td>M02</td>", largest);
+  EXPECT_LT(m06, m02);
+  EXPECT_LT(h.find("id=\"summary\""), largest);
+  EXPECT_LT(largest, h.find("class=\"sortable filterable\" aria-label=\"differences\""));
+  EXPECT_NE(h.find("data-v=\"-300.00\">-300.00</td>"), std::string::npos);
+  EXPECT_NE(h.find("@media print"), std::string::npos);
+}
+
 TEST_F(ReconcileTest, ExcludedAndNotServedMembersSayWhy) {
   // M07 has medicare_advantage all year; from C-BETA's side M01 has no C-BETA line at all.
   ReconcileReport acme = Run("member_id\nM07\nM01\nM04\nM05\nM06\nM10\n");
