@@ -4,6 +4,7 @@
 
 #include "engine/core/statement_json.h"
 #include "engine/report/words.h"
+#include "engine/state/stored_json.h"
 #include "rules/hcc/risk_score_json.h"
 #include "rules/quality/quality_json.h"
 
@@ -390,76 +391,70 @@ std::string ExplainMemberText(const ordered_json& j) {
   return out;
 }
 
-Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
-                                   const FigureQuery& q) {
-  // Every statement figure can be drilled into.
+namespace {
+
+// A member attributed to the contract, with its outcome under the contract's group.
+struct FigureRow {
+  std::string id;
+  rules::MemberOutcome m;
+};
+
+// What a figure's drill-down reads: the contract's attributed members and the figures settled
+// from exactly their aggregate.
+struct FigureContext {
+  const ResolvedContract* rc = nullptr;
+  std::vector<FigureRow> rows;
+  rules::StatementFigures fig;
+  ordered_json recomputed;
+};
+
+Status CheckFigureName(const std::string& figure) {
   const auto& names = StatementFigureNames();
-  if (std::find(names.begin(), names.end(), q.figure) == names.end()) {
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    return Status::Invalid("unknown figure '" + q.figure + "' (one of: " + list + ")");
-  }
-  const SideContract* sc = ev.Find(q.contract);
-  if (!sc)
-    return Status::NotFound("contract " + q.contract.str() + " is not a usable contract here");
-  const ResolvedContract& rc = *sc->contract;
-  const rules::Parameters& params = rc.params;
-  // Every member in the contract's evaluation group; those attributed to it contribute.
-  struct Row {
-    std::string id;
-    rules::MemberOutcome m;
-  };
-  std::vector<Row> rows;
+  if (std::find(names.begin(), names.end(), figure) != names.end()) return Status::Ok();
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return Status::Invalid("unknown figure '" + figure + "' (one of: " + list + ")");
+}
+
+// Every member in the contract's evaluation group; those attributed to it contribute.
+FigureContext SettleFromMembers(const AuditBook& book, const Evaluation& ev, const SideContract& sc,
+                                const ContractId& contract) {
+  FigureContext x;
+  x.rc = sc.contract;
   rules::ContractAggregate agg;
   for (const std::string& id : book.member_ids()) {
-    rules::MemberOutcome m = ev.EvaluateOne(id, sc->plan, sc->group, nullptr);
-    if (!m.contract || *m.contract != q.contract) continue;
+    rules::MemberOutcome m = ev.EvaluateOne(id, sc.plan, sc.group, nullptr);
+    if (!m.contract || *m.contract != contract) continue;
     agg.Apply(m, +1);
-    rows.push_back({id, std::move(m)});
+    x.rows.push_back({id, std::move(m)});
   }
+  const ResolvedContract& rc = *x.rc;
   rules::ContractIdentity identity{rc.record.contract_id, rc.record.performance_year,
                                    rc.rule_set->id(),     rc.rule_set->hash(),
                                    rc.parameters_hash,    ev.as_of()};
-  const rules::StatementFigures fig = rules::SettleContract(identity, agg, params);
-  const ordered_json recomputed = StatementJson(fig, 0, sc->tins);
+  x.fig = rules::SettleContract(identity, agg, rc.params);
+  x.recomputed = StatementJson(x.fig, 0, sc.tins);
+  return x;
+}
 
-  ordered_json j;
-  j["contract_id"] = q.contract.str();
-  j["performance_year"] = rc.record.performance_year;
-  j["figure"] = q.figure;
-  j["as_of"] = ev.as_of().ToString();
-  j["rule_set"] = rc.rule_set->id();
-  j["recomputed_value"] = recomputed[q.figure];
-  if (!q.statement_text.empty()) {
-    auto s = ordered_json::parse(q.statement_text, nullptr, false);
-    if (!s.is_discarded() && s.contains(q.figure)) {
-      j["statement_revision"] = s.value("revision", ordered_json());
-      j["statement_value"] = s[q.figure];
-      j["matches_statement"] = s[q.figure] == recomputed[q.figure];
-      if (s[q.figure] != recomputed[q.figure]) {
-        j["note"] =
-            "the statement revision was settled from other input than this snapshot "
-            "(a later state, or an as-of of " +
-            s.value("as_of", std::string("?")) +
-            "): recompute that revision with vbp recalc, or pass --as-of";
-      }
-    }
+// The statement revision's value beside the recomputed one, when a revision was given.
+void CompareWithStatement(const FigureQuery& q, const ordered_json& recomputed, ordered_json& j) {
+  if (q.statement_text.empty()) return;
+  auto s = ordered_json::parse(q.statement_text, nullptr, false);
+  if (s.is_discarded() || !s.is_object() || !s.contains(q.figure)) return;
+  j["statement_revision"] = s.value("revision", ordered_json());
+  j["statement_value"] = s[q.figure];
+  j["matches_statement"] = s[q.figure] == recomputed[q.figure];
+  if (s[q.figure] != recomputed[q.figure]) {
+    j["note"] =
+        "the statement revision was settled from other input than this snapshot "
+        "(a later state, or an as-of of " +
+        stored_json::String(s, "as_of", "?") +
+        "): recompute that revision with vbp recalc, or pass --as-of";
   }
+}
 
-  // Exact contribution of each member to the additive figures.
-  auto benchmark_of = [&](const rules::MemberOutcome& m) {
-    Rational b = 0;
-    for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
-      b += fig.benchmark_pbpy[t].ToExact() * fig.by_type[t].risk_ratio * m.months[t] / 12;
-    }
-    return b;
-  };
-  auto expenditure_of = [&](const rules::MemberOutcome& m) {
-    return m.TruncatedTotal() * params.completion_factor;
-  };
-  const std::string& f = q.figure;
-  const bool additive = f == "assigned_members" || f == "person_years" || f == "benchmark_total" ||
-                        f == "expenditure_total" || f == "gross_savings" || f == "pmpm_total";
+const std::string& FigureFormula(const std::string& figure) {
   static const std::map<std::string, std::string> kFormula = {
       {"assigned_members", "count of members attributed to the contract (SPEC §3.3)"},
       {"person_years", "sum of attributed members' eligible months / 12 (SPEC §3.5)"},
@@ -488,96 +483,157 @@ Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
        "benchmark_total) (SPEC §3.8)"},
       {"net_payment",
        "shared_savings - shared_losses + pmpm_total, of the rounded figures (SPEC §4)"}};
-  j["formula"] = kFormula.at(f);
-  if (!additive) {
-    ordered_json in;
-    for (const char* k :
-         {"assigned_members", "benchmark_total", "expenditure_total", "gross_savings",
-          "savings_rate", "msr", "mlr", "quality_score", "final_sharing_rate", "shared_savings",
-          "shared_losses", "pmpm_total", "net_payment"}) {
-      in[k] = recomputed[k];
+  return kFormula.at(figure);
+}
+
+bool IsAdditive(const std::string& f) {
+  return f == "assigned_members" || f == "person_years" || f == "benchmark_total" ||
+         f == "expenditure_total" || f == "gross_savings" || f == "pmpm_total";
+}
+
+// A figure that is not a sum over members: the figures and parameters it is computed from.
+ordered_json FigureInputs(const FigureContext& x) {
+  ordered_json in;
+  for (const char* k : {"assigned_members", "benchmark_total", "expenditure_total", "gross_savings",
+                        "savings_rate", "msr", "mlr", "quality_score", "final_sharing_rate",
+                        "shared_savings", "shared_losses", "pmpm_total", "net_payment"}) {
+    in[k] = x.recomputed[k];
+  }
+  const auto& d = x.recomputed["detail"];
+  in["outcome"] = d["outcome"];
+  in["savings_cap_amount"] = d["savings_cap_amount"];
+  in["loss_rate"] = d["loss_rate"];
+  in["loss_cap_amount"] = d["loss_cap_amount"];
+  for (const char* p :
+       {"msr", "mlr", "risk_model", "quality_mode", "quality_threshold", "max_sharing_rate",
+        "savings_cap", "payment_reduction", "loss_cap", "quality_score"}) {
+    if (x.rc->merged_parameters.contains(p)) {
+      in["parameter." + std::string(p)] = ordered_json::parse(x.rc->merged_parameters[p].dump());
     }
-    const auto& d = recomputed["detail"];
-    in["outcome"] = d["outcome"];
-    in["savings_cap_amount"] = d["savings_cap_amount"];
-    in["loss_rate"] = d["loss_rate"];
-    in["loss_cap_amount"] = d["loss_cap_amount"];
-    for (const char* p :
-         {"msr", "mlr", "risk_model", "quality_mode", "quality_threshold", "max_sharing_rate",
-          "savings_cap", "payment_reduction", "loss_cap", "quality_score"}) {
-      if (rc.merged_parameters.contains(p)) {
-        in["parameter." + std::string(p)] = ordered_json::parse(rc.merged_parameters[p].dump());
-      }
-    }
-    j["inputs"] = in;
-    j["drill_into"] = {"assigned_members", "benchmark_total", "expenditure_total", "pmpm_total"};
-  } else {
-    Rational sum = 0;
-    ordered_json members = ordered_json::array();
-    for (const Row& r : rows) {
-      const rules::MemberOutcome& m = r.m;
-      ordered_json o;
-      o["member_id"] = r.id;
-      o["step"] = static_cast<int>(m.step);
-      o["unit"] = m.winner ? m.winner->ToString() : std::string();
-      o["decided_by"] = m.decided_by;
-      o["eligible_months"] = m.eligible_months;
-      Rational c = 0;
-      if (f == "assigned_members") {
-        c = 1;
-      } else if (f == "person_years") {
-        c = Rational(m.eligible_months, 12);
-      } else if (f == "benchmark_total") {
-        ordered_json months;
-        for (int t = 0; t < kEnrollmentTypeCount; ++t) {
-          if (m.months[static_cast<size_t>(t)])
-            months[kTypeNames[t]] = m.months[static_cast<size_t>(t)];
-        }
-        o["months_by_type"] = months;
-        o["risk_score"] =
-            m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
-        c = benchmark_of(m);
-      } else if (f == "expenditure_total") {
-        o["paid"] = m.ExpenditureTotal().ToString();
-        o["truncated"] = Exact6(m.TruncatedTotal());
-        c = expenditure_of(m);
-      } else if (f == "gross_savings") {
-        o["benchmark"] = Exact6(benchmark_of(m));
-        o["expenditure"] = Exact6(expenditure_of(m));
-        c = benchmark_of(m) - expenditure_of(m);
-      } else if (f == "pmpm_total") {
-        o["risk_score"] =
-            m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
-        o["pmpm_rate"] = m.pmpm_rate.ToString();
-        c = m.pmpm_total.ToExact();
-      }
-      sum += c;
-      o["contribution"] = f == "assigned_members" ? ordered_json(1) : ordered_json(Exact6(c));
-      members.push_back(std::move(o));
-    }
-    j["member_count"] = rows.size();
-    std::string sum_text;
-    if (f == "assigned_members") {
-      j["sum_of_contributions"] = static_cast<int64_t>(rows.size());
-    } else if (f == "person_years") {
-      j["sum_of_contributions"] = RateText(sum);
-    } else {
-      j["sum_of_contributions"] = MoneyText(sum);
-    }
-    j["sum_equals_recomputed_value"] = j["sum_of_contributions"] == recomputed[f];
-    if (f == "benchmark_total") {
-      ordered_json rr;
+  }
+  return in;
+}
+
+// One member's exact contribution to additive figure `f`, with what it is made of in `o`.
+class Contributions {
+ public:
+  Contributions(const FigureContext& x, const std::string& f) : x_(x), f_(f) {}
+
+  Rational Of(const rules::MemberOutcome& m, ordered_json& o) const {
+    if (f_ == "assigned_members") return 1;
+    if (f_ == "person_years") return Rational(m.eligible_months, 12);
+    if (f_ == "benchmark_total") {
+      ordered_json months;
       for (int t = 0; t < kEnrollmentTypeCount; ++t) {
-        const size_t i = static_cast<size_t>(t);
-        if (fig.by_type[i].months == 0) continue;
-        rr[kTypeNames[t]] = {{"benchmark_pbpy", MoneyText(fig.benchmark_pbpy[i].ToExact())},
-                             {"risk_ratio", RateText(fig.by_type[i].risk_ratio)},
-                             {"months", fig.by_type[i].months}};
+        if (m.months[static_cast<size_t>(t)])
+          months[kTypeNames[t]] = m.months[static_cast<size_t>(t)];
       }
-      j["by_type"] = rr;
+      o["months_by_type"] = months;
+      o["risk_score"] = m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
+      return Benchmark(m);
     }
-    if (f == "expenditure_total") j["completion_factor"] = RateText(params.completion_factor);
-    j["members"] = members;
+    if (f_ == "expenditure_total") {
+      o["paid"] = m.ExpenditureTotal().ToString();
+      o["truncated"] = Exact6(m.TruncatedTotal());
+      return Expenditure(m);
+    }
+    if (f_ == "gross_savings") {
+      o["benchmark"] = Exact6(Benchmark(m));
+      o["expenditure"] = Exact6(Expenditure(m));
+      return Benchmark(m) - Expenditure(m);
+    }
+    if (f_ == "pmpm_total") {
+      o["risk_score"] = m.risk_score ? ordered_json(Exact6(*m.risk_score)) : ordered_json(nullptr);
+      o["pmpm_rate"] = m.pmpm_rate.ToString();
+      return m.pmpm_total.ToExact();
+    }
+    return 0;
+  }
+
+ private:
+  Rational Benchmark(const rules::MemberOutcome& m) const {
+    Rational b = 0;
+    for (size_t t = 0; t < kEnrollmentTypeCount; ++t) {
+      b += x_.fig.benchmark_pbpy[t].ToExact() * x_.fig.by_type[t].risk_ratio * m.months[t] / 12;
+    }
+    return b;
+  }
+  Rational Expenditure(const rules::MemberOutcome& m) const {
+    return m.TruncatedTotal() * x_.rc->params.completion_factor;
+  }
+
+  const FigureContext& x_;
+  const std::string& f_;
+};
+
+// An additive figure: each member's exact contribution and their sum, which must equal it.
+void MemberContributions(const FigureContext& x, const std::string& f, ordered_json& j) {
+  const Contributions contributions(x, f);
+  Rational sum = 0;
+  ordered_json members = ordered_json::array();
+  for (const FigureRow& r : x.rows) {
+    const rules::MemberOutcome& m = r.m;
+    ordered_json o;
+    o["member_id"] = r.id;
+    o["step"] = static_cast<int>(m.step);
+    o["unit"] = m.winner ? m.winner->ToString() : std::string();
+    o["decided_by"] = m.decided_by;
+    o["eligible_months"] = m.eligible_months;
+    const Rational c = contributions.Of(m, o);
+    sum += c;
+    o["contribution"] = f == "assigned_members" ? ordered_json(1) : ordered_json(Exact6(c));
+    members.push_back(std::move(o));
+  }
+  j["member_count"] = x.rows.size();
+  if (f == "assigned_members") {
+    j["sum_of_contributions"] = static_cast<int64_t>(x.rows.size());
+  } else if (f == "person_years") {
+    j["sum_of_contributions"] = RateText(sum);
+  } else {
+    j["sum_of_contributions"] = MoneyText(sum);
+  }
+  j["sum_equals_recomputed_value"] = j["sum_of_contributions"] == x.recomputed[f];
+  if (f == "benchmark_total") {
+    ordered_json rr;
+    for (int t = 0; t < kEnrollmentTypeCount; ++t) {
+      const size_t i = static_cast<size_t>(t);
+      if (x.fig.by_type[i].months == 0) continue;
+      rr[kTypeNames[t]] = {{"benchmark_pbpy", MoneyText(x.fig.benchmark_pbpy[i].ToExact())},
+                           {"risk_ratio", RateText(x.fig.by_type[i].risk_ratio)},
+                           {"months", x.fig.by_type[i].months}};
+    }
+    j["by_type"] = rr;
+  }
+  if (f == "expenditure_total") {
+    j["completion_factor"] = RateText(x.rc->params.completion_factor);
+  }
+  j["members"] = members;
+}
+
+}  // namespace
+
+Result<ordered_json> ExplainFigure(const AuditBook& book, const Evaluation& ev,
+                                   const FigureQuery& q) {
+  // Every statement figure can be drilled into.
+  VBP_RETURN_IF_ERROR(CheckFigureName(q.figure));
+  const SideContract* sc = ev.Find(q.contract);
+  if (!sc)
+    return Status::NotFound("contract " + q.contract.str() + " is not a usable contract here");
+  const FigureContext x = SettleFromMembers(book, ev, *sc, q.contract);
+  ordered_json j;
+  j["contract_id"] = q.contract.str();
+  j["performance_year"] = x.rc->record.performance_year;
+  j["figure"] = q.figure;
+  j["as_of"] = ev.as_of().ToString();
+  j["rule_set"] = x.rc->rule_set->id();
+  j["recomputed_value"] = x.recomputed[q.figure];
+  CompareWithStatement(q, x.recomputed, j);
+  j["formula"] = FigureFormula(q.figure);
+  if (IsAdditive(q.figure)) {
+    MemberContributions(x, q.figure, j);
+  } else {
+    j["inputs"] = FigureInputs(x);
+    j["drill_into"] = {"assigned_members", "benchmark_total", "expenditure_total", "pmpm_total"};
   }
   if (q.member_id) {
     MemberQuery mq{*q.member_id, q.contract, std::nullopt};

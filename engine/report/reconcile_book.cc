@@ -104,11 +104,27 @@ rules::EvaluationContext ReconcileBook::ContextOf(const BookContract& c) const {
                                   c.as_of};
 }
 
-Status ReconcileBook::Finish(const FinishOptions& options) {
-  VBP_CHECK(!finished_);
-  finished_ = true;
+namespace {
 
-  // 1. Contracts, resolved as the settlement resolves them.
+RosterEntry RosterEntryOf(const rules::MemberOutcome& o) {
+  RosterEntry e;
+  e.member_id = o.member_id;
+  e.step = o.step;
+  e.decided_by = o.decided_by;
+  e.eligible_months = o.eligible_months;
+  e.months = o.months;
+  e.expenditure = o.ExpenditureTotal();
+  e.expenditure_truncated = o.TruncatedTotal();
+  e.risk_score = o.risk_score;
+  e.pmpm_total = o.pmpm_total;
+  return e;
+}
+
+}  // namespace
+
+// Contracts resolved as the settlement resolves them, one BookContract per (plan, group,
+// contract) with its as-of, sorted by contract_id.
+void ReconcileBook::ResolveContracts(const FinishOptions& options) {
   for (const auto& [id, c] : contract_records_) {
     auto rc = ResolveContract(c, *registry_);
     if (!rc.ok()) {
@@ -149,9 +165,11 @@ Status ReconcileBook::Finish(const FinishOptions& options) {
   }
   std::sort(contracts_.begin(), contracts_.end(),
             [](const BookContract& a, const BookContract& b) { return a.id < b.id; });
+}
 
-  // 2. Effective non-void claims by member, each member's list ordered by claim_id (the
-  //    claims_ map is ordered, so appending in map order keeps it).
+// Effective non-void claims by member, each member's list ordered by claim_id (the claims_ map
+// is ordered, so appending in map order keeps it). Returns the members in member_id order.
+std::vector<uint32_t> ReconcileBook::IndexMemberClaims() {
   const Interner& ids = arena_.members();
   member_claims_.assign(ids.size(), {});
   member_histories_.assign(ids.size(), {});
@@ -168,76 +186,72 @@ Status ReconcileBook::Finish(const FinishOptions& options) {
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&ids](uint32_t a, uint32_t b) { return ids.Get(a) < ids.Get(b); });
+  return order;
+}
 
-  // 3. One evaluation pass per (plan, group, as-of); each pass feeds the rosters and
-  //    aggregates of its contracts. Members are split into contiguous slices of the ordered
-  //    list, one per thread, and merged back in order, so the result does not depend on the
-  //    thread count.
-  // (plan, group, as-of days)
+// One evaluation pass (plan, group, as-of) feeds the rosters and aggregates of its contracts.
+// Members are split into contiguous slices of the ordered list, one per thread, and merged
+// back in order, so the result does not depend on the thread count.
+void ReconcileBook::EvaluatePass(const std::vector<size_t>& contracts_of_pass,
+                                 const std::vector<uint32_t>& order, size_t threads) {
+  const rules::EvaluationContext ctx = ContextOf(contracts_[contracts_of_pass.front()]);
+  struct SliceOut {
+    std::vector<std::vector<RosterEntry>> rosters;
+    std::vector<rules::ContractAggregate> aggregates;
+  };
+  std::vector<SliceOut> out(threads);
+  auto run = [&](size_t t) {
+    SliceOut& s = out[t];
+    s.rosters.resize(contracts_of_pass.size());
+    s.aggregates.resize(contracts_of_pass.size());
+    std::vector<rules::ClaimView> views;
+    const size_t begin = order.size() * t / threads;
+    const size_t end = order.size() * (t + 1) / threads;
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t m = order[i];
+      ViewsOf(m, &views);
+      const std::string& member_id = arena_.members().Get(m);
+      auto rec = member_records_.find(member_id);
+      const Member* record = rec == member_records_.end() ? nullptr : &rec->second;
+      rules::MemberOutcome o = rules::EvaluateMember(MemberId(member_id), record, views, ctx);
+      if (!o.contract) continue;
+      for (size_t j = 0; j < contracts_of_pass.size(); ++j) {
+        if (contracts_[contracts_of_pass[j]].id != *o.contract) continue;
+        s.aggregates[j].Apply(o, +1);
+        s.rosters[j].push_back(RosterEntryOf(o));
+        break;
+      }
+    }
+  };
+  if (threads == 1) {
+    run(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t) pool.emplace_back(run, t);
+    for (auto& th : pool) th.join();
+  }
+  for (size_t j = 0; j < contracts_of_pass.size(); ++j) {
+    BookContract& c = contracts_[contracts_of_pass[j]];
+    for (auto& s : out) {
+      c.aggregate.Merge(s.aggregates[j]);
+      for (auto& e : s.rosters[j]) c.roster.push_back(std::move(e));
+    }
+  }
+}
+
+Status ReconcileBook::Finish(const FinishOptions& options) {
+  VBP_CHECK(!finished_);
+  finished_ = true;
+  ResolveContracts(options);
+  const std::vector<uint32_t> order = IndexMemberClaims();
+  // (plan, group, as-of days) -> indexes into contracts_
   using PassKey = std::tuple<size_t, size_t, int32_t>;
-  std::map<PassKey, std::vector<size_t>> passes;  // -> indexes into contracts_
+  std::map<PassKey, std::vector<size_t>> passes;
   for (size_t k = 0; k < contracts_.size(); ++k) {
     passes[{contracts_[k].plan, contracts_[k].group, contracts_[k].as_of.days()}].push_back(k);
   }
   const size_t threads = static_cast<size_t>(std::max(1, options.threads));
-  for (const auto& pass : passes) {
-    const auto& members_of = pass.second;  // a reference, not a binding: the lambda below
-                                           // captures it (clang 14, the fuzz build)
-    const BookContract& first = contracts_[members_of.front()];
-    const rules::EvaluationContext ctx = ContextOf(first);
-    struct SliceOut {
-      std::vector<std::vector<RosterEntry>> rosters;
-      std::vector<rules::ContractAggregate> aggregates;
-    };
-    std::vector<SliceOut> out(threads);
-    auto run = [&](size_t t) {
-      SliceOut& s = out[t];
-      s.rosters.resize(members_of.size());
-      s.aggregates.resize(members_of.size());
-      std::vector<rules::ClaimView> views;
-      const size_t begin = order.size() * t / threads;
-      const size_t end = order.size() * (t + 1) / threads;
-      for (size_t i = begin; i < end; ++i) {
-        const uint32_t m = order[i];
-        ViewsOf(m, &views);
-        const std::string& member_id = ids.Get(m);
-        auto rec = member_records_.find(member_id);
-        const Member* record = rec == member_records_.end() ? nullptr : &rec->second;
-        rules::MemberOutcome o = rules::EvaluateMember(MemberId(member_id), record, views, ctx);
-        if (!o.contract) continue;
-        for (size_t j = 0; j < members_of.size(); ++j) {
-          if (contracts_[members_of[j]].id != *o.contract) continue;
-          s.aggregates[j].Apply(o, +1);
-          RosterEntry e;
-          e.member_id = o.member_id;
-          e.step = o.step;
-          e.decided_by = o.decided_by;
-          e.eligible_months = o.eligible_months;
-          e.months = o.months;
-          e.expenditure = o.ExpenditureTotal();
-          e.expenditure_truncated = o.TruncatedTotal();
-          e.risk_score = o.risk_score;
-          e.pmpm_total = o.pmpm_total;
-          s.rosters[j].push_back(std::move(e));
-          break;
-        }
-      }
-    };
-    if (threads == 1) {
-      run(0);
-    } else {
-      std::vector<std::thread> pool;
-      for (size_t t = 0; t < threads; ++t) pool.emplace_back(run, t);
-      for (auto& th : pool) th.join();
-    }
-    for (size_t j = 0; j < members_of.size(); ++j) {
-      BookContract& c = contracts_[members_of[j]];
-      for (auto& s : out) {
-        c.aggregate.Merge(s.aggregates[j]);
-        for (auto& e : s.rosters[j]) c.roster.push_back(std::move(e));
-      }
-    }
-  }
+  for (const auto& pass : passes) EvaluatePass(pass.second, order, threads);
   for (BookContract& c : contracts_) {
     const ResolvedContract* rc = c.resolved;
     rules::ContractIdentity id{

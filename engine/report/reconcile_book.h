@@ -140,6 +140,11 @@ class ReconcileBook {
   // The member's effective non-void claims as views, ordered by claim_id.
   void ViewsOf(uint32_t member_index, std::vector<rules::ClaimView>* views) const;
   rules::EvaluationContext ContextOf(const BookContract& c) const;
+  // Finish's steps (reconcile_book.cc).
+  void ResolveContracts(const FinishOptions& options);
+  std::vector<uint32_t> IndexMemberClaims();
+  void EvaluatePass(const std::vector<size_t>& contracts_of_pass,
+                    const std::vector<uint32_t>& order, size_t threads);
 
   const RuleRegistry* registry_;
   ClaimArena arena_;

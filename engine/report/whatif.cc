@@ -227,82 +227,145 @@ Result<nlohmann::json> ApplyChangesOverContracts(const std::vector<ParameterChan
   return out;
 }
 
-WhatIfOutput CompareSides(const WhatIfInput& in) {
-  const Evaluation& a = *in.a;
-  const Evaluation& b = *in.b;
-  WhatIfOutput out;
-  const auto& names = StatementFigureNames();
+namespace {
 
-  // --- Contracts ---
-  std::map<std::pair<int, std::string>, std::pair<const SideContract*, const SideContract*>> both;
+using ContractPair = std::pair<const SideContract*, const SideContract*>;
+// Money and member figures summed over contracts (the totals row).
+using Totals = std::map<std::string, std::pair<Rational, Rational>>;
+
+bool Summable(const std::string& n) {
+  return n == "assigned_members" || n == "benchmark_total" || n == "expenditure_total" ||
+         n == "gross_savings" || n == "shared_savings" || n == "shared_losses" ||
+         n == "pmpm_total" || n == "net_payment";
+}
+
+// One contract on both sides (or one): every figure A, B and exact delta, as JSON and as a
+// contracts.csv record; the summable figures added to `totals`.
+ordered_json ContractDelta(const std::pair<int, std::string>& key, const ContractPair& pair,
+                           Totals& totals, std::string* csv) {
+  const auto [ca, cb] = pair;
+  ordered_json c;
+  c["contract_id"] = key.second;
+  c["performance_year"] = key.first;
+  ordered_json sa = ca ? StatementJson(ca->figures, 0, ca->tins) : ordered_json();
+  ordered_json sb = cb ? StatementJson(cb->figures, 0, cb->tins) : ordered_json();
+  c["rule_set"] = {{"a", ca ? ordered_json(sa["rule_set"]) : ordered_json(nullptr)},
+                   {"b", cb ? ordered_json(sb["rule_set"]) : ordered_json(nullptr)}};
+  if (!ca || !cb) c["only_on"] = ca ? "A" : "B";
+  ordered_json figs;
+  std::vector<std::string> row = {key.second, std::to_string(key.first),
+                                  ca ? sa["rule_set"].get<std::string>() : "",
+                                  cb ? sb["rule_set"].get<std::string>() : ""};
+  for (const auto& n : StatementFigureNames()) {
+    const std::string va = ca ? FigureText(sa, n) : "";
+    const std::string vb = cb ? FigureText(sb, n) : "";
+    const std::string d = ca && cb ? DeltaText(va, vb) : "";
+    figs[n] = {{"a", ca ? ordered_json(va) : ordered_json(nullptr)},
+               {"b", cb ? ordered_json(vb) : ordered_json(nullptr)},
+               {"delta", ca && cb ? ordered_json(d) : ordered_json(nullptr)}};
+    row.insert(row.end(), {va, vb, d});
+    if (Summable(n)) {
+      auto& t = totals[n];
+      if (ca) t.first += *ParseExactDecimal(va);
+      if (cb) t.second += *ParseExactDecimal(vb);
+    }
+  }
+  c["figures"] = figs;
+  if (ca && cb) c["outcome"] = {{"a", sa["detail"]["outcome"]}, {"b", sb["detail"]["outcome"]}};
+  AppendCsvRecord(row, csv);
+  return c;
+}
+
+struct ContractsPart {
+  ordered_json contracts = ordered_json::array();
+  std::string csv;
+  ordered_json totals;
+};
+
+// Contracts of either side by (performance year, contract_id).
+ContractsPart CompareContracts(const Evaluation& a, const Evaluation& b) {
+  std::map<std::pair<int, std::string>, ContractPair> both;
   for (const auto& c : a.contracts()) {
     both[{c.contract->record.performance_year, c.contract->record.contract_id.str()}].first = &c;
   }
   for (const auto& c : b.contracts()) {
     both[{c.contract->record.performance_year, c.contract->record.contract_id.str()}].second = &c;
   }
-  ordered_json contracts = ordered_json::array();
-  std::string csv = "contract_id,performance_year,rule_set_a,rule_set_b";
-  for (const auto& n : names) csv += "," + n + "_a," + n + "_b," + n + "_delta";
-  csv += "\r\n";
-  std::map<std::string, std::pair<Rational, Rational>> totals;  // money + members over contracts
-  for (const auto& [key, pair] : both) {
-    const auto [ca, cb] = pair;
-    ordered_json c;
-    c["contract_id"] = key.second;
-    c["performance_year"] = key.first;
-    ordered_json sa = ca ? StatementJson(ca->figures, 0, ca->tins) : ordered_json();
-    ordered_json sb = cb ? StatementJson(cb->figures, 0, cb->tins) : ordered_json();
-    c["rule_set"] = {{"a", ca ? ordered_json(sa["rule_set"]) : ordered_json(nullptr)},
-                     {"b", cb ? ordered_json(sb["rule_set"]) : ordered_json(nullptr)}};
-    if (!ca || !cb) c["only_on"] = ca ? "A" : "B";
-    ordered_json figs;
-    std::string row = CsvField(key.second) + "," + std::to_string(key.first) + "," +
-                      (ca ? CsvField(sa["rule_set"].get<std::string>()) : "") + "," +
-                      (cb ? CsvField(sb["rule_set"].get<std::string>()) : "");
-    for (const auto& n : names) {
-      const std::string va = ca ? FigureText(sa, n) : "";
-      const std::string vb = cb ? FigureText(sb, n) : "";
-      const std::string d = ca && cb ? DeltaText(va, vb) : "";
-      figs[n] = {{"a", ca ? ordered_json(va) : ordered_json(nullptr)},
-                 {"b", cb ? ordered_json(vb) : ordered_json(nullptr)},
-                 {"delta", ca && cb ? ordered_json(d) : ordered_json(nullptr)}};
-      row += "," + va + "," + vb + "," + d;
-      const bool summable = n == "assigned_members" || n == "benchmark_total" ||
-                            n == "expenditure_total" || n == "gross_savings" ||
-                            n == "shared_savings" || n == "shared_losses" || n == "pmpm_total" ||
-                            n == "net_payment";
-      if (summable) {
-        auto& t = totals[n];
-        if (ca) t.first += *ParseExactDecimal(va);
-        if (cb) t.second += *ParseExactDecimal(vb);
-      }
-    }
-    c["figures"] = figs;
-    if (ca && cb) {
-      c["outcome"] = {{"a", sa["detail"]["outcome"]}, {"b", sb["detail"]["outcome"]}};
-    }
-    contracts.push_back(c);
-    csv += row + "\r\n";
+  ContractsPart out;
+  std::vector<std::string> header = {"contract_id", "performance_year", "rule_set_a", "rule_set_b"};
+  for (const auto& n : StatementFigureNames()) {
+    header.insert(header.end(), {n + "_a", n + "_b", n + "_delta"});
   }
-  ordered_json tot;
+  AppendCsvRecord(header, &out.csv);
+  Totals totals;
+  for (const auto& [key, pair] : both) {
+    out.contracts.push_back(ContractDelta(key, pair, totals, &out.csv));
+  }
   for (const auto& [n, t] : totals) {
     const int places = n == "assigned_members" ? 0 : 2;
-    tot[n] = {{"a", FormatHalfEven(t.first, places)},
-              {"b", FormatHalfEven(t.second, places)},
-              {"delta", FormatHalfEven(t.second - t.first, places)}};
+    out.totals[n] = {{"a", FormatHalfEven(t.first, places)},
+                     {"b", FormatHalfEven(t.second, places)},
+                     {"delta", FormatHalfEven(t.second - t.first, places)}};
   }
+  return out;
+}
 
-  // --- Members ---
-  std::set<std::pair<std::string, int>> keys;
-  for (const auto& [k, v] : a.members()) keys.insert(k);
-  for (const auto& [k, v] : b.members()) keys.insert(k);
+ordered_json SideOfMove(const Side& s) {
+  return {{"contract_id", Opt(s.contract)},
+          {"unit", Opt(s.unit)},
+          {"step", Opt(s.step)},
+          {"status", s.status},
+          {"decided_by", s.decided_by}};
+}
+
+struct MembersPart {
   ordered_json moves = ordered_json::array();
-  std::string mcsv =
+  std::string csv =
       "member_id,performance_year,change,from_contract,from_unit,from_step,from_status,"
       "from_decided_by,to_contract,to_unit,to_step,to_status,to_decided_by,expenditure_paid_a,"
       "expenditure_paid_b,expenditure_truncated_a,expenditure_truncated_b,"
       "expenditure_truncated_delta,why\r\n";
+  size_t evaluated = 0;
+};
+
+// A member whose attribution or counted expenditure differs between the sides: members.json
+// and members.csv entries.
+void AddMove(const std::pair<std::string, int>& k, const Side& x, const Side& y, bool moved,
+             bool spend, MembersPart& part) {
+  const std::string change =
+      moved && spend ? "attribution+expenditure" : (moved ? "attribution" : "expenditure");
+  const std::string why = moved ? "A: " + x.why + " | B: " + y.why
+                                : "expenditure counted changed (paid " + x.paid.ToString() +
+                                      " -> " + y.paid.ToString() + ")";
+  const std::string ta = FormatHalfEven(x.truncated, 6), tb = FormatHalfEven(y.truncated, 6);
+  const std::string td = FormatHalfEven(y.truncated - x.truncated, 6);
+  ordered_json m;
+  m["member_id"] = k.first;
+  m["performance_year"] = k.second;
+  m["change"] = change;
+  m["from"] = SideOfMove(x);
+  m["to"] = SideOfMove(y);
+  m["expenditure"] = {{"paid_a", x.paid.ToString()},
+                      {"paid_b", y.paid.ToString()},
+                      {"truncated_a", ta},
+                      {"truncated_b", tb},
+                      {"truncated_delta", td}};
+  m["why"] = why;
+  part.moves.push_back(m);
+  AppendCsvRecord({k.first, std::to_string(k.second), change, OptText(x.contract), OptText(x.unit),
+                   OptText(x.step), x.status, x.decided_by, OptText(y.contract), OptText(y.unit),
+                   OptText(y.step), y.status, y.decided_by, x.paid.ToString(), y.paid.ToString(),
+                   ta, tb, td, why},
+                  &part.csv);
+}
+
+// Members of either side by (member_id, performance year); counts the moves in `out`.
+MembersPart CompareMembers(const Evaluation& a, const Evaluation& b, WhatIfOutput& out) {
+  std::set<std::pair<std::string, int>> keys;
+  for (const auto& [k, v] : a.members()) keys.insert(k);
+  for (const auto& [k, v] : b.members()) keys.insert(k);
+  MembersPart part;
+  part.evaluated = keys.size();
   for (const auto& k : keys) {
     auto fa = a.members().find(k);
     auto fb = b.members().find(k);
@@ -314,47 +377,19 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
     if (!moved && !spend) continue;
     if (moved) ++out.attribution_moves;
     if (spend) ++out.expenditure_changes;
-    const std::string change =
-        moved && spend ? "attribution+expenditure" : (moved ? "attribution" : "expenditure");
-    std::string why;
-    if (moved) {
-      why = "A: " + x.why + " | B: " + y.why;
-    } else {
-      why = "expenditure counted changed (paid " + x.paid.ToString() + " -> " + y.paid.ToString() +
-            ")";
-    }
-    const std::string ta = FormatHalfEven(x.truncated, 6), tb = FormatHalfEven(y.truncated, 6);
-    const std::string td = FormatHalfEven(y.truncated - x.truncated, 6);
-    ordered_json m;
-    m["member_id"] = k.first;
-    m["performance_year"] = k.second;
-    m["change"] = change;
-    m["from"] = {{"contract_id", Opt(x.contract)},
-                 {"unit", Opt(x.unit)},
-                 {"step", Opt(x.step)},
-                 {"status", x.status},
-                 {"decided_by", x.decided_by}};
-    m["to"] = {{"contract_id", Opt(y.contract)},
-               {"unit", Opt(y.unit)},
-               {"step", Opt(y.step)},
-               {"status", y.status},
-               {"decided_by", y.decided_by}};
-    m["expenditure"] = {{"paid_a", x.paid.ToString()},
-                        {"paid_b", y.paid.ToString()},
-                        {"truncated_a", ta},
-                        {"truncated_b", tb},
-                        {"truncated_delta", td}};
-    m["why"] = why;
-    moves.push_back(m);
-    mcsv += CsvField(k.first) + "," + std::to_string(k.second) + "," + change + "," +
-            CsvField(OptText(x.contract)) + "," + CsvField(OptText(x.unit)) + "," +
-            OptText(x.step) + "," + x.status + "," + CsvField(x.decided_by) + "," +
-            CsvField(OptText(y.contract)) + "," + CsvField(OptText(y.unit)) + "," +
-            OptText(y.step) + "," + y.status + "," + CsvField(y.decided_by) + "," +
-            x.paid.ToString() + "," + y.paid.ToString() + "," + ta + "," + tb + "," + td + "," +
-            CsvField(why) + "\r\n";
+    AddMove(k, x, y, moved, spend, part);
   }
+  return part;
+}
 
+}  // namespace
+
+WhatIfOutput CompareSides(const WhatIfInput& in) {
+  const Evaluation& a = *in.a;
+  const Evaluation& b = *in.b;
+  WhatIfOutput out;
+  ContractsPart contracts = CompareContracts(a, b);
+  MembersPart members = CompareMembers(a, b, out);
   ordered_json d;
   d["schema"] = "vbp.whatif/1";
   d["source"] = in.source;
@@ -366,16 +401,15 @@ WhatIfOutput CompareSides(const WhatIfInput& in) {
   d["applied_parameters"] = AppliedJson(in);
   d["notices"] = out.notices;
   d["warnings"] = out.warnings;
-  d["contracts"] = contracts;
-  d["totals"] = tot;
-  d["members"] = {{"evaluated", keys.size()},
+  d["contracts"] = std::move(contracts.contracts);
+  d["totals"] = std::move(contracts.totals);
+  d["members"] = {{"evaluated", members.evaluated},
                   {"attribution_moves", out.attribution_moves},
                   {"expenditure_changes", out.expenditure_changes}};
   out.deltas = d;
-  out.members = moves;
-  out.contracts_csv = csv;
-  out.members_csv = mcsv;
-
+  out.members = std::move(members.moves);
+  out.contracts_csv = std::move(contracts.csv);
+  out.members_csv = std::move(members.csv);
   out.html = WhatIfHtml(in, out);
   return out;
 }
