@@ -1121,6 +1121,30 @@ Result<std::optional<StreamingEngine::RevisionRound>> StreamingEngine::MaybeRevi
   return std::optional<RevisionRound>(std::move(round));
 }
 
+namespace {
+
+// What a new revision reads of the one it chains to (its deltas are figure differences). A
+// revision that passed its seal can still lack them when the chain is unkeyed (sha256 can be
+// recomputed by whoever edits the state): refuse to chain rather than abort on it.
+Status CheckChainable(const nlohmann::ordered_json& prev, const ContractId& contract, int year) {
+  bool ok = prev.is_object() && prev.contains("revision") && prev["revision"].is_number_integer() &&
+            prev.contains("assigned_members") && prev["assigned_members"].is_number_integer() &&
+            prev.contains("hash") && prev["hash"].is_string();
+  for (const char* f : {"benchmark_total", "expenditure_total", "gross_savings", "shared_savings",
+                        "shared_losses", "pmpm_total", "net_payment"}) {
+    ok = ok && prev.contains(f) && prev[f].is_string() &&
+         ParseExactDecimal(prev[f].get<std::string>()).ok();
+  }
+  if (ok) return Status::Ok();
+  return Status::DataLoss("the latest stored revision of statement " + contract.str() + "/" +
+                          std::to_string(year) +
+                          " is not in the engine's format (it was edited and resealed): run "
+                          "`vbp verify --state DIR`, then rebuild from the input topics or a "
+                          "checkpoint; nothing is chained to it");
+}
+
+}  // namespace
+
 Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
   StateStore::Batch batch;
   std::vector<PublishedRecord> out;
@@ -1146,6 +1170,7 @@ Status StreamingEngine::PublishRevisions(const RevisionRound& round) {
     if (!prev_text.empty()) {
       VBP_RETURN_IF_ERROR(CheckStoredRevision(prev_text, std::nullopt, options_.chain_keys));
       prev = nlohmann::ordered_json::parse(prev_text);
+      VBP_RETURN_IF_ERROR(CheckChainable(*prev, c->record.contract_id, plan.year));
     }
     if (prev && (*prev)["revision"].get<int64_t>() >= round.watermark) continue;
     if (prev && !round.force) {
@@ -1303,30 +1328,36 @@ Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const St
                                                                         const ChainKeys& keys) {
   std::map<std::pair<int, std::string>, StatementRevision> latest;
   Status err;
-  VBP_RETURN_IF_ERROR(state.Scan(Space::kRevisions, "", [&](std::string_view, std::string_view v) {
-    auto j = nlohmann::json::parse(v, nullptr, false);
-    if (j.is_discarded()) {
-      err = Status::DataLoss("corrupt statement revision in state store");
-      return false;
-    }
-    StatementRevision r;
-    r.contract_id = ContractId(j["contract_id"].get<std::string>());
-    r.performance_year = j["performance_year"].get<int>();
-    r.revision = j["revision"].get<int64_t>();
-    r.json = std::string(v);
-    // Keys sort by (contract, year, revision): a chain's revisions arrive in order.
-    const auto chain = latest.find({r.performance_year, r.contract_id.str()});
-    Status st = CheckStoredRevision(
-        v,
-        chain == latest.end() ? std::nullopt : std::optional<std::string_view>(chain->second.json),
-        keys);
-    if (!st.ok()) {
-      err = std::move(st);
-      return false;
-    }
-    latest[{r.performance_year, r.contract_id.str()}] = std::move(r);
-    return true;
-  }));
+  VBP_RETURN_IF_ERROR(
+      state.Scan(Space::kRevisions, "", [&](std::string_view k, std::string_view v) {
+        // The key names the revision; its content is read only once it passes the tamper check
+        // (an edited revision may hold any type in any field).
+        const auto key = state_keys::ParseRevision(k);
+        if (!key) {
+          err = Status::DataLoss(
+              "a statement revision is stored under a malformed key: the state is corrupt; run "
+              "`vbp verify --state DIR`");
+          return false;
+        }
+        // Keys sort by (contract, year, revision): a chain's revisions arrive in order.
+        const auto chain = latest.find({key->year, key->contract.str()});
+        Status st = CheckStoredRevision(v,
+                                        chain == latest.end()
+                                            ? std::nullopt
+                                            : std::optional<std::string_view>(chain->second.json),
+                                        keys);
+        if (!st.ok()) {
+          err = std::move(st);
+          return false;
+        }
+        StatementRevision r;
+        r.contract_id = key->contract;
+        r.performance_year = key->year;
+        r.revision = key->revision;
+        r.json = std::string(v);
+        latest[{r.performance_year, r.contract_id.str()}] = std::move(r);
+        return true;
+      }));
   VBP_RETURN_IF_ERROR(err);
   std::vector<StatementRevision> out;
   for (auto& [k, r] : latest) out.push_back(std::move(r));
@@ -1340,18 +1371,24 @@ Result<std::vector<StatementRevision>> StreamingEngine::Revisions(const StateSto
   Status err;
   VBP_RETURN_IF_ERROR(state.Scan(
       Space::kRevisions, state_keys::RevisionPrefix(contract, year),
-      [&](std::string_view, std::string_view v) {
+      [&](std::string_view k, std::string_view v) {
         Status st = CheckStoredRevision(
             v, out.empty() ? std::nullopt : std::optional<std::string_view>(out.back().json), keys);
         if (!st.ok()) {
           err = std::move(st);
           return false;
         }
+        const auto key = state_keys::ParseRevision(k);
+        if (!key) {
+          err = Status::DataLoss(
+              "a statement revision is stored under a malformed key: the state is corrupt; run "
+              "`vbp verify --state DIR`");
+          return false;
+        }
         StatementRevision r;
         r.contract_id = contract;
         r.performance_year = year;
-        auto j = nlohmann::json::parse(v);
-        r.revision = j["revision"].get<int64_t>();
+        r.revision = key->revision;
         r.json = std::string(v);
         out.push_back(std::move(r));
         return true;

@@ -264,6 +264,28 @@ TEST_F(TamperTest, ReadPathsRefuseAnEditedRevision) {
   }
 }
 
+// A resealed edit may put any type in any field: the read paths name the revision from its key
+// and report the broken link after it, they do not throw on the content.
+TEST_F(TamperTest, ReadPathsReportAResealedRevisionWithFieldsOfOtherTypes) {
+  const auto& victim = chain_[3];
+  auto j = ordered_json::parse(victim.json);
+  j["contract_id"] = 5;
+  j["performance_year"] = nullptr;
+  j["revision"] = "three";
+  Put(store_.get(), "A", victim.revision, Rehash(j));
+  std::optional<Status> latest, all;
+  ASSERT_NO_THROW(latest.emplace(StreamingEngine::LatestRevisions(*store_).status()));
+  ASSERT_NO_THROW(all.emplace(
+      StreamingEngine::Revisions(*store_, ContractId(std::string("A")), 2025).status()));
+  for (const Status& st : {*latest, *all}) {
+    EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
+    EXPECT_NE(st.message().find("A/2025 revision " + std::to_string(chain_[4].revision) +
+                                " fails its tamper check (its previous_hash"),
+              std::string::npos)
+        << st.message();
+  }
+}
+
 TEST_F(TamperTest, ReadPathsRefuseARehashedRevisionByItsSuccessorsLink) {
   const auto& victim = chain_[3];
   auto j = ordered_json::parse(victim.json);
