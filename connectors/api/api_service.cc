@@ -105,16 +105,8 @@ struct Parsed {
   std::map<std::string, std::string> query;   // decoded
 };
 
-// Matches the route (an error response when none matches) and decodes its parameters (a
-// syntax error is kept in `out->syntax_error`).
-std::optional<ApiResponse> Parse(const std::string& target, Parsed* out) {
-  const size_t q = target.find('?');
-  const std::string_view path = std::string_view(target).substr(0, q);
-  const std::string_view query =
-      q == std::string::npos ? std::string_view() : std::string_view(target).substr(q + 1);
-  if (path.empty() || path[0] != '/') {
-    return Error(400, "bad_request", "the request target must be an absolute path");
-  }
+// The segments of a path or route template after its leading '/', split at every '/'.
+std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> segments;
   size_t start = 1;
   while (true) {
@@ -123,47 +115,38 @@ std::optional<ApiResponse> Parse(const std::string& target, Parsed* out) {
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
-  for (const RouteSpec& r : ApiRoutes()) {
-    std::vector<std::string_view> tmpl;
-    std::string_view t = r.path;
-    size_t s = 1;
-    while (true) {
-      size_t slash = t.find('/', s);
-      tmpl.push_back(t.substr(s, slash == std::string_view::npos ? slash : slash - s));
-      if (slash == std::string_view::npos) break;
-      s = slash + 1;
-    }
-    if (tmpl.size() != segments.size()) continue;
-    bool match = true;
-    std::map<std::string, std::string> params;
-    std::optional<ApiResponse> bad;
-    for (size_t i = 0; i < tmpl.size() && match; ++i) {
-      if (!tmpl[i].empty() && tmpl[i].front() == '{') {
-        std::string name(tmpl[i].substr(1, tmpl[i].size() - 2));
-        std::string value;
-        if (!PercentDecode(segments[i], false, &value)) {
-          bad = Error(400, "bad_request", "path parameter " + name + ": invalid percent-encoding");
-        } else if (!IdOk(value)) {
-          bad = Error(400, "bad_request",
-                      "path parameter " + name + ": must be 1.." +
-                          std::to_string(kPathParamBytesMax) + " bytes without control characters");
-        }
-        params[name] = std::move(value);
-      } else if (tmpl[i] != segments[i]) {
-        match = false;
+  return segments;
+}
+
+// Whether the path's `segments` match route `r`; its parameters are decoded into `params`
+// and a parameter's syntax error is kept in `bad` (the last one found).
+bool MatchRoute(const RouteSpec& r, const std::vector<std::string_view>& segments,
+                std::map<std::string, std::string>* params, std::optional<ApiResponse>* bad) {
+  const std::vector<std::string_view> tmpl = Segments(r.path);
+  if (tmpl.size() != segments.size()) return false;
+  bool match = true;
+  for (size_t i = 0; i < tmpl.size() && match; ++i) {
+    if (!tmpl[i].empty() && tmpl[i].front() == '{') {
+      std::string name(tmpl[i].substr(1, tmpl[i].size() - 2));
+      std::string value;
+      if (!PercentDecode(segments[i], false, &value)) {
+        *bad = Error(400, "bad_request", "path parameter " + name + ": invalid percent-encoding");
+      } else if (!IdOk(value)) {
+        *bad = Error(400, "bad_request",
+                     "path parameter " + name + ": must be 1.." +
+                         std::to_string(kPathParamBytesMax) + " bytes without control characters");
       }
+      (*params)[name] = std::move(value);
+    } else if (tmpl[i] != segments[i]) {
+      match = false;
     }
-    if (!match) continue;
-    if (bad) out->syntax_error = std::move(bad);
-    out->route = &r;
-    out->params = std::move(params);
-    break;
   }
-  if (!out->route) {
-    return Error(404, "not_found",
-                 "no such endpoint: " + std::string(path) +
-                     " (see the OpenAPI document, schemas/openapi.yaml)");
-  }
+  return match;
+}
+
+// Decodes the query string into `out->query`; the first syntax error (bad percent-encoding,
+// a repeated parameter) is kept in `out->syntax_error` unless one is already there.
+void ParseQuery(std::string_view query, Parsed* out) {
   size_t p = 0;
   while (p < query.size()) {
     size_t amp = query.find('&', p);
@@ -184,6 +167,34 @@ std::optional<ApiResponse> Parse(const std::string& target, Parsed* out) {
     }
     out->query[key] = value;
   }
+}
+
+// Matches the route (an error response when none matches) and decodes its parameters (a
+// syntax error is kept in `out->syntax_error`).
+std::optional<ApiResponse> Parse(const std::string& target, Parsed* out) {
+  const size_t q = target.find('?');
+  const std::string_view path = std::string_view(target).substr(0, q);
+  const std::string_view query =
+      q == std::string::npos ? std::string_view() : std::string_view(target).substr(q + 1);
+  if (path.empty() || path[0] != '/') {
+    return Error(400, "bad_request", "the request target must be an absolute path");
+  }
+  const std::vector<std::string_view> segments = Segments(path);
+  for (const RouteSpec& r : ApiRoutes()) {
+    std::map<std::string, std::string> params;
+    std::optional<ApiResponse> bad;
+    if (!MatchRoute(r, segments, &params, &bad)) continue;
+    if (bad) out->syntax_error = std::move(bad);
+    out->route = &r;
+    out->params = std::move(params);
+    break;
+  }
+  if (!out->route) {
+    return Error(404, "not_found",
+                 "no such endpoint: " + std::string(path) +
+                     " (see the OpenAPI document, schemas/openapi.yaml)");
+  }
+  ParseQuery(query, out);
   return std::nullopt;
 }
 
@@ -343,6 +354,57 @@ std::string StatusName(const rules::MemberOutcome& o, const ContractId& c) {
   return rules::UnattributedName(o.unattributed);
 }
 
+// This contract's own tallies and rank at each step (shown in every view).
+ordered_json ContractTalliesJson(const rules::MemberOutcome& o, const rules::Unit& own) {
+  ordered_json mine = ordered_json::array();
+  for (int step : {1, 2}) {
+    const auto& list = step == 1 ? o.step1 : o.step2;
+    for (size_t r = 0; r < list.size(); ++r) {
+      if (!(list[r].unit == own)) continue;
+      ordered_json t = TallyJson(list[r]);
+      t["step"] = step;
+      t["rank"] = r + 1;
+      t["units_compared"] = list.size();
+      mine.push_back(std::move(t));
+    }
+  }
+  return mine;
+}
+
+// The full view's extra fields, appended to `j`: every unit's tallies, the member's
+// expenditure and risk score, and (own members only) the risk and quality trails.
+void AddFullView(const MemberExplanation& e, bool ours, ordered_json* out) {
+  const rules::MemberOutcome& o = e.outcome;
+  ordered_json& j = *out;
+  ordered_json s1 = ordered_json::array(), s2 = ordered_json::array();
+  for (const auto& t : o.step1) s1.push_back(TallyJson(t));
+  for (const auto& t : o.step2) s2.push_back(TallyJson(t));
+  j["step1_allowed_by_unit"] = std::move(s1);
+  j["step2_allowed_by_unit"] = std::move(s2);
+  ordered_json exp;
+  ordered_json by_type;
+  for (int t = 0; t < kEnrollmentTypeCount; ++t) {
+    by_type[EnrollmentTypeName(static_cast<EnrollmentType>(t))] =
+        o.expenditure[static_cast<size_t>(t)].ToString();
+  }
+  exp["paid_by_type"] = std::move(by_type);
+  exp["paid"] = o.ExpenditureTotal().ToString();
+  exp["truncated"] = FormatHalfEven(o.TruncatedTotal(), 6);
+  j["expenditure"] = std::move(exp);
+  j["risk_score"] =
+      o.risk_score ? ordered_json(FormatHalfEven(*o.risk_score, 6)) : ordered_json(nullptr);
+  j["pmpm_total"] = ours ? o.pmpm_total.ToString() : std::string("0.00");
+  // Why a computed risk score is what it is, and the quality measure results with the claim
+  // lines that decided them (the same as `vbp explain --member`), for the contract's own
+  // members only.
+  if (ours && e.trace.risk_score) {
+    j["risk_score_trail"] = rules::hcc::RiskScoreToJson(*e.trace.risk_score);
+  }
+  if (ours && e.trace.measures) {
+    j["quality_measures"] = rules::quality::MemberMeasuresToJson(*e.trace.measures);
+  }
+}
+
 ordered_json Explanation(const MemberExplanation& e, const BookContract& c, bool full) {
   const rules::MemberOutcome& o = e.outcome;
   const rules::Unit own{true, c.id.str()};
@@ -369,49 +431,8 @@ ordered_json Explanation(const MemberExplanation& e, const BookContract& c, bool
   const bool other_contracts = !full && o.contract.has_value();
   j["eligible_months"] = other_contracts ? ordered_json(nullptr) : ordered_json(o.eligible_months);
   j["months"] = other_contracts ? ordered_json(nullptr) : MonthsJson(o.months);
-  // This contract's own tallies and rank, in every view.
-  ordered_json mine = ordered_json::array();
-  for (int step : {1, 2}) {
-    const auto& list = step == 1 ? o.step1 : o.step2;
-    for (size_t r = 0; r < list.size(); ++r) {
-      if (!(list[r].unit == own)) continue;
-      ordered_json t = TallyJson(list[r]);
-      t["step"] = step;
-      t["rank"] = r + 1;
-      t["units_compared"] = list.size();
-      mine.push_back(std::move(t));
-    }
-  }
-  j["contract_tallies"] = std::move(mine);
-  if (full) {
-    ordered_json s1 = ordered_json::array(), s2 = ordered_json::array();
-    for (const auto& t : o.step1) s1.push_back(TallyJson(t));
-    for (const auto& t : o.step2) s2.push_back(TallyJson(t));
-    j["step1_allowed_by_unit"] = std::move(s1);
-    j["step2_allowed_by_unit"] = std::move(s2);
-    ordered_json exp;
-    ordered_json by_type;
-    for (int t = 0; t < kEnrollmentTypeCount; ++t) {
-      by_type[EnrollmentTypeName(static_cast<EnrollmentType>(t))] =
-          o.expenditure[static_cast<size_t>(t)].ToString();
-    }
-    exp["paid_by_type"] = std::move(by_type);
-    exp["paid"] = o.ExpenditureTotal().ToString();
-    exp["truncated"] = FormatHalfEven(o.TruncatedTotal(), 6);
-    j["expenditure"] = std::move(exp);
-    j["risk_score"] =
-        o.risk_score ? ordered_json(FormatHalfEven(*o.risk_score, 6)) : ordered_json(nullptr);
-    j["pmpm_total"] = ours ? o.pmpm_total.ToString() : std::string("0.00");
-    // Why a computed risk score is what it is, and the quality measure results with the claim
-    // lines that decided them (the same as `vbp explain --member`), for the contract's own
-    // members only.
-    if (ours && e.trace.risk_score) {
-      j["risk_score_trail"] = rules::hcc::RiskScoreToJson(*e.trace.risk_score);
-    }
-    if (ours && e.trace.measures) {
-      j["quality_measures"] = rules::quality::MemberMeasuresToJson(*e.trace.measures);
-    }
-  }
+  j["contract_tallies"] = ContractTalliesJson(o, own);
+  if (full) AddFullView(e, ours, &j);
   ordered_json lines = ordered_json::array();
   for (const auto& d : e.trace.lines) {
     if (full || d.unit == own) lines.push_back(LineJson(d));
@@ -435,6 +456,352 @@ ordered_json Explanation(const MemberExplanation& e, const BookContract& c, bool
               "not";
   }
   return j;
+}
+
+// --- request handling steps -------------------------------------------------------------
+
+// Steps 0 and 1: a body the service will not read (413), a method other than GET/HEAD (405).
+std::optional<ApiResponse> RefuseBodyOrMethod(const ApiRequest& req) {
+  if (!req.body_bytes || *req.body_bytes > kRequestBodyBytesMax) {
+    return Error(413, "payload_too_large",
+                 "a request body is at most " + std::to_string(kRequestBodyBytesMax) +
+                     " bytes with a Content-Length (every endpoint is a GET: send none)");
+  }
+  if (req.method != "GET" && req.method != "HEAD") {
+    ApiResponse r = Error(405, "method_not_allowed",
+                          "the provider API is read-only: " + req.method + " is not allowed");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  return std::nullopt;
+}
+
+// A 401 with its Bearer challenge.
+ApiResponse Unauthorized(const char* detail, const char* challenge) {
+  ApiResponse r = Error(401, "unauthorized", detail);
+  r.headers.emplace_back("WWW-Authenticate", challenge);
+  return r;
+}
+
+// Step 3: the caller named by the Authorization header's bearer token, or the 401 refusing it.
+// TokenTable::Authenticate compares digests in constant time.
+std::optional<ApiResponse> AuthenticateBearer(const TokenTable& tokens,
+                                              const std::optional<std::string>& authorization,
+                                              const Caller** caller) {
+  if (!authorization) {
+    return Unauthorized("missing bearer token (send Authorization: Bearer <token>)",
+                        "Bearer realm=\"vbp\"");
+  }
+  std::string_view h = *authorization;
+  std::string scheme(h.substr(0, std::min<size_t>(7, h.size())));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+  if (scheme != "bearer ") {
+    return Unauthorized("the Authorization header must use the Bearer scheme",
+                        "Bearer realm=\"vbp\", error=\"invalid_request\"");
+  }
+  std::string_view token = h.substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  *caller = tokens.Authenticate(token);
+  if (!*caller)
+    return Unauthorized("unknown token", "Bearer realm=\"vbp\", error=\"invalid_token\"");
+  return std::nullopt;
+}
+
+// /health: whether a snapshot is served and the latest refresh succeeded.
+ApiResponse Health(const Snapshot* snap, const std::string& refresh_error) {
+  ordered_json j;
+  j["status"] = snap ? "ok" : "loading";
+  j["source"] = snap ? ordered_json(snap->source) : ordered_json(nullptr);
+  j["last_refresh_ok"] = refresh_error.empty();
+  return Json(snap ? 200 : 503, j);
+}
+
+// The latest revision of `year` in a contract's revisions (nullopt when it has none).
+std::optional<int64_t> LatestRevision(const Snapshot& s, const ContractId& id, int year) {
+  std::optional<int64_t> latest;
+  auto revs = s.revisions.find(id);
+  if (revs != s.revisions.end()) {
+    auto f = revs->second.find(year);
+    if (f != revs->second.end() && !f->second.empty()) latest = f->second.back().revision;
+  }
+  return latest;
+}
+
+// One entry of /v1/contracts: the record's details only when the contract is the caller's now.
+ordered_json ContractEntry(const Snapshot& s, const ContractId& id, const Scope& scope) {
+  ordered_json c;
+  c["contract_id"] = id.str();
+  auto rec = s.contracts.find(id);
+  const BookContract* bc = s.book->FindContract(id);
+  if (rec != s.contracts.end() && scope.current) {
+    c["performance_year"] = rec->second.performance_year;
+    c["rule_set"] = rec->second.rule_set;
+    ordered_json tins = ordered_json::array();
+    for (const Tin& t : rec->second.tins) tins.push_back(t.str());
+    c["tins"] = std::move(tins);
+    c["roster_available"] = bc != nullptr;
+  } else {
+    c["performance_year"] = nullptr;
+    c["rule_set"] = nullptr;
+    c["tins"] = ordered_json::array();
+    c["roster_available"] = false;
+  }
+  ordered_json years = ordered_json::array();
+  for (int y : scope.years) {
+    ordered_json x;
+    x["performance_year"] = y;
+    const std::optional<int64_t> latest = LatestRevision(s, id, y);
+    x["latest_revision"] = latest ? ordered_json(*latest) : ordered_json(nullptr);
+    years.push_back(std::move(x));
+  }
+  c["statement_years"] = std::move(years);
+  return c;
+}
+
+// /v1/contracts: every contract (with a record or revisions) the caller may see.
+ApiResponse ContractList(const Caller& caller, const Snapshot& s) {
+  std::set<ContractId> ids;
+  for (const auto& [id, c] : s.contracts) ids.insert(id);
+  for (const auto& [id, y] : s.revisions) ids.insert(id);
+  ordered_json list = ordered_json::array();
+  for (const ContractId& id : ids) {
+    Scope scope = ScopeOf(caller, s, id);
+    if (!scope.visible()) continue;
+    list.push_back(ContractEntry(s, id, scope));
+  }
+  ordered_json j;
+  j["caller"] = caller.name;
+  j["source"] = s.source;
+  j["contracts"] = std::move(list);
+  return Json(200, j);
+}
+
+// The parameters of a route under /v1/contracts/{contract_id}, checked.
+struct ContractParams {
+  std::optional<int64_t> revision;
+  std::optional<int> year;
+  int limit = kRosterPageDefault;
+};
+
+// Step 4 for the contract routes: the revision, the query parameters the route takes, the
+// year, the roster page (400 on any error, in this order).
+std::optional<ApiResponse> CheckContractParams(const Parsed& p, const std::string& route,
+                                               ContractParams* out) {
+  if (p.params.count("revision")) {
+    out->revision = PositiveInt(p.params.at("revision"), INT64_MAX);
+    if (!out->revision) {
+      return Error(400, "bad_request",
+                   "revision: '" + p.params.at("revision") + "' is not a positive integer");
+    }
+  }
+  if (route == "/v1/contracts/{contract_id}/revisions" ||
+      route == "/v1/contracts/{contract_id}/revisions/{revision}") {
+    if (auto bad = CheckQuery(p, {"year"})) return *bad;
+    if (auto bad = YearParam(p, &out->year)) return *bad;
+  } else if (route == "/v1/contracts/{contract_id}/members") {
+    if (auto bad = CheckQuery(p, {"limit", "after"})) return *bad;
+  } else {
+    if (auto bad = CheckQuery(p, {})) return *bad;
+  }
+  if (p.query.count("limit")) {
+    auto l = PositiveInt(p.query.at("limit"), kRosterPageMax);
+    if (!l) {
+      return Error(400, "bad_request",
+                   "limit: '" + p.query.at("limit") + "' is not an integer 1.." +
+                       std::to_string(kRosterPageMax));
+    }
+    out->limit = static_cast<int>(*l);
+  }
+  if (p.query.count("after") && !IdOk(p.query.at("after"))) {
+    return Error(
+        400, "bad_request",
+        "after: must be a member_id (1.." + std::to_string(kPathParamBytesMax) + " bytes)");
+  }
+  return std::nullopt;
+}
+
+// /v1/contracts/{contract_id}/statements: the latest revision of each visible year.
+ApiResponse Statements(const Snapshot& s, const ContractId& id, const Scope& scope) {
+  auto revs = s.revisions.find(id);
+  ordered_json list = ordered_json::array();
+  if (revs != s.revisions.end()) {
+    for (const auto& [y, rl] : revs->second) {
+      if (scope.years.count(y) && !rl.empty()) list.push_back(ParseStored(rl.back().json));
+    }
+  }
+  ordered_json j;
+  j["contract_id"] = id.str();
+  j["statements"] = std::move(list);
+  return Json(200, j);
+}
+
+// /v1/contracts/{contract_id}/revisions: a summary of every revision of the visible years.
+ApiResponse Revisions(const Snapshot& s, const ContractId& id, const Scope& scope,
+                      std::optional<int> year) {
+  auto revs = s.revisions.find(id);
+  // A year the caller may not see lists no revisions, as a year without any.
+  ordered_json list = ordered_json::array();
+  if (revs != s.revisions.end()) {
+    for (const auto& [y, rl] : revs->second) {
+      if (!scope.years.count(y) || (year && y != *year)) continue;
+      for (const StoredRevision& r : rl) {
+        ordered_json full = ParseStored(r.json);
+        ordered_json x;
+        x["performance_year"] = y;
+        x["revision"] = r.revision;
+        x["as_of"] = r.as_of.ToString();
+        x["assigned_members"] = full.value("assigned_members", ordered_json(nullptr));
+        x["net_payment"] = full.value("net_payment", ordered_json(nullptr));
+        x["hash"] = full.value("hash", ordered_json(nullptr));
+        x["previous_revision"] =
+            full.contains("revision_info")
+                ? full["revision_info"].value("previous_revision", ordered_json(nullptr))
+                : ordered_json(nullptr);
+        list.push_back(std::move(x));
+      }
+    }
+  }
+  ordered_json j;
+  j["contract_id"] = id.str();
+  j["revisions"] = std::move(list);
+  return Json(200, j);
+}
+
+// /v1/contracts/{contract_id}/revisions/{revision}: one revision as published.
+ApiResponse OneRevision(const Snapshot& s, const ContractId& id, const Scope& scope,
+                        std::optional<int> year, int64_t revision) {
+  auto revs = s.revisions.find(id);
+  // A revision of a year the caller may not see is answered as one that does not exist.
+  std::vector<std::pair<int, const StoredRevision*>> found;
+  if (revs != s.revisions.end()) {
+    for (const auto& [y, rl] : revs->second) {
+      if ((year && y != *year) || !scope.years.count(y)) continue;
+      for (const StoredRevision& r : rl) {
+        if (r.revision == revision) found.emplace_back(y, &r);
+      }
+    }
+  }
+  if (found.empty()) {
+    return Error(404, "not_found",
+                 "no revision " + std::to_string(revision) + " of contract " + id.str() +
+                     (year ? " for " + std::to_string(*year) : std::string()));
+  }
+  if (found.size() > 1) {
+    std::string years;
+    for (const auto& [y, r] : found) years += (years.empty() ? "" : ", ") + std::to_string(y);
+    return Error(
+        400, "bad_request",
+        "revision " + std::to_string(revision) + " exists for years " + years + ": add ?year=");
+  }
+  return Json(200, ParseStored(found.front().second->json));
+}
+
+// /v1/contracts/{contract_id}/members: one page of the roster, after the member `after`.
+ApiResponse Roster(const Snapshot& s, const BookContract& bc, const ContractId& id,
+                   const std::string& after, int limit) {
+  auto it = bc.roster.begin();
+  if (!after.empty()) {
+    it = std::upper_bound(
+        bc.roster.begin(), bc.roster.end(), after,
+        [](const std::string& a, const RosterEntry& e) { return a < e.member_id.str(); });
+  }
+  ordered_json members = ordered_json::array();
+  for (int n = 0; it != bc.roster.end() && n < limit; ++it, ++n) {
+    ordered_json m;
+    m["member_id"] = it->member_id.str();
+    m["step"] = StepJson(it->step);
+    m["unit"] = rules::Unit{true, id.str()}.ToString();
+    m["decided_by"] = it->decided_by;
+    m["eligible_months"] = it->eligible_months;
+    m["months"] = MonthsJson(it->months);
+    m["expenditure"] = it->expenditure.ToString();
+    m["expenditure_truncated"] = FormatHalfEven(it->expenditure_truncated, 6);
+    m["risk_score"] =
+        it->risk_score ? ordered_json(FormatHalfEven(*it->risk_score, 6)) : ordered_json(nullptr);
+    m["pmpm_total"] = it->pmpm_total.ToString();
+    members.push_back(std::move(m));
+  }
+  const std::optional<int64_t> latest = LatestRevision(s, id, bc.year);
+  ordered_json j;
+  j["contract_id"] = id.str();
+  j["performance_year"] = bc.year;
+  j["as_of"] = bc.as_of.ToString();
+  j["statement_revision"] = latest ? ordered_json(*latest) : ordered_json(nullptr);
+  j["assigned_members"] = bc.roster.size();
+  j["members"] = std::move(members);
+  j["next_after"] = it != bc.roster.end() && it != bc.roster.begin()
+                        ? ordered_json(std::prev(it)->member_id.str())
+                        : ordered_json(nullptr);
+  return Json(200, j);
+}
+
+// /v1/contracts/{contract_id}/members/{member_id}/explanation: 404 unless the member is
+// attributed to the contract or has a line or claim under its TINs (or the caller is admin).
+ApiResponse MemberExplanationResponse(const Snapshot& s, const BookContract& bc,
+                                      const ContractId& id, const Caller& caller,
+                                      const MemberId& member) {
+  const MemberExplanation e = s.book->Explain(bc, member);
+  const bool ours = e.outcome.contract && *e.outcome.contract == id;
+  bool related = ours;
+  const rules::Unit own{true, id.str()};
+  for (const auto& d : e.trace.lines) related = related || d.unit == own;
+  for (const ClaimHistory* h : e.claims) {
+    related =
+        related || std::find(bc.tins.begin(), bc.tins.end(), Tin(h->billing_tin)) != bc.tins.end();
+  }
+  if (!e.known || (!caller.admin && !related)) {
+    return Error(
+        404, "not_found",
+        "member " + member.str() + " has no attribution to and no claim line with " + id.str());
+  }
+  return Json(200, Explanation(e, bc, caller.admin || ours));
+}
+
+// Rosters and explanations: the contract must be the caller's now, and usable here.
+ApiResponse MemberRoute(const std::string& route, const Parsed& p, const ContractParams& params,
+                        const Caller& caller, const Snapshot& s, const ContractId& id,
+                        const Scope& scope) {
+  if (!scope.current) {
+    // The caller sees past statements of this contract (so its existence is no news), but
+    // not its current members.
+    return Error(404, "not_found",
+                 "contract " + id.str() +
+                     " no longer lists one of your TINs: its members are not yours to see");
+  }
+  const BookContract* bc = s.book->FindContract(id);
+  if (!bc) {
+    return Error(500, "internal",
+                 "contract " + id.str() +
+                     " cannot be evaluated by this server (its rule set "
+                     "or parameters are not usable here; see the server's log)");
+  }
+  if (route == "/v1/contracts/{contract_id}/members") {
+    const std::string after = p.query.count("after") ? p.query.at("after") : std::string();
+    return Roster(s, *bc, id, after, params.limit);
+  }
+  // /v1/contracts/{contract_id}/members/{member_id}/explanation
+  return MemberExplanationResponse(s, *bc, id, caller, MemberId(p.params.at("member_id")));
+}
+
+// Every route that names a contract: its parameters (400), the caller's scope (404), then
+// the route's answer.
+ApiResponse ContractRoute(const std::string& route, const Parsed& p, const Caller& caller,
+                          const Snapshot& s) {
+  const ContractId id(p.params.at("contract_id"));
+  ContractParams params;
+  if (auto bad = CheckContractParams(p, route, &params)) return *bad;
+  const Scope scope = ScopeOf(caller, s, id);
+  // A contract the caller may not see is answered exactly as one that does not exist.
+  if (!scope.visible()) return Error(404, "not_found", "no contract " + id.str());
+  if (route == "/v1/contracts/{contract_id}/statements") return Statements(s, id, scope);
+  if (route == "/v1/contracts/{contract_id}/revisions") {
+    return Revisions(s, id, scope, params.year);
+  }
+  if (route == "/v1/contracts/{contract_id}/revisions/{revision}") {
+    return OneRevision(s, id, scope, params.year, *params.revision);
+  }
+  return MemberRoute(route, p, params, caller, s, id, scope);
 }
 
 }  // namespace
@@ -466,305 +833,39 @@ ApiResponse ApiService::Handle(const ApiRequest& req) const {
   return r;
 }
 
+std::string ApiService::RefreshError() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return refresh_error_;
+}
+
 ApiResponse ApiService::Respond(const ApiRequest& req, const RouteSpec** matched,
                                 const Caller** authenticated) const {
-  if (!req.body_bytes || *req.body_bytes > kRequestBodyBytesMax) {
-    return Error(413, "payload_too_large",
-                 "a request body is at most " + std::to_string(kRequestBodyBytesMax) +
-                     " bytes with a Content-Length (every endpoint is a GET: send none)");
-  }
-  if (req.method != "GET" && req.method != "HEAD") {
-    ApiResponse r = Error(405, "method_not_allowed",
-                          "the provider API is read-only: " + req.method + " is not allowed");
-    r.headers.emplace_back("Allow", "GET, HEAD");
-    return r;
-  }
+  if (auto refused = RefuseBodyOrMethod(req)) return *refused;
   Parsed p;
   if (auto not_routed = Parse(req.target, &p)) return *not_routed;
   *matched = p.route;
   const std::string route = p.route->path;
   std::shared_ptr<const Snapshot> snap = Current();
 
+  // /health answers without a token: liveness and snapshot state only.
   if (route == "/health") {
     if (p.syntax_error) return *p.syntax_error;
     if (auto bad = CheckQuery(p, {})) return *bad;
-    ordered_json j;
-    std::string refresh_error;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      refresh_error = refresh_error_;
-    }
-    j["status"] = snap ? "ok" : "loading";
-    j["source"] = snap ? ordered_json(snap->source) : ordered_json(nullptr);
-    j["last_refresh_ok"] = refresh_error.empty();
-    return Json(snap ? 200 : 503, j);
+    return Health(snap.get(), RefreshError());
   }
 
-  // Authentication.
+  // Every other route needs a token: parameter errors only after authentication.
   const Caller* caller = nullptr;
-  if (!req.authorization) {
-    ApiResponse r =
-        Error(401, "unauthorized", "missing bearer token (send Authorization: Bearer <token>)");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vbp\"");
-    return r;
-  }
-  {
-    std::string_view h = *req.authorization;
-    std::string scheme(h.substr(0, std::min<size_t>(7, h.size())));
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
-    if (scheme != "bearer ") {
-      ApiResponse r =
-          Error(401, "unauthorized", "the Authorization header must use the Bearer scheme");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vbp\", error=\"invalid_request\"");
-      return r;
-    }
-    std::string_view token = h.substr(7);
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-    caller = tokens_.Authenticate(token);
-  }
-  if (!caller) {
-    ApiResponse r = Error(401, "unauthorized", "unknown token");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vbp\", error=\"invalid_token\"");
-    return r;
-  }
+  if (auto refused = AuthenticateBearer(tokens_, req.authorization, &caller)) return *refused;
   *authenticated = caller;
   if (p.syntax_error) return *p.syntax_error;
   if (!snap) return Error(503, "unavailable", "the snapshot is still loading; retry shortly");
-  const Snapshot& s = *snap;
-
   if (route == "/v1/contracts") {
     if (auto bad = CheckQuery(p, {})) return *bad;
-    std::set<ContractId> ids;
-    for (const auto& [id, c] : s.contracts) ids.insert(id);
-    for (const auto& [id, y] : s.revisions) ids.insert(id);
-    ordered_json list = ordered_json::array();
-    for (const ContractId& id : ids) {
-      Scope scope = ScopeOf(*caller, s, id);
-      if (!scope.visible()) continue;
-      ordered_json c;
-      c["contract_id"] = id.str();
-      auto rec = s.contracts.find(id);
-      const BookContract* bc = s.book->FindContract(id);
-      if (rec != s.contracts.end() && scope.current) {
-        c["performance_year"] = rec->second.performance_year;
-        c["rule_set"] = rec->second.rule_set;
-        ordered_json tins = ordered_json::array();
-        for (const Tin& t : rec->second.tins) tins.push_back(t.str());
-        c["tins"] = std::move(tins);
-        c["roster_available"] = bc != nullptr;
-      } else {
-        c["performance_year"] = nullptr;
-        c["rule_set"] = nullptr;
-        c["tins"] = ordered_json::array();
-        c["roster_available"] = false;
-      }
-      ordered_json years = ordered_json::array();
-      auto revs = s.revisions.find(id);
-      for (int y : scope.years) {
-        ordered_json x;
-        x["performance_year"] = y;
-        std::optional<int64_t> latest;
-        if (revs != s.revisions.end()) {
-          auto f = revs->second.find(y);
-          if (f != revs->second.end() && !f->second.empty()) latest = f->second.back().revision;
-        }
-        x["latest_revision"] = latest ? ordered_json(*latest) : ordered_json(nullptr);
-        years.push_back(std::move(x));
-      }
-      c["statement_years"] = std::move(years);
-      list.push_back(std::move(c));
-    }
-    ordered_json j;
-    j["caller"] = caller->name;
-    j["source"] = s.source;
-    j["contracts"] = std::move(list);
-    return Json(200, j);
+    return ContractList(*caller, *snap);
   }
-
   // Every other route names a contract.
-  const ContractId id(p.params.at("contract_id"));
-  std::optional<int64_t> revision;
-  if (p.params.count("revision")) {
-    revision = PositiveInt(p.params.at("revision"), INT64_MAX);
-    if (!revision) {
-      return Error(400, "bad_request",
-                   "revision: '" + p.params.at("revision") + "' is not a positive integer");
-    }
-  }
-  std::optional<int> year;
-  if (route == "/v1/contracts/{contract_id}/revisions" ||
-      route == "/v1/contracts/{contract_id}/revisions/{revision}") {
-    if (auto bad = CheckQuery(p, {"year"})) return *bad;
-    if (auto bad = YearParam(p, &year)) return *bad;
-  } else if (route == "/v1/contracts/{contract_id}/members") {
-    if (auto bad = CheckQuery(p, {"limit", "after"})) return *bad;
-  } else {
-    if (auto bad = CheckQuery(p, {})) return *bad;
-  }
-  int limit = kRosterPageDefault;
-  if (p.query.count("limit")) {
-    auto l = PositiveInt(p.query.at("limit"), kRosterPageMax);
-    if (!l) {
-      return Error(400, "bad_request",
-                   "limit: '" + p.query.at("limit") + "' is not an integer 1.." +
-                       std::to_string(kRosterPageMax));
-    }
-    limit = static_cast<int>(*l);
-  }
-  if (p.query.count("after") && !IdOk(p.query.at("after"))) {
-    return Error(
-        400, "bad_request",
-        "after: must be a member_id (1.." + std::to_string(kPathParamBytesMax) + " bytes)");
-  }
-
-  const Scope scope = ScopeOf(*caller, s, id);
-  // A contract the caller may not see is answered exactly as one that does not exist.
-  if (!scope.visible()) return Error(404, "not_found", "no contract " + id.str());
-  auto revs = s.revisions.find(id);
-
-  if (route == "/v1/contracts/{contract_id}/statements") {
-    ordered_json list = ordered_json::array();
-    if (revs != s.revisions.end()) {
-      for (const auto& [y, rl] : revs->second) {
-        if (scope.years.count(y) && !rl.empty()) list.push_back(ParseStored(rl.back().json));
-      }
-    }
-    ordered_json j;
-    j["contract_id"] = id.str();
-    j["statements"] = std::move(list);
-    return Json(200, j);
-  }
-
-  if (route == "/v1/contracts/{contract_id}/revisions") {
-    // A year the caller may not see lists no revisions, as a year without any.
-    ordered_json list = ordered_json::array();
-    if (revs != s.revisions.end()) {
-      for (const auto& [y, rl] : revs->second) {
-        if (!scope.years.count(y) || (year && y != *year)) continue;
-        for (const StoredRevision& r : rl) {
-          ordered_json full = ParseStored(r.json);
-          ordered_json x;
-          x["performance_year"] = y;
-          x["revision"] = r.revision;
-          x["as_of"] = r.as_of.ToString();
-          x["assigned_members"] = full.value("assigned_members", ordered_json(nullptr));
-          x["net_payment"] = full.value("net_payment", ordered_json(nullptr));
-          x["hash"] = full.value("hash", ordered_json(nullptr));
-          x["previous_revision"] =
-              full.contains("revision_info")
-                  ? full["revision_info"].value("previous_revision", ordered_json(nullptr))
-                  : ordered_json(nullptr);
-          list.push_back(std::move(x));
-        }
-      }
-    }
-    ordered_json j;
-    j["contract_id"] = id.str();
-    j["revisions"] = std::move(list);
-    return Json(200, j);
-  }
-
-  if (route == "/v1/contracts/{contract_id}/revisions/{revision}") {
-    // A revision of a year the caller may not see is answered as one that does not exist.
-    std::vector<std::pair<int, const StoredRevision*>> found;
-    if (revs != s.revisions.end()) {
-      for (const auto& [y, rl] : revs->second) {
-        if ((year && y != *year) || !scope.years.count(y)) continue;
-        for (const StoredRevision& r : rl) {
-          if (r.revision == *revision) found.emplace_back(y, &r);
-        }
-      }
-    }
-    if (found.empty()) {
-      return Error(404, "not_found",
-                   "no revision " + std::to_string(*revision) + " of contract " + id.str() +
-                       (year ? " for " + std::to_string(*year) : std::string()));
-    }
-    if (found.size() > 1) {
-      std::string years;
-      for (const auto& [y, r] : found) years += (years.empty() ? "" : ", ") + std::to_string(y);
-      return Error(
-          400, "bad_request",
-          "revision " + std::to_string(*revision) + " exists for years " + years + ": add ?year=");
-    }
-    return Json(200, ParseStored(found.front().second->json));
-  }
-
-  // Rosters and explanations: the contract must be the caller's now, and usable here.
-  if (!scope.current) {
-    // The caller sees past statements of this contract (so its existence is no news), but
-    // not its current members.
-    return Error(404, "not_found",
-                 "contract " + id.str() +
-                     " no longer lists one of your TINs: its members are not yours to see");
-  }
-  const BookContract* bc = s.book->FindContract(id);
-  if (!bc) {
-    return Error(500, "internal",
-                 "contract " + id.str() +
-                     " cannot be evaluated by this server (its rule set "
-                     "or parameters are not usable here; see the server's log)");
-  }
-  if (route == "/v1/contracts/{contract_id}/members") {
-    const std::string after = p.query.count("after") ? p.query.at("after") : std::string();
-    auto it = bc->roster.begin();
-    if (!after.empty()) {
-      it = std::upper_bound(
-          bc->roster.begin(), bc->roster.end(), after,
-          [](const std::string& a, const RosterEntry& e) { return a < e.member_id.str(); });
-    }
-    ordered_json members = ordered_json::array();
-    for (int n = 0; it != bc->roster.end() && n < limit; ++it, ++n) {
-      ordered_json m;
-      m["member_id"] = it->member_id.str();
-      m["step"] = StepJson(it->step);
-      m["unit"] = rules::Unit{true, id.str()}.ToString();
-      m["decided_by"] = it->decided_by;
-      m["eligible_months"] = it->eligible_months;
-      m["months"] = MonthsJson(it->months);
-      m["expenditure"] = it->expenditure.ToString();
-      m["expenditure_truncated"] = FormatHalfEven(it->expenditure_truncated, 6);
-      m["risk_score"] =
-          it->risk_score ? ordered_json(FormatHalfEven(*it->risk_score, 6)) : ordered_json(nullptr);
-      m["pmpm_total"] = it->pmpm_total.ToString();
-      members.push_back(std::move(m));
-    }
-    std::optional<int64_t> latest;
-    if (revs != s.revisions.end()) {
-      auto f = revs->second.find(bc->year);
-      if (f != revs->second.end() && !f->second.empty()) latest = f->second.back().revision;
-    }
-    ordered_json j;
-    j["contract_id"] = id.str();
-    j["performance_year"] = bc->year;
-    j["as_of"] = bc->as_of.ToString();
-    j["statement_revision"] = latest ? ordered_json(*latest) : ordered_json(nullptr);
-    j["assigned_members"] = bc->roster.size();
-    j["members"] = std::move(members);
-    j["next_after"] = it != bc->roster.end() && it != bc->roster.begin()
-                          ? ordered_json(std::prev(it)->member_id.str())
-                          : ordered_json(nullptr);
-    return Json(200, j);
-  }
-
-  // /v1/contracts/{contract_id}/members/{member_id}/explanation
-  const MemberId member(p.params.at("member_id"));
-  const MemberExplanation e = s.book->Explain(*bc, member);
-  const bool ours = e.outcome.contract && *e.outcome.contract == id;
-  bool related = ours;
-  const rules::Unit own{true, id.str()};
-  for (const auto& d : e.trace.lines) related = related || d.unit == own;
-  for (const ClaimHistory* h : e.claims) {
-    related = related ||
-              std::find(bc->tins.begin(), bc->tins.end(), Tin(h->billing_tin)) != bc->tins.end();
-  }
-  if (!e.known || (!caller->admin && !related)) {
-    return Error(
-        404, "not_found",
-        "member " + member.str() + " has no attribution to and no claim line with " + id.str());
-  }
-  return Json(200, Explanation(e, *bc, caller->admin || ours));
+  return ContractRoute(route, p, *caller, *snap);
 }
 
 }  // namespace vbp::api

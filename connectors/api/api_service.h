@@ -101,6 +101,8 @@ class ApiService {
   ApiResponse Respond(const ApiRequest& request, const RouteSpec** route,
                       const Caller** caller) const;
   std::shared_ptr<const Snapshot> Current() const;
+  // The latest refresh attempt's error ("" when it succeeded), for /health.
+  std::string RefreshError() const;
 
   TokenTable tokens_;
   mutable std::mutex mu_;

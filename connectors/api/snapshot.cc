@@ -59,6 +59,183 @@ void NoteRosterMismatch(Snapshot* s) {
   }
 }
 
+// The effective version of a claim in the `claims` family.
+struct EffectiveClaim {
+  int64_t version = 0;
+  std::string key;  // claims family key
+};
+
+// An earlier version of a claim, as first received (from the `history` family).
+struct EarlierClaim {
+  SourcePos pos;
+  std::string text;
+};
+
+// The rule sets the contracts resolved against, as the engine stored them in `meta`, added
+// to a copy of the caller's registry; then the book that resolves against it.
+Status LoadStoredRuleSets(const StateStore& store, const std::string& dir,
+                          const RuleRegistry* registry, Snapshot* s) {
+  Status err;
+  auto fail = [&err](Status st) {
+    err = std::move(st);
+    return false;
+  };
+  s->registry = std::make_unique<RuleRegistry>(*registry);
+  VBP_RETURN_IF_ERROR(
+      store.Scan(Space::kMeta, state_keys::kRuleSet, [&](std::string_view k, std::string_view v) {
+        Status st = s->registry->AddText(v, dir + " meta " + std::string(state_keys::RuleSetId(k)));
+        if (!st.ok()) return fail(st);
+        return true;
+      }));
+  VBP_RETURN_IF_ERROR(err);
+  s->book = std::make_unique<ReconcileBook>(s->registry.get());
+  return Status::Ok();
+}
+
+// Reference data (providers, contracts) and members, as committed.
+Status LoadReferenceAndMembers(const StateStore& store, Snapshot* s) {
+  Status err;
+  auto fail = [&err](Status st) {
+    err = std::move(st);
+    return false;
+  };
+  VBP_RETURN_IF_ERROR(binary::ScanReference(
+      store, [&](Provider p) { s->book->AddProvider(p); },
+      [&](Contract c) {
+        s->contracts[c.contract_id] = c;
+        s->book->AddContract(std::move(c));
+      }));
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kMembers, "", [&](std::string_view, std::string_view v) {
+    auto m = binary::DecodeMember(v);
+    if (!m.ok()) return fail(m.status());
+    s->book->AddMember(std::move(m).value());
+    return true;
+  }));
+  return err;
+}
+
+// The effective version of every claim, by claim_id, from the `claims` family.
+Status ScanEffectiveClaims(const StateStore& store,
+                           std::map<std::string, EffectiveClaim, std::less<>>* effective) {
+  Status err;
+  auto fail = [&err](Status st) {
+    err = std::move(st);
+    return false;
+  };
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kClaims, "", [&](std::string_view k, std::string_view v) {
+    auto c = binary::DecodeClaim(v);
+    if (!c.ok()) return fail(c.status());
+    (*effective)[c->claim_id.str()] = {c->version, std::string(k)};
+    return true;
+  }));
+  return err;
+}
+
+// The versions before the effective one of the claims in `effective`, the first received of
+// each. History keys are in arrival order (engine/state/history_key.h): one pass over the
+// family keeps the earlier versions' messages. `earlier`'s keys point into `effective`.
+Status ScanEarlierClaims(const StateStore& store,
+                         const std::map<std::string, EffectiveClaim, std::less<>>& effective,
+                         std::map<std::string_view, std::map<int64_t, EarlierClaim>>* earlier) {
+  Status err;
+  auto fail = [&err](Status st) {
+    err = std::move(st);
+    return false;
+  };
+  VBP_RETURN_IF_ERROR(store.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view v) {
+    auto parts = ParseHistoryKey(k);
+    if (!parts.ok()) return fail(parts.status());
+    if (parts->kind != 'c') return true;
+    auto e = effective.find(parts->Group());
+    if (e == effective.end()) return true;
+    const int64_t version = parts->ClaimVersion();
+    if (version >= e->second.version) return true;
+    // try_emplace: a later copy of the same version does not replace the first received.
+    (*earlier)[e->first].try_emplace(
+        version, EarlierClaim{SourcePos{std::string(parts->topic), parts->partition, parts->offset},
+                              std::string(v)});
+    return true;
+  }));
+  return err;
+}
+
+// Claims: for each claim_id (in id order), the earlier versions kept in `history` (first
+// received of each version, in version order), then the effective version from `claims`,
+// so the book's version decisions end on exactly the effective version the engine holds.
+Status LoadClaims(const StateStore& store, Snapshot* s) {
+  std::map<std::string, EffectiveClaim, std::less<>> effective;
+  VBP_RETURN_IF_ERROR(ScanEffectiveClaims(store, &effective));
+  std::map<std::string_view, std::map<int64_t, EarlierClaim>> earlier;  // claim_id -> version
+  VBP_RETURN_IF_ERROR(ScanEarlierClaims(store, effective, &earlier));
+  codec::RecordDecoder decoder;
+  for (const auto& [claim_id, eff] : effective) {
+    auto f = earlier.find(claim_id);
+    if (f != earlier.end()) {
+      for (const auto& [version, msg] : f->second) {
+        codec::DecodeResult d = decoder.Decode(msg.text, msg.pos, RecordKind::kClaim);
+        if (d.record) s->book->AddClaim(std::get<Claim>(*d.record));
+      }
+    }
+    auto v = store.Get(Space::kClaims, eff.key);
+    if (!v.ok()) return v.status();
+    if (!v->has_value()) return Status::DataLoss("claim " + claim_id + " vanished during the load");
+    auto c = binary::DecodeClaim(**v);
+    if (!c.ok()) return c.status();
+    s->book->AddClaim(*c);
+  }
+  return Status::Ok();
+}
+
+// Every statement revision, in key order; each served only when it passes the tamper check
+// (engine/state/revision_check.h) against the revision stored before it in its chain.
+Status LoadRevisions(const StateStore& store, const ChainKeys& chain_keys, Snapshot* s) {
+  Status err;
+  auto fail = [&err](Status st) {
+    err = std::move(st);
+    return false;
+  };
+  std::string previous_key, previous_text;  // the revision stored before, in key order
+  VBP_RETURN_IF_ERROR(
+      store.Scan(Space::kRevisions, "", [&](std::string_view k, std::string_view v) {
+        const auto key = state_keys::ParseRevision(k);
+        const std::string chain = key ? state_keys::RevisionPrefix(key->contract, key->year) : "";
+        Status checked = CheckStoredRevision(
+            v,
+            chain == previous_key ? std::optional<std::string_view>(previous_text) : std::nullopt,
+            chain_keys);
+        if (!checked.ok()) return fail(checked);
+        previous_key = chain;
+        previous_text.assign(v);
+        auto r = ParseRevision(v);
+        if (!r.ok()) return fail(r.status());
+        auto j = nlohmann::json::parse(v);
+        ContractId id(j["contract_id"].get<std::string>());
+        int year = j["performance_year"].get<int>();
+        s->revisions[id][year].push_back(std::move(r).value());
+        return true;
+      }));
+  return err;
+}
+
+// Settles the book, each contract as of its latest revision of the record's year, and notes
+// the contracts not usable here and rosters out of step with their statements.
+Status FinishStateBook(int threads, Snapshot* s) {
+  ReconcileBook::FinishOptions fo;
+  fo.threads = threads;
+  for (const auto& [id, years] : s->revisions) {
+    auto c = s->contracts.find(id);
+    if (c == s->contracts.end()) continue;
+    auto y = years.find(c->second.performance_year);
+    if (y != years.end() && !y->second.empty()) fo.as_of_by_contract[id] = y->second.back().as_of;
+  }
+  VBP_RETURN_IF_ERROR(s->book->Finish(fo));
+  for (const Reject& r : s->book->contract_rejects()) {
+    s->notes.push_back("contract " + r.key + " is not usable here: " + r.reason);
+  }
+  NoteRosterMismatch(s);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Snapshot>> LoadDataSnapshot(const std::string& dir,
@@ -134,129 +311,12 @@ Result<std::unique_ptr<Snapshot>> LoadStateSnapshot(const std::string& dir,
   auto s = std::make_unique<Snapshot>();
   s->source = "state";
   s->path = dir;
-  Status err;
-  auto fail = [&err](Status st) {
-    err = std::move(st);
-    return false;
-  };
-  // The rule sets the contracts resolved against, as the engine stored them.
-  s->registry = std::make_unique<RuleRegistry>(*registry);
-  VBP_RETURN_IF_ERROR(
-      store.Scan(Space::kMeta, state_keys::kRuleSet, [&](std::string_view k, std::string_view v) {
-        Status st = s->registry->AddText(v, dir + " meta " + std::string(state_keys::RuleSetId(k)));
-        if (!st.ok()) return fail(st);
-        return true;
-      }));
-  VBP_RETURN_IF_ERROR(err);
-  s->book = std::make_unique<ReconcileBook>(s->registry.get());
-
-  // Reference data and members.
-  VBP_RETURN_IF_ERROR(binary::ScanReference(
-      store, [&](Provider p) { s->book->AddProvider(p); },
-      [&](Contract c) {
-        s->contracts[c.contract_id] = c;
-        s->book->AddContract(std::move(c));
-      }));
-  VBP_RETURN_IF_ERROR(store.Scan(Space::kMembers, "", [&](std::string_view, std::string_view v) {
-    auto m = binary::DecodeMember(v);
-    if (!m.ok()) return fail(m.status());
-    s->book->AddMember(std::move(m).value());
-    return true;
-  }));
-  VBP_RETURN_IF_ERROR(err);
-
-  // Claims: for each claim_id (in id order), the earlier versions kept in `history` (first
-  // received of each version, in version order), then the effective version from `claims`,
-  // so the book's version decisions end on exactly the effective version the engine holds.
-  // History keys are in arrival order (engine/state/history_key.h): one pass over the family keeps
-  // the earlier versions' messages of the claims in `effective`.
-  struct Effective {
-    int64_t version = 0;
-    std::string key;  // claims family key
-  };
-  std::map<std::string, Effective, std::less<>> effective;
-  VBP_RETURN_IF_ERROR(store.Scan(Space::kClaims, "", [&](std::string_view k, std::string_view v) {
-    auto c = binary::DecodeClaim(v);
-    if (!c.ok()) return fail(c.status());
-    effective[c->claim_id.str()] = {c->version, std::string(k)};
-    return true;
-  }));
-  VBP_RETURN_IF_ERROR(err);
-  struct Earlier {
-    SourcePos pos;
-    std::string text;
-  };
-  std::map<std::string_view, std::map<int64_t, Earlier>> earlier;  // claim_id -> version -> first
-  VBP_RETURN_IF_ERROR(store.Scan(Space::kHistory, "", [&](std::string_view k, std::string_view v) {
-    auto parts = ParseHistoryKey(k);
-    if (!parts.ok()) return fail(parts.status());
-    if (parts->kind != 'c') return true;
-    auto e = effective.find(parts->Group());
-    if (e == effective.end()) return true;
-    const int64_t version = parts->ClaimVersion();
-    if (version >= e->second.version) return true;
-    // try_emplace: a later copy of the same version does not replace the first received.
-    earlier[e->first].try_emplace(
-        version, Earlier{SourcePos{std::string(parts->topic), parts->partition, parts->offset},
-                         std::string(v)});
-    return true;
-  }));
-  VBP_RETURN_IF_ERROR(err);
-  codec::RecordDecoder decoder;
-  for (const auto& [claim_id, eff] : effective) {
-    auto f = earlier.find(claim_id);
-    if (f != earlier.end()) {
-      for (const auto& [version, msg] : f->second) {
-        codec::DecodeResult d = decoder.Decode(msg.text, msg.pos, RecordKind::kClaim);
-        if (d.record) s->book->AddClaim(std::get<Claim>(*d.record));
-      }
-    }
-    auto v = store.Get(Space::kClaims, eff.key);
-    if (!v.ok()) return v.status();
-    if (!v->has_value()) return Status::DataLoss("claim " + claim_id + " vanished during the load");
-    auto c = binary::DecodeClaim(**v);
-    if (!c.ok()) return c.status();
-    s->book->AddClaim(*c);
-  }
-
-  // Revisions.
-  std::string previous_key, previous_text;  // the revision stored before, in key order
-  VBP_RETURN_IF_ERROR(
-      store.Scan(Space::kRevisions, "", [&](std::string_view k, std::string_view v) {
-        // Served only when it passes the tamper check (engine/state/revision_check.h).
-        const auto key = state_keys::ParseRevision(k);
-        const std::string chain = key ? state_keys::RevisionPrefix(key->contract, key->year) : "";
-        Status checked = CheckStoredRevision(
-            v,
-            chain == previous_key ? std::optional<std::string_view>(previous_text) : std::nullopt,
-            options.chain_keys);
-        if (!checked.ok()) return fail(checked);
-        previous_key = chain;
-        previous_text.assign(v);
-        auto r = ParseRevision(v);
-        if (!r.ok()) return fail(r.status());
-        auto j = nlohmann::json::parse(v);
-        ContractId id(j["contract_id"].get<std::string>());
-        int year = j["performance_year"].get<int>();
-        s->revisions[id][year].push_back(std::move(r).value());
-        return true;
-      }));
-  VBP_RETURN_IF_ERROR(err);
+  VBP_RETURN_IF_ERROR(LoadStoredRuleSets(store, dir, registry, s.get()));
+  VBP_RETURN_IF_ERROR(LoadReferenceAndMembers(store, s.get()));
+  VBP_RETURN_IF_ERROR(LoadClaims(store, s.get()));
+  VBP_RETURN_IF_ERROR(LoadRevisions(store, options.chain_keys, s.get()));
   opened->reset();  // release the shared lock: a writer may start again
-
-  ReconcileBook::FinishOptions fo;
-  fo.threads = options.threads;
-  for (const auto& [id, years] : s->revisions) {
-    auto c = s->contracts.find(id);
-    if (c == s->contracts.end()) continue;
-    auto y = years.find(c->second.performance_year);
-    if (y != years.end() && !y->second.empty()) fo.as_of_by_contract[id] = y->second.back().as_of;
-  }
-  VBP_RETURN_IF_ERROR(s->book->Finish(fo));
-  for (const Reject& r : s->book->contract_rejects()) {
-    s->notes.push_back("contract " + r.key + " is not usable here: " + r.reason);
-  }
-  NoteRosterMismatch(s.get());
+  VBP_RETURN_IF_ERROR(FinishStateBook(options.threads, s.get()));
   return s;
 }
 
