@@ -62,12 +62,11 @@ struct Settings {
 
 // The config file's settings over the defaults (flags then override both).
 void ApplyConfig(const stream::RunConfig& c, Settings* s) {
-  for (auto [from, to] : {std::pair{&c.brokers, &s->brokers}, std::pair{&c.state, &s->state},
-                          std::pair{&c.topic_prefix, &s->prefix},
-                          std::pair{&c.group_id, &s->group},
-                          std::pair{&c.instance_id, &s->instance_id},
-                          std::pair{&c.chain_key_file, &s->chain_key_file},
-                          std::pair{&c.http_host, &s->http_host}}) {
+  for (auto [from, to] :
+       {std::pair{&c.brokers, &s->brokers}, std::pair{&c.state, &s->state},
+        std::pair{&c.topic_prefix, &s->prefix}, std::pair{&c.group_id, &s->group},
+        std::pair{&c.instance_id, &s->instance_id},
+        std::pair{&c.chain_key_file, &s->chain_key_file}, std::pair{&c.http_host, &s->http_host}}) {
     if (*from) *to = **from;
   }
   s->kafka = c.kafka;
@@ -77,10 +76,9 @@ void ApplyConfig(const stream::RunConfig& c, Settings* s) {
   StreamingOptions& e = s->engine;
   if (c.batch_records_max) e.batch_records_max = *c.batch_records_max;
   if (c.revision_interval_ms) e.revision_interval_ms = *c.revision_interval_ms;
-  for (auto [from, to] : {std::pair{&c.sync_commits, &e.sync_commits},
-                          std::pair{&c.keep_history, &e.keep_history},
-                          std::pair{&c.pipeline, &e.pipeline},
-                          std::pair{&c.parallel_apply, &e.parallel_apply}}) {
+  for (auto [from, to] :
+       {std::pair{&c.sync_commits, &e.sync_commits}, std::pair{&c.keep_history, &e.keep_history},
+        std::pair{&c.pipeline, &e.pipeline}, std::pair{&c.parallel_apply, &e.parallel_apply}}) {
     if (*from) *to = **from;
   }
 }

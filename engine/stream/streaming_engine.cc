@@ -1324,6 +1324,16 @@ Result<RunCounts> StreamingEngine::StoredCounts(const StateStore& state) {
   return total;
 }
 
+namespace {
+
+Status MalformedRevisionKey() {
+  return Status::DataLoss(
+      "a statement revision is stored under a malformed key: the state is corrupt; run "
+      "`vbp verify --state DIR`");
+}
+
+}  // namespace
+
 Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const StateStore& state,
                                                                         const ChainKeys& keys) {
   std::map<std::pair<int, std::string>, StatementRevision> latest;
@@ -1334,9 +1344,7 @@ Result<std::vector<StatementRevision>> StreamingEngine::LatestRevisions(const St
         // (an edited revision may hold any type in any field).
         const auto key = state_keys::ParseRevision(k);
         if (!key) {
-          err = Status::DataLoss(
-              "a statement revision is stored under a malformed key: the state is corrupt; run "
-              "`vbp verify --state DIR`");
+          err = MalformedRevisionKey();
           return false;
         }
         // Keys sort by (contract, year, revision): a chain's revisions arrive in order.
@@ -1380,9 +1388,7 @@ Result<std::vector<StatementRevision>> StreamingEngine::Revisions(const StateSto
         }
         const auto key = state_keys::ParseRevision(k);
         if (!key) {
-          err = Status::DataLoss(
-              "a statement revision is stored under a malformed key: the state is corrupt; run "
-              "`vbp verify --state DIR`");
+          err = MalformedRevisionKey();
           return false;
         }
         StatementRevision r;
