@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/core/settlement_setup.h"
 #include "engine/state/binary_codec.h"
 #include "engine/state/state_keys.h"
 
@@ -142,13 +143,7 @@ Result<std::unique_ptr<Evaluation>> Evaluation::Plan(const AuditBook& book,
     ev->resolved_.push_back(std::make_unique<ResolvedContract>(std::move(rc).value()));
   }
   ev->plans_ = BuildYearPlans(ev->resolved_);
-  if (spec.as_of) {
-    ev->as_of_ = *spec.as_of;
-  } else if (book.max_paid()) {
-    ev->as_of_ = *book.max_paid();
-  } else {
-    ev->as_of_ = Date::LastOfYear(ev->plans_.empty() ? 2000 : ev->plans_.back().year);
-  }
+  ev->as_of_ = DefaultAsOf(spec.as_of, book.max_paid(), ev->plans_);
   for (size_t p = 0; p < ev->plans_.size(); ++p) {
     for (size_t g = 0; g < ev->plans_[p].groups.size(); ++g) {
       for (const ResolvedContract* c : ev->plans_[p].groups[g].contracts) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "engine/core/settlement_setup.h"
 #include "engine/core/statement_json.h"
 
 namespace vbp {
@@ -135,14 +136,6 @@ struct BatchSettlement::Slice {
 
 namespace {
 
-// SPEC §3: the as-of is the flag, else the data watermark, else the end of the latest year.
-Date SettlementAsOf(const SettleOptions& options, const std::optional<Date>& max_paid,
-                    const std::vector<YearPlan>& plans) {
-  if (options.as_of) return *options.as_of;
-  if (max_paid) return *max_paid;
-  return Date::LastOfYear(plans.empty() ? 2000 : plans.back().year);
-}
-
 // The contracts in result order: by performance year, then contract_id.
 void SortContracts(std::vector<ContractResult>* contracts) {
   std::sort(contracts->begin(), contracts->end(),
@@ -159,16 +152,8 @@ void SortContracts(std::vector<ContractResult>* contracts) {
 // Contracts resolved against their rule sets (unusable ones go to rejects), planned by year
 // and group, and flattened into slots.
 void BatchSettlement::ResolveContracts(const SettleOptions& options, Run* run) {
-  for (const auto& [id, c] : contracts_) {
-    auto rc = ResolveContract(c, *registry_, options.force_rule_set);
-    if (!rc.ok()) {
-      --counts_.contracts.applied;
-      ++counts_.contracts.rejected;
-      rejects_.push_back(ContractReject(c, rc.status()));
-      continue;
-    }
-    resolved_.push_back(std::make_unique<ResolvedContract>(std::move(rc).value()));
-  }
+  vbp::ResolveContracts(contracts_, *registry_, options.force_rule_set, &resolved_, &rejects_,
+                        &counts_.contracts);
   run->plans = BuildYearPlans(resolved_);
   for (size_t p = 0; p < run->plans.size(); ++p) {
     for (size_t g = 0; g < run->plans[p].groups.size(); ++g) {
@@ -281,7 +266,7 @@ Result<SettlementResult> BatchSettlement::Settle(const SettleOptions& options) {
   for (const auto& p : run.plans) {
     result.warnings.insert(result.warnings.end(), p.warnings.begin(), p.warnings.end());
   }
-  run.as_of = SettlementAsOf(options, max_paid_, run.plans);
+  run.as_of = DefaultAsOf(options.as_of, max_paid_, run.plans);
   result.as_of = run.as_of;
   run.want_lines = static_cast<bool>(options.member_sink);
   IndexMembers(&run);

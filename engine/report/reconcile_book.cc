@@ -4,6 +4,8 @@
 #include <thread>
 #include <tuple>
 
+#include "engine/core/settlement_setup.h"
+
 namespace vbp {
 
 ReconcileBook::ReconcileBook(const RuleRegistry* registry) : registry_(registry) {}
@@ -125,28 +127,13 @@ RosterEntry RosterEntryOf(const rules::MemberOutcome& o) {
 // Contracts resolved as the settlement resolves them, one BookContract per (plan, group,
 // contract) with its as-of, sorted by contract_id.
 void ReconcileBook::ResolveContracts(const FinishOptions& options) {
-  for (const auto& [id, c] : contract_records_) {
-    auto rc = ResolveContract(c, *registry_);
-    if (!rc.ok()) {
-      --counts_.contracts.applied;
-      ++counts_.contracts.rejected;
-      contract_rejects_.push_back(ContractReject(c, rc.status()));
-      continue;
-    }
-    resolved_.push_back(std::make_unique<ResolvedContract>(std::move(rc).value()));
-  }
+  vbp::ResolveContracts(contract_records_, *registry_, nullptr, &resolved_, &contract_rejects_,
+                        &counts_.contracts);
   plans_ = BuildYearPlans(resolved_);
   for (const auto& p : plans_) {
     warnings_.insert(warnings_.end(), p.warnings.begin(), p.warnings.end());
   }
-  Date default_as_of;
-  if (options.as_of) {
-    default_as_of = *options.as_of;
-  } else if (max_paid_) {
-    default_as_of = *max_paid_;
-  } else {
-    default_as_of = Date::LastOfYear(plans_.empty() ? 2000 : plans_.back().year);
-  }
+  const Date default_as_of = DefaultAsOf(options.as_of, max_paid_, plans_);
   for (size_t p = 0; p < plans_.size(); ++p) {
     for (size_t g = 0; g < plans_[p].groups.size(); ++g) {
       for (const ResolvedContract* rc : plans_[p].groups[g].contracts) {
